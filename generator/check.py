@@ -1,0 +1,193 @@
+"""Check: the lifecycle and content rules, over the whole loaded repository.
+
+Every rule adds located diagnostics; none stops the others.  The clock is a
+parameter so that the same files give the same verdict in CI and at home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from . import model as m
+from .diagnostics import Diagnostic, error, warning
+from .schema import suggest
+
+SKEW = timedelta(minutes=5)
+STALE = timedelta(days=14)
+
+
+def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
+    """Every rule over ``repo`` as of ``now``."""
+    out = list(check_config(repo.config))
+    for incident in repo.incidents:
+        out.extend(check_incident(incident, repo.config, now))
+    out.extend(check_duplicates(repo.incidents))
+    return out
+
+
+def check_config(config: m.Config) -> Iterator[Diagnostic]:
+    """Component ids are unique across the whole file, groups included."""
+    seen: dict[str, int] = {}
+    for component in config.walk():
+        first = seen.setdefault(component.id, component.loc_of("id").line)
+        if first != component.loc_of("id").line:
+            yield error(component.loc_of("id"), "duplicate-id", f"component id `{component.id}` is "
+                        f"already used on line {first}; ids must be unique, groups included")
+
+
+def stamp(at: datetime) -> str:
+    """A timestamp as a person would write it back: ``Z`` for UTC."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def check_incident(incident: m.Incident, config: m.Config, now: datetime) -> Iterator[Diagnostic]:
+    """The rules that need one incident and ``components.yml``."""
+    yield from _content(incident)
+    yield from _lifecycle(incident)
+    yield from _order(incident)
+    yield from _times(incident, now)
+    yield from _visibility(incident)
+    yield from _components(incident, config)
+
+
+def _content(incident: m.Incident) -> Iterator[Diagnostic]:
+    if not incident.title.strip():
+        yield error(incident.loc_of("title"), "empty", "the title is empty; say what readers notice")
+    for update in incident.updates:
+        if not update.message.strip():
+            yield error(update.loc_of("message"), "empty",
+                        "the message is empty; tell readers what is happening")
+    if incident.kind is m.Kind.INCIDENT and not incident.has("impact"):
+        yield error(incident.loc, "required",
+                    "an incident needs `impact`: none, minor, major or critical")
+    if incident.kind is m.Kind.INCIDENT and incident.impact is m.Impact.NONE:
+        levels = [r for r in _all_refs(incident) if r.level is m.Level.MAJOR_OUTAGE]
+        if levels:
+            yield warning(incident.loc_of("impact"), "impact-mismatch", f"`impact: none` but "
+                          f"`{levels[0].id}` is in major_outage (line {levels[0].loc.line}); "
+                          "raise the impact or lower the level")
+
+
+def _all_refs(incident: m.Incident) -> Iterator[m.ComponentRef]:
+    yield from incident.components
+    for update in incident.updates:
+        yield from update.components or ()
+
+
+def _lifecycle(incident: m.Incident) -> Iterator[Diagnostic]:
+    kind = incident.kind
+    allowed = m.STATUSES[kind]
+    terminal = m.TERMINAL[kind]
+    for index, update in enumerate(incident.updates):
+        if update.status not in allowed:
+            yield error(update.loc_of("status"), "status-kind", f"`{update.status}` is not a "
+                        f"{kind} status; use one of {', '.join(allowed)}")
+        elif update.status is terminal and index > 0:
+            yield error(update.loc_of("status"), "terminal", f"`{terminal}` ends the {kind}, so it "
+                        "can only be the newest update (the first in the list), and only once")
+    oldest = incident.updates[-1]
+    initial = m.INITIAL[kind]
+    if incident.mode is m.Mode.RETROSPECTIVE:
+        if incident.terminal is None:
+            yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
+                        f"after the fact and must end with a `{terminal}` update")
+    elif oldest.status is not initial and oldest.status in allowed:
+        yield error(oldest.loc_of("status"), "first-status", f"an {kind} starts at `{initial}`; "
+                    "if you are writing it after the fact, add `mode: retrospective`")
+    if kind is m.Kind.MAINTENANCE:
+        if incident.window is None:
+            yield error(incident.loc, "window", "a maintenance needs `window: {start: …, end: …}`")
+        elif incident.window.end <= incident.window.start:
+            yield error(incident.window.loc_of("end"), "window", "the window ends before it starts; "
+                        "`end` must be after `start`")
+    elif incident.window is not None:
+        yield error(incident.loc_of("window"), "window", "only maintenance has a window; remove it "
+                    "or add `kind: maintenance`")
+
+
+def _order(incident: m.Incident) -> Iterator[Diagnostic]:
+    for above, below in zip(incident.updates, incident.updates[1:], strict=False):
+        if below.at >= above.at:
+            relation = "the same time as" if below.at == above.at else "later than"
+            yield error(below.loc_of("at"), "order", f"updates are not newest first: "
+                        f"{stamp(below.at)} (line {below.loc_of('at').line}) is {relation} "
+                        f"{stamp(above.at)} (line {above.loc_of('at').line}); put the newest update "
+                        "first and give each update its own time")
+
+
+def _times(incident: m.Incident, now: datetime) -> Iterator[Diagnostic]:
+    for update in incident.updates:
+        if update.at > now + SKEW:
+            yield error(update.loc_of("at"), "future", f"{stamp(update.at)} is in the future (now is "
+                        f"{stamp(now)}); check the date and the zone")
+    oldest = incident.updates[-1].at
+    if incident.kind is m.Kind.INCIDENT and incident.terminal is None and now - oldest > STALE:
+        yield warning(incident.updates[0].loc_of("status"), "stale-open", f"open for "
+                      f"{(now - oldest).days} days; forgot to resolve? add a `resolved` update")
+
+
+def _visibility(incident: m.Incident) -> Iterator[Diagnostic]:
+    if incident.visibility is m.Visibility.INTERNAL:
+        return
+    if all(u.internal for u in incident.updates):
+        yield error(incident.updates[0].loc_of("internal"), "no-public-update", "a public entry "
+                    "needs at least one update without `internal: true`; readers would see none")
+    elif incident.terminal is not None and incident.terminal.internal:
+        yield error(incident.terminal.loc_of("internal"), "internal-terminal", f"the "
+                    f"`{incident.terminal.status}` update is internal, so the public page would "
+                    "never see this end; remove `internal: true`")
+
+
+def _components(incident: m.Incident, config: m.Config) -> Iterator[Diagnostic]:
+    ids = [c.id for c in config.walk()]
+    for ref in incident.components:
+        yield from _reference(ref, ids)
+        if incident.kind is m.Kind.MAINTENANCE:
+            if ref.level not in (None, m.Level.UNDER_MAINTENANCE):
+                yield error(ref.loc_of("level"), "level", "maintenance puts components "
+                            "under_maintenance; list their ids: `components: [db]`")
+        elif ref.level is None:
+            yield error(ref.loc, "level", f"give `{ref.id}` a level: `{{{ref.id}: "
+                        "partial_outage}`; one of " + ", ".join(m.INCIDENT_LEVELS))
+        elif ref.level not in m.INCIDENT_LEVELS:
+            yield error(ref.loc_of("level"), "level", f"`{ref.level}` is not an incident level; use "
+                        "one of " + ", ".join(m.INCIDENT_LEVELS))
+    for update in incident.updates:
+        if update.components is None:
+            continue
+        if incident.kind is m.Kind.MAINTENANCE:
+            yield error(update.loc_of("components"), "level", "maintenance updates cannot set "
+                        "levels; the maintenance's `components` are under maintenance")
+            continue
+        allowed = (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS)
+        for ref in update.components:
+            yield from _reference(ref, ids)
+            if ref.level not in allowed:
+                yield error(ref.loc_of("level") if ref.level else ref.loc, "level", f"give "
+                            f"`{ref.id}` one of " + ", ".join(allowed))
+
+
+def _reference(ref: m.ComponentRef, ids: list[str]) -> Iterator[Diagnostic]:
+    if ref.id not in ids:
+        yield error(ref.loc, "unknown-component", f"no component `{ref.id}` in components.yml"
+                    f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")
+
+
+def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
+    """Two open incidents about the same thing confuse readers: warn on the later file."""
+    seen_titles: dict[str, m.Incident] = {}
+    seen_components: dict[frozenset[str], m.Incident] = {}
+    for incident in sorted(incidents, key=lambda i: i.path):
+        if incident.kind is not m.Kind.INCIDENT or incident.terminal is not None:
+            continue
+        title = " ".join(incident.title.lower().split())
+        components = frozenset(r.id for r in incident.components)
+        other = seen_titles.setdefault(title, incident)
+        if other is incident and components:
+            other = seen_components.setdefault(components, incident)
+        if other is not incident:
+            yield warning(incident.loc_of("title"), "duplicate-open", f"{other.path} is also open "
+                          "with the same title or components; update that incident instead, "
+                          "or resolve one")

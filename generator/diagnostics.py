@@ -1,0 +1,138 @@
+"""Problems found in a status repository, and the three ways of printing them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors stop a build, warnings do only under ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file as the user sees it: path relative to the root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: where it is, how bad, which rule (``code``) and how to fix it."""
+
+    location: Location
+    severity: Severity
+    code: str
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[Location, str, str]:
+        return (self.location, self.code, self.message)
+
+
+def error(location: Location, code: str, message: str) -> Diagnostic:
+    """An error at ``location``."""
+    return Diagnostic(location, Severity.ERROR, code, message)
+
+
+def warning(location: Location, code: str, message: str) -> Diagnostic:
+    """A warning at ``location``."""
+    return Diagnostic(location, Severity.WARNING, code, message)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """By file, line and column, without duplicates."""
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def strictly(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``--strict``: every warning becomes an error."""
+    return [
+        Diagnostic(d.location, Severity.ERROR, d.code, d.message) for d in diagnostics
+    ]
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """True when any diagnostic is an error."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
+    """``2 errors, 1 warning in 12 files``."""
+    ds = list(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in ds)
+    return (
+        f"{_plural(errors, 'error')}, {_plural(len(ds) - errors, 'warning')} "
+        f"in {_plural(files, 'file')}"
+    )
+
+
+def format_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """One line a problem: ``path:line:col: error: message [code]``."""
+    return "".join(
+        f"{d.location}: {d.severity}: {d.message} [{d.code}]\n"
+        for d in sort_diagnostics(diagnostics)
+    )
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's workflow-command escaping: a message may span lines and hold '%'.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so a pull request shows each problem on its line."""
+    lines = []
+    for d in sort_diagnostics(diagnostics):
+        props = ",".join(
+            f"{k}={_escape_property(str(v))}"
+            for k, v in (
+                ("file", d.location.path),
+                ("line", d.location.line),
+                ("col", d.location.column),
+                ("title", f"statusgen {d.code}"),
+            )
+        )
+        lines.append(f"::{d.severity} {props}::{_escape_data(d.message)}\n")
+    return "".join(lines)
+
+
+def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """A JSON list of ``{path, line, column, severity, code, message}``."""
+    return json.dumps(
+        [
+            {
+                "path": d.location.path,
+                "line": d.location.line,
+                "column": d.location.column,
+                "severity": str(d.severity),
+                "code": d.code,
+                "message": d.message,
+            }
+            for d in sort_diagnostics(diagnostics)
+        ],
+        indent=2,
+        ensure_ascii=False,
+    ) + "\n"
+
+
+FORMATS = {"text": format_text, "github": format_github, "json": format_json}

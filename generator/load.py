@@ -1,0 +1,244 @@
+"""Load: files on disk into the typed model, with every reading problem located.
+
+Parsing one incident is a pure function of its path and bytes
+(:func:`parse_incident`), so callers may cache it and re-run it for the one file
+that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .diagnostics import Diagnostic, Location, error, warning
+from .schema import CONFIG, INCIDENT, INVALID, SLUG, parse_object
+from .yamlsource import parse_yaml
+
+CONFIG_FILE = "components.yml"
+# Paths the JSON API uses beside incident ids (``api/v2/incidents/unresolved.json``).
+RESERVED_IDS = ("unresolved",)
+INCIDENTS_DIR = "incidents"
+# Files that look like an incident saved under the wrong name.
+WRONG_EXTENSIONS = (".markdown", ".mdown", ".mkd", ".yml", ".yaml", ".txt")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What :func:`load` read: the repository (``None`` when ``components.yml`` cannot be
+    read), every reading problem, and how many files were read."""
+
+    repository: m.Repository | None
+    diagnostics: list[Diagnostic]
+    files: int
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A file split into its YAML front matter and its Markdown body."""
+
+    yaml: str
+    yaml_line: int
+    """Lines before the YAML in the file (the opening ``---``)."""
+    body: str
+    body_line: int
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text with a BOM removed and line endings made ``\\n``."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(Location(path, line, column), "encoding",
+                            "the file is not UTF-8; save it with UTF-8 encoding")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
+    """Find the ``---`` block at the top of ``text``."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return error(Location(path, 1, 1), "front-matter",
+                     "an incident file starts with a line `---`, then the YAML keys, then `---`")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            return FrontMatter(
+                yaml="\n".join(lines[1:number]) + "\n",
+                yaml_line=1,
+                body="\n".join(lines[number + 1:]).strip("\n"),
+                body_line=number + 2,
+            )
+    return error(Location(path, 1, 1), "front-matter",
+                 "the front matter is not closed: add a line `---` after the last key")
+
+
+def _internal_failure(path: str, exc: Exception) -> Diagnostic:
+    # A bug of ours must not hide the rest of the report, nor show a traceback.
+    return error(Location(path, 1, 1), "internal",
+                 f"statusgen could not read this file ({type(exc).__name__}: {exc}); "
+                 "please report this as a bug")
+
+
+def parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+    """One ``incidents/*.md`` file into an :class:`~generator.model.Incident`.
+
+    ``path`` is relative to the root and names the file in diagnostics. The
+    incident is ``None`` when the file has errors that leave it unreadable.
+    """
+    try:
+        return _parse_incident(path, raw)
+    except Exception as exc:
+        return None, [_internal_failure(path, exc)]
+
+
+def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+    text, out = decode(raw, path)
+    if text is None:
+        return None, out
+    split = split_front_matter(text, path)
+    if isinstance(split, Diagnostic):
+        return None, [split]
+    node, out = parse_yaml(split.yaml, path, split.yaml_line)
+    if node is None:
+        if not out:
+            out.append(error(Location(path, 2, 1), "required",
+                             "the front matter is empty: add `title` and `updates`"))
+        return None, out
+    values = parse_object(node, INCIDENT, out)
+    if values is INVALID or out:
+        return None, out
+    name = Path(path).name
+    incident = m.Incident(
+        loc=node.loc,
+        keys=tuple((str(k.value), v.loc) for k, v in node.entries),  # type: ignore[union-attr]
+        id=name[: -len(".md")],
+        path=path,
+        body=split.body,
+        body_line=split.body_line,
+        **values,
+    )
+    return incident, out
+
+
+def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, list[Diagnostic]]:
+    """``components.yml`` into a :class:`~generator.model.Config`."""
+    try:
+        text, out = decode(raw, path)
+        if text is None:
+            return None, out
+        node, out = parse_yaml(text, path)
+        if node is None:
+            return None, out or [error(Location(path), "required",
+                                       "components.yml is empty: add `page` and `components`")]
+        config = parse_object(node, CONFIG, out)
+        if config is INVALID or out:
+            return None, out
+        return _with_groups(config), out
+    except Exception as exc:
+        return None, [_internal_failure(path, exc)]
+
+
+def _with_groups(config: m.Config) -> m.Config:
+    # Members learn their group's id here, so later steps need not search for it.
+    from dataclasses import replace
+
+    groups = tuple(
+        replace(c, members=tuple(replace(x, group=c.id) for x in c.members))
+        for c in config.components
+    )
+    return replace(config, components=groups)
+
+
+ParseFn = Callable[[str, bytes], tuple[m.Incident | None, list[Diagnostic]]]
+
+
+def incident_files(root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The ``incidents/*.md`` files, sorted; warnings for files that look misnamed."""
+    folder = root / INCIDENTS_DIR
+    if not folder.is_dir():
+        return [], []
+    files: list[Path] = []
+    out: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for entry in sorted(folder.iterdir()):
+        if not entry.is_file():
+            continue
+        rel = f"{INCIDENTS_DIR}/{entry.name}"
+        if entry.suffix == ".md":
+            files.append(entry)
+            out.extend(_check_id(entry.stem, rel, seen))
+        elif entry.suffix.lower() in (".md", *WRONG_EXTENSIONS) and _looks_like_incident(entry):
+            out.append(warning(Location(f"{INCIDENTS_DIR}/{entry.name}"), "extension",
+                               f"this looks like an incident but only `.md` files are read; "
+                               f"rename it to {entry.stem}.md"))
+    return files, out
+
+
+def _check_id(stem: str, rel: str, seen: dict[str, str]) -> list[Diagnostic]:
+    here = Location(rel)
+    if not SLUG.match(stem):
+        return [error(here, "slug", f"the file name `{stem}` is the incident's id and must be "
+                      "lower-case letters, digits and hyphens; rename the file")]
+    if stem in RESERVED_IDS:
+        return [error(here, "reserved-id", f"`{stem}` is reserved by the JSON API "
+                      f"(api/v2/incidents/{stem}.json); rename the file")]
+    other = seen.setdefault(stem.lower(), rel)
+    if other != rel:
+        return [error(here, "duplicate-id", f"differs from {other} only in case, which breaks "
+                      "checkouts on macOS and Windows; rename one")]
+    return []
+
+
+def _looks_like_incident(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return False
+
+
+def load(root: Path, parse: ParseFn = parse_incident) -> Loaded:
+    """Read ``components.yml`` and every incident under ``root``.
+
+    ``parse`` may be a caching wrapper of :func:`parse_incident`. The repository is
+    ``None`` only when ``components.yml`` cannot be read; incidents that cannot be
+    read are left out and their problems returned.
+    """
+    out: list[Diagnostic] = []
+    config_path = root / CONFIG_FILE
+    try:
+        raw_config = config_path.read_bytes()
+    except FileNotFoundError:
+        raw_config = None
+        out.append(error(Location(CONFIG_FILE), "required", f"there is no {CONFIG_FILE} in "
+                         f"{root}; create it or pass --root"))
+    except OSError as exc:
+        raw_config = None
+        out.append(error(Location(CONFIG_FILE), "io", f"cannot read: {exc.strerror}"))
+    config = None
+    if raw_config is not None:
+        config, out = parse_config(raw_config)
+    files, misnamed = incident_files(root)
+    out.extend(misnamed)
+    incidents = []
+    for file in files:
+        rel = f"{INCIDENTS_DIR}/{file.name}"
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            out.append(error(Location(rel), "io", f"cannot read: {exc.strerror}"))
+            continue
+        incident, problems = parse(rel, raw)
+        out.extend(problems)
+        if incident is not None:
+            incidents.append(incident)
+    count = len(files) + 1
+    if config is None:
+        return Loaded(None, out, count)
+    return Loaded(m.Repository(config=config, incidents=tuple(incidents), files=count), out, count)
+
+
+__all__ = ["CONFIG_FILE", "INCIDENTS_DIR", "SLUG", "load", "parse_config", "parse_incident"]

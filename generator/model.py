@@ -1,0 +1,241 @@
+"""The typed, immutable model of a status repository.
+
+Everything later steps read comes from here; every object keeps where it was
+written so a rule can point at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .diagnostics import Location
+
+
+class Kind(StrEnum):
+    """What an entry is: an unplanned incident or a scheduled maintenance."""
+
+    INCIDENT = "incident"
+    MAINTENANCE = "maintenance"
+
+
+class Impact(StrEnum):
+    """How bad an incident is for users, as Statuspage names it."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Impact).index(self)
+
+
+class Level(StrEnum):
+    """A component's status, from best to worst."""
+
+    OPERATIONAL = "operational"
+    UNDER_MAINTENANCE = "under_maintenance"
+    DEGRADED_PERFORMANCE = "degraded_performance"
+    PARTIAL_OUTAGE = "partial_outage"
+    MAJOR_OUTAGE = "major_outage"
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
+
+
+INCIDENT_LEVELS = (Level.DEGRADED_PERFORMANCE, Level.PARTIAL_OUTAGE, Level.MAJOR_OUTAGE)
+
+
+class Status(StrEnum):
+    """The status an update announces; the first four belong to incidents, the rest to maintenance."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+
+STATUSES: dict[Kind, tuple[Status, ...]] = {
+    Kind.INCIDENT: (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING, Status.RESOLVED),
+    Kind.MAINTENANCE: (Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED),
+}
+TERMINAL: dict[Kind, Status] = {Kind.INCIDENT: Status.RESOLVED, Kind.MAINTENANCE: Status.COMPLETED}
+INITIAL: dict[Kind, Status] = {Kind.INCIDENT: Status.INVESTIGATING, Kind.MAINTENANCE: Status.SCHEDULED}
+
+
+class Visibility(StrEnum):
+    """Who may see an entry: everyone, or only the team's internal build."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+class Mode(StrEnum):
+    """``standard``; ``test`` for a drill that is never published; ``retrospective`` for after the fact."""
+
+    STANDARD = "standard"
+    TEST = "test"
+    RETROSPECTIVE = "retrospective"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    """Base of model objects: where the object starts and where each of its keys is."""
+
+    loc: Location
+    keys: tuple[tuple[str, Location], ...] = field(default=(), repr=False, compare=False)
+
+    def loc_of(self, key: str) -> Location:
+        """The location of ``key``'s value, or of the object when the key was not written."""
+        for name, loc in self.keys:
+            if name == key:
+                return loc
+        return self.loc
+
+    def has(self, key: str) -> bool:
+        """Whether the author wrote ``key``."""
+        return any(name == key for name, _ in self.keys)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page(Located):
+    """The ``page:`` section of ``components.yml``."""
+
+    title: str
+    url: str
+    description: str = ""
+    timezone: str = "UTC"
+    keep_resolved_days: int = 7
+    uptime_days: int = 90
+    theme: str = "default"
+    language: str = "en"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Component(Located):
+    """A component, or a group when it has ``members``."""
+
+    id: str
+    name: str
+    description: str = ""
+    members: tuple[Component, ...] = ()
+    group: str | None = None
+    """The id of the group this component belongs to, if any."""
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config(Located):
+    """``components.yml``: the page and its components in display order."""
+
+    page: Page
+    components: tuple[Component, ...] = ()
+
+    def walk(self) -> Iterator[Component]:
+        """Every component and group, groups before their members, in display order."""
+        for component in self.components:
+            yield component
+            yield from component.members
+
+    def get(self, component_id: str) -> Component | None:
+        """The component or group with this id."""
+        return next((c for c in self.walk() if c.id == component_id), None)
+
+    def leaves(self) -> Iterator[Component]:
+        """Every component that is not a group, in display order."""
+        return (c for c in self.walk() if not c.is_group)
+
+    def expand(self, component_id: str) -> tuple[str, ...]:
+        """The leaf ids a reference means: a group stands for all its members."""
+        component = self.get(component_id)
+        if component is None:
+            return ()
+        if component.is_group:
+            return tuple(m.id for m in component.members)
+        return (component.id,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComponentRef(Located):
+    """A component named by an incident or update, with the level it is at."""
+
+    id: str
+    level: Level | None
+    """``None`` when only the id was written (a maintenance's list form)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Update(Located):
+    """One entry in an incident's timeline."""
+
+    at: datetime
+    status: Status
+    message: str
+    internal: bool = False
+    components: tuple[ComponentRef, ...] | None = None
+    """Levels from this update on; ``None`` keeps the previous ones."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Window(Located):
+    """When a maintenance is planned to run."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Incident(Located):
+    """One file in ``incidents/``: an incident or a maintenance."""
+
+    id: str
+    path: str
+    kind: Kind = Kind.INCIDENT
+    title: str
+    impact: Impact = Impact.NONE
+    components: tuple[ComponentRef, ...] = ()
+    visibility: Visibility = Visibility.PUBLIC
+    mode: Mode = Mode.STANDARD
+    window: Window | None = None
+    updates: tuple[Update, ...]
+    """Newest first, as written."""
+    body: str = ""
+    """The Markdown after the front matter."""
+    body_line: int = 1
+
+    @property
+    def published(self) -> bool:
+        """Whether the public site may show this entry at all."""
+        return self.visibility is Visibility.PUBLIC and self.mode is not Mode.TEST
+
+    def visible_updates(self, internal: bool) -> tuple[Update, ...]:
+        """The updates a reader sees: all of them in an internal build, else the public ones."""
+        return self.updates if internal else tuple(u for u in self.updates if not u.internal)
+
+    @property
+    def terminal(self) -> Update | None:
+        """The ``resolved`` or ``completed`` update, if the entry has ended."""
+        newest = self.updates[0] if self.updates else None
+        return newest if newest is not None and newest.status is TERMINAL[self.kind] else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Repository:
+    """What the loader read: the config and every incident that could be read."""
+
+    config: Config
+    incidents: tuple[Incident, ...]
+    files: int
+    """How many files were read, for the summary line."""
