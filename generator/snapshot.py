@@ -1,0 +1,108 @@
+"""Compute: the whole page at ``now`` — entries, component levels, uptime, banner.
+
+:func:`snapshot` is the one call the renderers need; it is pure, so the same
+repository and ``now`` always give the same pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from . import model as m
+from .status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
+from .uptime import Uptime, component_uptime, group_uptime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the site says at ``now``."""
+
+    config: m.Config
+    now: datetime
+    internal: bool
+    """Built for the team: internal entries and updates included, and marked."""
+    entries: tuple[Entry, ...]
+    """Every entry this build may show, newest start first, ties by id."""
+    levels: Mapping[str, m.Level]
+    """Every component's and group's level at ``now``."""
+    uptime: Mapping[str, Uptime]
+    """Every component's and group's uptime over ``page.uptime_days``."""
+    indicator: str
+    """none, minor, major, critical or maintenance."""
+
+    @property
+    def page(self) -> m.Page:
+        return self.config.page
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.page.timezone)
+
+    @property
+    def description(self) -> str:
+        """The banner's words, as Statuspage says them."""
+        return INDICATORS[self.indicator]
+
+    def get(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def active(self) -> tuple[Entry, ...]:
+        """Unresolved incidents, page-wide ones first, then by start, newest first."""
+        return tuple(sorted(
+            (e for e in self.entries if e.active and e.incident.kind is m.Kind.INCIDENT),
+            key=lambda e: (bool(e.incident.components), -e.started_at.timestamp(), e.id),
+        ))
+
+    def maintenance(self) -> tuple[Entry, ...]:
+        """Maintenance in progress, then upcoming, soonest first."""
+        return tuple(sorted(
+            (e for e in self.entries if e.incident.kind is m.Kind.MAINTENANCE
+             and (e.active or e.upcoming)),
+            key=lambda e: (not e.active, e.started_at, e.id),
+        ))
+
+    def recent(self) -> tuple[Entry, ...]:
+        """Entries that ended within ``keep_resolved_days``, newest end first."""
+        since = self.now - timedelta(days=self.page.keep_resolved_days)
+        ended = [e for e in self.entries if e.resolved_at is not None and not e.active
+                 and not e.upcoming and since <= e.resolved_at <= self.now]
+        return tuple(sorted(ended, key=lambda e: (e.resolved_at or self.now, e.id), reverse=True))
+
+    def of_component(self, component_id: str) -> tuple[Entry, ...]:
+        """Entries that touch a component (or any member of a group), newest first."""
+        leaves = set(self.config.expand(component_id))
+        return tuple(e for e in self.entries if leaves & set(e.affected()))
+
+
+def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False) -> Snapshot:
+    """Compute the site's state at ``now``; ``internal`` includes what the team alone sees."""
+    config = repo.config
+    entries = sorted(
+        (entry(i, config, now) for i in redact(repo.incidents, internal)),
+        key=lambda e: (-e.started_at.timestamp(), e.id),
+    )
+    tz = ZoneInfo(config.page.timezone)
+    uptime: dict[str, Uptime] = {}
+    spans_by_component: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
+    for e in entries:
+        for span in e.spans:
+            spans_by_component.setdefault(span.component, []).append(span)
+    for leaf in config.leaves():
+        uptime[leaf.id] = component_uptime(
+            spans_by_component[leaf.id],
+            config.page.uptime_days, tz, now)
+    for group in config.components:
+        if group.is_group:
+            uptime[group.id] = group_uptime([uptime[c.id] for c in group.members])
+    return Snapshot(
+        config=config,
+        now=now,
+        internal=internal,
+        entries=tuple(entries),
+        levels=component_levels(entries, config, now),
+        uptime=uptime,
+        indicator=indicator(entries),
+    )
