@@ -1,0 +1,40 @@
+"""Where each output lives in the site, and links between them.
+
+HTML pages link relatively, so the site works under any sub-path and from a
+preview artifact; feeds and the API link absolutely, from ``page.url``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urljoin
+
+INDEX = "index.html"
+
+
+def incident_page(entry_id: str) -> str:
+    return f"incidents/{entry_id}/{INDEX}"
+
+
+def component_page(component_id: str) -> str:
+    return f"components/{component_id}/{INDEX}"
+
+
+def history_page(year: int | None = None) -> str:
+    return f"history/{INDEX}" if year is None else f"history/{year}/{INDEX}"
+
+
+def relative(from_page: str, to: str) -> str:
+    """A link from the page at ``from_page`` to the output ``to`` (``…/index.html`` shown as ``…/``)."""
+    here = posixpath.dirname(from_page)
+    target = to[: -len(INDEX)] if to.endswith(INDEX) else to
+    link = posixpath.relpath(target or ".", here or ".")
+    if target.endswith("/") or not target:
+        link = "./" if link == "." else link + "/"
+    return link
+
+
+def absolute(page_url: str, to: str) -> str:
+    """The public address of an output, from ``page.url`` (which ends with ``/``)."""
+    target = to[: -len(INDEX)] if to.endswith(INDEX) else to
+    return urljoin(page_url, target)
