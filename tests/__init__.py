@@ -1,0 +1,1 @@
+"""statusgen's test suite (a package so that ``tests.support`` is importable)."""
