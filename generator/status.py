@@ -160,8 +160,9 @@ def maintenance_interval(incident: m.Incident) -> tuple[datetime, datetime | Non
 
 def maintenance_phase(incident: m.Incident, at: datetime) -> m.Status:
     """scheduled, in_progress, verifying or completed at ``at``."""
-    interval = maintenance_interval(incident)
-    posted = [u for u in incident.updates if u.at <= at]
+    # Only what had been posted by then counts: a later update cannot change the past.
+    posted = tuple(u for u in incident.updates if u.at <= at)
+    interval = maintenance_interval(replace(incident, updates=posted))
     if interval is None:
         ended = any(u.status is m.Status.COMPLETED for u in posted)
         return m.Status.COMPLETED if ended else m.Status.SCHEDULED

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -50,10 +50,11 @@ class Uptime:
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Local midnight to local midnight, as aware datetimes."""
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    """Local midnight to local midnight, as UTC datetimes."""
+    # In UTC: Python subtracts two datetimes of one zone by wall clock, which is wrong on DST days.
+    start = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
     after = day + timedelta(days=1)
-    return start, datetime(after.year, after.month, after.day, tzinfo=tz)
+    return start, datetime(after.year, after.month, after.day, tzinfo=tz).astimezone(UTC)
 
 
 def _weighted(spans: Sequence[Span], start: datetime, end: datetime) -> tuple[float, float]:
