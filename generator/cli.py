@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .check import check
+from .build import build, run_checks
 from .clock import ClockError, resolve_now
-from .diagnostics import FORMATS, Diagnostic, has_errors, sort_diagnostics, strictly, summary
-from .load import Loaded, load
+from .diagnostics import FORMATS, Diagnostic, has_errors, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+# Modules that add their own subcommands: each registers a parser whose
+# defaults carry ``run(args, now) -> exit code``.
+EXTENSIONS: tuple[Callable[[Any], None], ...] = ()
 
-def _common(parser: argparse.ArgumentParser) -> None:
+
+def common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the status repository (default: the current folder)")
     parser.add_argument("--now", metavar="TIMESTAMP",
@@ -37,32 +41,57 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate", help="check components.yml and every incident",
         description="Check components.yml and every incident file; exit 1 on errors.")
-    _common(validate)
+    common_options(validate)
+    validate.set_defaults(run=cmd_validate)
     validate.add_argument("--format", choices=sorted(FORMATS), default="text",
                           help="text (default), github (workflow annotations) or json")
+    build = commands.add_parser(
+        "build", help="validate, then render the site",
+        description="Validate (errors stop the build), then render the site into --out "
+        "atomically: a failed build leaves the previous site as it was.")
+    common_options(build)
+    build.set_defaults(run=cmd_build)
+    build.add_argument("--out", type=Path, default=None,
+                       help="the output folder (default: ROOT/site)")
+    build.add_argument("--internal", action="store_true",
+                       help="build the team's site: internal entries and updates included, "
+                       "every page marked internal")
+    build.add_argument("--format", choices=sorted(FORMATS), default="text",
+                       help="how to print problems: text (default), github or json")
+    for register in EXTENSIONS:
+        register(commands)
     return parser
 
 
-def run_checks(root: Path, now: datetime, strict: bool) -> tuple[Loaded, list[Diagnostic]]:
-    """Load and check the repository: what ``validate`` prints and ``build`` requires."""
-    loaded = load(root)
-    diagnostics = list(loaded.diagnostics)
-    if loaded.repository is not None:
-        diagnostics.extend(check(loaded.repository, now))
-    if strict:
-        diagnostics = strictly(diagnostics)
-    return loaded, sort_diagnostics(diagnostics)
+def _report(diagnostics: list[Diagnostic], files: int, fmt: str) -> None:
+    sys.stdout.write(FORMATS[fmt](diagnostics))
+    # The summary goes beside the text report; machine formats keep stdout clean.
+    print(summary(diagnostics, files), file=sys.stdout if fmt == "text" else sys.stderr)
 
 
 def cmd_validate(args: argparse.Namespace, now: datetime) -> int:
-    loaded, diagnostics = run_checks(args.root, now, args.strict)
-    sys.stdout.write(FORMATS[args.format](diagnostics))
-    # The summary goes beside the text report; machine formats keep stdout clean.
-    print(summary(diagnostics, loaded.files), file=sys.stdout if args.format == "text" else sys.stderr)
-    return EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK
+    checked = run_checks(args.root, now, args.strict)
+    _report(checked.diagnostics, checked.loaded.files, args.format)
+    return EXIT_PROBLEMS if has_errors(checked.diagnostics) else EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate}
+def cmd_build(args: argparse.Namespace, now: datetime) -> int:
+    out = args.out if args.out is not None else args.root / "site"
+    result = build(args.root, out, now, strict=args.strict, internal=args.internal)
+    if not result.ok:
+        _report(result.diagnostics, 0, args.format)
+        print(f"build failed; {out} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if result.diagnostics:
+        _report(result.diagnostics, 0, args.format)
+    assert result.write is not None
+    kind = "internal site" if args.internal else "site"
+    warnings = len(result.diagnostics)
+    print(f"built the {kind} in {out}: {result.pages} pages, {result.files} files "
+          f"({result.size / 1024:.0f} KiB; {result.write.written} written, "
+          f"{result.write.unchanged} unchanged, {result.write.removed} removed) in "
+          f"{result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,4 +104,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     if hasattr(args, "root") and not args.root.is_dir():
         parser.error(f"--root {args.root}: no such folder")
-    return COMMANDS[args.command](args, now)
+    run: Callable[[argparse.Namespace, datetime], int] = args.run
+    return run(args, now)

@@ -1,0 +1,31 @@
+"""Render: the whole site as bytes per output path, from a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from . import api, badges, calendar, feeds, meta, pages
+from .snapshot import Snapshot
+
+
+def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
+
+    ``attachments`` are the files incident bodies link to, keyed by output path.
+    """
+    files: dict[str, bytes] = {}
+    for part in (
+        pages.render_pages(snap, themes_dir),
+        feeds.render_feeds(snap),
+        api.render_api(snap),
+        badges.render_badges(snap),
+        calendar.render_calendar(snap),
+        attachments,
+    ):
+        clash = files.keys() & part.keys()
+        if clash:
+            raise RuntimeError(f"two renderers write the same outputs: {sorted(clash)[:3]}")
+        files.update(part)
+    files.update(meta.render_meta(snap, frozenset(files)))
+    return files

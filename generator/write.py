@@ -1,0 +1,113 @@
+"""Write: put the rendered bytes on disk without ever losing the previous site or a user's file.
+
+A build renders into a fresh folder beside the output and swaps it in only
+when every file is written; unchanged files are hard-linked from the previous
+build, so their bytes (and times) stay as they were.  Only folders that
+statusgen made, marked by :data:`MARKER`, are ever replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MARKER = ".statusgen-site"
+MARKER_TEXT = b"This folder is written by statusgen build; it is replaced on every build.\n"
+
+
+class OutputError(Exception):
+    """The output folder is not one statusgen may write to."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a write changed."""
+
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_output(out: Path, root: Path) -> None:
+    """Refuse an output that is the root, holds the sources, or is a folder the user made."""
+    out, root = out.resolve(), root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise OutputError(f"{out} holds the status repository itself; build into a folder of "
+                          "its own such as site/")
+    for source in ("incidents", "themes", "components.yml"):
+        if out.is_relative_to(root / source):
+            raise OutputError(f"{out} is inside the sources ({source}); choose another folder")
+    if out.exists():
+        if not out.is_dir():
+            raise OutputError(f"{out} is a file, not a folder")
+        if any(out.iterdir()) and not (out / MARKER).is_file():
+            raise OutputError(f"{out} is not empty and was not made by statusgen; refusing to "
+                              "replace it. Choose a new or empty folder")
+
+
+def _safe(path: str) -> PurePosixPath:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or path == MARKER:
+        raise OutputError(f"refusing to write outside the output folder: {path!r}")
+    return pure
+
+
+def _same(existing: Path, data: bytes) -> bool:
+    try:
+        return existing.stat().st_size == len(data) and existing.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Replace ``out`` with exactly ``files``, atomically: on any failure ``out`` is untouched."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.statusgen-new"
+    retired = out.parent / f".{out.name}.statusgen-old"
+    for leftover in (staging, retired):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    written = unchanged = 0
+    try:
+        staging.mkdir()
+        for path in sorted(files):
+            data = files[path]
+            relative = _safe(path)
+            target = staging.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = out.joinpath(*relative.parts)
+            if _same(previous, data):
+                try:
+                    os.link(previous, target)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(data)
+            written += 1
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    removed = _count_removed(out, files)
+    if out.exists():
+        os.rename(out, retired)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if retired.exists():
+            os.rename(retired, out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return WriteReport(written, unchanged, removed)
+
+
+def _count_removed(out: Path, files: Mapping[str, bytes]) -> int:
+    if not out.is_dir():
+        return 0
+    existing = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    return len(existing - set(files) - {MARKER})
