@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 from . import model as m
 from .status import Span
@@ -49,7 +48,7 @@ class Uptime:
         return f"{floor:.2f}"
 
 
-def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """Local midnight to local midnight, as UTC datetimes."""
     # In UTC: Python subtracts two datetimes of one zone by wall clock, which is wrong on DST days.
     start = datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
@@ -81,7 +80,7 @@ def _weighted(spans: Sequence[Span], start: datetime, end: datetime) -> tuple[fl
     return major, partial
 
 
-def component_uptime(spans: Iterable[Span], days: int, tz: ZoneInfo, now: datetime) -> Uptime:
+def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime) -> Uptime:
     """The last ``days`` days up to and including today (in ``tz``) for one component's spans."""
     today = now.astimezone(tz).date()
     first = today - timedelta(days=days - 1)

@@ -1,0 +1,170 @@
+"""Property: nothing internal or in test mode reaches any byte the public data sources write.
+
+Random repositories hold incidents and maintenance, some internal or in ``mode: test``,
+some with internal updates.  Every title, message and body carries its own marker
+word, and internal entries carry one in their id too.  The public build's feeds,
+JSON, badges, calendar and site metadata must hold no internal marker, in their
+contents or their paths, while every public title and message shows up somewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from generator import model as m
+from generator.check import check
+from generator.diagnostics import Location, Severity
+from generator.load import parse_config
+from generator.snapshot import snapshot
+from tests.datasource import render_all
+from tests.helpers import COMPONENTS, NOW
+
+LEAVES = ("api", "db", "queue")
+REFS = (*LEAVES, "platform")
+
+
+def config() -> m.Config:
+    parsed, problems = parse_config(COMPONENTS.encode("utf-8"))
+    assert parsed is not None, problems
+    return parsed
+
+
+CONFIG = config()
+
+
+@dataclass
+class Markers:
+    """Marker words, split by who may see them."""
+
+    public: set[str] = field(default_factory=set)
+    internal: set[str] = field(default_factory=set)
+    count: int = 0
+
+    def new(self, draw: st.DrawFn) -> str:
+        # Fixed length, so no marker is a part of another; "mark" and digits never occur by chance.
+        self.count += 1
+        letters = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=6, max_size=6))
+        return f"mark{self.count:03d}{letters}"
+
+
+def loc(path: str) -> Location:
+    return Location(path)
+
+
+def refs(draw: st.DrawFn, path: str, levels: tuple[m.Level, ...], at_least: int = 0,
+         ) -> tuple[m.ComponentRef, ...]:
+    ids = draw(st.lists(st.sampled_from(REFS), min_size=at_least, max_size=2, unique=True))
+    return tuple(m.ComponentRef(loc=loc(path), id=i, level=draw(st.sampled_from(levels)))
+                 for i in ids)
+
+
+@st.composite
+def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
+    kind = draw(st.sampled_from(m.Kind))
+    visibility = draw(st.sampled_from(m.Visibility))
+    mode = draw(st.sampled_from(m.Mode))
+    published = visibility is m.Visibility.PUBLIC and mode is not m.Mode.TEST
+    title_marker = markers.new(draw)
+    (markers.public if published else markers.internal).add(title_marker)
+    slug = f"2026-{number:02d}-{title_marker}" if not published else f"2026-{number:02d}-entry"
+    path = f"incidents/{slug}.md"
+
+    statuses = list(m.STATUSES[kind])
+    middle = draw(st.lists(st.sampled_from(statuses[1:3]), max_size=2))
+    ended = mode is m.Mode.RETROSPECTIVE or draw(st.booleans())
+    chronological = [statuses[0], *middle, *([statuses[3]] if ended else [])]
+    if mode is m.Mode.RETROSPECTIVE:
+        chronological[0] = statuses[1]  # written after the fact: need not start at the start
+
+    window = None
+    start = NOW - timedelta(minutes=draw(st.integers(60, 60 * 24 * 120)))
+    if kind is m.Kind.MAINTENANCE:
+        window_start = NOW + timedelta(minutes=draw(st.integers(-60 * 24 * 100, 60 * 24 * 10)))
+        window = m.Window(loc=loc(path), start=window_start,
+                          end=window_start + timedelta(minutes=draw(st.integers(30, 300))))
+        start = min(start, window_start - timedelta(days=1))
+    gaps = draw(st.lists(st.integers(1, 600), min_size=len(chronological),
+                         max_size=len(chronological)))
+    times: list[datetime] = []
+    at = start
+    for gap in gaps:
+        at += timedelta(minutes=gap)
+        times.append(at)
+    assume(times[-1] <= NOW)
+
+    flags = draw(st.lists(st.booleans(), min_size=len(times), max_size=len(times)))
+    if visibility is m.Visibility.PUBLIC:  # the checker's rules, test mode included
+        if all(flags):
+            flags[draw(st.integers(0, len(flags) - 1))] = False
+        if ended:
+            flags[-1] = False  # the end of a public entry is public
+    updates = []
+    for status, when, internal in zip(chronological, times, flags, strict=True):
+        marker = markers.new(draw)
+        (markers.public if published and not internal else markers.internal).add(marker)
+        components = None
+        if kind is m.Kind.INCIDENT and draw(st.booleans()):
+            components = refs(draw, path, (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS))
+        updates.append(m.Update(loc=loc(path), at=when, status=status, internal=internal,
+                                message=f"Update {status} **{marker}** here.",
+                                components=components))
+    body_marker = markers.new(draw)
+    if not published:
+        markers.internal.add(body_marker)
+    if kind is m.Kind.MAINTENANCE:
+        components = tuple(m.ComponentRef(loc=loc(path), id=i, level=None)
+                           for i in draw(st.lists(st.sampled_from(REFS), max_size=2, unique=True)))
+        impact = m.Impact.NONE
+    else:
+        components = refs(draw, path, m.INCIDENT_LEVELS)
+        impact = draw(st.sampled_from((m.Impact.MINOR, m.Impact.MAJOR, m.Impact.CRITICAL)))
+    keys = (("impact", loc(path)), ("mode", loc(path)))
+    return m.Incident(
+        loc=loc(path), keys=keys, id=slug, path=path, kind=kind, title=f"Title {title_marker}",
+        impact=impact, components=components, visibility=visibility, mode=mode, window=window,
+        updates=tuple(reversed(updates)), body=f"Post-mortem {body_marker}.",
+    )
+
+
+@st.composite
+def repositories(draw: st.DrawFn) -> tuple[m.Repository, Markers]:
+    markers = Markers()
+    count = draw(st.integers(1, 6))
+    found = tuple(draw(incidents(markers, number)) for number in range(1, count + 1))
+    return m.Repository(config=CONFIG, incidents=found, files=count + 1), markers
+
+
+def everything(outputs: dict[str, bytes]) -> bytes:
+    return b"\n".join(path.encode("utf-8") + b"\n" + data for path, data in outputs.items())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(repositories())
+def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Markers]) -> None:
+    repo, markers = case
+    problems = [d for d in check(repo, NOW) if d.severity is Severity.ERROR]
+    assume(not problems)
+    public = everything(render_all(snapshot(repo, NOW, internal=False)))
+    leaked = sorted(marker for marker in markers.internal if marker.encode() in public)
+    assert leaked == []
+    missing = sorted(marker for marker in markers.public if marker.encode() not in public)
+    assert missing == []
+    internal = everything(render_all(snapshot(repo, NOW, internal=True)))
+    # The internal build shows what the team alone may see: the markers are real.
+    assert all(marker.encode() in internal for marker in markers.public)
+    assert any(marker.encode() in internal for marker in markers.internal) or not markers.internal
+
+
+def test_the_example_content_leaks_nothing() -> None:
+    from tests.datasource import example_snapshot
+
+    public = everything(render_all(example_snapshot()))
+    for secret in (b"ACME-FINANCE-7731", b"billing-export", b"failover-drill", b"cache-eu-3",
+                   b"Keep watching for an hour"):
+        assert secret not in public
+    internal = everything(render_all(example_snapshot(internal=True)))
+    assert b"ACME-FINANCE-7731" in internal and b"cache-eu-3" in internal
