@@ -111,3 +111,54 @@ def _count_removed(out: Path, files: Mapping[str, bytes]) -> int:
         return 0
     existing = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     return len(existing - set(files) - {MARKER})
+
+
+def update_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Make ``out`` hold exactly ``files``, in place, touching only what changed (the dev server).
+
+    Each changed file is replaced atomically (a temporary file beside it, then
+    ``os.replace``), outputs that are no longer produced are deleted, and
+    unchanged files are left alone, their times included.  Unlike
+    :func:`write_site`, a failure part way leaves a mix of old and new files;
+    the next build mends it.
+    """
+    out = out.resolve()
+    targets = {path: out.joinpath(*_safe(path).parts) for path in files}
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = set(files) | {MARKER}
+    removed = 0
+    for folder, dirs, names in os.walk(out, topdown=False):
+        here = Path(folder)
+        for name in names:
+            file = here / name
+            if file.relative_to(out).as_posix() not in wanted:
+                file.unlink()
+                if not name.endswith(".statusgen-tmp"):  # a leftover of an interrupted write
+                    removed += 1
+        for name in dirs:
+            sub = here / name
+            if sub.is_symlink():
+                if sub.relative_to(out).as_posix() not in wanted:
+                    sub.unlink()
+            elif not any(sub.iterdir()):
+                sub.rmdir()
+    if not (out / MARKER).is_file():
+        (out / MARKER).write_bytes(MARKER_TEXT)
+    written = unchanged = 0
+    for path in sorted(files):
+        data, target = files[path], targets[path]
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif _same(target, data):
+            unchanged += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{target.name}.statusgen-tmp")
+        try:
+            temp.write_bytes(data)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        written += 1
+    return WriteReport(written, unchanged, removed)
