@@ -25,11 +25,15 @@ def history_page(year: int | None = None) -> str:
 
 
 def relative(from_page: str, to: str) -> str:
-    """A link from the page at ``from_page`` to the output ``to`` (``…/index.html`` shown as ``…/``)."""
+    """A link from the page at ``from_page`` to the output ``to``.
+
+    Links name ``index.html`` so that a downloaded preview opened from disk works
+    as well as the served site, under any sub-path. A folder ``to`` (ending in
+    ``/``) stays a folder link, for ``rebase`` of incident bodies.
+    """
     here = posixpath.dirname(from_page)
-    target = to[: -len(INDEX)] if to.endswith(INDEX) else to
-    link = posixpath.relpath(target or ".", here or ".")
-    if target.endswith("/") or not target:
+    link = posixpath.relpath(to or ".", here or ".")
+    if to.endswith("/") or not to:
         link = "./" if link == "." else link + "/"
     return link
 

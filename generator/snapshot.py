@@ -84,10 +84,12 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False) -> Sn
         (entry(i, config, now) for i in redact(repo.incidents, internal)),
         key=lambda e: (-e.started_at.timestamp(), e.id),
     )
+    # A drill is shown in the team's build but never moves a status, uptime or the banner.
+    counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
     tz = ZoneInfo(config.page.timezone)
     uptime: dict[str, Uptime] = {}
     spans_by_component: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
-    for e in entries:
+    for e in counted:
         for span in e.spans:
             spans_by_component.setdefault(span.component, []).append(span)
     for leaf in config.leaves():
@@ -102,7 +104,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False) -> Sn
         now=now,
         internal=internal,
         entries=tuple(entries),
-        levels=component_levels(entries, config, now),
+        levels=component_levels(counted, config, now),
         uptime=uptime,
-        indicator=indicator(entries),
+        indicator=indicator(counted),
     )

@@ -234,7 +234,7 @@ def test_recently_resolved_and_links_to_history_and_feeds() -> None:
     assert [words(h) for h in recent.find_all("h3")] == ["Delayed webhooks and notification emails"]
     assert "Lasted 1 h 38 min" in words(recent)
     hrefs = {str(a["href"]) for a in soup.find_all("a")}
-    assert {"history/", "history.atom", "history.rss"} <= hrefs
+    assert {"history/index.html", "history.atom", "history.rss"} <= hrefs
     footer = soup.find("footer")
     assert footer is not None and "Powered by statusgen" in words(footer)
     assert "Last updated 22 Nov 2026, 10:00 CET" in words(footer)

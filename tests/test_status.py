@@ -260,3 +260,18 @@ def test_recent_keeps_resolved_entries_for_keep_resolved_days() -> None:
     snap = snapshot(repo(old, new), t("10:00"))
     assert [e.id for e in snap.recent()] == ["new"]
     assert [e.id for e in snap.active()] == []
+
+
+def test_a_drill_is_shown_to_the_team_but_never_moves_a_status() -> None:
+    drill = incident("""\
+        title: Drill
+        impact: critical
+        mode: test
+        components: {queue: major_outage}
+        updates: [{at: "2026-11-22T09:00:00Z", status: investigating, message: x}]
+    """, "drill")
+    team = snapshot(repo(drill), t("10:00"), internal=True)
+    assert [e.id for e in team.entries] == ["drill"]
+    assert team.levels["queue"] is m.Level.OPERATIONAL
+    assert team.indicator == "none"
+    assert team.uptime["queue"].ratio == 1.0
