@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, authoring_cli, serve
+from . import __version__, authoring_cli, diff_cli, init, serve
 from .build import build, run_checks
 from .clock import ClockError, resolve_now
 from .diagnostics import FORMATS, Diagnostic, has_errors, summary
@@ -18,7 +18,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 # Modules that add their own subcommands: each registers a parser whose
 # defaults carry ``run(args, now) -> exit code``.
-EXTENSIONS: tuple[Callable[[Any], None], ...] = (authoring_cli.register, serve.register)
+EXTENSIONS: tuple[Callable[[Any], None], ...] = (authoring_cli.register, serve.register,
+                                                 diff_cli.register, init.register)
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:

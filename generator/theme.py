@@ -18,7 +18,9 @@ import jinja2
 
 DEFAULT = "default"
 STATIC = "static"
-BUILTIN = Path(__file__).resolve().parent.parent / "themes" / DEFAULT
+_INSTALLED = Path(__file__).resolve().parent / "default_theme"  # inside a wheel
+_CHECKOUT = Path(__file__).resolve().parent.parent / "themes" / DEFAULT  # this repository
+BUILTIN = _INSTALLED if _INSTALLED.is_dir() else _CHECKOUT
 """The default theme that comes with statusgen (used when the repository has none)."""
 
 

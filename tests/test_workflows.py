@@ -1,0 +1,480 @@
+"""The GitHub workflows: one source, pinned, injection-free, linted, and their scripts run locally.
+
+The workflows a status repository needs (check, deploy, incident) live once, in
+``generator/skeleton/dot-github/workflows/``; ``statusgen init`` writes them and
+this repository's ``.github/workflows/`` holds identical copies.
+
+The local runs execute the ``run:`` steps of a job in order, with ``bash
+--noprofile --norc -eo pipefail`` (what ``shell: bash`` runs on GitHub), the
+files and variables Actions provides (``GITHUB_OUTPUT``, ``GITHUB_ENV``,
+``GITHUB_STEP_SUMMARY``, ...), and each step's ``env:`` with its ``${{ }}``
+expressions replaced from a small dict.  Steps that ``uses:`` an action are
+skipped, and so is the ``install`` step: statusgen is already on PATH (this
+venv's), and a real ``pip install`` would need the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.init import init, skeleton_files
+from tests.helpers import REPO_ROOT, dedent
+from tests.support.tools import missing_tool
+from tests.support.validators import format_actionlint_findings, run_actionlint
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+SKELETON_WORKFLOWS = REPO_ROOT / "generator" / "skeleton" / "dot-github" / "workflows"
+SHARED = ("check.yml", "deploy.yml", "incident.yml")
+VENV_BIN = Path(sys.executable).parent
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    raw: dict[Any, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # PyYAML reads the key `on` as the boolean True (YAML 1.1).
+    return {("on" if key is True else str(key)): value for key, value in raw.items()}
+
+
+def all_workflows() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+# --- one source, and the rules every workflow keeps ------------------------------------------
+
+@pytest.mark.parametrize("name", SHARED)
+def test_this_repositorys_workflows_are_the_skeletons(name: str) -> None:
+    ours = (WORKFLOWS / name).read_bytes()
+    assert ours == (SKELETON_WORKFLOWS / name).read_bytes(), (
+        f".github/workflows/{name} differs from the skeleton, which is the one source: edit "
+        f"generator/skeleton/dot-github/workflows/{name}, then copy it to .github/workflows/")
+
+
+def test_init_writes_the_shared_workflows_and_not_tests_yml() -> None:
+    written = {str(p) for p in skeleton_files() if str(p).startswith(".github/")}
+    assert written == {f".github/workflows/{n}" for n in SHARED}
+    assert (WORKFLOWS / "tests.yml").is_file()
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(r"^\s*(?:-\s+)?uses:", line) and "uses: ./" not in line:
+            assert PINNED.match(line), f"{path.name}:{number}: pin to a full SHA with `# vX.Y.Z`: {line}"
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_no_expression_inside_a_script_and_least_privilege(path: Path) -> None:
+    workflow = load_workflow(path)
+    assert "permissions" in workflow, f"{path.name}: set top-level permissions"
+    assert workflow["permissions"] in ({}, {"contents": "read"}), workflow["permissions"]
+    for job_id, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            if "run" in step:
+                assert "${{" not in step["run"], (
+                    f"{path.name}: job {job_id}, step {step.get('name')}: pass expressions "
+                    "through `env:`, never into the script (template injection)")
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                pushes = any("git push" in s.get("run", "") for s in job["steps"])
+                assert step["with"]["persist-credentials"] is pushes, (
+                    f"{path.name}: job {job_id}: persist-credentials only where the job pushes")
+
+
+def test_deploy_triggers_permissions_and_concurrency() -> None:
+    deploy = load_workflow(WORKFLOWS / "deploy.yml")
+    assert deploy["on"]["push"] == {"branches": ["main"]}
+    assert deploy["on"]["schedule"] == [{"cron": "*/10 * * * *"}]
+    assert "workflow_dispatch" in deploy["on"] and "workflow_call" in deploy["on"]
+    assert deploy["permissions"] == {"contents": "read"}
+    assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    job = deploy["jobs"]["deploy"]
+    assert job["permissions"] == {"pages": "write", "id-token": "write"}
+    assert job["environment"] == {"name": "github-pages",
+                                  "url": "${{ steps.deployment.outputs.page_url }}"}
+    uses = {s["uses"].split("@")[0] for j in deploy["jobs"].values() for s in j["steps"] if "uses" in s}
+    assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
+
+
+def test_incident_workflow_writes_with_contents_write_and_calls_deploy() -> None:
+    incident = load_workflow(WORKFLOWS / "incident.yml")
+    inputs = incident["on"]["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"action", "id", "title", "impact", "components", "status", "message"}
+    assert inputs["action"]["options"] == ["new", "update", "resolve"]
+    assert incident["permissions"] == {}
+    assert incident["jobs"]["write"]["permissions"] == {"contents": "write"}
+    deploy = incident["jobs"]["deploy"]
+    assert deploy["uses"] == "./.github/workflows/deploy.yml"
+    assert deploy["needs"] == "write"
+
+
+def test_pre_commit_hook() -> None:
+    [hook] = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "statusgen-validate"
+    assert (hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "statusgen validate", "python", False)
+    files = re.compile(hook["files"])
+    for name in ("components.yml", "incidents/2026-11-22-a.md", "incidents/diagram.svg"):
+        assert files.search(name), name
+    for name in ("README.md", "site/index.html", "docs/components.yml"):
+        assert not files.search(name), name
+
+
+# --- external linters ------------------------------------------------------------------------
+
+def _init_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "status"
+    root.mkdir()
+    written, clashes = init(root)
+    assert written and not clashes
+    return root
+
+
+@pytest.mark.validator
+def test_actionlint_passes_on_every_workflow(tmp_path: Path) -> None:
+    initialised = sorted((_init_repo(tmp_path) / ".github" / "workflows").glob("*.yml"))
+    assert len(initialised) == len(SHARED)
+    findings = run_actionlint([*all_workflows(), *initialised])
+    assert findings == [], format_actionlint_findings(findings)
+
+
+def zizmor(*inputs: Path) -> list[dict[str, Any]]:
+    found = shutil.which("zizmor", path=str(VENV_BIN)) or shutil.which("zizmor")
+    if found is None:
+        missing_tool("zizmor (pip package, in the `test` extra)", "pip install -e '.[test]'")
+    proc = subprocess.run([found, "--offline", "--format", "json", *map(str, inputs)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    # zizmor exits 10-14 when it reports findings (by the highest severity), 0 when none.
+    if proc.returncode not in (0, 10, 11, 12, 13, 14):
+        raise RuntimeError(f"zizmor failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    findings: list[dict[str, Any]] = json.loads(proc.stdout)
+    return findings
+
+
+def _summary(findings: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{f['determinations']['severity']}: {f['ident']}: {f['desc']}" for f in findings)
+
+
+@pytest.mark.validator
+def test_zizmor_reports_no_high_or_medium_finding(tmp_path: Path) -> None:
+    for inputs in ([REPO_ROOT], [_init_repo(tmp_path)]):
+        findings = zizmor(*inputs)
+        # Known and accepted (low): `self-repository`, the `./` form of calling deploy.yml,
+        # which actionlint requires (it rejects zizmor's suggested `$/` form).
+        serious = [f for f in findings if f["determinations"]["severity"] in ("High", "Medium")]
+        assert serious == [], _summary(serious)
+
+
+# --- running the scripts locally ---------------------------------------------------------------
+
+@dataclass
+class StepRun:
+    name: str
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class JobRun:
+    steps: list[StepRun] = field(default_factory=list)
+    summary: str = ""
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.returncode == 0 for s in self.steps)
+
+    def step(self, name: str) -> StepRun:
+        return next(s for s in self.steps if s.name == name)
+
+
+def _parse_env_file(text: str) -> dict[str, str]:
+    """``NAME=value`` lines and ``NAME<<EOF`` blocks, as Actions reads GITHUB_OUTPUT/GITHUB_ENV."""
+    values: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, marker = line.split("<<", 1)
+            block = []
+            for inner in lines:
+                if inner == marker:
+                    break
+                block.append(inner)
+            values[name] = "\n".join(block)
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            values[name] = value
+    return values
+
+
+def substitute(value: str, context: Mapping[str, str]) -> str:
+    """``${{ inputs.x }}`` → ``context["inputs.x"]``; an expression not in the dict fails the test."""
+    def replace(match: re.Match[str]) -> str:
+        expression = match.group(1)
+        assert expression in context, f"the test gives no value for ${{{{ {expression} }}}}"
+        return context[expression]
+    return EXPRESSION.sub(replace, value)
+
+
+def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, str],
+            runner_temp: Path, clock: datetime) -> JobRun:
+    """Run a job's ``run:`` steps in order, stopping at the first that fails, as Actions does.
+
+    ``clock`` is the time statusgen sees (through ``SOURCE_DATE_EPOCH``).
+    """
+    job = load_workflow(workflow)["jobs"][job_id]
+    runner_temp.mkdir(parents=True, exist_ok=True)
+    summary = runner_temp / "step_summary.md"
+    env_file = runner_temp / "env"
+    path_file = runner_temp / "path"
+    for f in (summary, env_file, path_file):
+        f.write_text("")
+    base_env = {
+        "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
+        "HOME": str(runner_temp / "home"),
+        "LANG": "C.UTF-8",
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_ENV": str(env_file),
+        "GITHUB_PATH": str(path_file),
+        "RUNNER_TEMP": str(runner_temp),
+        "GIT_CONFIG_GLOBAL": str(runner_temp / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "SOURCE_DATE_EPOCH": str(int(clock.timestamp())),
+    }
+    (runner_temp / "home").mkdir(exist_ok=True)
+    context = dict(context)
+    result = JobRun()
+    for index, step in enumerate(job["steps"]):
+        if "uses" in step or step.get("id") == "install":
+            continue
+        assert "if" not in step, "the local runner does not evaluate `if:`"
+        output = runner_temp / f"output-{index}"
+        output.write_text("")
+        env = {**base_env, "GITHUB_OUTPUT": str(output)}
+        env.update(_parse_env_file(env_file.read_text()))
+        extra = [p for p in path_file.read_text().splitlines() if p]
+        env["PATH"] = os.pathsep.join([*reversed(extra), env["PATH"]])
+        env.update({k: substitute(str(v), context) for k, v in step.get("env", {}).items()})
+        script = runner_temp / f"step-{index}.sh"
+        script.write_text(step["run"])
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                              cwd=workspace, env=env, capture_output=True, text=True, timeout=300,
+                              check=False)
+        result.steps.append(StepRun(step.get("name", step["run"][:40]), proc.returncode,
+                                    proc.stdout, proc.stderr))
+        if "id" in step:
+            outputs = _parse_env_file(output.read_text())
+            result.outputs[step["id"]] = outputs
+            context.update({f"steps.{step['id']}.outputs.{k}": v for k, v in outputs.items()})
+        if proc.returncode != 0:
+            break
+    result.summary = summary.read_text()
+    return result
+
+
+def git(root: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", "-c", "user.name=Test Author", "-c", "user.email=test@example.com",
+         "-c", "commit.gpgsign=false", "-C", str(root), *args],
+        capture_output=True, text=True, check=True)
+    return proc.stdout
+
+
+@pytest.fixture
+def origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bare ``origin`` whose ``main`` holds a fresh ``statusgen init`` repository."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    bare = tmp_path / "origin.git"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
+    seed = _init_repo(tmp_path)
+    git(seed, "init", "--quiet", "--initial-branch=main")
+    git(seed, "add", "--all")
+    git(seed, "commit", "--quiet", "-m", "statusgen init")
+    git(seed, "remote", "add", "origin", str(bare))
+    git(seed, "push", "--quiet", "origin", "main")
+    return bare
+
+
+def checkout(origin: Path, where: Path) -> Path:
+    """What actions/checkout with ``fetch-depth: 0`` leaves: a clone with every remote branch."""
+    git(origin.parent, "clone", "--quiet", str(origin), str(where))
+    return where
+
+
+UNKNOWN_COMPONENT = """\
+---
+title: Login failures
+impact: major
+components:
+  auth: partial_outage
+updates:
+  - at: 2026-11-22T08:00:00Z
+    status: investigating
+    message: Some logins fail.
+---
+"""
+
+MISSPELT_STATUS = """\
+---
+title: Slow dashboard
+impact: minor
+components:
+  website: degraded_performance
+updates:
+  - at: 2026-11-22T08:10:00Z
+    status: investigatin
+    message: The dashboard is slow.
+---
+"""
+
+GOOD = """\
+---
+title: Elevated API error rates
+impact: major
+components:
+  api: partial_outage
+updates:
+  - at: 2026-11-22T08:00:00Z
+    status: investigating
+    message: Some API requests fail. We are investigating.
+---
+"""
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def _pull_request(origin: Path, tmp_path: Path, files: Mapping[str, str]) -> Path:
+    work = checkout(origin, tmp_path / "pr")
+    git(work, "switch", "--quiet", "-c", "fix")
+    for name, text in files.items():
+        (work / name).write_text(dedent(text), encoding="utf-8")
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "-m", "A change")
+    return work
+
+
+def test_check_yml_annotates_broken_incidents(origin: Path, tmp_path: Path) -> None:
+    work = _pull_request(origin, tmp_path, {"incidents/2026-11-22-login.md": UNKNOWN_COMPONENT,
+                                            "incidents/2026-11-22-dashboard.md": MISSPELT_STATUS})
+    run = run_job(WORKFLOWS / "check.yml", "check", work, {"github.base_ref": "main"},
+                  tmp_path / "runner", NOW)
+    assert [s.name for s in run.steps] == ["Validate"]
+    validate = run.step("Validate")
+    assert validate.returncode == 1
+    errors = [line for line in validate.stdout.splitlines() if line.startswith("::error ")]
+    assert any(line.startswith("::error file=incidents/2026-11-22-login.md,line=5,") and
+               "no component `auth`" in line for line in errors), validate.stdout
+    assert any(line.startswith("::error file=incidents/2026-11-22-dashboard.md,line=8,") and
+               "investigatin" in line for line in errors), validate.stdout
+    assert run.summary == ""
+
+
+def test_check_yml_summarises_a_good_change(origin: Path, tmp_path: Path) -> None:
+    work = _pull_request(origin, tmp_path, {"incidents/2026-11-22-api-errors.md": GOOD})
+    run = run_job(WORKFLOWS / "check.yml", "check", work, {"github.base_ref": "main"},
+                  tmp_path / "runner", NOW)
+    assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
+    assert [s.name for s in run.steps] == ["Validate", "Build", "Describe the change to the public page"]
+    assert (work / "site" / "index.html").is_file()
+    assert "## Public status page" in run.summary
+    assert "| Public API | Operational | Partial outage |" in run.summary
+    assert "**Added:** Elevated API error rates" in run.summary
+    assert "Compared with `origin/main (" in run.summary
+
+
+def test_incident_yml_new_update_resolve_commit_and_push(origin: Path, tmp_path: Path) -> None:
+    minutes = iter(range(0, 60, 10))
+
+    def dispatch(name: str, **inputs: str) -> JobRun:
+        work = checkout(origin, tmp_path / name)
+        context = {f"inputs.{k}": "" for k in ("id", "title", "impact", "components", "status")}
+        context.update({f"inputs.{k}": v for k, v in inputs.items()})
+        context["github.actor"] = "octocat"
+        clock = NOW + timedelta(minutes=next(minutes))
+        return run_job(WORKFLOWS / "incident.yml", "write", work, context, tmp_path / f"runner-{name}",
+                       clock)
+
+    run = dispatch("new", action="new", title="Elevated API error rates", impact="major",
+                   components="api=partial_outage, db = degraded_performance",
+                   status="investigating", message="Some API requests fail.\n\nWe are on it.")
+    assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
+    path = run.outputs["write"]["path"]
+    assert path == "incidents/2026-11-22-elevated-api-error-rates.md"
+    commit = run.outputs["commit"]["commit"]
+    assert git(origin, "rev-parse", "main").strip() == commit
+    log = git(origin, "log", "-1", "--format=%an <%ae>%n%s%n%b", "main")
+    assert log.startswith("github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>\n"
+                          "Incident opened: Elevated API error rates (investigating)\n")
+    assert "Requested by @octocat with the Incident workflow." in log
+    assert git(origin, "diff", "--name-only", "main~1", "main").split() == [path]
+    assert f"Committed {path}" in run.summary
+
+    # What landed on main validates, and says what the form said.
+    landed = checkout(origin, tmp_path / "landed")
+    check = subprocess.run([str(VENV_BIN / "statusgen"), "validate", "--root", str(landed), "--strict",
+                            "--now", "2026-11-22T09:30:00Z"],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    text = (landed / path).read_text(encoding="utf-8")
+    assert "title: Elevated API error rates" in text
+    assert "api: partial_outage" in text and "db: degraded_performance" in text
+
+    incident_id = Path(path).stem
+    run = dispatch("update", action="update", id=incident_id, status="identified",
+                   components="api=degraded_performance", message="A bad deploy; rolling back.")
+    assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
+    assert git(origin, "log", "-1", "--format=%s", "main").strip() == \
+        f"Incident updated: {incident_id} (identified)"
+
+    run = dispatch("resolve", action="resolve", id=incident_id, message="Requests succeed again.")
+    assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
+    assert git(origin, "log", "-1", "--format=%s", "main").strip() == f"Incident resolved: {incident_id}"
+    final = checkout(origin, tmp_path / "final")
+    assert "status: resolved" in (final / path).read_text(encoding="utf-8")
+
+
+def test_incident_yml_refuses_incomplete_forms(origin: Path, tmp_path: Path) -> None:
+    work = checkout(origin, tmp_path / "work")
+    context = {f"inputs.{k}": "" for k in ("id", "title", "impact", "components", "status")}
+    context.update({"inputs.action": "update", "inputs.message": "x", "github.actor": "octocat"})
+    run = run_job(WORKFLOWS / "incident.yml", "write", work, context, tmp_path / "runner", NOW)
+    assert not run.ok
+    assert "::error title=Incident::update and resolve need the incident's id" in \
+        run.step("Write the incident").stdout
+    assert git(origin, "log", "--format=%s", "main").strip() == "statusgen init"
+
+
+def test_incident_yml_inputs_are_data_not_code(origin: Path, tmp_path: Path) -> None:
+    canary = tmp_path / "pwned"
+    title = f'Login $(touch {canary}) `touch {canary}` "; touch {canary}; "'
+    work = checkout(origin, tmp_path / "work")
+    context = {f"inputs.{k}": "" for k in ("id", "components")}
+    context.update({"inputs.action": "new", "inputs.title": title, "inputs.impact": "minor",
+                    "inputs.status": "investigating", "github.actor": "octocat",
+                    "inputs.message": f"Line one.\ncommit=0000000\n$(touch {canary})"})
+    run = run_job(WORKFLOWS / "incident.yml", "write", work, context, tmp_path / "runner", NOW)
+    assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
+    assert not canary.exists()
+    assert git(origin, "log", "-1", "--format=%s", "main").strip() == \
+        f"Incident opened: {title} (investigating)"
+    assert run.outputs["commit"]["commit"] == git(origin, "rev-parse", "main").strip()
+    landed = checkout(origin, tmp_path / "landed")
+    [written] = (landed / "incidents").glob("2026-11-22-*.md")
+    assert f"$(touch {canary})" in written.read_text(encoding="utf-8")
