@@ -31,6 +31,8 @@ class BuildResult:
     """The outcome of a build: the problems, and when it succeeded what it wrote."""
 
     diagnostics: list[Diagnostic]
+    read: int = 0
+    """Source files read."""
     files: int = 0
     pages: int = 0
     size: int = 0
@@ -76,8 +78,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     checked = run_checks(root, now, strict, parse)
     diagnostics = checked.diagnostics
     repo = checked.loaded.repository
+    read = checked.loaded.files
     if repo is None or has_errors(diagnostics):
-        return BuildResult(diagnostics)
+        return BuildResult(diagnostics, read)
     try:
         check_output(out, root)
         files = render(root, snapshot(repo, now, internal=internal))
@@ -86,12 +89,13 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \
             if isinstance(exc, ThemeError) else Location(str(out))
         code = "theme" if isinstance(exc, ThemeError) else "output"
-        return BuildResult([*diagnostics, error(where, code, str(exc))])
+        return BuildResult([*diagnostics, error(where, code, str(exc))], read)
     except OSError as exc:
         return BuildResult([*diagnostics, error(Location(str(out)), "output",
-                                                f"cannot write the site: {exc}")])
+                                                f"cannot write the site: {exc}")], read)
     return BuildResult(
         diagnostics=diagnostics,
+        read=read,
         files=len(files),
         pages=sum(p.endswith(".html") for p in files),
         size=sum(len(b) for b in files.values()),

@@ -28,12 +28,19 @@ def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
 
 def check_config(config: m.Config) -> Iterator[Diagnostic]:
     """Component ids are unique across the whole file, groups included."""
-    seen: dict[str, int] = {}
+    seen: dict[str, m.Component] = {}
     for component in config.walk():
-        first = seen.setdefault(component.id, component.loc_of("id").line)
-        if first != component.loc_of("id").line:
+        first = seen.setdefault(component.id, component)
+        if first is not component:
+            # Compared as objects: two entries on one line (flow style) are still two.
             yield error(component.loc_of("id"), "duplicate-id", f"component id `{component.id}` is "
-                        f"already used on line {first}; ids must be unique, groups included")
+                        f"already used on line {first.loc_of('id').line}; ids must be unique, "
+                        "groups included")
+
+
+def _a(kind: m.Kind) -> str:
+    """``an incident``, ``a maintenance``."""
+    return f"an {kind}" if kind is m.Kind.INCIDENT else f"a {kind}"
 
 
 def stamp(at: datetime) -> str:
@@ -82,8 +89,8 @@ def _lifecycle(incident: m.Incident) -> Iterator[Diagnostic]:
     terminal = m.TERMINAL[kind]
     for index, update in enumerate(incident.updates):
         if update.status not in allowed:
-            yield error(update.loc_of("status"), "status-kind", f"`{update.status}` is not a "
-                        f"{kind} status; use one of {', '.join(allowed)}")
+            yield error(update.loc_of("status"), "status-kind", f"`{update.status}` is not "
+                        f"{_a(kind)} status; use one of {', '.join(allowed)}")
         elif update.status is terminal and index > 0:
             yield error(update.loc_of("status"), "terminal", f"`{terminal}` ends the {kind}, so it "
                         "can only be the newest update (the first in the list), and only once")
@@ -94,7 +101,7 @@ def _lifecycle(incident: m.Incident) -> Iterator[Diagnostic]:
             yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
                         f"after the fact and must end with a `{terminal}` update")
     elif oldest.status is not initial and oldest.status in allowed:
-        yield error(oldest.loc_of("status"), "first-status", f"an {kind} starts at `{initial}`; "
+        yield error(oldest.loc_of("status"), "first-status", f"{_a(kind)} starts at `{initial}`; "
                     "if you are writing it after the fact, add `mode: retrospective`")
     if kind is m.Kind.MAINTENANCE:
         if incident.window is None:
@@ -119,7 +126,8 @@ def _order(incident: m.Incident) -> Iterator[Diagnostic]:
 
 def _times(incident: m.Incident, now: datetime) -> Iterator[Diagnostic]:
     for update in incident.updates:
-        if update.at > now + SKEW:
+        # A difference, not `now + SKEW`: that overflows for a `now` in the year 9999.
+        if update.at - now > SKEW:
             yield error(update.loc_of("at"), "future", f"{stamp(update.at)} is in the future (now is "
                         f"{stamp(now)}); check the date and the zone")
     oldest = incident.updates[-1].at

@@ -80,11 +80,11 @@ def cmd_build(args: argparse.Namespace, now: datetime) -> int:
     out = args.out if args.out is not None else args.root / "site"
     result = build(args.root, out, now, strict=args.strict, internal=args.internal)
     if not result.ok:
-        _report(result.diagnostics, 0, args.format)
+        _report(result.diagnostics, result.read, args.format)
         print(f"build failed; {out} was left as it was", file=sys.stderr)
         return EXIT_PROBLEMS
     if result.diagnostics:
-        _report(result.diagnostics, 0, args.format)
+        _report(result.diagnostics, result.read, args.format)
     assert result.write is not None
     kind = "internal site" if args.internal else "site"
     warnings = len(result.diagnostics)

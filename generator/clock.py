@@ -23,7 +23,10 @@ def resolve_now(option: str | None, environ: Mapping[str, str] = os.environ) -> 
         if parsed is None or parsed.tzinfo is None:
             raise ClockError(f"--now {option!r}: give an ISO 8601 timestamp with a zone, "
                              "like 2026-11-22T10:00:00Z")
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+            raise ClockError(f"--now {option!r}: out of range in UTC") from exc
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:

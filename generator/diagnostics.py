@@ -82,12 +82,18 @@ def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
     )
 
 
+def _printable(text: str) -> str:
+    # A quoted YAML value may hold an escaped lone surrogate ("\\ud800"), which no
+    # stream can encode; show it as that escape rather than fail while printing.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     """One line a problem: ``path:line:col: error: message [code]``."""
-    return "".join(
+    return _printable("".join(
         f"{d.location}: {d.severity}: {d.message} [{d.code}]\n"
         for d in sort_diagnostics(diagnostics)
-    )
+    ))
 
 
 def _escape_data(text: str) -> str:
@@ -113,12 +119,12 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
             )
         )
         lines.append(f"::{d.severity} {props}::{_escape_data(d.message)}\n")
-    return "".join(lines)
+    return _printable("".join(lines))
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:
     """A JSON list of ``{path, line, column, severity, code, message}``."""
-    return json.dumps(
+    return _printable(json.dumps(
         [
             {
                 "path": d.location.path,
@@ -132,7 +138,7 @@ def format_json(diagnostics: Iterable[Diagnostic]) -> str:
         ],
         indent=2,
         ensure_ascii=False,
-    ) + "\n"
+    )) + "\n"
 
 
 FORMATS = {"text": format_text, "github": format_github, "json": format_json}

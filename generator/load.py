@@ -7,12 +7,15 @@ that changed.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import model as m
 from .diagnostics import Diagnostic, Location, error, warning
+from .markdown import relative_files
 from .schema import CONFIG, INCIDENT, INVALID, SLUG, parse_object
 from .yamlsource import parse_yaml
 
@@ -50,8 +53,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Count in characters and in lines as an editor does (CR, LF or CRLF), not in bytes.
+        # `exc.start` indexes `exc.object`, which is the bytes after the BOM when there is one.
+        before = bytes(exc.object[:exc.start]).decode("utf-8", errors="replace")
+        lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
         return None, [error(Location(path, line, column), "encoding",
                             "the file is not UTF-8; save it with UTF-8 encoding")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
@@ -65,11 +71,13 @@ def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
                      "an incident file starts with a line `---`, then the YAML keys, then `---`")
     for number, line in enumerate(lines[1:], start=1):
         if line.rstrip() == "---":
+            body = "\n".join(lines[number + 1:])
+            blank = len(body) - len(body.lstrip("\n"))
             return FrontMatter(
                 yaml="\n".join(lines[1:number]) + "\n",
                 yaml_line=1,
-                body="\n".join(lines[number + 1:]).strip("\n"),
-                body_line=number + 2,
+                body=body.strip("\n"),
+                body_line=number + 2 + blank,
             )
     return error(Location(path, 1, 1), "front-matter",
                  "the front matter is not closed: add a line `---` after the last key")
@@ -179,23 +187,64 @@ def incident_files(root: Path) -> tuple[list[Path], list[Diagnostic]]:
 
 def _check_id(stem: str, rel: str, seen: dict[str, str]) -> list[Diagnostic]:
     here = Location(rel)
+    out = []
     if not SLUG.match(stem):
-        return [error(here, "slug", f"the file name `{stem}` is the incident's id and must be "
-                      "lower-case letters, digits and hyphens; rename the file")]
-    if stem in RESERVED_IDS:
-        return [error(here, "reserved-id", f"`{stem}` is reserved by the JSON API "
-                      f"(api/v2/incidents/{stem}.json); rename the file")]
+        out.append(error(here, "slug", f"the file name `{stem}` is the incident's id and must be "
+                         "lower-case letters, digits and hyphens; rename the file"))
+    elif stem in RESERVED_IDS:
+        out.append(error(here, "reserved-id", f"`{stem}` is reserved by the JSON API "
+                         f"(api/v2/incidents/{stem}.json); rename the file"))
+    # Before the slug rule lets it go: `Outage.md` beside `outage.md` is also a clash.
     other = seen.setdefault(stem.lower(), rel)
     if other != rel:
-        return [error(here, "duplicate-id", f"differs from {other} only in case, which breaks "
-                      "checkouts on macOS and Windows; rename one")]
-    return []
+        out.append(error(here, "duplicate-id", f"differs from {other} only in case, which breaks "
+                         "checkouts on macOS and Windows; rename one"))
+    return out
+
+
+def attachment_path(link: str) -> str | None:
+    """The file under ``incidents/`` a body's relative link names; ``None`` if it leaves it."""
+    normal = posixpath.normpath(unquote(link))
+    return None if normal.startswith("..") or normal.startswith("/") else normal
+
+
+def check_attachments(root: Path, incident: m.Incident) -> list[Diagnostic]:
+    """Every file a body links to exists beside the incidents, inside ``incidents/``."""
+    out = []
+    lines = incident.body.split("\n")
+    for link, offset in sorted(relative_files(incident.body).items()):
+        line, column = _written_at(lines, link, offset)
+        where = Location(incident.path, incident.body_line + line, column)
+        name = attachment_path(link)
+        if name is None:
+            out.append(error(where, "attachment", f"`{link}` points outside incidents/; put the "
+                             "file in incidents/ and link it by its name"))
+        elif not (root / INCIDENTS_DIR / name).is_file():
+            out.append(error(where, "attachment", f"`{link}` does not exist in incidents/; add "
+                             "the file or fix the link"))
+    return out
+
+
+def _written_at(lines: list[str], link: str, first: int) -> tuple[int, int]:
+    """Where ``link`` is written: its 0-based line in the body and 1-based column.
+
+    Markdown gives only the first line of the paragraph or list item holding the
+    link; look for the link itself from there, and keep that line if it is
+    written differently (escaped, in angle brackets).
+    """
+    for needle in (f"({link}", link):
+        for number in range(first, len(lines)):
+            column = lines[number].find(needle)
+            if column != -1:
+                return number, column + 1 + (needle != link)
+    return first, 1
 
 
 def _looks_like_incident(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(5).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+            # Enough for a BOM (3 bytes) and the `---`.
+            return handle.read(6).removeprefix(b"\xef\xbb\xbf").startswith(b"---")
     except OSError:
         return False
 
@@ -235,6 +284,7 @@ def load(root: Path, parse: ParseFn = parse_incident) -> Loaded:
         out.extend(problems)
         if incident is not None:
             incidents.append(incident)
+            out.extend(check_attachments(root, incident))
     count = len(files) + 1
     if config is None:
         return Loaded(None, out, count)

@@ -78,20 +78,22 @@ def render_markdown(text: str, rewrite: Callable[[str], str] | None = None,
     return html
 
 
-def relative_files(text: str) -> set[str]:
-    """The relative files (images, attachments) a body links to, as written."""
-    found: set[str] = set()
+def relative_files(text: str) -> dict[str, int]:
+    """The relative files (images, attachments) a body links to, as written, each with the
+    0-based line of the body it is on."""
+    found: dict[str, int] = {}
 
-    def collect(tokens: list[Token]) -> None:
+    def collect(tokens: list[Token], line: int) -> None:
         for token in tokens:
+            here = token.map[0] if token.map else line
             for attr in ("href", "src"):
                 value = token.attrGet(attr)
                 if isinstance(value, str) and _is_relative(value):
-                    path = value.partition("#")[0]
+                    path = value.partition("#")[0].partition("?")[0]
                     if path and not path.endswith((".md", "/")):
-                        found.add(path)
+                        found.setdefault(path, here)
             if token.children:
-                collect(token.children)
+                collect(token.children, here)
 
-    collect(_MD.parse(text))
+    collect(_MD.parse(text), 0)
     return found

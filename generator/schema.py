@@ -70,8 +70,8 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, Seq):
         return "a list"
-    return {"bool": "a boolean", "null": "empty", "int": "a number", "float": "a number",
-            "timestamp": "a timestamp"}.get(node.type_name, "text")
+    return {"bool": "a boolean", "null": "empty", "int": "a whole number",
+            "float": "a decimal number", "timestamp": "a timestamp"}.get(node.type_name, "text")
 
 
 def _wrong(node: Node, expected: str, out: list[Diagnostic]) -> _Invalid:
@@ -117,6 +117,9 @@ def choice(enum: type[E]) -> Reader:
         if isinstance(node, Scalar) and node.type_name in ("str", "null", "bool"):
             if node.text in names:
                 return enum(node.text)
+            if node.type_name == "null":
+                out.append(error(node.loc, "choice", f"no value given; use one of {', '.join(names)}"))
+                return INVALID
             out.append(error(node.loc, "choice", f"`{node.text}` is not one of "
                              f"{', '.join(names)}{suggest(node.text, names)}"))
             return INVALID
@@ -162,7 +165,10 @@ def url(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     """An absolute http(s) URL."""
     value = text(node, out)
     if isinstance(value, str):
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # "http://[::1": an unclosed IPv6 address
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             out.append(error(node.loc, "page-url", f"`{value}` is not an absolute http(s) URL; "
                              "write it like https://status.example.com/"))
@@ -177,7 +183,8 @@ def timezone(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     if isinstance(value, str):
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a folder of the zone database, such as `Europe`.
             names = sorted(zoneinfo.available_timezones())
             out.append(error(node.loc, "timezone", f"`{value}` is not an IANA time zone such as "
                              f"Europe/Berlin{suggest(value, names)}"))
@@ -308,9 +315,9 @@ MEMBER = Schema("component", (
 def _members(node: Node, out: list[Diagnostic]) -> Any:
     if isinstance(node, Seq):
         for item in node.items:
-            inner = item.get("components") if isinstance(item, Map) else None
-            if inner is not None:
-                out.append(error(inner.loc, "group-depth", "groups are one level deep: a "
+            keys = [k for k, _ in item.entries if k.value == "components"] if isinstance(item, Map) else []
+            if keys:
+                out.append(error(keys[0].loc, "group-depth", "groups are one level deep: a "
                                  "group's member cannot have its own `components`"))
                 return INVALID
     return list_of(MEMBER, non_empty=True)(node, out)
@@ -325,9 +332,10 @@ COMPONENT = Schema("component", (
 ), _builder(m.Component, components="members"))
 
 CONFIG = Schema("components.yml", (
-    Field("page", "mapping", "The page: see the table above.", nested(PAGE), required=True),
+    Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
     Field("components", "list of components", "The components in the order the page shows "
-          "them: see the table above.", list_of(COMPONENT, non_empty=True), required=True),
+          "them: see the component table below.", list_of(COMPONENT, non_empty=True),
+          required=True),
 ), _builder(m.Config))
 
 WINDOW = Schema("window", (

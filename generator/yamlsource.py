@@ -8,6 +8,7 @@ expansions past a small bound.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import yaml
@@ -74,23 +75,65 @@ class Map:
 Node = Scalar | Seq | Map
 
 
+def _written(tag: str) -> str:
+    """A tag as the author wrote it: ``!!binary`` rather than ``tag:yaml.org,2002:binary``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Abort(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
 
 
+class _Lines:
+    """Character offsets into lines and columns, as an editor counts them.
+
+    PyYAML's own line numbers also break lines at U+0085, U+2028 and U+2029,
+    which editors show inside a line; only ``\\n`` counts here (the loader has
+    already turned ``\\r\\n`` and ``\\r`` into ``\\n``). A final newline ends the
+    last line rather than starting another, so the end of the text is the end
+    of its last line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        if len(self.starts) > 1 and self.starts[-1] == len(text):
+            self.starts.pop()
+        self.length = len(text)
+        self.text = text
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based line and column of the character at ``index``."""
+        index = max(0, min(index, self.length))
+        line = bisect_right(self.starts, index) - 1
+        start = self.starts[line]
+        end = self.text.find("\n", start)
+        if end == -1:
+            end = self.length
+        return line + 1, min(index, end) - start + 1
+
+
 class _Converter:
-    def __init__(self, loader: yaml.SafeLoader, path: str, line_offset: int) -> None:
+    def __init__(self, loader: yaml.SafeLoader, path: str, line_offset: int, text: str) -> None:
         self.loader = loader
         self.path = path
         self.line_offset = line_offset
+        self.lines = _Lines(text)
         self.visited = 0
         self.diagnostics: list[Diagnostic] = []
 
+    def at(self, index: int) -> Location:
+        line, column = self.lines.position(index)
+        return Location(self.path, line + self.line_offset, column)
+
     def loc(self, mark: yaml.Mark | None) -> Location:
         if mark is None:
-            return Location(self.path, 1 + self.line_offset, 1)
-        return Location(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
+            return self.at(0)
+        return self.at(mark.index)
 
     def convert(self, node: yaml.Node, depth: int) -> Node:
         self.visited += 1
@@ -116,21 +159,32 @@ class _Converter:
     def check_tag(self, node: yaml.Node, expected: str, loc: Location) -> None:
         if node.tag != expected:
             self.diagnostics.append(
-                error(loc, "yaml-tag", f"YAML tag {node.tag!r} is not allowed; remove it")
+                error(loc, "yaml-tag", f"YAML tag `{_written(node.tag)}` is not allowed; remove it")
             )
 
     def scalar(self, node: yaml.ScalarNode, loc: Location) -> Scalar:
         tag = node.tag
         if tag not in _SCALARS:
             self.diagnostics.append(
-                error(loc, "yaml-tag", f"YAML tag {tag!r} is not allowed; remove it")
+                error(loc, "yaml-tag", f"YAML tag `{_written(tag)}` is not allowed; remove it")
             )
             return Scalar(str(node.value), str(node.value), _STR, loc)
         value: ScalarValue
         if tag in (_STR, _TIMESTAMP):
             value = str(node.value)
         else:
-            constructed = self.loader.construct_object(node)
+            try:
+                constructed = self.loader.construct_object(node)
+            except (ValueError, KeyError, ArithmeticError, yaml.YAMLError):
+                # `!!int abc`, `0x_` (PyYAML resolves it as a number it cannot read),
+                # or an integer too long for Python to convert.
+                kind = tag.rsplit(":", 1)[-1]
+                shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+                self.diagnostics.append(
+                    error(loc, "yaml", f"YAML reads `{shown}` as {kind} but cannot convert "
+                          "it; remove any `!!` tag, and put the value in quotes if it is text")
+                )
+                return Scalar(str(node.value), str(node.value), _STR, loc)
             value = constructed if isinstance(constructed, (int, float, bool)) else None
         return Scalar(value, str(node.value), tag, loc)
 
@@ -172,8 +226,12 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
     locations point at the file as the user sees it. Returns ``None`` and the
     problems when the text cannot be read.
     """
-    loader = yaml.SafeLoader(text)
-    converter = _Converter(loader, path, line_offset)
+    try:
+        # The reader refuses control characters as soon as it is built.
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [_unreadable(exc, _Lines(text), path, line_offset)]
+    converter = _Converter(loader, path, line_offset, text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -186,6 +244,8 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         return None, [error(converter.loc(mark), "yaml",
                             f"YAML syntax: {problem or 'cannot be read'}")]
+    except yaml.reader.ReaderError as exc:
+        return None, [_unreadable(exc, converter.lines, path, line_offset)]
     except yaml.YAMLError as exc:
         return None, [error(converter.loc(None), "yaml", f"YAML syntax: {exc}")]
     except RecursionError:
@@ -193,3 +253,11 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None,
                             "values are nested too deeply to read")]
     finally:
         loader.dispose()
+
+
+def _unreadable(exc: yaml.reader.ReaderError, lines: _Lines, path: str, line_offset: int) -> Diagnostic:
+    line, column = lines.position(exc.position)
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    return error(Location(path, line + line_offset, column), "yaml",
+                 f"YAML does not allow the invisible character U+{character:04X} (a control "
+                 "or non-printable character); remove it")

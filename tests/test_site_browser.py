@@ -144,8 +144,8 @@ def test_pages_load_everything_from_their_own_host(page: Page, base_url: str) ->
 
 @pytest.mark.browser
 def test_the_site_works_from_files_on_disk(page: Page, site: Path) -> None:
-    """Opened as files, pages find their stylesheet and images (links to ``dir/`` show the
-    folder there, as a browser does for files; a served preview shows its index.html)."""
+    """Opened as files (a downloaded preview artifact), pages find their stylesheet and
+    images, and links between pages open the pages, not folder listings."""
     root = site / SUB_PATH
     page.goto((root / paths.INDEX).as_uri())
     banner = page.locator(".banner")
@@ -155,7 +155,11 @@ def test_the_site_works_from_files_on_disk(page: Page, site: Path) -> None:
     assert page.locator("main").evaluate("e => getComputedStyle(e).maxWidth") != "none"
     assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     page.get_by_role("link", name="Public API").first.click()
-    assert page.url.endswith("/components/api/")
+    assert page.url.endswith("/components/api/index.html")
+    assert page.locator("h1").inner_text() == "Public API"
+    page.get_by_role("link", name="History").first.click()
+    assert page.url.endswith("/history/index.html")
+    assert page.locator("h1").count() == 1
 
 
 @pytest.mark.browser
