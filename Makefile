@@ -21,12 +21,13 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: help site test check lint clean
+.PHONY: help site test check lint clean docs
 
 help:
 	@echo "make site    build the example site into site/"
 	@echo "make check   fast suite: ruff, mypy, pytest -m 'not browser and not validator'"
 	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
+	@echo "make docs    regenerate docs/format.md's tables and docs/cli.md from the code"
 	@echo "make clean   remove site/, caches, .venv and node_modules"
 
 $(BIN)/python:
@@ -55,6 +56,9 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+docs: $(TEST_STAMP)
+	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc; update_format_doc(); update_cli_doc()'
 
 clean:
 	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ \

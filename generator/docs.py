@@ -1,19 +1,23 @@
-"""The reference tables of ``docs/format.md``, written from :mod:`generator.schema`.
+"""Generated parts of the docs: ``docs/format.md``'s tables from :mod:`generator.schema`,
+and ``docs/cli.md`` from the command-line parser, so neither can drift from the code.
 
 Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
 where NAME is the schema's name (``page``, ``component``, ``components.yml``,
 ``incident``, ``update``, ``window``). After changing a :class:`~generator.schema.Field`,
-run ``python -c 'from generator.docs import update_format_doc; update_format_doc()'``.
+run ``make docs``.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
 from .schema import SCHEMAS, markdown_table
 
 FORMAT_DOC = Path(__file__).resolve().parent.parent / "docs" / "format.md"
+CLI_DOC = FORMAT_DOC.parent / "cli.md"
+HELP_WIDTH = 96
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -55,4 +59,38 @@ def update_format_doc(path: Path = FORMAT_DOC) -> bool:
     if updated == text:
         return False
     path.write_text(updated, encoding="utf-8")
+    return True
+
+
+def _help(parser: argparse.ArgumentParser) -> str:
+    # A fixed width, so the text does not depend on the terminal that regenerates it.
+    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=HELP_WIDTH)
+    return parser.format_help().rstrip() + "\n"
+
+
+def cli_reference() -> str:
+    """``docs/cli.md``: every command's ``--help``, as the installed parser prints it."""
+    from .cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parts = [
+        "# Command line\n",
+        "<!-- Generated from the parser by `make docs`; tests/test_docs.py checks it. -->\n",
+        "Every command takes `--root DIR` (the status repository, default: the current folder). "
+        "Exit codes: 0 fine, 1 problems found (or a refusal), 2 usage error.\n",
+        "```text\n" + _help(parser) + "```\n",
+    ]
+    for name, sub in commands.choices.items():
+        parts.append(f"## statusgen {name}\n")
+        parts.append("```text\n" + _help(sub) + "```\n")
+    return "\n".join(parts)
+
+
+def update_cli_doc(path: Path = CLI_DOC) -> bool:
+    """Rewrite ``docs/cli.md``; ``True`` when the file changed."""
+    text = cli_reference()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
     return True

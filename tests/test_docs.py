@@ -14,7 +14,7 @@ from generator.schema import SCHEMAS, markdown_table
 from tests.conftest import StatusRepo
 from tests.helpers import REPO_ROOT, validate
 
-REGENERATE = "run `python -c 'from generator.docs import update_format_doc; update_format_doc()'`"
+REGENERATE = "run `make docs`"
 DOC = FORMAT_DOC.read_text(encoding="utf-8")
 
 
@@ -152,3 +152,13 @@ def test_missing_markers_are_reported(tmp_path: Path) -> None:
 
 def test_tables_come_from_every_schema() -> None:
     assert list(tables()) == [s.name for s in SCHEMAS]
+
+
+def test_cli_doc_is_the_parser_help() -> None:
+    from generator.docs import CLI_DOC, cli_reference
+
+    assert CLI_DOC.read_text(encoding="utf-8") == cli_reference(), (
+        f"docs/cli.md is out of date; {REGENERATE}")
+    for command in ("validate", "build", "new", "update", "resolve", "maintenance", "serve",
+                    "diff", "init"):
+        assert f"## statusgen {command}\n" in cli_reference()
