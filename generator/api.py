@@ -27,7 +27,7 @@ from typing import Any
 from . import model as m
 from . import paths
 from .snapshot import Snapshot
-from .status import Entry, expand
+from .status import Entry
 from .timefmt import iso_utc
 
 API = "api/v2"
@@ -110,11 +110,7 @@ def _by_schedule(e: Entry) -> tuple[datetime, str]:
 
 def touched(e: Entry, config: m.Config) -> tuple[str, ...]:
     """The leaf components an entry names or changed, in display order."""
-    ids = set(e.affected())
-    ids.update(expand(e.incident.components, config, m.Level.MAJOR_OUTAGE))
-    for update in e.incident.updates:
-        ids.update(expand(update.components or (), config, m.Level.MAJOR_OUTAGE))
-    return tuple(c.id for c in config.leaves() if c.id in ids)
+    return e.named
 
 
 class _Api:

@@ -75,16 +75,23 @@ def feed_path(component_id: str | None, extension: str) -> str:
 def render_feeds(snap: Snapshot) -> dict[str, bytes]:
     """The page's feeds and every component's and group's, path → bytes."""
     out: dict[str, bytes] = {}
-    scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, snap.entries)]
+    newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
+    scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
     for component in snap.config.walk():
         leaves = set(snap.config.expand(component.id))
-        scopes.append((component, [e for e in snap.entries
-                                   if leaves & set(touched(e, snap.config))]))
+        chosen: list[Entry] = []
+        for e in newest_first:
+            if len(chosen) == LIMIT:
+                break
+            if leaves.intersection(e.named):
+                chosen.append(e)
+        scopes.append((component, chosen))
+    # An entry is in the page's feed and in its components': its timeline is written once.
+    timelines: dict[str, str] = {}
     for scope, entries in scopes:
-        newest = sorted(entries, key=lambda e: (e.updated_at, e.id), reverse=True)[:LIMIT]
         for extension in ("atom", "rss"):
             out[feed_path(scope.id if scope else None, extension)] = _feed(
-                snap, scope, newest, extension)
+                snap, scope, entries, extension, timelines)
     return out
 
 
@@ -97,7 +104,7 @@ def _utc(at: datetime) -> datetime:
 
 
 def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry],
-          extension: str) -> bytes:
+          extension: str, timelines: dict[str, str]) -> bytes:
     page = snap.page
     path = feed_path(component.id if component else None, extension)
     if component is None:
@@ -121,12 +128,14 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.link(href=home, rel="alternate", type="text/html")
     fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
     for e in entries:
-        _add_entry(fg, snap, e)
+        if e.id not in timelines:
+            timelines[e.id] = xml_text(timeline_html(snap, e))
+        _add_entry(fg, snap, e, timelines[e.id])
     data: bytes = fg.atom_str(pretty=True) if extension == "atom" else fg.rss_str(pretty=True)
     return data
 
 
-def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry) -> None:
+def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str) -> None:
     internal_mark = INTERNAL if snap.internal and not e.incident.published else ""
     link = _absolute(snap, paths.incident_page(e.id))
     fe = fg.add_entry(order="append")
@@ -136,7 +145,7 @@ def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry) -> None:
     fe.updated(_utc(e.updated_at))
     fe.published(_utc(e.incident.updates[-1].at if e.incident.updates else e.started_at))
     fe.category(term=str(e.incident.kind))
-    fe.content(xml_text(timeline_html(snap, e)), type="html")
+    fe.content(content, type="html")
 
 
 def _link_rewriter(snap: Snapshot) -> Callable[[str], str]:

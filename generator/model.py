@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from .diagnostics import Location
 
@@ -149,9 +150,19 @@ class Config(Located):
             yield component
             yield from component.members
 
+    @cached_property
+    def by_id(self) -> dict[str, Component]:
+        """Every component and group by id (looked up for every reference of every entry)."""
+        return {c.id: c for c in self.walk()}
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each id's position in display order."""
+        return {c.id: index for index, c in enumerate(self.walk())}
+
     def get(self, component_id: str) -> Component | None:
         """The component or group with this id."""
-        return next((c for c in self.walk() if c.id == component_id), None)
+        return self.by_id.get(component_id)
 
     def leaves(self) -> Iterator[Component]:
         """Every component that is not a group, in display order."""

@@ -8,8 +8,10 @@ relative links with ``url()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -121,10 +123,20 @@ class EntryView:
     """``2 h 18 min``; for an open entry, how long it has run; empty for an upcoming one."""
     window: WindowView | None
     components: tuple[ComponentLevel, ...]
-    updates: tuple[UpdateView, ...]
-    """Newest first."""
-    body: Markup
-    """The Markdown body (post-mortem) as HTML, headings below the page's ``<h1>``."""
+    timeline: Callable[[], tuple[UpdateView, ...]] = field(repr=False, compare=False)
+    markdown_body: Callable[[], Markup] = field(repr=False, compare=False)
+
+    # Lazy: a history or component list shows only titles and dates, and rendering every
+    # message of 10,000 entries there would dominate the build.
+    @cached_property
+    def updates(self) -> tuple[UpdateView, ...]:
+        """Newest first."""
+        return self.timeline()
+
+    @cached_property
+    def body(self) -> Markup:
+        """The Markdown body (post-mortem) as HTML, headings below the page's ``<h1>``."""
+        return self.markdown_body()
 
 
 def _name(snap: Snapshot, component_id: str) -> str:
@@ -133,7 +145,7 @@ def _name(snap: Snapshot, component_id: str) -> str:
 
 
 def _components(snap: Snapshot, e: Entry) -> tuple[ComponentLevel, ...]:
-    order = {c.id: index for index, c in enumerate(snap.config.walk())}
+    order = snap.config.order
     affected = tuple(sorted(e.affected(), key=lambda c: (order.get(c, len(order)), c)))
     if e.upcoming or not affected:
         ids = affected or tuple(dict.fromkeys(
@@ -174,8 +186,8 @@ def entry_view(snap: Snapshot, e: Entry, page: str, *, body: bool = False) -> En
     incident = e.incident
     rewrite = rebase(paths.relative(page, "incidents/"))
     names = {c.id: c.name for c in snap.config.walk()}
-    updates = tuple(
-        UpdateView(
+    def timeline() -> tuple[UpdateView, ...]:
+        return tuple(UpdateView(
             status=str(u.status),
             status_label=labels.STATUSES[u.status],
             at=time_view(u.at, snap.tz),
@@ -184,8 +196,13 @@ def entry_view(snap: Snapshot, e: Entry, page: str, *, body: bool = False) -> En
             changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old),
                                      level_view(c.new)) for c in changes),
         )
-        for u, changes in zip(incident.updates, e.changes, strict=True)
-    )
+        for u, changes in zip(incident.updates, e.changes, strict=True))
+
+    def markdown_body() -> Markup:
+        if not body or not incident.body.strip():
+            return Markup("")
+        return Markup(render_markdown(incident.body, rewrite, shift_headings=1))
+
     return EntryView(
         id=e.id,
         path=paths.incident_page(e.id),
@@ -206,7 +223,6 @@ def entry_view(snap: Snapshot, e: Entry, page: str, *, body: bool = False) -> En
         duration=_duration(snap, e),
         window=_window(snap, incident),
         components=_components(snap, e),
-        updates=updates,
-        body=Markup(render_markdown(incident.body, rewrite, shift_headings=1)) if body and
-        incident.body.strip() else Markup(""),
+        timeline=timeline,
+        markdown_body=markdown_body,
     )

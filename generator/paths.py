@@ -6,7 +6,6 @@ preview artifact; feeds and the API link absolutely, from ``page.url``.
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import urljoin
 
 INDEX = "index.html"
@@ -31,10 +30,19 @@ def relative(from_page: str, to: str) -> str:
     as well as the served site, under any sub-path. A folder ``to`` (ending in
     ``/``) stays a folder link, for ``rebase`` of incident bodies.
     """
-    here = posixpath.dirname(from_page)
-    link = posixpath.relpath(to or ".", here or ".")
-    if to.endswith("/") or not to:
-        link = "./" if link == "." else link + "/"
+    # Both are clean paths inside the site, so plain string work does what relpath does
+    # without asking the file system for the current folder, once per link of every page.
+    here = from_page.split("/")[:-1]
+    folder = to.endswith("/") or not to
+    there = [p for p in to.split("/") if p]
+    common = 0
+    while common < min(len(here), len(there) - (0 if folder else 1)) and \
+            here[common] == there[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    link = "/".join(parts)
+    if folder:
+        return link + "/" if link else "./"
     return link
 
 

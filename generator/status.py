@@ -58,6 +58,8 @@ class Entry:
     spans: tuple[Span, ...]
     changes: tuple[tuple[Change, ...], ...]
     """Per update, in the order of ``incident.updates``: the levels it changed."""
+    named: tuple[str, ...] = ()
+    """Every leaf component the entry names or changes, in display order (feeds, API)."""
 
     @property
     def id(self) -> str:
@@ -177,6 +179,15 @@ def maintenance_phase(incident: m.Incident, at: datetime) -> m.Status:
 
 def entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:
     """Everything the pages, feeds and API say about one (redacted) entry at ``now``."""
+    computed = _entry(incident, config, now)
+    ids = set(computed.affected())
+    ids.update(expand(incident.components, config, m.Level.MAJOR_OUTAGE))
+    for update in incident.updates:
+        ids.update(expand(update.components or (), config, m.Level.MAJOR_OUTAGE))
+    return replace(computed, named=tuple(c.id for c in config.leaves() if c.id in ids))
+
+
+def _entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:
     if incident.kind is m.Kind.MAINTENANCE:
         status = maintenance_phase(incident, now)
         interval = maintenance_interval(incident)

@@ -126,6 +126,9 @@ class _Converter:
         self.path = path
         self.line_offset = line_offset
         self.lines = _Lines(text)
+        # YAML also breaks lines at U+0085, U+2028 and U+2029, editors do not; only then
+        # must a mark's line and column be recounted from its character index.
+        self.marks_agree = not any(c in text for c in "\x85\u2028\u2029")
         self.visited = 0
         self.diagnostics: list[Diagnostic] = []
 
@@ -136,6 +139,8 @@ class _Converter:
     def loc(self, mark: yaml.Mark | None) -> Location:
         if mark is None:
             return self.at(0)
+        if self.marks_agree and mark.line < len(self.lines.starts):
+            return Location(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
         return self.at(mark.index)
 
     def convert(self, node: yaml.Node, depth: int) -> Node:
