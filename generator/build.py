@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .attachments import load_attachments
+from .cache import LastBuild, ParseCache, inputs_fingerprint
 from .check import check
-from .diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics, strictly
+from .diagnostics import (
+    Diagnostic,
+    Location,
+    Severity,
+    error,
+    has_errors,
+    sort_diagnostics,
+    strictly,
+)
 from .load import CONFIG_FILE, Loaded, ParseFn, load, parse_incident
 from .render import render_site
 from .snapshot import Snapshot, snapshot
@@ -39,19 +49,22 @@ class BuildResult:
     """Total bytes of all outputs."""
     write: WriteReport | None = None
     seconds: float = 0.0
-    outputs: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.write is not None
 
 
-def run_checks(root: Path, now: datetime, strict: bool, parse: ParseFn = parse_incident) -> Checked:
+def run_checks(root: Path, now: datetime, strict: bool, parse: ParseFn = parse_incident,
+               cache: ParseCache | None = None) -> Checked:
     """Load and check the repository: every problem, sorted.
 
-    ``parse`` may be a caching wrapper of :func:`~generator.load.parse_incident`.
+    ``parse`` may be a caching wrapper of :func:`~generator.load.parse_incident`;
+    ``cache`` keeps parsed files between runs.
     """
-    loaded = load(root, parse)
+    loaded = load(root, parse, cache=cache)
+    if cache is not None:
+        cache.save()
     diagnostics = list(loaded.diagnostics)
     if loaded.repository is not None:
         diagnostics.extend(check(loaded.repository, now))
@@ -60,22 +73,31 @@ def run_checks(root: Path, now: datetime, strict: bool, parse: ParseFn = parse_i
     return Checked(loaded, sort_diagnostics(diagnostics))
 
 
-def render(root: Path, snap: Snapshot) -> dict[str, bytes]:
-    """Every output of the site for ``snap``."""
-    return render_site(snap, root / "themes", load_attachments(root, snap))
+def render(root: Path, snap: Snapshot, jobs: int = 1) -> dict[str, bytes]:
+    """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
+    return render_site(snap, root / "themes", load_attachments(root, snap), jobs)
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
 
 
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          parse: ParseFn = parse_incident, writer: Writer = write_site) -> BuildResult:
+          parse: ParseFn = parse_incident, writer: Writer = write_site, cache: bool = False,
+          jobs: int = 1) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
-    ``parse`` may cache per file, ``writer`` may update in place (the dev server).
+    ``parse`` may cache per file in memory, or ``cache`` keep parsed files in
+    ``ROOT/.statusgen-cache/``; ``writer`` may update in place (the dev server);
+    ``jobs`` processes render. None of these changes a byte of the output.
     """
     started = time.perf_counter()
-    checked = run_checks(root, now, strict, parse)
+    last = LastBuild(root, out) if cache and writer is write_site else None
+    fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}") if last else ""
+    record = last.still_valid(fingerprint) if last else None
+    if record is not None:
+        return _unchanged(record, time.perf_counter() - started)
+    store = ParseCache(root) if cache and parse is parse_incident else None
+    checked = run_checks(root, now, strict, parse, store)
     diagnostics = checked.diagnostics
     repo = checked.loaded.repository
     read = checked.loaded.files
@@ -83,7 +105,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         return BuildResult(diagnostics, read)
     try:
         check_output(out, root)
-        files = render(root, snapshot(repo, now, internal=internal))
+        files = render(root, snapshot(repo, now, internal=internal), jobs)
         report = writer(out, files)
     except (OutputError, ThemeError) as exc:
         where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \
@@ -93,7 +115,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     except OSError as exc:
         return BuildResult([*diagnostics, error(Location(str(out)), "output",
                                                 f"cannot write the site: {exc}")], read)
-    return BuildResult(
+    result = BuildResult(
         diagnostics=diagnostics,
         read=read,
         files=len(files),
@@ -101,5 +123,25 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         size=sum(len(b) for b in files.values()),
         write=report,
         seconds=time.perf_counter() - started,
-        outputs=files,
     )
+    if last is not None:
+        last.remember(fingerprint, {
+            "read": read, "files": result.files, "pages": result.pages, "size": result.size,
+            "diagnostics": [_to_json(d) for d in diagnostics]})
+    return result
+
+
+def _to_json(d: Diagnostic) -> dict[str, Any]:
+    return {"path": d.location.path, "line": d.location.line, "column": d.location.column,
+            "severity": str(d.severity), "code": d.code, "message": d.message}
+
+
+def _unchanged(record: dict[str, Any], seconds: float) -> BuildResult:
+    # Nothing the last build read has changed and its output is as it left it: the
+    # same inputs give the same bytes, so there is nothing to render or write.
+    diagnostics = [Diagnostic(Location(d["path"], d["line"], d["column"]),
+                              Severity(d["severity"]), d["code"], d["message"])
+                   for d in record["diagnostics"]]
+    return BuildResult(diagnostics=diagnostics, read=record["read"], files=record["files"],
+                       pages=record["pages"], size=record["size"],
+                       write=WriteReport(0, record["files"], 0), seconds=seconds)

@@ -11,8 +11,10 @@ from typing import Any
 
 from . import __version__, authoring_cli, diff_cli, init, serve
 from .build import build, run_checks
+from .cache import CACHE_DIR
 from .clock import ClockError, resolve_now
 from .diagnostics import FORMATS, Diagnostic, has_errors, summary
+from .parallel import cores
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -59,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "every page marked internal")
     build.add_argument("--format", choices=sorted(FORMATS), default="text",
                        help="how to print problems: text (default), github or json")
+    build.add_argument("--jobs", type=int, default=cores(), metavar="N",
+                       help="processes that render entry pages (default: the cores available); "
+                       "the output is the same for any N")
+    build.add_argument("--no-cache", action="store_true",
+                       help=f"do not read or write the parse cache in ROOT/{CACHE_DIR}/ "
+                       "(safe to delete at any time)")
     for register in EXTENSIONS:
         register(commands)
     return parser
@@ -78,7 +86,8 @@ def cmd_validate(args: argparse.Namespace, now: datetime) -> int:
 
 def cmd_build(args: argparse.Namespace, now: datetime) -> int:
     out = args.out if args.out is not None else args.root / "site"
-    result = build(args.root, out, now, strict=args.strict, internal=args.internal)
+    result = build(args.root, out, now, strict=args.strict, internal=args.internal,
+                   cache=not args.no_cache, jobs=args.jobs)
     if not result.ok:
         _report(result.diagnostics, result.read, args.format)
         print(f"build failed; {out} was left as it was", file=sys.stderr)

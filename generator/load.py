@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import model as m
+from .cache import ParseCache, parse_all
 from .diagnostics import Diagnostic, Location, error, warning
 from .markdown import relative_files
 from .schema import CONFIG, INCIDENT, INVALID, SLUG, parse_object
@@ -249,12 +250,14 @@ def _looks_like_incident(path: Path) -> bool:
         return False
 
 
-def load(root: Path, parse: ParseFn = parse_incident) -> Loaded:
+def load(root: Path, parse: ParseFn = parse_incident, *,
+         cache: ParseCache | None = None) -> Loaded:
     """Read ``components.yml`` and every incident under ``root``.
 
-    ``parse`` may be a caching wrapper of :func:`parse_incident`. The repository is
-    ``None`` only when ``components.yml`` cannot be read; incidents that cannot be
-    read are left out and their problems returned.
+    ``parse`` may be a caching wrapper of :func:`parse_incident`; with the plain
+    one, ``cache`` keeps results between builds. The
+    repository is ``None`` only when ``components.yml`` cannot be read; incidents
+    that cannot be read are left out and their problems returned.
     """
     out: list[Diagnostic] = []
     config_path = root / CONFIG_FILE
@@ -272,15 +275,17 @@ def load(root: Path, parse: ParseFn = parse_incident) -> Loaded:
         config, out = parse_config(raw_config)
     files, misnamed = incident_files(root)
     out.extend(misnamed)
-    incidents = []
+    pairs: list[tuple[str, bytes]] = []
     for file in files:
         rel = f"{INCIDENTS_DIR}/{file.name}"
         try:
-            raw = file.read_bytes()
+            pairs.append((rel, file.read_bytes()))
         except OSError as exc:
             out.append(error(Location(rel), "io", f"cannot read: {exc.strerror}"))
-            continue
-        incident, problems = parse(rel, raw)
+    plain = parse is parse_incident
+    results = parse_all(pairs, cache) if plain else [parse(rel, raw) for rel, raw in pairs]
+    incidents = []
+    for incident, problems in results:
         out.extend(problems)
         if incident is not None:
             incidents.append(incident)

@@ -22,6 +22,7 @@ from . import paths
 from .pages_bar import Bar, uptime_bar
 from .pages_history import by_year, latest, year_links
 from .pages_views import EntryView, LevelView, Time, entry_view, level_view, time_view
+from .parallel import parallel_map
 from .snapshot import Snapshot
 from .status import Entry
 from .theme import STATIC, Theme, ThemeError, load_theme
@@ -196,12 +197,14 @@ class _Site:
             keep_days=snap.page.keep_resolved_days,
         )
 
-    def incidents(self) -> dict[str, bytes]:
-        out = {}
-        for e in self.snap.entries:
-            page = paths.incident_page(e.id)
-            out[page] = self.render("incident.html", page, entry=self.entry(e, page, body=True))
-        return out
+    def incident(self, e: Entry) -> bytes:
+        page = paths.incident_page(e.id)
+        return self.render("incident.html", page, entry=self.entry(e, page, body=True))
+
+    def incidents(self, jobs: int) -> dict[str, bytes]:
+        entries = self.snap.entries
+        pages = parallel_map(self.incident, entries, jobs)
+        return {paths.incident_page(e.id): page for e, page in zip(entries, pages, strict=True)}
 
     def history(self) -> dict[str, bytes]:
         years = by_year(self.snap)
@@ -235,7 +238,7 @@ class _Site:
         return self.render("404.html", NOT_FOUND)
 
 
-def render_pages(snap: Snapshot, themes_dir: Path) -> dict[str, bytes]:
+def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1) -> dict[str, bytes]:
     """Every HTML page and static file of ``snap.page.theme``: output path → bytes.
 
     Raises :class:`~generator.theme.ThemeError` when ``themes/<theme>`` does not exist or one
@@ -244,7 +247,7 @@ def render_pages(snap: Snapshot, themes_dir: Path) -> dict[str, bytes]:
     theme = load_theme(themes_dir, snap.page.theme)
     site = _Site(snap, theme)
     out: dict[str, bytes] = {paths.INDEX: site.index()}
-    out.update(site.incidents())
+    out.update(site.incidents(jobs))
     out.update(site.history())
     out.update(site.components())
     out[NOT_FOUND] = site.not_found()

@@ -9,14 +9,16 @@ from . import api, badges, calendar, feeds, meta, pages
 from .snapshot import Snapshot
 
 
-def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes]) -> dict[str, bytes]:
+def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
+                jobs: int = 1) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
 
-    ``attachments`` are the files incident bodies link to, keyed by output path.
+    ``attachments`` are the files incident bodies link to, keyed by output path; ``jobs``
+    processes render the pages of entries (the output does not depend on it).
     """
     files: dict[str, bytes] = {}
     for part in (
-        pages.render_pages(snap, themes_dir),
+        pages.render_pages(snap, themes_dir, jobs),
         feeds.render_feeds(snap),
         api.render_api(snap),
         badges.render_badges(snap),

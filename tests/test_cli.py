@@ -168,7 +168,10 @@ def test_odd_characters_in_messages_print(
     for fmt in ("text", "github", "json"):
         code, out, _ = run("validate", "--root", root, "--now", NOW, "--format", fmt, capsys=capsys)
         assert code == 1
-        assert "\\ud800" in out
+        # libyaml refuses the lone surrogate itself; pure PyYAML passes it into the
+        # message. Either way every format prints, and names the file.
+        assert "a.md" in out
+        out.encode("utf-8")
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

@@ -1,0 +1,1 @@
+"""Benchmarks of statusgen (run ``python -m bench.run``)."""

@@ -1,0 +1,156 @@
+"""Caches and parallel rendering never change a byte of the site (issue: performance)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.generate import NOW as BENCH_NOW
+from bench.generate import write_repo
+from generator.build import build
+from generator.cache import CACHE_DIR, PARSE_FILE, ParseCache
+from generator.load import load
+from generator.serve import ParseCache as MemoryCache
+from generator.write import update_site
+from tests.helpers import NOW, REPO_ROOT
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "components.yml", root)
+    shutil.copytree(REPO_ROOT / "incidents", root / "incidents")
+    shutil.copytree(REPO_ROOT / "themes", root / "themes")
+    return root
+
+
+def test_the_parse_cache_is_used_and_gives_the_same_model(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    cold = ParseCache(root)
+    first = load(root, cache=cold)
+    cold.save()
+    assert (root / CACHE_DIR / PARSE_FILE).is_file()
+    warm = ParseCache(root)
+    assert first.repository is not None and len(warm.old) == len(first.repository.incidents)
+    again = load(root, cache=warm)
+    assert again.repository == first.repository
+    assert again.diagnostics == first.diagnostics
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    reference = build(root, tmp_path / "reference", NOW)
+    assert reference.ok
+    assert build(root, tmp_path / "a", NOW, cache=True).ok
+    cache_file = root / CACHE_DIR / PARSE_FILE
+    good = cache_file.read_bytes()
+    for damaged in (good[:100], good[:32] + b"x" + good[33:], b"", b"\0" * 64,
+                    good[:-1] + bytes([good[-1] ^ 1])):
+        cache_file.write_bytes(damaged)
+        assert ParseCache(root).old == {}
+        shutil.rmtree(tmp_path / "a")
+        assert build(root, tmp_path / "a", NOW, cache=True).ok
+        assert tree(tmp_path / "a") == tree(tmp_path / "reference")
+        assert ParseCache(root).old, "the cache was written again"
+
+
+def test_deleting_the_cache_changes_no_output(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    assert build(root, tmp_path / "warm", NOW, cache=True).ok
+    assert build(root, tmp_path / "warm2", NOW, cache=True).ok
+    shutil.rmtree(root / CACHE_DIR)
+    assert build(root, tmp_path / "cold", NOW, cache=True).ok
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "warm2")
+
+
+def test_a_skipped_rebuild_is_noticed_when_the_output_was_touched(tmp_path: Path) -> None:
+    root = example(tmp_path)
+    out = tmp_path / "site"
+    assert build(root, out, NOW, cache=True).ok
+    expected = tree(out)
+    skipped = build(root, out, NOW, cache=True)
+    assert skipped.write is not None and skipped.write.written == 0
+    (out / "index.html").write_bytes(b"defaced")
+    (out / "history" / "index.html").unlink()
+    repaired = build(root, out, NOW, cache=True)
+    assert repaired.write is not None and repaired.write.written == 2
+    assert tree(out) == expected
+
+
+def test_parallel_rendering_is_byte_identical(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "bench", 450)
+    one = build(root, tmp_path / "one", BENCH_NOW, jobs=1)
+    two = build(root, tmp_path / "two", BENCH_NOW, jobs=2)
+    assert one.ok and two.ok
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+INCIDENT = """\
+---
+title: {title}
+impact: minor
+components: {{api: partial_outage}}
+updates:
+  - at: 2026-11-22T0{hour}:00:00Z
+    status: investigating
+    message: {message}
+---
+"""
+EDITS = st.lists(st.tuples(
+    st.sampled_from(["message", "new", "delete", "resolve", "components", "template", "image"]),
+    st.integers(min_value=0, max_value=7),
+), min_size=1, max_size=6)
+
+
+def _edit(root: Path, kind: str, n: int) -> None:
+    incidents = sorted((root / "incidents").glob("*.md"))
+    victim = incidents[n % len(incidents)]
+    if kind == "message":
+        victim.write_text(victim.read_text().replace("message: ", f"message: Edit {n}. ", 1))
+    elif kind == "new":
+        (root / "incidents" / f"2026-11-22-new-{n}.md").write_text(
+            INCIDENT.format(title=f"New problem {n}", hour=n % 8 + 1, message=f"Seen {n}."))
+    elif kind == "delete" and len(incidents) > 2:
+        victim.unlink()
+    elif kind == "resolve":
+        text = victim.read_text()
+        if "status: resolved" not in text and "kind: maintenance" not in text:
+            victim.write_text(text.replace("updates:\n", "updates:\n  - at: 2026-11-22T08:59:00Z\n"
+                                           "    status: resolved\n    message: Fixed.\n", 1))
+    elif kind == "components":
+        config = root / "components.yml"
+        config.write_text(config.read_text().replace("name: Public API", f"name: API v{n}"))
+    elif kind == "template":
+        css = root / "themes" / "default" / "static" / "style.css"
+        css.write_text(css.read_text() + f"\n/* {n} */\n")
+    elif kind == "image":
+        (root / "incidents" / "2026-11-03-database-outage.svg").write_text(
+            f"<svg xmlns='http://www.w3.org/2000/svg'><title>{n}</title></svg>")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, edits: list[tuple[str, int]]
+                                                     ) -> None:
+    base = Path(str(tmp_path_factory.mktemp("incremental")))  # type: ignore[attr-defined]
+    root = example(base)
+    memory = MemoryCache()
+    serve_out, cli_out = base / "serve", base / "cli"
+    assert build(root, serve_out, NOW, parse=memory, writer=update_site).ok
+    assert build(root, cli_out, NOW, cache=True).ok
+    for number, (kind, n) in enumerate(edits):
+        _edit(root, kind, n)
+        served = build(root, serve_out, NOW, parse=memory, writer=update_site)
+        cached = build(root, cli_out, NOW, cache=True, jobs=2)
+        clean = build(root, base / f"clean{number}", NOW)
+        assert served.ok == cached.ok == clean.ok
+        if clean.ok:
+            assert tree(serve_out) == tree(cli_out) == tree(base / f"clean{number}")
