@@ -22,6 +22,7 @@ from .diagnostics import (
     strictly,
 )
 from .load import CONFIG_FILE, Loaded, ParseFn, load, parse_incident
+from .memo import RenderMemo
 from .render import render_site
 from .snapshot import Snapshot, snapshot
 from .theme import ThemeError
@@ -73,9 +74,10 @@ def run_checks(root: Path, now: datetime, strict: bool, parse: ParseFn = parse_i
     return Checked(loaded, sort_diagnostics(diagnostics))
 
 
-def render(root: Path, snap: Snapshot, jobs: int = 1) -> dict[str, bytes]:
+def render(root: Path, snap: Snapshot, jobs: int = 1,
+           memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
-    return render_site(snap, root / "themes", load_attachments(root, snap), jobs)
+    return render_site(snap, root / "themes", load_attachments(root, snap), jobs, memo)
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
@@ -83,12 +85,13 @@ Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
 
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
           parse: ParseFn = parse_incident, writer: Writer = write_site, cache: bool = False,
-          jobs: int = 1) -> BuildResult:
+          jobs: int = 1, memo: RenderMemo | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``parse`` may cache per file in memory, or ``cache`` keep parsed files in
     ``ROOT/.statusgen-cache/``; ``writer`` may update in place (the dev server);
-    ``jobs`` processes render. None of these changes a byte of the output.
+    ``jobs`` processes render; ``memo`` keeps entry pages between rebuilds. None of these
+    changes a byte of the output.
     """
     started = time.perf_counter()
     last = LastBuild(root, out) if cache and writer is write_site else None
@@ -105,7 +108,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         return BuildResult(diagnostics, read)
     try:
         check_output(out, root)
-        files = render(root, snapshot(repo, now, internal=internal), jobs)
+        files = render(root, snapshot(repo, now, internal=internal), jobs, memo)
         report = writer(out, files)
     except (OutputError, ThemeError) as exc:
         where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \

@@ -10,7 +10,7 @@ absolutely from ``page.url`` and carries its CSS inline.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from . import model as m
 from . import paths
+from .memo import RenderMemo
 from .pages_bar import Bar, uptime_bar
 from .pages_history import by_year, latest, year_links
 from .pages_views import EntryView, LevelView, Time, entry_view, level_view, time_view
@@ -48,7 +49,9 @@ class SiteView:
     """none, minor, major, critical or maintenance."""
     indicator_text: str
     """``Partial System Outage``."""
-    updated: Time
+    updated: Time | None
+    """When the site was built: set on the pages that change with the clock (the front page
+    and component pages), ``None`` elsewhere so that their bytes stay put between builds."""
 
 
 @dataclass(frozen=True)
@@ -134,8 +137,9 @@ class _Site:
             title=page.title, description=page.description, language=page.language,
             url=page.url, timezone=page.timezone, internal=snap.internal,
             indicator=snap.indicator, indicator_text=snap.description,
-            updated=time_view(snap.now, snap.tz),
+            updated=None,
         )
+        self.clocked = replace(self.view, updated=time_view(snap.now, snap.tz))
         self.entries: dict[tuple[str, str, bool], EntryView] = {}
         self.rows = {c.id: _row(snap, c) for c in snap.config.components}
         for row in list(self.rows.values()):
@@ -143,7 +147,8 @@ class _Site:
                 self.rows[member.id] = member
 
     def render(self, template: str, page: str, *, nav: str | None = None,
-               feeds: tuple[Feed, ...] | None = None, **context: Any) -> bytes:
+               feeds: tuple[Feed, ...] | None = None, clocked: bool = False,
+               **context: Any) -> bytes:
         theme = self.theme
         snap = self.snap
         url: Callable[[str], str]
@@ -163,7 +168,7 @@ class _Site:
 
         try:
             html = theme.env.get_template(template).render(
-                site=self.view, page=page, url=url, asset=asset, nav=nav,
+                site=self.clocked if clocked else self.view, page=page, url=url, asset=asset, nav=nav,
                 feeds=feeds if feeds is not None else _feeds(snap), inline_css=inline_css,
                 history_path=paths.history_page(), **context)
         except jinja2.TemplateSyntaxError as exc:
@@ -187,7 +192,7 @@ class _Site:
         page = paths.INDEX
         maintenance = snap.maintenance()
         return self.render(
-            "index.html", page, nav="status",
+            "index.html", page, nav="status", clocked=True,
             active=[self.entry(e, page) for e in snap.active()],
             maintenance=[self.entry(e, page) for e in maintenance],
             maintenance_now=any(e.active for e in maintenance),
@@ -201,10 +206,21 @@ class _Site:
         page = paths.incident_page(e.id)
         return self.render("incident.html", page, entry=self.entry(e, page, body=True))
 
-    def incidents(self, jobs: int) -> dict[str, bytes]:
-        entries = self.snap.entries
-        pages = parallel_map(self.incident, entries, jobs)
-        return {paths.incident_page(e.id): page for e, page in zip(entries, pages, strict=True)}
+    def incidents(self, jobs: int, memo: RenderMemo | None) -> dict[str, bytes]:
+        snap = self.snap
+        # What an entry's page shows: the entry at now, and the clock while it is open.
+        keys = [(e, snap.now if e.active else None) for e in snap.entries]
+        found = [memo.get(key) if memo else None for key in keys]
+        todo = [e for e, page in zip(snap.entries, found, strict=True) if page is None]
+        fresh = iter(parallel_map(self.incident, todo, jobs))
+        out = {}
+        for e, key, page in zip(snap.entries, keys, found, strict=True):
+            if page is None:
+                page = next(fresh)
+            if memo:
+                memo.put(key, page)
+            out[paths.incident_page(e.id)] = page
+        return out
 
     def history(self) -> dict[str, bytes]:
         years = by_year(self.snap)
@@ -227,7 +243,7 @@ class _Site:
             page = paths.component_page(component.id)
             entries = self.snap.of_component(component.id)
             out[page] = self.render(
-                "component.html", page, feeds=_feeds(self.snap, component),
+                "component.html", page, feeds=_feeds(self.snap, component), clocked=True,
                 component=self.rows[component.id],
                 entries=[self.entry(e, page) for e in entries[:COMPONENT_ENTRIES]],
                 more=len(entries) > COMPONENT_ENTRIES,
@@ -238,7 +254,8 @@ class _Site:
         return self.render("404.html", NOT_FOUND)
 
 
-def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1) -> dict[str, bytes]:
+def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1,
+                 memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every HTML page and static file of ``snap.page.theme``: output path → bytes.
 
     Raises :class:`~generator.theme.ThemeError` when ``themes/<theme>`` does not exist or one
@@ -247,7 +264,11 @@ def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1) -> dict[str, b
     theme = load_theme(themes_dir, snap.page.theme)
     site = _Site(snap, theme)
     out: dict[str, bytes] = {paths.INDEX: site.index()}
-    out.update(site.incidents(jobs))
+    if memo is not None:
+        memo.begin((site.view, snap.config, theme.fingerprint))
+    out.update(site.incidents(jobs, memo))
+    if memo is not None:
+        memo.end()
     out.update(site.history())
     out.update(site.components())
     out[NOT_FOUND] = site.not_found()

@@ -6,19 +6,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import api, badges, calendar, feeds, meta, pages
+from .memo import RenderMemo
 from .snapshot import Snapshot
 
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
-                jobs: int = 1) -> dict[str, bytes]:
+                jobs: int = 1, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
 
     ``attachments`` are the files incident bodies link to, keyed by output path; ``jobs``
-    processes render the pages of entries (the output does not depend on it).
+    processes render the pages of entries, and ``memo`` keeps them between the dev server's
+    rebuilds (the output depends on neither).
     """
     files: dict[str, bytes] = {}
     for part in (
-        pages.render_pages(snap, themes_dir, jobs),
+        pages.render_pages(snap, themes_dir, jobs, memo),
         feeds.render_feeds(snap),
         api.render_api(snap),
         badges.render_badges(snap),

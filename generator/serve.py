@@ -44,6 +44,7 @@ from .build import build
 from .clock import resolve_now
 from .diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
 from .load import CONFIG_FILE, INCIDENTS_DIR, ParseFn, parse_incident
+from .memo import RenderMemo
 from .write import OutputError, check_output, update_site
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # as generator.cli's
@@ -238,6 +239,7 @@ class Builder:
         self.root, self.out, self.now, self.hub = root, out, now, hub
         self.strict, self.internal = strict, internal
         self.cache = ParseCache()
+        self.memo = RenderMemo()
         self.builds = 0
         self._lock = threading.Lock()
         self._pending = threading.Event()
@@ -281,7 +283,8 @@ class Builder:
         self.cache.begin()
         try:
             result = build(self.root, self.out, self.now(), strict=self.strict,
-                           internal=self.internal, parse=self.cache, writer=update_site)
+                           internal=self.internal, parse=self.cache, writer=update_site,
+                           memo=self.memo)
         except Exception as exc:  # a theme's template error must not stop the server
             problems = [_crash(self.root, exc)]
         else:

@@ -43,6 +43,16 @@ class Theme:
     assets: Mapping[str, bytes]
     """Output path (``static/…``) → bytes, the theme's files winning over the default's."""
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of every template and static file the theme can use."""
+        digest = hashlib.sha256()
+        for folder in self.folders:
+            for file in sorted(folder.rglob("*")):
+                if file.is_file():
+                    digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+        return digest.hexdigest()
+
     def version(self, output: str) -> str:
         """A short digest of an asset, to tell browsers when it changed."""
         return hashlib.sha256(self.assets[output]).hexdigest()[:10]

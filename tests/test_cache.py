@@ -13,6 +13,7 @@ from bench.generate import write_repo
 from generator.build import build
 from generator.cache import CACHE_DIR, PARSE_FILE, ParseCache
 from generator.load import load
+from generator.memo import RenderMemo
 from generator.serve import ParseCache as MemoryCache
 from generator.write import update_site
 from tests.helpers import NOW, REPO_ROOT
@@ -142,13 +143,13 @@ def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, e
                                                      ) -> None:
     base = Path(str(tmp_path_factory.mktemp("incremental")))  # type: ignore[attr-defined]
     root = example(base)
-    memory = MemoryCache()
+    memory, memo = MemoryCache(), RenderMemo()
     serve_out, cli_out = base / "serve", base / "cli"
-    assert build(root, serve_out, NOW, parse=memory, writer=update_site).ok
+    assert build(root, serve_out, NOW, parse=memory, writer=update_site, memo=memo).ok
     assert build(root, cli_out, NOW, cache=True).ok
     for number, (kind, n) in enumerate(edits):
         _edit(root, kind, n)
-        served = build(root, serve_out, NOW, parse=memory, writer=update_site)
+        served = build(root, serve_out, NOW, parse=memory, writer=update_site, memo=memo)
         cached = build(root, cli_out, NOW, cache=True, jobs=2)
         clean = build(root, base / f"clean{number}", NOW)
         assert served.ok == cached.ok == clean.ok
