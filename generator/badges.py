@@ -10,11 +10,11 @@ Pure functions of the (already redacted) snapshot.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from . import model as m
+from .api import dump
 from .feeds import xml_text
 from .labels import LEVELS
 from .snapshot import Snapshot
@@ -116,7 +116,7 @@ def render_svg(label: str, message: str, tone: Tone) -> str:
 
 def _shields(label: str, message: str, tone: Tone) -> bytes:
     doc = {"schemaVersion": 1, "label": label, "message": message, "color": tone.shields}
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return dump(doc)
 
 
 def render_badges(snap: Snapshot) -> dict[str, bytes]:

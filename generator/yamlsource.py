@@ -9,7 +9,7 @@ expansions past a small bound.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import yaml
 
@@ -39,8 +39,7 @@ _MAP = "tag:yaml.org,2002:map"
 ScalarValue = str | int | float | bool | None
 
 
-@dataclass(frozen=True)
-class Scalar:
+class Scalar(NamedTuple):
     """A scalar: ``value`` as YAML reads it, ``text`` as written."""
 
     value: ScalarValue
@@ -53,16 +52,14 @@ class Scalar:
         return self.tag.rsplit(":", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Seq:
+class Seq(NamedTuple):
     """A list of located values."""
 
     items: tuple[Node, ...]
     loc: Location
 
 
-@dataclass(frozen=True)
-class Map:
+class Map(NamedTuple):
     """A mapping with string keys, in the order written; each key keeps its own location."""
 
     entries: tuple[tuple[Scalar, Node], ...]
