@@ -26,6 +26,7 @@ from typing import Any
 
 from . import model as m
 from . import paths
+from .memo import RenderMemo
 from .snapshot import Snapshot
 from .status import Entry
 from .timefmt import iso_utc
@@ -59,8 +60,11 @@ def incident_json_path(entry_id: str) -> str:
     return f"{API}/incidents/{entry_id}.json"
 
 
-def render_api(snap: Snapshot) -> dict[str, bytes]:
-    """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes."""
+def render_api(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes.
+
+    ``memo`` keeps each entry's document between the dev server's rebuilds.
+    """
     api = _Api(snap)
     page = api.page()
     incidents = [e for e in snap.entries if e.incident.kind is m.Kind.INCIDENT]
@@ -91,8 +95,22 @@ def render_api(snap: Snapshot) -> dict[str, bytes]:
         "scheduled-maintenances/active.json": {
             "page": page, "scheduled_maintenances": [api.incident(e) for e in active]},
     }
-    out = {incident_json_path(e.id): dump({"page": page, "incident": api.incident(e)})
-           for e in snap.entries}
+    # An entry's document embeds the components' current state; it is otherwise the entry's.
+    scope = memo.scope("api", (dump(components), snap.page.url, snap.page.timezone)) \
+        if memo else None
+    head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
+    out = {}
+    for e in snap.entries:
+        key = (e, snap.now if e.active or e.upcoming else None)
+        body = scope.get(key) if scope else None
+        if body is None:
+            body = dump(api.incident(e)).rstrip(b"\n")
+        if scope:
+            scope.put(key, body)
+        # Byte for byte what dump({"page": page, "incident": …}) writes.
+        out[incident_json_path(e.id)] = head + body + b"}\n"
+    if scope:
+        scope.end()
     # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
     out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
     return out

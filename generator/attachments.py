@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .load import INCIDENTS_DIR, attachment_path
-from .markdown import relative_files
 from .snapshot import Snapshot
 
 
@@ -17,7 +16,7 @@ def load_attachments(root: Path, snap: Snapshot) -> dict[str, bytes]:
     """``incidents/<file>`` → bytes for every existing file a shown body links to."""
     found: dict[str, bytes] = {}
     for entry in snap.entries:
-        for link in relative_files(entry.incident.body):
+        for link, _ in entry.incident.links:
             name = attachment_path(link)
             if name is None or f"{INCIDENTS_DIR}/{name}" in found:
                 continue

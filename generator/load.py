@@ -127,9 +127,20 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
         path=path,
         body=split.body,
         body_line=split.body_line,
+        links=body_links(path, split.body, split.body_line),
         **values,
     )
     return incident, out
+
+
+def body_links(path: str, body: str, body_line: int) -> tuple[tuple[str, Location], ...]:
+    """The relative files a body links to, found once per file so a cached parse keeps them."""
+    lines = body.split("\n")
+    found = []
+    for link, offset in sorted(relative_files(body).items()):
+        line, column = _written_at(lines, link, offset)
+        found.append((link, Location(path, body_line + line, column)))
+    return tuple(found)
 
 
 def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, list[Diagnostic]]:
@@ -212,10 +223,7 @@ def attachment_path(link: str) -> str | None:
 def check_attachments(root: Path, incident: m.Incident) -> list[Diagnostic]:
     """Every file a body links to exists beside the incidents, inside ``incidents/``."""
     out = []
-    lines = incident.body.split("\n")
-    for link, offset in sorted(relative_files(incident.body).items()):
-        line, column = _written_at(lines, link, offset)
-        where = Location(incident.path, incident.body_line + line, column)
+    for link, where in incident.links:
         name = attachment_path(link)
         if name is None:
             out.append(error(where, "attachment", f"`{link}` points outside incidents/; put the "

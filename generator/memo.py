@@ -1,9 +1,10 @@
-"""Pages of entries kept between the dev server's rebuilds.
+"""Outputs kept between the dev server's rebuilds.
 
 An entry's page depends only on the entry (as computed at ``now``), the site
 around it (page settings, components, theme) and, while the entry is open, the
 clock.  When none of those changed, the bytes of the last build are the bytes
 this build would render: a one-file edit renders one entry page, not 10,000.
+Each renderer keeps its own :class:`Scope`, valid for one context.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 
-class RenderMemo:
-    """Rendered outputs keyed by what they show, valid for one site context."""
+class Scope:
+    """Rendered outputs of one renderer, keyed by what they show."""
 
     def __init__(self) -> None:
         self._context: Hashable = None
@@ -39,3 +40,16 @@ class RenderMemo:
         """Keep only what this build used, so deleted entries do not linger."""
         self._kept = self._used
         self._used = {}
+
+
+class RenderMemo:
+    """One :class:`Scope` per renderer, kept by the dev server from one build to the next."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[str, Scope] = {}
+
+    def scope(self, name: str, context: Hashable) -> Scope:
+        """The scope of renderer ``name``, begun for ``context``."""
+        found = self._scopes.setdefault(name, Scope())
+        found.begin(context)
+        return found

@@ -225,6 +225,25 @@ class Incident(Located):
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1
+    links: tuple[tuple[str, Location], ...] = ()
+    """Relative files the body links to (images, attachments), each where it is written."""
+
+    def __hash__(self) -> int:
+        # Kept on the object: the dev server's memo hashes every entry on every rebuild, and
+        # an incident parsed once is the same object from one rebuild to the next.
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.id, self.path, self.kind, self.title, self.impact,
+                           self.components, self.visibility, self.mode, self.window,
+                           self.updates, self.body, self.body_line, self.loc))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        # A hash is only valid in the process that computed it (strings hash per process).
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
 
     @property
     def published(self) -> bool:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import model as m
 from . import paths
-from .memo import RenderMemo
+from .memo import RenderMemo, Scope
 from .pages_bar import Bar, uptime_bar
 from .pages_history import by_year, latest, year_links
 from .pages_views import EntryView, LevelView, Time, entry_view, level_view, time_view
@@ -206,7 +206,7 @@ class _Site:
         page = paths.incident_page(e.id)
         return self.render("incident.html", page, entry=self.entry(e, page, body=True))
 
-    def incidents(self, jobs: int, memo: RenderMemo | None) -> dict[str, bytes]:
+    def incidents(self, jobs: int, memo: Scope | None) -> dict[str, bytes]:
         snap = self.snap
         # What an entry's page shows: the entry at now, and the clock while it is open.
         keys = [(e, snap.now if e.active else None) for e in snap.entries]
@@ -222,7 +222,7 @@ class _Site:
             out[paths.incident_page(e.id)] = page
         return out
 
-    def history(self) -> dict[str, bytes]:
+    def history(self, memo: Scope | None) -> dict[str, bytes]:
         years = by_year(self.snap)
         links = year_links(years)
         shown = latest(self.snap, years)
@@ -230,11 +230,20 @@ class _Site:
         targets = [(paths.history_page(), shown, True)] + [(paths.history_page(y.year), y, False)
                                                             for y in years]
         for page, year, is_index in targets:
-            months = [MonthView(month.id, month.label, tuple(self.entry(e, page) for e in month.entries))
-                      for month in (year.months if year is not None else ())]
-            out[page] = self.render("history.html", page, nav="history", is_index=is_index,
+            entries = [e for month in (year.months if year else ()) for e in month.entries]
+            clock = self.snap.now if any(e.active for e in entries) else None
+            key = ("history", page, year, links, clock)
+            found = memo.get(key) if memo else None
+            if found is None:
+                months = [MonthView(month.id, month.label,
+                                    tuple(self.entry(e, page) for e in month.entries))
+                          for month in (year.months if year is not None else ())]
+                found = self.render("history.html", page, nav="history", is_index=is_index,
                                     year=year.year if year is not None else None,
                                     years=links, months=months)
+            if memo:
+                memo.put(key, found)
+            out[page] = found
         return out
 
     def components(self) -> dict[str, bytes]:
@@ -264,12 +273,11 @@ def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1,
     theme = load_theme(themes_dir, snap.page.theme)
     site = _Site(snap, theme)
     out: dict[str, bytes] = {paths.INDEX: site.index()}
-    if memo is not None:
-        memo.begin((site.view, snap.config, theme.fingerprint))
-    out.update(site.incidents(jobs, memo))
-    if memo is not None:
-        memo.end()
-    out.update(site.history())
+    scope = memo.scope("pages", (site.view, snap.config, theme.fingerprint)) if memo else None
+    out.update(site.incidents(jobs, scope))
+    out.update(site.history(scope))
+    if scope is not None:
+        scope.end()
     out.update(site.components())
     out[NOT_FOUND] = site.not_found()
     out.update(theme.assets)

@@ -22,7 +22,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
     for part in (
         pages.render_pages(snap, themes_dir, jobs, memo),
         feeds.render_feeds(snap),
-        api.render_api(snap),
+        api.render_api(snap, memo),
         badges.render_badges(snap),
         calendar.render_calendar(snap),
         attachments,

@@ -6,7 +6,7 @@
   of changes is built once, after :data:`QUIET` seconds without another.
 * A rebuild parses only the incident files whose bytes changed
   (:class:`ParseCache`) and writes only the outputs whose bytes changed
-  (:func:`~generator.write.update_site`).
+  (:class:`~generator.write.SiteUpdater`).
 * Open pages reload by themselves: the server adds a small script to HTML
   responses (never to the files on disk) that listens to server-sent events.
 * A change that breaks validation keeps the last good site on disk; every HTML
@@ -45,7 +45,7 @@ from .clock import resolve_now
 from .diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
 from .load import CONFIG_FILE, INCIDENTS_DIR, ParseFn, parse_incident
 from .memo import RenderMemo
-from .write import OutputError, check_output, update_site
+from .write import OutputError, SiteUpdater, check_output
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # as generator.cli's
 DEFAULT_OUT = Path(".statusgen-cache") / "serve-site"
@@ -240,6 +240,7 @@ class Builder:
         self.strict, self.internal = strict, internal
         self.cache = ParseCache()
         self.memo = RenderMemo()
+        self.writer = SiteUpdater()
         self.builds = 0
         self._lock = threading.Lock()
         self._pending = threading.Event()
@@ -283,7 +284,7 @@ class Builder:
         self.cache.begin()
         try:
             result = build(self.root, self.out, self.now(), strict=self.strict,
-                           internal=self.internal, parse=self.cache, writer=update_site,
+                           internal=self.internal, parse=self.cache, writer=self.writer,
                            memo=self.memo)
         except Exception as exc:  # a theme's template error must not stop the server
             problems = [_crash(self.root, exc)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import model as m
@@ -71,10 +72,19 @@ class Snapshot:
                  and not e.upcoming and since <= e.resolved_at <= self.now]
         return tuple(sorted(ended, key=lambda e: (e.resolved_at or self.now, e.id), reverse=True))
 
+    @cached_property
+    def _by_component(self) -> dict[str, list[Entry]]:
+        found: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            for component in e.affected():
+                found.setdefault(component, []).append(e)
+        return found
+
     def of_component(self, component_id: str) -> tuple[Entry, ...]:
         """Entries that touch a component (or any member of a group), newest first."""
-        leaves = set(self.config.expand(component_id))
-        return tuple(e for e in self.entries if leaves & set(e.affected()))
+        leaves = self.config.expand(component_id)
+        chosen = {id(e) for leaf in leaves for e in self._by_component.get(leaf, ())}
+        return tuple(e for e in self.entries if id(e) in chosen)
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False) -> Snapshot:

@@ -90,8 +90,10 @@ def redact(incidents: Iterable[m.Incident], internal: bool) -> tuple[m.Incident,
     """What a build may show: everything when ``internal``, else public entries and updates."""
     if internal:
         return tuple(incidents)
+    # The same object when nothing is hidden, so what was computed for it can be reused.
     return tuple(
-        replace(i, updates=i.visible_updates(False)) for i in incidents if i.published
+        i if not any(u.internal for u in i.updates) else replace(i, updates=i.visible_updates(False))
+        for i in incidents if i.published
     )
 
 

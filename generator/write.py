@@ -158,18 +158,58 @@ def update_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
     written = unchanged = 0
     for path in sorted(files):
         data, target = files[path], targets[path]
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif _same(target, data):
+        if not (target.is_dir() and not target.is_symlink()) and _same(target, data):
             unchanged += 1
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.statusgen-tmp")
-        try:
-            temp.write_bytes(data)
-            os.replace(temp, target)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        _replace(target, data)
         written += 1
     return WriteReport(written, unchanged, removed)
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write one file atomically: a temporary file beside it, then ``os.replace``."""
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.statusgen-tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+class SiteUpdater:
+    """:func:`update_site` for a process that writes the same folder again and again (the dev
+    server): it remembers the bytes it wrote, so a rebuild compares in memory and touches only
+    the outputs that changed, instead of reading the whole site back from disk."""
+
+    def __init__(self) -> None:
+        self._out: Path | None = None
+        self._written: dict[str, bytes] = {}
+
+    def __call__(self, out: Path, files: Mapping[str, bytes]) -> WriteReport:
+        out = out.resolve()
+        if out != self._out or not (out / MARKER).is_file():
+            report = update_site(out, files)
+        else:
+            report = self._update(out, files)
+        self._out, self._written = out, dict(files)
+        return report
+
+    def _update(self, out: Path, files: Mapping[str, bytes]) -> WriteReport:
+        before = self._written
+        changed = [p for p, data in files.items()
+                   if (old := before.get(p)) is None or (old is not data and old != data)]
+        gone = sorted(set(before) - set(files))
+        for path in gone:
+            target = out.joinpath(*_safe(path).parts)
+            target.unlink(missing_ok=True)
+            for folder in target.parents:
+                if folder == out or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        for path in sorted(changed):
+            _replace(out.joinpath(*_safe(path).parts), files[path])
+        return WriteReport(len(changed), len(files) - len(changed), len(gone))

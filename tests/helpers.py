@@ -152,3 +152,21 @@ def encoded(files: Files, encode: Callable[[bytes], bytes]) -> dict[str, bytes]:
         data = content if isinstance(content, bytes) else dedent(content).encode("utf-8")
         out[name] = data if name.endswith(".png") else encode(data)
     return out
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative posix path → bytes), to compare whole sites."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_example(tmp_path: Path) -> Path:
+    """A copy of this repository's example status site (components, incidents, themes)."""
+    import shutil
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "components.yml", root)
+    shutil.copytree(REPO_ROOT / "incidents", root / "incidents")
+    shutil.copytree(REPO_ROOT / "themes", root / "themes")
+    return root

@@ -269,3 +269,17 @@ def test_the_page_id_depends_only_on_the_url() -> None:
     renamed = replace(snap.page, title="Renamed")
     assert page_id(moved) != page_id(snap.page)
     assert page_id(renamed) == page_id(snap.page)
+
+
+def test_entry_documents_are_what_one_json_dump_writes() -> None:
+    from generator.api import dump
+    from generator.memo import RenderMemo
+
+    snap = example_snapshot()
+    memo = RenderMemo()
+    first = render_api(snap, memo)
+    for e in snap.entries:
+        path = f"api/v2/incidents/{e.id}.json"
+        doc = json.loads(first[path])
+        assert first[path] == dump(doc)
+    assert render_api(snap, memo) == first == render_api(snap)

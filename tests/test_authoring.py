@@ -38,7 +38,7 @@ from generator.authoring import (
 )
 from generator.cli import main
 from generator.load import parse_incident
-from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, validate
+from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree, validate
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
 NOW_ARG = "2026-11-22T09:00:00Z"
@@ -59,11 +59,6 @@ def parsed(text: str, path: str = "incidents/x.md") -> m.Incident:
 def run(root: Path, *argv: str, now: str = NOW_ARG) -> int:
     return main([*argv, "--root", str(root), "--now", now])
 
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` and its bytes: what "nothing was written" compares."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
 
 
 # --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,25 +10,11 @@ from generator.build import build
 from generator.cli import main
 from generator.write import MARKER
 from tests.conftest import StatusRepo
-from tests.helpers import NOW, REPO_ROOT
-
-
-def example_repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy2(REPO_ROOT / "components.yml", root)
-    shutil.copytree(REPO_ROOT / "incidents", root / "incidents")
-    shutil.copytree(REPO_ROOT / "themes", root / "themes")
-    return root
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.helpers import NOW, copy_example, tree
 
 
 def test_the_same_inputs_and_now_give_byte_identical_sites(tmp_path: Path) -> None:
-    root = example_repo(tmp_path)
+    root = copy_example(tmp_path)
     first = build(root, tmp_path / "one", NOW)
     second = build(root, tmp_path / "two", NOW)
     assert first.ok and second.ok
@@ -38,7 +23,7 @@ def test_the_same_inputs_and_now_give_byte_identical_sites(tmp_path: Path) -> No
 
 
 def test_source_date_epoch_fixes_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = example_repo(tmp_path)
+    root = copy_example(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "a")]) == 0
     assert main(["build", "--root", str(root), "--out", str(tmp_path / "b"),
@@ -48,7 +33,7 @@ def test_source_date_epoch_fixes_the_clock(tmp_path: Path, monkeypatch: pytest.M
 
 def test_a_broken_incident_stops_the_build_and_leaves_the_site_untouched(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = example_repo(tmp_path)
+    root = copy_example(tmp_path)
     out = root / "site"
     assert main(["build", "--root", str(root), "--now", NOW.isoformat()]) == 0
     before = {p: (data, (out / p).stat().st_mtime_ns) for p, data in tree(out).items()}
@@ -66,7 +51,7 @@ def test_a_broken_incident_stops_the_build_and_leaves_the_site_untouched(
 
 def test_build_refuses_a_folder_it_did_not_make(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    root = example_repo(tmp_path)
+    root = copy_example(tmp_path)
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
@@ -139,7 +124,7 @@ def test_nothing_internal_appears_in_any_file_of_the_public_build(
 
 
 def test_the_report_says_what_was_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = example_repo(tmp_path)
+    root = copy_example(tmp_path)
     assert main(["build", "--root", str(root), "--now", NOW.isoformat()]) == 0
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line.startswith(f"built the site in {root / 'site'}: ")

@@ -15,26 +15,12 @@ from generator.cache import CACHE_DIR, PARSE_FILE, ParseCache
 from generator.load import load
 from generator.memo import RenderMemo
 from generator.serve import ParseCache as MemoryCache
-from generator.write import update_site
-from tests.helpers import NOW, REPO_ROOT
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def example(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    shutil.copy2(REPO_ROOT / "components.yml", root)
-    shutil.copytree(REPO_ROOT / "incidents", root / "incidents")
-    shutil.copytree(REPO_ROOT / "themes", root / "themes")
-    return root
+from generator.write import SiteUpdater
+from tests.helpers import NOW, copy_example, tree
 
 
 def test_the_parse_cache_is_used_and_gives_the_same_model(tmp_path: Path) -> None:
-    root = example(tmp_path)
+    root = copy_example(tmp_path)
     cold = ParseCache(root)
     first = load(root, cache=cold)
     cold.save()
@@ -47,7 +33,7 @@ def test_the_parse_cache_is_used_and_gives_the_same_model(tmp_path: Path) -> Non
 
 
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
-    root = example(tmp_path)
+    root = copy_example(tmp_path)
     reference = build(root, tmp_path / "reference", NOW)
     assert reference.ok
     assert build(root, tmp_path / "a", NOW, cache=True).ok
@@ -64,7 +50,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> No
 
 
 def test_deleting_the_cache_changes_no_output(tmp_path: Path) -> None:
-    root = example(tmp_path)
+    root = copy_example(tmp_path)
     assert build(root, tmp_path / "warm", NOW, cache=True).ok
     assert build(root, tmp_path / "warm2", NOW, cache=True).ok
     shutil.rmtree(root / CACHE_DIR)
@@ -73,7 +59,7 @@ def test_deleting_the_cache_changes_no_output(tmp_path: Path) -> None:
 
 
 def test_a_skipped_rebuild_is_noticed_when_the_output_was_touched(tmp_path: Path) -> None:
-    root = example(tmp_path)
+    root = copy_example(tmp_path)
     out = tmp_path / "site"
     assert build(root, out, NOW, cache=True).ok
     expected = tree(out)
@@ -142,14 +128,14 @@ def _edit(root: Path, kind: str, n: int) -> None:
 def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, edits: list[tuple[str, int]]
                                                      ) -> None:
     base = Path(str(tmp_path_factory.mktemp("incremental")))  # type: ignore[attr-defined]
-    root = example(base)
-    memory, memo = MemoryCache(), RenderMemo()
+    root = copy_example(base)
+    memory, memo, writer = MemoryCache(), RenderMemo(), SiteUpdater()
     serve_out, cli_out = base / "serve", base / "cli"
-    assert build(root, serve_out, NOW, parse=memory, writer=update_site, memo=memo).ok
+    assert build(root, serve_out, NOW, parse=memory, writer=writer, memo=memo).ok
     assert build(root, cli_out, NOW, cache=True).ok
     for number, (kind, n) in enumerate(edits):
         _edit(root, kind, n)
-        served = build(root, serve_out, NOW, parse=memory, writer=update_site, memo=memo)
+        served = build(root, serve_out, NOW, parse=memory, writer=writer, memo=memo)
         cached = build(root, cli_out, NOW, cache=True, jobs=2)
         clean = build(root, base / f"clean{number}", NOW)
         assert served.ok == cached.ok == clean.ok

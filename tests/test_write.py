@@ -7,11 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.write import MARKER, OutputError, check_output, write_site
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.helpers import tree
 
 
 def test_writes_exactly_the_files_and_a_marker(tmp_path: Path) -> None:
