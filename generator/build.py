@@ -108,7 +108,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         return BuildResult(diagnostics, read)
     try:
         check_output(out, root)
-        files = render(root, snapshot(repo, now, internal=internal), jobs, memo)
+        files = render(root, snapshot(repo, now, internal=internal, memo=memo), jobs, memo)
         report = writer(out, files)
     except (OutputError, ThemeError) as exc:
         where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \

@@ -29,6 +29,7 @@ from . import paths
 from .api import touched
 from .labels import STATUSES
 from .markdown import rebase, render_markdown
+from .memo import RenderMemo
 from .snapshot import Snapshot
 from .status import Entry
 from .timefmt import local_time
@@ -72,8 +73,11 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def render_feeds(snap: Snapshot) -> dict[str, bytes]:
-    """The page's feeds and every component's and group's, path → bytes."""
+def render_feeds(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """The page's feeds and every component's and group's, path → bytes.
+
+    ``memo`` keeps each entry's timeline between the dev server's rebuilds.
+    """
     out: dict[str, bytes] = {}
     newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
     scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
@@ -87,11 +91,21 @@ def render_feeds(snap: Snapshot) -> dict[str, bytes]:
                 chosen.append(e)
         scopes.append((component, chosen))
     # An entry is in the page's feed and in its components': its timeline is written once.
+    kept = memo.scope("feeds", (snap.config, snap.page, snap.internal)) if memo else None
     timelines: dict[str, str] = {}
-    for scope, entries in scopes:
+    for _, entries in scopes:
+        for e in entries:
+            if e.id not in timelines:
+                found = kept.get(e) if kept else None
+                timelines[e.id] = found if found is not None else xml_text(timeline_html(snap, e))
+                if kept:
+                    kept.put(e, timelines[e.id])
+    if kept:
+        kept.end()
+    for owner, entries in scopes:
         for extension in ("atom", "rss"):
-            out[feed_path(scope.id if scope else None, extension)] = _feed(
-                snap, scope, entries, extension, timelines)
+            out[feed_path(owner.id if owner else None, extension)] = _feed(
+                snap, owner, entries, extension, timelines)
     return out
 
 
@@ -128,8 +142,6 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.link(href=home, rel="alternate", type="text/html")
     fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
     for e in entries:
-        if e.id not in timelines:
-            timelines[e.id] = xml_text(timeline_html(snap, e))
         _add_entry(fg, snap, e, timelines[e.id])
     data: bytes = fg.atom_str(pretty=True) if extension == "atom" else fg.rss_str(pretty=True)
     return data

@@ -10,15 +10,18 @@ Each renderer keeps its own :class:`Scope`, valid for one context.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
 
 
-class Scope:
-    """Rendered outputs of one renderer, keyed by what they show."""
+class Scope(Generic[V]):
+    """What one renderer (or the snapshot) made, keyed by what it depends on."""
 
     def __init__(self) -> None:
         self._context: Hashable = None
-        self._kept: dict[Hashable, bytes] = {}
-        self._used: dict[Hashable, bytes] = {}
+        self._kept: dict[Hashable, V] = {}
+        self._used: dict[Hashable, V] = {}
 
     def begin(self, context: Hashable) -> None:
         """Start a build; a different context (settings, components, theme) forgets all."""
@@ -27,13 +30,13 @@ class Scope:
             self._kept = {}
         self._used = {}
 
-    def get(self, key: Hashable) -> bytes | None:
+    def get(self, key: Hashable) -> V | None:
         found = self._kept.get(key)
         if found is not None:
             self._used[key] = found
         return found
 
-    def put(self, key: Hashable, data: bytes) -> None:
+    def put(self, key: Hashable, data: V) -> None:
         self._used[key] = data
 
     def end(self) -> None:
@@ -46,10 +49,10 @@ class RenderMemo:
     """One :class:`Scope` per renderer, kept by the dev server from one build to the next."""
 
     def __init__(self) -> None:
-        self._scopes: dict[str, Scope] = {}
+        self._scopes: dict[str, Scope[Any]] = {}
 
-    def scope(self, name: str, context: Hashable) -> Scope:
+    def scope(self, name: str, context: Hashable) -> Scope[Any]:
         """The scope of renderer ``name``, begun for ``context``."""
-        found = self._scopes.setdefault(name, Scope())
+        found: Scope[Any] = self._scopes.setdefault(name, Scope())
         found.begin(context)
         return found

@@ -206,7 +206,7 @@ class _Site:
         page = paths.incident_page(e.id)
         return self.render("incident.html", page, entry=self.entry(e, page, body=True))
 
-    def incidents(self, jobs: int, memo: Scope | None) -> dict[str, bytes]:
+    def incidents(self, jobs: int, memo: Scope[bytes] | None) -> dict[str, bytes]:
         snap = self.snap
         # What an entry's page shows: the entry at now, and the clock while it is open.
         keys = [(e, snap.now if e.active else None) for e in snap.entries]
@@ -222,7 +222,7 @@ class _Site:
             out[paths.incident_page(e.id)] = page
         return out
 
-    def history(self, memo: Scope | None) -> dict[str, bytes]:
+    def history(self, memo: Scope[bytes] | None) -> dict[str, bytes]:
         years = by_year(self.snap)
         links = year_links(years)
         shown = latest(self.snap, years)

@@ -49,4 +49,6 @@ def relative(from_page: str, to: str) -> str:
 def absolute(page_url: str, to: str) -> str:
     """The public address of an output, from ``page.url`` (which ends with ``/``)."""
     target = to[: -len(INDEX)] if to.endswith(INDEX) else to
+    if page_url.endswith("/") and not target.startswith(("/", ".")) and ":" not in target:
+        return page_url + target  # a clean path inside the site: what urljoin gives, cheaper
     return urljoin(page_url, target)

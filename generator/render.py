@@ -21,7 +21,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
     files: dict[str, bytes] = {}
     for part in (
         pages.render_pages(snap, themes_dir, jobs, memo),
-        feeds.render_feeds(snap),
+        feeds.render_feeds(snap, memo),
         api.render_api(snap, memo),
         badges.render_badges(snap),
         calendar.render_calendar(snap),

@@ -13,6 +13,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import model as m
+from .memo import RenderMemo
 from .status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
 from .uptime import Uptime, component_uptime, group_uptime
 
@@ -87,13 +88,29 @@ class Snapshot:
         return tuple(e for e in self.entries if id(e) in chosen)
 
 
-def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False) -> Snapshot:
-    """Compute the site's state at ``now``; ``internal`` includes what the team alone sees."""
+def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
+             memo: RenderMemo | None = None) -> Snapshot:
+    """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
+
+    ``memo`` keeps each entry between the dev server's rebuilds: an incident's entry
+    depends only on the incident and the components, a maintenance's also on ``now``.
+    """
     config = repo.config
-    entries = sorted(
-        (entry(i, config, now) for i in redact(repo.incidents, internal)),
-        key=lambda e: (-e.started_at.timestamp(), e.id),
-    )
+    scope = memo.scope("entries", config) if memo else None
+
+    def computed(incident: m.Incident) -> Entry:
+        key = (incident, now if incident.kind is m.Kind.MAINTENANCE else None)
+        found = scope.get(key) if scope else None
+        if found is None:
+            found = entry(incident, config, now)
+        if scope:
+            scope.put(key, found)
+        return found
+
+    entries = sorted((computed(i) for i in redact(repo.incidents, internal)),
+                     key=lambda e: (-e.started_at.timestamp(), e.id))
+    if scope:
+        scope.end()
     # A drill is shown in the team's build but never moves a status, uptime or the banner.
     counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
     tz = ZoneInfo(config.page.timezone)

@@ -34,3 +34,12 @@ def test_absolute_links_keep_the_sub_path_and_drop_index_html() -> None:
     base = "https://acme.github.io/status/"
     assert paths.absolute(base, paths.incident_page("x")) == base + "incidents/x/"
     assert paths.absolute(base, "api/v2/summary.json") == base + "api/v2/summary.json"
+
+
+@pytest.mark.parametrize("base", ["https://status.example/", "https://acme.github.io/status/"])
+@pytest.mark.parametrize("to", [*PAGES, "api/v2/summary.json", "history.atom", "incidents/a.svg"])
+def test_absolute_is_what_urljoin_gives(base: str, to: str) -> None:
+    from urllib.parse import urljoin
+
+    target = to[: -len(paths.INDEX)] if to.endswith(paths.INDEX) else to
+    assert paths.absolute(base, to) == urljoin(base, target)
