@@ -147,6 +147,14 @@ class _Api:
         self.updated_at = max(times, default=snap.now)
         self.created_at = min((u.at for e in snap.entries for u in e.incident.updates),
                               default=self.updated_at)
+        # Each leaf's last level change up to now, in one pass over the spans.
+        self._last_change: dict[str, datetime] = {}
+        for e in snap.entries:
+            for s in e.spans:
+                for t in (s.start, s.end):
+                    if t is not None and t <= snap.now and t > self._last_change.get(
+                            s.component, self.created_at):
+                        self._last_change[s.component] = t
         self._components = {c.id: self._component(c, p) for c, p in self._ordered()}
         self._incidents: dict[str, JSON] = {}
 
@@ -171,9 +179,8 @@ class _Api:
         return out
 
     def _changed_at(self, component: m.Component) -> datetime:
-        leaves = set(self.snap.config.expand(component.id))
-        times = [t for e in self.snap.entries for s in e.spans if s.component in leaves
-                 for t in (s.start, s.end) if t is not None and t <= self.snap.now]
+        times = [self._last_change[c] for c in self.snap.config.expand(component.id)
+                 if c in self._last_change]
         return max(times, default=self.created_at)
 
     def _component(self, component: m.Component, position: int) -> JSON:

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from . import paths
+from .memo import RenderMemo
 from .snapshot import Snapshot
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -100,10 +101,23 @@ def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_meta(snap: Snapshot, outputs: Collection[str]) -> dict[str, bytes]:
-    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``."""
-    return {
-        "sitemap.xml": sitemap(snap, outputs),
-        "robots.txt": robots(snap),
-        "_headers": headers(snap, outputs),
-    }
+def render_meta(snap: Snapshot, outputs: Collection[str],
+                memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``.
+
+    They depend only on the page and the list of outputs, so ``memo`` keeps them
+    between the dev server's rebuilds until a file appears or goes.
+    """
+    key = (snap.page, snap.internal, tuple(sorted(outputs)))
+    scope = memo.scope("meta", None) if memo else None
+    found = scope.get(key) if scope else None
+    if found is None:
+        found = {
+            "sitemap.xml": sitemap(snap, outputs),
+            "robots.txt": robots(snap),
+            "_headers": headers(snap, outputs),
+        }
+    if scope:
+        scope.put(key, found)
+        scope.end()
+    return dict(found)

@@ -31,5 +31,5 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         if clash:
             raise RuntimeError(f"two renderers write the same outputs: {sorted(clash)[:3]}")
         files.update(part)
-    files.update(meta.render_meta(snap, frozenset(files)))
+    files.update(meta.render_meta(snap, frozenset(files), memo))
     return files
