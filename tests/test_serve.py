@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -374,3 +375,21 @@ def test_inject_and_overlay() -> None:
 def test_relevant(tmp_path: Path, rel: str, expected: bool) -> None:
     assert relevant(tmp_path, str(tmp_path / rel)) is expected
     assert relevant(tmp_path, "/elsewhere/components.yml") is False
+
+
+def test_serve_never_serves_a_file_outside_the_site(served: tuple[Serve, Path]) -> None:
+    import http.client
+
+    server, root = served
+    (root / "secret.txt").write_text("do not serve me")
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/incidents/%2e%2e/%2e%2e/secret.txt",
+                 "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        assert b"do not serve me" not in body, path
+        assert response.status == 404, (path, response.status)
+        connection.close()
+    assert server.stop() == 0
