@@ -6,7 +6,7 @@ written so a rule can point at it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -207,8 +207,27 @@ class Window(Located):
     end: datetime
 
 
+class KeepsHash:
+    """For frozen objects the dev server's memo looks up on every rebuild: the hash is
+    computed once and kept on the object (an incident parsed once, or an entry computed
+    once, is the same object from one rebuild to the next)."""
+
+    def kept_hash(self, fields: Callable[[], tuple[object, ...]]) -> int:
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(fields())
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        # A hash is only valid in the process that computed it (strings hash per process).
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
+
 @dataclass(frozen=True, kw_only=True)
-class Incident(Located):
+class Incident(Located, KeepsHash):
     """One file in ``incidents/``: an incident or a maintenance."""
 
     id: str
@@ -229,21 +248,9 @@ class Incident(Located):
     """Relative files the body links to (images, attachments), each where it is written."""
 
     def __hash__(self) -> int:
-        # Kept on the object: the dev server's memo hashes every entry on every rebuild, and
-        # an incident parsed once is the same object from one rebuild to the next.
-        cached: int | None = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash((self.id, self.path, self.kind, self.title, self.impact,
-                           self.components, self.visibility, self.mode, self.window,
-                           self.updates, self.body, self.body_line, self.loc))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict[str, object]:
-        # A hash is only valid in the process that computed it (strings hash per process).
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
+        return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact,
+                                       self.components, self.visibility, self.mode, self.window,
+                                       self.updates, self.body, self.body_line, self.loc))
 
     @property
     def published(self) -> bool:

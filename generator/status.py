@@ -41,7 +41,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(m.KeepsHash):
     """An incident or maintenance as a reader sees it at ``now``."""
 
     incident: m.Incident
@@ -66,19 +66,9 @@ class Entry:
         return self.incident.id
 
     def __hash__(self) -> int:
-        # Kept on the object, as for incidents: the dev server reuses entries between
-        # rebuilds and looks every one of them up in its memo.
-        cached: int | None = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash((self.incident, self.status, self.active, self.upcoming,
-                           self.started_at, self.resolved_at, self.spans, self.changes))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
+        return self.kept_hash(lambda: (self.incident, self.status, self.active, self.upcoming,
+                                       self.started_at, self.resolved_at, self.spans,
+                                       self.changes))
 
     @property
     def updated_at(self) -> datetime:
