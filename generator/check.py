@@ -26,10 +26,18 @@ def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
     return out
 
 
+# A component's files sit beside the page's: api/shields/page.json is the page's badge.
+RESERVED_COMPONENT_IDS = ("page",)
+
+
 def check_config(config: m.Config) -> Iterator[Diagnostic]:
-    """Component ids are unique across the whole file, groups included."""
+    """Component ids are unique across the whole file, groups included, and not reserved."""
     seen: dict[str, m.Component] = {}
     for component in config.walk():
+        if component.id in RESERVED_COMPONENT_IDS:
+            yield error(component.loc_of("id"), "reserved-id", f"`{component.id}` is reserved "
+                        f"(api/shields/{component.id}.json is the whole page's badge); choose "
+                        "another id")
         first = seen.setdefault(component.id, component)
         if first is not component:
             # Compared as objects: two entries on one line (flow style) are still two.

@@ -23,6 +23,7 @@ from .yamlsource import parse_yaml
 CONFIG_FILE = "components.yml"
 # Paths the JSON API uses beside incident ids (``api/v2/incidents/unresolved.json``).
 RESERVED_IDS = ("unresolved",)
+README = "readme.md"
 INCIDENTS_DIR = "incidents"
 # Files that look like an incident saved under the wrong name.
 WRONG_EXTENSIONS = (".markdown", ".mdown", ".mkd", ".yml", ".yaml", ".txt")
@@ -187,6 +188,8 @@ def incident_files(root: Path) -> tuple[list[Path], list[Diagnostic]]:
         if not entry.is_file():
             continue
         rel = f"{INCIDENTS_DIR}/{entry.name}"
+        if entry.name.lower() == README:
+            continue  # notes for the team about writing incidents, not an incident
         if entry.suffix == ".md":
             files.append(entry)
             out.extend(_check_id(entry.stem, rel, seen))

@@ -154,6 +154,9 @@ CASES = [
     Case("duplicate-id", {C: components("      - id: queue", "      - id: api")},
          [(C, 12, 13, E, "duplicate-id")], "component id `api` is already used on line 5",
          good={C: COMPONENTS}),
+    Case("reserved-component-id", {C: components("      - id: queue", "      - id: page")},
+         [(C, 12, 13, E, "reserved-id")], "`page` is reserved",
+         good={C: components("      - id: queue", "      - id: pager")}),
     Case("duplicate-id-group", {C: components("      - id: queue", "      - id: platform")},
          [(C, 12, 13, E, "duplicate-id")], "ids must be unique, groups included", good={C: COMPONENTS}),
     Case("duplicate-id-one-line", {C: FLOW_PAGE + "components: [{id: a, name: A}, {id: a, name: B}]\n"},
@@ -177,7 +180,7 @@ def test_every_check_code_has_a_case() -> None:
     assert codes == {
         "future", "order", "terminal", "status-kind", "first-status", "retrospective", "window",
         "empty", "impact-mismatch", "stale-open", "duplicate-open", "no-public-update",
-        "internal-terminal", "unknown-component", "level", "required", "duplicate-id",
+        "internal-terminal", "unknown-component", "level", "required", "duplicate-id", "reserved-id",
     }
 
 

@@ -194,7 +194,8 @@ def test_every_loader_code_has_a_case() -> None:
     }
 
 
-@pytest.mark.parametrize("name", ["chart.png", "README", "README.txt", "notes.yml", ".DS_Store"])
+@pytest.mark.parametrize("name", ["chart.png", "README", "README.txt", "README.md", "readme.md",
+                                  "notes.yml", ".DS_Store"])
 def test_files_that_are_not_incidents_are_ignored(name: str, status_repo: StatusRepo) -> None:
     content = b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"Notes about incidents.\n"
     root = status_repo({f"incidents/{name}": content, A: INCIDENT})
