@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -55,8 +56,12 @@ class Schema:
     fields: tuple[Field, ...]
     build: Callable[[dict[str, Any], Location, tuple[tuple[str, Location], ...]], Any] | None = None
 
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+        return self.by_name[name]
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -201,21 +206,24 @@ def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
     if not isinstance(node, Map):
         return _wrong(node, f"a mapping of {schema.name} keys", out)
     before = len(out)
-    names = [f.name for f in schema.fields]
+    fields = schema.by_name
     values: dict[str, Any] = {}
     keys: list[tuple[str, Location]] = []
     for key, value in node.entries:
         name = str(key.value)
-        if name not in names:
+        found = fields.get(name)
+        if found is None:
+            names = list(fields)
             out.append(error(key.loc, "unknown-key", f"unknown key `{name}` in {schema.name}"
                              f"{suggest(name, names)}; valid keys: {', '.join(names)}"))
             continue
-        read = schema.field(name).read(value, out)
+        read = found.read(value, out)
         keys.append((name, value.loc))
         if read is not INVALID:
             values[name] = read
+    written = {k for k, _ in keys}
     for f in schema.fields:
-        if f.required and not any(k == f.name for k, _ in keys):
+        if f.required and f.name not in written:
             example = f", for example `{f.name}: {f.example}`" if f.example else ""
             out.append(error(node.loc, "required", f"{schema.name} is missing `{f.name}` "
                              f"({f.type}); add it{example}"))

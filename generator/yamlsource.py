@@ -30,6 +30,7 @@ _SCALARS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_TYPE_NAMES = {tag: tag.rsplit(":", 1)[-1] for tag in _SCALARS}
 # libyaml's parser when PyYAML was built with it: the same nodes, marks and errors,
 # about ten times faster than the pure-Python one.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,7 +50,7 @@ class Scalar(NamedTuple):
 
     @property
     def type_name(self) -> str:
-        return self.tag.rsplit(":", 1)[-1]
+        return _TYPE_NAMES.get(self.tag) or self.tag.rsplit(":", 1)[-1]
 
 
 class Seq(NamedTuple):
