@@ -130,10 +130,6 @@ def _by_schedule(e: Entry) -> tuple[datetime, str]:
     return (window.start if window else e.started_at, e.id)
 
 
-def touched(e: Entry, config: m.Config) -> tuple[str, ...]:
-    """The leaf components an entry names or changed, in display order."""
-    return e.named
-
 
 class _Api:
     """Builds the JSON objects of one snapshot; caches what every document shares."""
@@ -255,7 +251,7 @@ class _Api:
             "started_at": self.ts(created if maintenance else e.started_at),
             "page_id": self.page_id,
             "incident_updates": self.updates(e),
-            "components": [self._components[c] for c in touched(e, self.snap.config)],
+            "components": [self._components[c] for c in e.named],
         }
         if maintenance and incident.window is not None:
             data["scheduled_for"] = self.ts(incident.window.start)

@@ -20,7 +20,6 @@ from icalendar import Calendar, Event
 
 from . import model as m
 from . import paths
-from .api import touched
 from .feeds import INTERNAL, entry_uuid, xml_text
 from .labels import STATUSES
 from .markdown import render_markdown
@@ -110,7 +109,7 @@ def in_calendar(snap: Snapshot, e: Entry) -> bool:
 def _description(snap: Snapshot, e: Entry, url: str) -> str:
     names = {c.id: c.name for c in snap.config.walk()}
     lines: list[str] = []
-    affected = [names[c] for c in touched(e, snap.config) if c in names]
+    affected = [names[c] for c in e.named if c in names]
     if affected:
         lines.append(f"Affected: {', '.join(affected)}")
         lines.append("")

@@ -26,7 +26,6 @@ from feedgen.feed import FeedGenerator
 
 from . import model as m
 from . import paths
-from .api import touched
 from .labels import STATUSES
 from .markdown import rebase, render_markdown
 from .memo import RenderMemo
@@ -179,7 +178,7 @@ def timeline_html(snap: Snapshot, e: Entry) -> str:
             f"<time datetime=\"{_utc(window.end).isoformat()}\">"
             f"{html.escape(local_time(window.end, tz))}</time></p>")
     names = {c.id: c.name for c in snap.config.walk()}
-    affected = [names[c] for c in touched(e, snap.config) if c in names]
+    affected = [names[c] for c in e.named if c in names]
     if affected:
         parts.append(f"<p>Affected: {html.escape(', '.join(affected))}</p>")
     for update in e.incident.updates:
