@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .attachments import check_attachments
 from .authoring import (
     AuthoringError,
     NewUpdate,
@@ -41,7 +42,7 @@ from .authoring import (
 )
 from .check import SKEW, check
 from .diagnostics import Diagnostic, format_text, has_errors, strictly
-from .load import CONFIG_FILE, INCIDENTS_DIR, check_attachments, load, parse_incident
+from .load import CONFIG_FILE, INCIDENTS_DIR, load, parse_incident
 from .schema import parse_timestamp, suggest
 
 Command = Callable[[argparse.Namespace, datetime], int]
@@ -470,8 +471,8 @@ def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
 def _add(args: argparse.Namespace, now: datetime, rel: str, raw: bytes, incident: m.Incident,
          update: NewUpdate) -> int:
     newest = incident.updates[0]
-    if update.at <= newest.at:
-        raise UsageError(f"the update's time {stamp(update.at)} is not after the newest update "
+    if update.at < newest.at:
+        raise UsageError(f"the update's time {stamp(update.at)} is before the newest update "
                          f"({stamp(newest.at)}, {newest.status}); updates are newest first, "
                          "give a later --at")
     try:

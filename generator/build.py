@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .attachments import load_attachments
+from .attachments import Refused as AttachmentRefused
+from .attachments import files_linked, load_attachments, output_path
 from .cache import LastBuild, ParseCache, inputs_fingerprint
 from .check import check
 from .diagnostics import (
@@ -21,9 +22,10 @@ from .diagnostics import (
     sort_diagnostics,
     strictly,
 )
-from .load import CONFIG_FILE, Loaded, ParseFn, load, parse_incident
+from .load import CONFIG_FILE, INCIDENTS_DIR, Loaded, ParseFn, load, parse_incident
 from .memo import RenderMemo
-from .render import render_site
+from .model import Repository
+from .render import OutputClash, render_site
 from .snapshot import Snapshot, snapshot
 from .theme import ThemeError
 from .write import OutputError, WriteReport, check_output, write_site
@@ -108,8 +110,14 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         return BuildResult(diagnostics, read)
     try:
         check_output(out, root)
-        files = render(root, snapshot(repo, now, internal=internal, memo=memo), jobs, memo)
+        snap = snapshot(repo, now, internal=internal, memo=memo)
+        files = render(root, snap, jobs, memo)
         report = writer(out, files)
+    except OutputClash as exc:
+        return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
+    except AttachmentRefused as exc:
+        return BuildResult([*diagnostics, error(Location(INCIDENTS_DIR), "attachment", str(exc))],
+                           read)
     except (OutputError, ThemeError) as exc:
         where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \
             if isinstance(exc, ThemeError) else Location(str(out))
@@ -132,6 +140,19 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
             "read": read, "files": result.files, "pages": result.pages, "size": result.size,
             "diagnostics": [_to_json(d) for d in diagnostics]})
     return result
+
+
+def _clashes(repo: Repository, clashing: list[str]) -> list[Diagnostic]:
+    """An error where each clashing attachment is linked: its name is a page the site needs."""
+    out = []
+    for incident in repo.incidents:
+        for name, where in files_linked(incident.all_links()):
+            if output_path(name) in clashing:
+                out.append(error(where, "output", f"`{name}` would be published at "
+                                 f"{output_path(name)}, where statusgen writes a page of its "
+                                 "own; rename the file"))
+    return out or [error(Location(INCIDENTS_DIR), "output", "two parts of the site would be "
+                         f"written at the same place: {', '.join(clashing[:3])}")]
 
 
 def _to_json(d: Diagnostic) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from icalendar import Calendar, Event
 
 from . import model as m
 from . import paths
-from .feeds import INTERNAL, entry_uuid, xml_text
+from .feeds import INTERNAL, absolute_links, entry_uuid, xml_text
 from .labels import STATUSES
-from .markdown import render_markdown
+from .markdown import Rewrite, render_markdown
 from .snapshot import Snapshot
 from .status import Entry, maintenance_interval
 from .timefmt import local_time
@@ -71,10 +71,11 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
-def plain_text(markdown: str) -> str:
-    """A message as plain text: Markdown rendered, then its text kept (links in brackets)."""
+def plain_text(markdown: str, rewrite: Rewrite | None = None) -> str:
+    """A message as plain text: Markdown rendered (links through ``rewrite``), then its text
+    kept, links in brackets."""
     parser = _Text()
-    parser.feed(render_markdown(markdown))
+    parser.feed(render_markdown(markdown, rewrite))
     parser.close()
     lines = [line.rstrip() for line in "".join(parser.parts).split("\n")]
     text = "\n".join(lines)
@@ -109,6 +110,7 @@ def in_calendar(snap: Snapshot, e: Entry) -> bool:
 def _description(snap: Snapshot, e: Entry, url: str) -> str:
     names = {c.id: c.name for c in snap.config.walk()}
     lines: list[str] = []
+    rewrite = absolute_links(snap)
     affected = [names[c] for c in e.named if c in names]
     if affected:
         lines.append(f"Affected: {', '.join(affected)}")
@@ -116,7 +118,7 @@ def _description(snap: Snapshot, e: Entry, url: str) -> str:
     for update in e.incident.updates:
         mark = INTERNAL if snap.internal and update.internal else ""
         lines.append(f"{mark}{STATUSES[update.status]} ({local_time(update.at, snap.tz)}):")
-        lines.append(plain_text(update.message))
+        lines.append(plain_text(update.message, rewrite))
         lines.append("")
     lines.append(url)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from . import model as m
 from .diagnostics import Diagnostic, error, warning
+from .links import Kind, classify
 from .schema import suggest
 
 SKEW = timedelta(minutes=5)
@@ -20,8 +21,10 @@ STALE = timedelta(days=14)
 def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
     """Every rule over ``repo`` as of ``now``."""
     out = list(check_config(repo.config))
+    published = {i.id: i.published for i in repo.incidents}
     for incident in repo.incidents:
         out.extend(check_incident(incident, repo.config, now))
+        out.extend(check_links(incident, published))
     out.extend(check_duplicates(repo.incidents))
     return out
 
@@ -102,15 +105,11 @@ def _lifecycle(incident: m.Incident) -> Iterator[Diagnostic]:
         elif update.status is terminal and index > 0:
             yield error(update.loc_of("status"), "terminal", f"`{terminal}` ends the {kind}, so it "
                         "can only be the newest update (the first in the list), and only once")
-    oldest = incident.updates[-1]
-    initial = m.INITIAL[kind]
-    if incident.mode is m.Mode.RETROSPECTIVE:
-        if incident.terminal is None:
-            yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
-                        f"after the fact and must end with a `{terminal}` update")
-    elif oldest.status is not initial and oldest.status in allowed:
-        yield error(oldest.loc_of("status"), "first-status", f"{_a(kind)} starts at `{initial}`; "
-                    "if you are writing it after the fact, add `mode: retrospective`")
+    # An entry may start at any status: hosted pages open incidents as `identified` or even
+    # `resolved`, and every imported history has such entries.
+    if incident.mode is m.Mode.RETROSPECTIVE and incident.terminal is None:
+        yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
+                    f"after the fact and must end with a `{terminal}` update")
     if kind is m.Kind.MAINTENANCE:
         if incident.window is None:
             yield error(incident.loc, "window", "a maintenance needs `window: {start: …, end: …}`")
@@ -123,13 +122,14 @@ def _lifecycle(incident: m.Incident) -> Iterator[Diagnostic]:
 
 
 def _order(incident: m.Incident) -> Iterator[Diagnostic]:
+    # Two updates in the same second are fine (commands pasted together, imported histories
+    # kept to the second): the list's order then says which came later.
     for above, below in zip(incident.updates, incident.updates[1:], strict=False):
-        if below.at >= above.at:
-            relation = "the same time as" if below.at == above.at else "later than"
+        if below.at > above.at:
             yield error(below.loc_of("at"), "order", f"updates are not newest first: "
-                        f"{stamp(below.at)} (line {below.loc_of('at').line}) is {relation} "
+                        f"{stamp(below.at)} (line {below.loc_of('at').line}) is later than "
                         f"{stamp(above.at)} (line {above.loc_of('at').line}); put the newest update "
-                        "first and give each update its own time")
+                        "first")
 
 
 def _times(incident: m.Incident, now: datetime) -> Iterator[Diagnostic]:
@@ -189,6 +189,26 @@ def _reference(ref: m.ComponentRef, ids: list[str]) -> Iterator[Diagnostic]:
     if ref.id not in ids:
         yield error(ref.loc, "unknown-component", f"no component `{ref.id}` in components.yml"
                     f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")
+
+
+def check_links(incident: m.Incident, published: dict[str, bool]) -> Iterator[Diagnostic]:
+    """Links that could run code or leave the site, and links to entries that are missing or
+    that the public page does not show."""
+    for url, where in incident.all_links():
+        link = classify(url)
+        if link.kind is Kind.UNSAFE:
+            yield error(where, "link", f"`{url}`: {link.reason}")
+        elif link.kind is Kind.OUTSIDE:
+            yield error(where, "attachment", f"`{url}` points outside incidents/; put the file in "
+                        "incidents/ and link it by its name")
+        elif link.kind is Kind.ENTRY:
+            if link.target not in published:
+                yield error(where, "link", f"`{url}` links to `{link.target}.md`, which is not in "
+                            f"incidents/{suggest(link.target, list(published))}; fix the link")
+            elif incident.published and not published[link.target]:
+                yield warning(where, "link-hidden", f"`{url}` links to an entry the public page "
+                              "does not show (internal or a drill); the public page shows the "
+                              "link's text without the link")
 
 
 def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:

@@ -18,16 +18,16 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
 
 from . import model as m
 from . import paths
 from .labels import STATUSES
-from .markdown import rebase, render_markdown
+from .links import linker
+from .markdown import Rewrite, render_markdown
 from .memo import RenderMemo
 from .snapshot import Snapshot
 from .status import Entry
@@ -159,16 +159,15 @@ def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str) -> Non
     fe.content(content, type="html")
 
 
-def _link_rewriter(snap: Snapshot) -> Callable[[str], str]:
-    """Relative links in a message (written from ``incidents/``) made absolute from ``page.url``."""
-    to_site = rebase("incidents/")
-    return lambda url: urljoin(snap.page.url, to_site(url))
+def absolute_links(snap: Snapshot) -> Rewrite:
+    """Links in a message (written from ``incidents/``) made absolute from ``page.url``."""
+    return linker(lambda to: paths.absolute(snap.page.url, to), snap.ids)
 
 
 def timeline_html(snap: Snapshot, e: Entry) -> str:
     """The entry's public timeline as HTML, newest update first: status, time, message."""
     tz = snap.tz
-    rewrite = _link_rewriter(snap)
+    rewrite = absolute_links(snap)
     parts: list[str] = []
     window = e.incident.window
     if e.incident.kind is m.Kind.MAINTENANCE and window is not None:

@@ -7,16 +7,17 @@ that changed.
 
 from __future__ import annotations
 
-import posixpath
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote
 
 from . import model as m
+from .attachments import check_attachments
 from .cache import ParseCache, parse_all
 from .diagnostics import Diagnostic, Location, error, warning
-from .markdown import relative_files
+from .files import MAX_SOURCE_BYTES, Unreadable, is_link, is_real_folder, read_inside
+from .markdown import links_in
 from .schema import CONFIG, INCIDENT, INVALID, SLUG, parse_object
 from .yamlsource import parse_yaml
 
@@ -121,6 +122,7 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
     if values is INVALID or out:
         return None, out
     name = Path(path).name
+    values["updates"] = tuple(_with_links(u) for u in values["updates"])
     incident = m.Incident(
         loc=node.loc,
         keys=tuple((str(k.value), v.loc) for k, v in node.entries),  # type: ignore[union-attr]
@@ -134,11 +136,20 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
     return incident, out
 
 
+def _with_links(update: m.Update) -> m.Update:
+    found = links_in(update.message)
+    if not found:
+        return update
+    where = update.loc_of("message")
+    return replace(update, links=tuple((url, where) for url, _ in found))
+
+
 def body_links(path: str, body: str, body_line: int) -> tuple[tuple[str, Location], ...]:
-    """The relative files a body links to, found once per file so a cached parse keeps them."""
+    """Every link and image of a body where it is written, found once per file so a cached
+    parse keeps them."""
     lines = body.split("\n")
     found = []
-    for link, offset in sorted(relative_files(body).items()):
+    for link, offset in links_in(body):
         line, column = _written_at(lines, link, offset)
         found.append((link, Location(path, body_line + line, column)))
     return tuple(found)
@@ -177,27 +188,35 @@ ParseFn = Callable[[str, bytes], tuple[m.Incident | None, list[Diagnostic]]]
 
 
 def incident_files(root: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """The ``incidents/*.md`` files, sorted; warnings for files that look misnamed."""
+    """The ``incidents/*.md`` files, sorted; problems with the folder and with
+    files that look misnamed, are links or are folders."""
     folder = root / INCIDENTS_DIR
-    if not folder.is_dir():
+    if is_link(folder):
+        return [], [error(Location(INCIDENTS_DIR), "symlink", f"{INCIDENTS_DIR}/ is a symbolic "
+                          "link; statusgen never follows links, so that nothing outside the "
+                          "repository is read or published: make it a real folder")]
+    if not is_real_folder(folder):
         return [], []
-    files: list[Path] = []
+    names: list[Path] = []
     out: list[Diagnostic] = []
     seen: dict[str, str] = {}
-    for entry in sorted(folder.iterdir()):
-        if not entry.is_file():
-            continue
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        return [], [error(Location(INCIDENTS_DIR), "io", f"cannot list the folder: {exc.strerror}")]
+    for entry in entries:
         rel = f"{INCIDENTS_DIR}/{entry.name}"
-        if entry.name.lower() == README:
-            continue  # notes for the team about writing incidents, not an incident
-        if entry.suffix == ".md":
-            files.append(entry)
-            out.extend(_check_id(entry.stem, rel, seen))
-        elif entry.suffix.lower() in (".md", *WRONG_EXTENSIONS) and _looks_like_incident(entry):
-            out.append(warning(Location(f"{INCIDENTS_DIR}/{entry.name}"), "extension",
+        if entry.name.lower() == README or entry.name.startswith("."):
+            continue  # notes for the team, and editors' and the system's hidden files
+        if entry.name.endswith(".md"):
+            names.append(folder / entry.name)
+            out.extend(_check_id(entry.name[:-3], rel, seen))
+        elif entry.name.lower().endswith((".md", *WRONG_EXTENSIONS)) and \
+                entry.is_file(follow_symlinks=False) and _looks_like_incident(Path(entry.path)):
+            out.append(warning(Location(rel), "extension",
                                f"this looks like an incident but only `.md` files are read; "
-                               f"rename it to {entry.stem}.md"))
-    return files, out
+                               f"rename it to {entry.name.rpartition('.')[0]}.md"))
+    return names, out
 
 
 def _check_id(stem: str, rel: str, seen: dict[str, str]) -> list[Diagnostic]:
@@ -214,26 +233,6 @@ def _check_id(stem: str, rel: str, seen: dict[str, str]) -> list[Diagnostic]:
     if other != rel:
         out.append(error(here, "duplicate-id", f"differs from {other} only in case, which breaks "
                          "checkouts on macOS and Windows; rename one"))
-    return out
-
-
-def attachment_path(link: str) -> str | None:
-    """The file under ``incidents/`` a body's relative link names; ``None`` if it leaves it."""
-    normal = posixpath.normpath(unquote(link))
-    return None if normal.startswith("..") or normal.startswith("/") else normal
-
-
-def check_attachments(root: Path, incident: m.Incident) -> list[Diagnostic]:
-    """Every file a body links to exists beside the incidents, inside ``incidents/``."""
-    out = []
-    for link, where in incident.links:
-        name = attachment_path(link)
-        if name is None:
-            out.append(error(where, "attachment", f"`{link}` points outside incidents/; put the "
-                             "file in incidents/ and link it by its name"))
-        elif not (root / INCIDENTS_DIR / name).is_file():
-            out.append(error(where, "attachment", f"`{link}` does not exist in incidents/; add "
-                             "the file or fix the link"))
     return out
 
 
@@ -261,6 +260,20 @@ def _looks_like_incident(path: Path) -> bool:
         return False
 
 
+def read_source(root: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A source file's bytes, or the located reason it cannot be read."""
+    try:
+        return read_inside(root, rel, MAX_SOURCE_BYTES), []
+    except Unreadable as exc:
+        where = Location(rel)
+        if exc.code == "size":
+            return None, [error(where, "size", f"{exc.message}; split the write-up, or move "
+                                "large parts into attachments")]
+        if exc.code == "symlink":
+            return None, [error(where, "symlink", exc.message)]
+        return None, [error(where, "io", exc.message)]
+
+
 def load(root: Path, parse: ParseFn = parse_incident, *,
          cache: ParseCache | None = None) -> Loaded:
     """Read ``components.yml`` and every incident under ``root``.
@@ -271,28 +284,25 @@ def load(root: Path, parse: ParseFn = parse_incident, *,
     that cannot be read are left out and their problems returned.
     """
     out: list[Diagnostic] = []
-    config_path = root / CONFIG_FILE
-    try:
-        raw_config = config_path.read_bytes()
-    except FileNotFoundError:
+    if (root / CONFIG_FILE).exists() or is_link(root / CONFIG_FILE):
+        raw_config, out = read_source(root, CONFIG_FILE)
+    else:
         raw_config = None
         out.append(error(Location(CONFIG_FILE), "required", f"there is no {CONFIG_FILE} in "
                          f"{root}; create it or pass --root"))
-    except OSError as exc:
-        raw_config = None
-        out.append(error(Location(CONFIG_FILE), "io", f"cannot read: {exc.strerror}"))
     config = None
     if raw_config is not None:
-        config, out = parse_config(raw_config)
+        config, problems = parse_config(raw_config)
+        out.extend(problems)
     files, misnamed = incident_files(root)
     out.extend(misnamed)
     pairs: list[tuple[str, bytes]] = []
     for file in files:
         rel = f"{INCIDENTS_DIR}/{file.name}"
-        try:
-            pairs.append((rel, file.read_bytes()))
-        except OSError as exc:
-            out.append(error(Location(rel), "io", f"cannot read: {exc.strerror}"))
+        raw, problems = read_source(root, rel)
+        out.extend(problems)
+        if raw is not None:
+            pairs.append((rel, raw))
     plain = parse is parse_incident
     results = parse_all(pairs, cache) if plain else [parse(rel, raw) for rel, raw in pairs]
     incidents = []

@@ -197,6 +197,8 @@ class Update(Located):
     internal: bool = False
     components: tuple[ComponentRef, ...] | None = None
     """Levels from this update on; ``None`` keeps the previous ones."""
+    links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
+    """Links and images in the message (derived from it), each where it is written."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,8 +246,8 @@ class Incident(Located, KeepsHash):
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1
-    links: tuple[tuple[str, Location], ...] = ()
-    """Relative files the body links to (images, attachments), each where it is written."""
+    links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
+    """Links and images in the body (derived from it), each where it is written."""
 
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact,
@@ -260,6 +262,13 @@ class Incident(Located, KeepsHash):
     def visible_updates(self, internal: bool) -> tuple[Update, ...]:
         """The updates a reader sees: all of them in an internal build, else the public ones."""
         return self.updates if internal else tuple(u for u in self.updates if not u.internal)
+
+    def all_links(self) -> Iterator[tuple[str, Location]]:
+        """Every link of the body and of the updates this object holds (a redacted entry
+        holds only the updates its build shows)."""
+        yield from self.links
+        for update in self.updates:
+            yield from update.links
 
     @property
     def terminal(self) -> Update | None:

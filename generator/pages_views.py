@@ -17,7 +17,8 @@ from markupsafe import Markup
 
 from . import labels, paths, timefmt
 from . import model as m
-from .markdown import rebase, render_markdown
+from .links import linker
+from .markdown import render_markdown
 from .snapshot import Snapshot
 from .status import Entry
 
@@ -184,7 +185,7 @@ def entry_view(snap: Snapshot, e: Entry, page: str, *, body: bool = False) -> En
     """The view of ``e`` for the page at output path ``page`` (Markdown links are made relative
     to it); ``body`` renders the post-mortem too."""
     incident = e.incident
-    rewrite = rebase(paths.relative(page, "incidents/"))
+    rewrite = linker(lambda to: paths.relative(page, to), snap.ids)
     names = {c.id: c.name for c in snap.config.walk()}
     def timeline() -> tuple[UpdateView, ...]:
         return tuple(UpdateView(

@@ -10,6 +10,14 @@ from .memo import RenderMemo
 from .snapshot import Snapshot
 
 
+class OutputClash(Exception):
+    """Two parts of the build would write the same output path."""
+
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__(", ".join(paths))
+        self.paths = paths
+
+
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
                 jobs: int = 1, memo: RenderMemo | None = None) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
@@ -29,7 +37,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
     ):
         clash = files.keys() & part.keys()
         if clash:
-            raise RuntimeError(f"two renderers write the same outputs: {sorted(clash)[:3]}")
+            raise OutputClash(sorted(clash))
         files.update(part)
     files.update(meta.render_meta(snap, frozenset(files), memo))
     return files

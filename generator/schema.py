@@ -384,8 +384,8 @@ INCIDENT = Schema("incident", (
           "internal build: never in the public site, feeds or API.", choice(m.Visibility),
           default="public", example="internal"),
     Field("mode", "standard/test/retrospective", "`test`: a drill, validated but never "
-          "published. `retrospective`: written after the fact; must be resolved and may start "
-          "at any status.", choice(m.Mode), default="standard", example="retrospective"),
+          "published. `retrospective`: written after the fact, never announced; must be "
+          "resolved.", choice(m.Mode), default="standard", example="retrospective"),
     Field("window", "mapping", "Maintenance only, required there: `{start, end}` timestamps.",
           nested(WINDOW), default="none", example="{start: …, end: …}"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",

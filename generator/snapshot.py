@@ -48,8 +48,18 @@ class Snapshot:
         """The banner's words, as Statuspage says them."""
         return INDICATORS[self.indicator]
 
+    @cached_property
+    def by_id(self) -> dict[str, Entry]:
+        """Every shown entry by id."""
+        return {e.id: e for e in self.entries}
+
+    @property
+    def ids(self) -> Mapping[str, Entry]:
+        """The ids of the entries this build shows (a mapping, for ``in``)."""
+        return self.by_id
+
     def get(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return self.by_id.get(entry_id)
 
     def active(self) -> tuple[Entry, ...]:
         """Unresolved incidents, page-wide ones first, then by start, newest first."""

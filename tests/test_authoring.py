@@ -487,8 +487,7 @@ def test_update_keeps_the_bytes_and_mode(status_repo: StatusRepo,
     (["new", "T", "--impact", "minor", "--message", "x", "--at", "2026-11-22T08:00:00"],
      2, "with a zone"),
     (["new", "T", "--impact", "minor", "--message", "  "], 2, "--message is empty"),
-    (["new", "T", "--impact", "minor", "--message", "x", "--status", "resolved"],
-     1, "[first-status]"),
+    (["new", "T", "--impact", "minor", "--message", "See [it](gone.md)."], 1, "[link]"),
     (["update", "2026-11-2", "--message", "x"], 2, "matches 3 incidents"),
     (["update", "api-erors", "--message", "x"], 2, "did you mean `2026-11-22-api-errors`?"),
     (["update", "2026-11-22-api-errors", "--message", "x", "--status", "completed"],
@@ -496,7 +495,7 @@ def test_update_keeps_the_bytes_and_mode(status_repo: StatusRepo,
     (["update", "2026-11-22-api-errors", "--message", "x", "--component", "api=major_outag"],
      2, "did you mean `major_outage`?"),
     (["update", "2026-11-22-api-errors", "--message", "x", "--at", "2026-11-22T07:00:00Z"],
-     2, "not after the newest update"),
+     2, "is before the newest update"),
     (["update", "2026-11-20-upgrade", "--message", "x", "--component", "db=major_outage"],
      2, "maintenance updates cannot set component levels"),
     (["update", "2026-11-20-upgrade", "--message", "x", "--status", "resolved"],
@@ -531,12 +530,42 @@ def test_bad_requests_write_nothing(status_repo: StatusRepo, capsys: pytest.Capt
 def test_refusal_prints_the_diagnostics_of_the_file(status_repo: StatusRepo,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = status_repo({})
-    assert run(root, "new", "T", "--impact", "minor", "--message", "x", "--status", "monitoring") == 1
+    assert run(root, "new", "T", "--impact", "minor", "--message", "See [it](gone.md).") == 1
     err = capsys.readouterr().err
-    assert "incidents/2026-11-22-t.md:6:13: error: an incident starts at `investigating`" in err
-    assert "[first-status]" in err
+    assert "incidents/2026-11-22-t.md:7:14: error: `gone.md` links to `gone.md`, which is not in" in err
+    assert "[link]" in err
     assert "refusing to write incidents/2026-11-22-t.md" in err
     assert list((root / "incidents").iterdir()) == []
+
+
+@pytest.mark.parametrize("status", ["identified", "monitoring", "resolved"])
+def test_new_opens_an_incident_at_any_stage(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str],
+                                            status: str) -> None:
+    root = status_repo({})
+    assert run(root, "new", "Outage", "--impact", "major", "--component", "api=major_outage",
+               "--status", status, "--message", "It happened.") == 0
+    path = capsys.readouterr().out.strip()
+    assert path == "incidents/2026-11-22-outage.md"
+    parsed, problems = parse_incident(path, (root / path).read_bytes())
+    assert parsed is not None and problems == []
+    assert parsed.updates[0].status == status
+    assert (parsed.terminal is not None) == (status == "resolved")
+    assert validate(root) == []
+
+
+def test_commands_pasted_together_land_in_the_same_second(status_repo: StatusRepo,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = status_repo({})
+    assert run(root, "new", "Outage", "--impact", "major", "--message", "Down.") == 0
+    assert run(root, "update", "2026-11-22-outage", "--status", "identified", "--message", "Found.") == 0
+    assert run(root, "resolve", "2026-11-22-outage", "--message", "Fixed.") == 0
+    capsys.readouterr()
+    parsed, _ = parse_incident("incidents/2026-11-22-outage.md",
+                               (root / "incidents/2026-11-22-outage.md").read_bytes())
+    assert parsed is not None
+    assert [u.status for u in parsed.updates] == ["resolved", "identified", "investigating"]
+    assert len({u.at for u in parsed.updates}) == 1
+    assert validate(root) == []
 
 
 def test_other_files_problems_do_not_block(status_repo: StatusRepo,

@@ -187,7 +187,10 @@ def test_feeds_hold_the_newest_fifty(status_repo: StatusRepo) -> None:
 def test_relative_links_in_messages_become_absolute(status_repo: StatusRepo) -> None:
     root = status_repo({"incidents/2026-11-22-errors.md": incident_file(
         "Errors", [("2026-11-22T07:00:00Z", "investigating",
-                    "See [the last one](2026-11-20-other.md) and [docs](https://docs.example/).")])})
+                    "See [the last one](2026-11-20-other.md) and [docs](https://docs.example/).")]),
+        "incidents/2026-11-20-other.md": incident_file(
+            "Other", [("2026-11-20T08:00:00Z", "resolved", "Over."),
+                      ("2026-11-20T07:00:00Z", "investigating", "Down.")])})
     parsed = parse(render_feeds(snapshot(repository(root), NOW))["history.atom"])
     html = parsed.entries[0].content[0].value
     assert 'href="https://status.test.example/incidents/2026-11-20-other/"' in html

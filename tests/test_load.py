@@ -8,6 +8,7 @@ ends: the locations must not move.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -203,11 +204,12 @@ def test_files_that_are_not_incidents_are_ignored(name: str, status_repo: Status
     assert [p.name for p in incident_files(root)[0]] == ["a.md"]
 
 
-def test_folders_in_incidents_are_ignored(status_repo: StatusRepo) -> None:
+def test_a_folder_named_like_an_incident_is_an_io_error(status_repo: StatusRepo) -> None:
     root = status_repo({A: INCIDENT})
     (root / "incidents" / "old.md").mkdir()
-    assert validate(root) == []
-    assert load(root).files == 2
+    (root / "incidents" / "images").mkdir()
+    assert rows(validate(root)) == [("incidents/old.md", 1, 1, E, "io")]
+    assert "it is a folder, not a file" in validate(root)[0].message
 
 
 def test_missing_components_yml(tmp_path: Path) -> None:
@@ -227,14 +229,15 @@ def test_unreadable_components_yml_is_an_io_error(tmp_path: Path) -> None:
 
 def test_unreadable_incident_is_an_io_error(status_repo: StatusRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     root = status_repo({A: INCIDENT})
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "a.md":
+    def denied(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+        # Tests may run as root, whom file modes do not stop: refuse as the system would.
+        if str(path).endswith("a.md"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", denied)
     loaded = load(root)
     assert rows(loaded.diagnostics) == [(A, 1, 1, E, "io")]
     assert loaded.diagnostics[0].message == "cannot read: Permission denied"
