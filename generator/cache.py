@@ -138,22 +138,34 @@ LAST_BUILD = "last-build-{}.json"
 
 
 def _files_under(folder: Path) -> list[Path]:
+    # Links are never followed (the loader refuses them, and a link to a FIFO would block).
+    if folder.is_symlink():
+        return []
     if folder.is_file():
         return [folder]
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    for base, _dirs, files in os.walk(folder):  # os.walk does not follow links to folders
+        found.extend(Path(base, name) for name in files if not Path(base, name).is_symlink())
+    return sorted(found)
 
 
 def inputs_fingerprint(root: Path, extra: str) -> str:
     """A hash of everything a build reads: statusgen's code and default theme, the
     repository's ``components.yml``, ``incidents/`` and ``themes/``, and ``extra``
-    (the clock and the options)."""
+    (the clock and the options). Empty when a file cannot be read: then the build
+    runs, and its loader names the file."""
     from .theme import BUILTIN
 
     digest = hashlib.sha256(_code_hash() + extra.encode())
     for base, folder in ((BUILTIN, BUILTIN), (root, root / "components.yml"),
                          (root, root / "incidents"), (root, root / "themes")):
         for file in _files_under(folder):
-            data = file.read_bytes()
+            try:
+                data = file.read_bytes()
+            except OSError:
+                return ""
             digest.update(f"{file.relative_to(base).as_posix()}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()
 
@@ -177,6 +189,8 @@ class LastBuild:
 
     def still_valid(self, fingerprint: str) -> dict[str, Any] | None:
         """The record of the last build when its inputs and its output are as they were."""
+        if not fingerprint:
+            return None
         try:
             record: Any = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -188,6 +202,8 @@ class LastBuild:
         return record
 
     def remember(self, fingerprint: str, details: dict[str, Any]) -> None:
+        if not fingerprint:
+            return
         record = {"fingerprint": fingerprint, "outputs": _outputs(self.out), **details}
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         try:

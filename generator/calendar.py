@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from . import model as m
 from . import paths
@@ -132,8 +132,10 @@ def render_calendar(snap: Snapshot) -> dict[str, bytes]:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{page.title}: maintenance")
-    cal.add("x-wr-caldesc", f"Scheduled maintenance of {page.title}")
+    # As vText: icalendar escapes only the properties it knows, and would refuse (with an
+    # assertion, not an error) an X- property holding a line break.
+    cal.add("x-wr-calname", vText(xml_text(f"{page.title}: maintenance")))
+    cal.add("x-wr-caldesc", vText(xml_text(f"Scheduled maintenance of {page.title}")))
     cal.add("x-published-ttl", "PT1H")
     events = sorted((e for e in snap.entries if in_calendar(snap, e)),
                     key=lambda e: (e.incident.window.start if e.incident.window else e.started_at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -86,18 +87,38 @@ def summary(diagnostics: Iterable[Diagnostic], files: int) -> str:
     )
 
 
-def _printable(text: str) -> str:
+# A file name or a value can hold terminal escape sequences (ESC [ …), other controls, or
+# direction overrides that make a line read differently: shown escaped, never raw.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, breaks: bool = False) -> str:
+    """``text`` safe to print on one line of a terminal: controls and direction overrides
+    escaped (``\\x1b``), lone surrogates too; ``breaks`` keeps CR and LF (for formats that
+    escape them their own way)."""
     # A quoted YAML value may hold an escaped lone surrogate ("\\ud800"), which no
     # stream can encode; show it as that escape rather than fail while printing.
+    text = _UNSAFE.sub(lambda m: m.group() if breaks and m.group() in "\r\n" else _escape(m), text)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _printable(text: str) -> str:
+    # Lone surrogates only: JSON escapes its own controls, and the line-based formats
+    # escape each field before joining lines.
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     """One line a problem: ``path:line:col: error: message [code]``."""
-    return _printable("".join(
-        f"{d.location}: {d.severity}: {d.message} [{d.code}]\n"
+    return "".join(
+        f"{printable(str(d.location))}: {d.severity}: {printable(d.message)} [{d.code}]\n"
         for d in sort_diagnostics(diagnostics)
-    ))
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -116,14 +137,14 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
         props = ",".join(
             f"{k}={_escape_property(str(v))}"
             for k, v in (
-                ("file", d.location.path),
+                ("file", printable(d.location.path)),
                 ("line", d.location.line),
                 ("col", d.location.column),
                 ("title", f"statusgen {d.code}"),
             )
         )
-        lines.append(f"::{d.severity} {props}::{_escape_data(d.message)}\n")
-    return _printable("".join(lines))
+        lines.append(f"::{d.severity} {props}::{_escape_data(printable(d.message, breaks=True))}\n")
+    return "".join(lines)
 
 
 def format_json(diagnostics: Iterable[Diagnostic]) -> str:

@@ -132,7 +132,8 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, page.url + ' ' + path)}")
     fg.title(xml_text(title))
     fg.subtitle(xml_text(subtitle))
-    fg.description(xml_text(subtitle))
+    # RSS readers often render a channel description as HTML: escape it (Atom says "text").
+    fg.description(html.escape(xml_text(subtitle), quote=False))
     fg.author({"name": xml_text(page.title), "uri": _absolute(snap, paths.INDEX)})
     fg.language(page.language)
     fg.generator("statusgen")

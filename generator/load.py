@@ -18,7 +18,7 @@ from .cache import ParseCache, parse_all
 from .diagnostics import Diagnostic, Location, error, warning
 from .files import MAX_SOURCE_BYTES, Unreadable, is_link, is_real_folder, read_inside
 from .markdown import links_in
-from .schema import CONFIG, INCIDENT, INVALID, SLUG, parse_object
+from .schema import CONFIG, INCIDENT, INVALID, SLUG, invisible, parse_object
 from .yamlsource import parse_yaml
 
 CONFIG_FILE = "components.yml"
@@ -119,6 +119,11 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
                              "the front matter is empty: add `title` and `updates`"))
         return None, out
     values = parse_object(node, INCIDENT, out)
+    bad = invisible(split.body, markdown=True)
+    if bad is not None:
+        line = split.body[:split.body.find(chr(int(bad[2:], 16)))].count("\n")
+        out.append(error(Location(path, split.body_line + line), "text", f"the Markdown holds the "
+                         f"invisible control character {bad}; remove it"))
     if values is INVALID or out:
         return None, out
     name = Path(path).name

@@ -48,12 +48,22 @@ def sitemap(snap: Snapshot, outputs: Collection[str]) -> bytes:
     return body + b"\n"
 
 
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _line(value: str) -> str:
+    """A value written into a line-based file (``robots.txt``, ``_headers``): without any
+    character that would end its line and start another. ``page.url`` is validated to hold
+    none; this keeps the files whole even if a value were not."""
+    return _LINE_BREAKS.sub("", value)
+
+
 def robots(snap: Snapshot) -> bytes:
     """Allow everything; an internal build asks every robot to stay away."""
     lines = ["User-agent: *"]
     lines.append("Disallow: /" if snap.internal else "Allow: /")
     if not snap.internal:
-        lines += ["", f"Sitemap: {paths.absolute(snap.page.url, 'sitemap.xml')}"]
+        lines += ["", f"Sitemap: {_line(paths.absolute(snap.page.url, 'sitemap.xml'))}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -75,7 +85,7 @@ def matches(pattern: str, path: str) -> bool:
 def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     """Netlify / Cloudflare Pages ``_headers``: a block per URL pattern that matches an
     output, no two setting the same header on one file."""
-    base = prefix(snap)
+    base = _line(prefix(snap))
     cache = f"Cache-Control: public, max-age={MAX_AGE}"
     cors = "Access-Control-Allow-Origin: *"
     blocks: list[tuple[str, list[str]]] = [

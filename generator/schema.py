@@ -97,6 +97,68 @@ def text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     return _wrong(node, "text", out)
 
 
+# Characters no text of the format needs and an attacker loves: C0 and C1 controls (they
+# end up raw in terminals and XML cannot hold them), and the bidirectional overrides
+# and isolates that make a title read differently from what it says.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def invisible(value: str, *, markdown: bool = False) -> str | None:
+    """The first character ``value`` may not hold, as ``U+001B``; ``None`` when clean.
+
+    Markdown (messages, bodies) may hold tabs and line breaks and, for right-to-left
+    text, the bidirectional controls; one-line text may not.
+    """
+    found = _CONTROL.search(value) or (None if markdown else _BIDI.search(value))
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def line(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """One line of text, without the line break a folded (``>``) or literal (``|``) YAML
+    value keeps at its end; control characters refused."""
+    value = text(node, out)
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if _BREAK.search(value):
+        out.append(error(node.loc, "text", "this is one line of text: remove the line break "
+                         "(write the value after the key, without `|` or `>`)"))
+        return INVALID
+    bad = invisible(value)
+    if bad is not None:
+        out.append(error(node.loc, "text", f"the value holds the invisible character {bad} (a "
+                         "control or direction override); remove it"))
+        return INVALID
+    return value
+
+
+def markdown_text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """Markdown text: several lines allowed, control characters refused."""
+    value = text(node, out)
+    if isinstance(value, str):
+        bad = invisible(value, markdown=True)
+        if bad is not None:
+            out.append(error(node.loc, "text", f"the text holds the invisible control character "
+                             f"{bad}; remove it"))
+            return INVALID
+    return value
+
+
+_LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*\Z")
+
+
+def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """A BCP 47 language tag such as ``en`` or ``pt-BR``."""
+    value = line(node, out)
+    if isinstance(value, str) and not _LANGUAGE.match(value):
+        out.append(error(node.loc, "choice", f"`{value}` is not a language tag; write it like "
+                         "en, de or pt-BR"))
+        return INVALID
+    return value
+
+
 def integer(minimum: int) -> Reader:
     def read(node: Node, out: list[Diagnostic]) -> int | _Invalid:
         if isinstance(node, Scalar) and node.type_name == "int" and isinstance(node.value, int):
@@ -166,20 +228,37 @@ def timestamp(node: Node, out: list[Diagnostic]) -> datetime | _Invalid:
     return parsed
 
 
+_URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")
+
+
 def url(node: Node, out: list[Diagnostic]) -> str | _Invalid:
-    """An absolute http(s) URL."""
+    """An absolute http(s) URL with a plain path: it is written into ``robots.txt``,
+    ``_headers``, feeds and the API, so it may hold nothing any of them would read as
+    syntax (no control character, space, query, fragment, user name or pattern)."""
     value = text(node, out)
-    if isinstance(value, str):
-        try:
-            parts = urlsplit(value)
-        except ValueError:  # "http://[::1": an unclosed IPv6 address
-            parts = urlsplit("")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            out.append(error(node.loc, "page-url", f"`{value}` is not an absolute http(s) URL; "
-                             "write it like https://status.example.com/"))
-            return INVALID
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises for a port that is not a number
+    except ValueError:  # also "http://[::1": an unclosed IPv6 address
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "is not an absolute http(s) URL"
+    elif invisible(value) is not None or " " in value or "\t" in value:
+        problem = "holds a space or an invisible character"
+    elif parts.username is not None or parts.password is not None:
+        problem = "holds a user name or password"
+    elif parts.query or parts.fragment or "?" in value or "#" in value:
+        problem = "has a query (`?`) or a fragment (`#`)"
+    elif not _URL_PATH.match(parts.path) or "//" in parts.path:
+        problem = "has a path with characters other than letters, digits, `-._~/` and `%`"
+    else:
         return value if value.endswith("/") else value + "/"
-    return value
+    out.append(error(node.loc, "page-url", f"`{value.encode('unicode_escape').decode()}` {problem}; "
+                     "write it like https://status.example.com/ or https://example.com/status/"))
+    return INVALID
 
 
 def timezone(node: Node, out: list[Diagnostic]) -> str | _Invalid:
@@ -292,11 +371,11 @@ def _builder(cls: type[Any], **renames: str) -> Callable[..., Any]:
 
 
 PAGE = Schema("page", (
-    Field("title", "text", "The page's name, shown in every title.", text, required=True,
+    Field("title", "text", "The page's name, shown in every title.", line, required=True,
           example="Acme Status"),
     Field("url", "URL", "The absolute address the site is published at; may have a path.",
           url, required=True, example="https://status.acme.example/"),
-    Field("description", "text", "One sentence under the title and in feeds.", text,
+    Field("description", "text", "One sentence under the title and in feeds.", line,
           default='""', example="Live status of Acme services"),
     Field("timezone", "IANA zone", "The zone times are shown in and uptime days are cut in.",
           timezone, default="UTC", example="Europe/Berlin"),
@@ -308,14 +387,14 @@ PAGE = Schema("page", (
     Field("theme", "text", "A folder under `themes/`; missing files fall back to `default`.",
           slug, default="default", example="default"),
     Field("language", "text", "The language of the page's text, as an HTML `lang` code.",
-          text, default="en", example="en"),
+          language, default="en", example="en"),
 ), _builder(m.Page))
 
 MEMBER = Schema("component", (
     Field("id", "id", "A stable slug, unique in the file; it appears in URLs.", slug,
           required=True, example="db"),
-    Field("name", "text", "The name readers see.", text, required=True, example="Database"),
-    Field("description", "text", "One sentence shown under the name.", text, default='""',
+    Field("name", "text", "The name readers see.", line, required=True, example="Database"),
+    Field("description", "text", "One sentence shown under the name.", line, default='""',
           example="PostgreSQL cluster"),
 ), _builder(m.Component))
 
@@ -360,7 +439,7 @@ UPDATE = Schema("update", (
           "incidents; scheduled, in_progress, verifying or completed for maintenance.",
           choice(m.Status), required=True, example="identified"),
     Field("message", "Markdown", "What readers should know; Markdown, raw HTML is not shown.",
-          text, required=True, example="We are investigating elevated error rates."),
+          markdown_text, required=True, example="We are investigating elevated error rates."),
     Field("internal", "true/false", "Shown only in the team's internal build, never in public.",
           boolean, default="false", example="true"),
     Field("components", "mapping", "Component levels from this update on (incidents only); "
@@ -371,7 +450,7 @@ UPDATE = Schema("update", (
 INCIDENT = Schema("incident", (
     Field("kind", "incident/maintenance", "`maintenance` for scheduled work.",
           choice(m.Kind), default="incident", example="maintenance"),
-    Field("title", "text", "A short headline readers understand.", text, required=True,
+    Field("title", "text", "A short headline readers understand.", line, required=True,
           example="Elevated API response times"),
     Field("impact", "impact", "none, minor, major or critical; required for incidents.",
           choice(m.Impact), default="none (maintenance)", example="major"),

@@ -10,6 +10,7 @@ file.  ``docs/themes.md`` describes the templates and what they receive.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,15 +59,36 @@ class Theme:
         return hashlib.sha256(self.assets[output]).hexdigest()[:10]
 
 
+def _refuse_links(folder: Path, shown: str) -> None:
+    """A theme is read from the repository only: a link in it could publish any file of the
+    machine that builds the site (a CI runner's secrets) as a "static" asset."""
+    if folder.is_symlink():
+        raise ThemeError(f"{shown} is a symbolic link; statusgen never follows links in a "
+                         "theme: put the folder itself there")
+    for base, dirs, files in os.walk(folder):
+        for name in sorted([*dirs, *files]):
+            path = Path(base, name)
+            if path.is_symlink():
+                where = f"{shown}/{path.relative_to(folder).as_posix()}"
+                raise ThemeError(f"{where} is a symbolic link; statusgen never follows links in "
+                                 "a theme: put the file itself there")
+
+
 def _folders(themes_dir: Path, name: str) -> tuple[Path, ...]:
     if not name or name in (".", "..") or "/" in name or "\\" in name:
         raise ThemeError(f"theme `{name}` is not a folder name under themes/")
+    if themes_dir.is_symlink():
+        raise ThemeError("themes/ is a symbolic link; statusgen never follows links in a theme: "
+                         "make it a real folder")
     own = themes_dir / name
     if not own.is_dir() and name != DEFAULT:
         available = sorted(p.name for p in themes_dir.iterdir() if p.is_dir()) \
             if themes_dir.is_dir() else []
         known = f" (themes/ holds: {', '.join(available)})" if available else ""
         raise ThemeError(f"theme `{name}` not found: there is no folder themes/{name}/{known}")
+    for folder, shown in ((own, f"themes/{name}"), (themes_dir / DEFAULT, f"themes/{DEFAULT}")):
+        if folder.exists() or folder.is_symlink():
+            _refuse_links(folder, shown)
     candidates = [own, themes_dir / DEFAULT, BUILTIN]
     folders: list[Path] = []
     for folder in candidates:
