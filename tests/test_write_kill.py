@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 
 from generator import write
+from generator.build import build
 from generator.write import MARKER, MARKER_TEXT, site_lock, write_site
-from tests.helpers import tree
+from tests.conftest import StatusRepo
+from tests.helpers import INCIDENT, NOW, tree
 
 OLD = {"index.html": b"old index", "same.css": b"kept", "gone/page.html": b"removed by the new",
        "nested/deep/b.html": b"old b"}
@@ -96,3 +98,14 @@ def test_a_write_killed_at_any_step_leaves_the_old_site_or_the_new(
     expected = {before_swap, "new"} | ({"set aside"} if fallback and not first else set())
     assert set(seen) == expected, seen
 
+
+def test_a_failing_build_still_puts_a_set_aside_site_back(
+        tmp_path: Path, status_repo: StatusRepo) -> None:
+    out = tmp_path / "site"
+    write_site(out, OLD)
+    assert not write_killed_at(out, 2, fallback=True)  # between the two renames
+    assert state(out) == "set aside"
+    broken = status_repo({"incidents/a.md": INCIDENT.replace("impact: minor", "impact: big")})
+    result = build(broken, out, NOW)
+    assert not result.ok
+    assert state(out) == "old"
