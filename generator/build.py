@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from .attachments import Refused as AttachmentRefused
 from .attachments import files_linked, load_attachments, output_path
@@ -28,7 +29,7 @@ from .model import Repository
 from .render import OutputClash, render_site
 from .snapshot import Snapshot, snapshot
 from .theme import ThemeError
-from .write import OutputError, WriteReport, check_output, write_site
+from .write import OutputError, WriteReport, check_output, site_lock, write_site
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,24 @@ def render(root: Path, snap: Snapshot, jobs: int = 1,
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
+P = ParamSpec("P")
 
 
+def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
+                   ) -> Callable[Concatenate[Path, Path, P], BuildResult]:
+    """Hold the output folder's lock for the whole build: the no-change check, the write and
+    the record of the last build then see one site, never another build's half-way."""
+    @functools.wraps(run)
+    def locked(root: Path, out: Path, /, *args: P.args, **kwargs: P.kwargs) -> BuildResult:
+        try:
+            with site_lock(out):
+                return run(root, out, *args, **kwargs)
+        except OutputError as exc:  # the lock is taken too long, or cannot be made
+            return BuildResult([error(Location(str(out)), "output", str(exc))])
+    return locked
+
+
+@_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
           parse: ParseFn = parse_incident, writer: Writer = write_site, cache: bool = False,
           jobs: int = 1, memo: RenderMemo | None = None) -> BuildResult:
@@ -168,4 +185,4 @@ def _unchanged(record: dict[str, Any], seconds: float) -> BuildResult:
                    for d in record["diagnostics"]]
     return BuildResult(diagnostics=diagnostics, read=record["read"], files=record["files"],
                        pages=record["pages"], size=record["size"],
-                       write=WriteReport(0, record["files"], 0), seconds=seconds)
+                       write=WriteReport(0, record["files"], 0, up_to_date=True), seconds=seconds)

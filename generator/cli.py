@@ -86,21 +86,28 @@ def cmd_validate(args: argparse.Namespace, now: datetime) -> int:
 
 def cmd_build(args: argparse.Namespace, now: datetime) -> int:
     out = args.out if args.out is not None else args.root / "site"
+    existed = out.is_dir()
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
                    cache=not args.no_cache, jobs=args.jobs)
     if not result.ok:
         _report(result.diagnostics, result.read, args.format)
-        print(f"build failed; {out} was left as it was", file=sys.stderr)
+        # Only a swap that failed twice over leaves the folder missing; the error says where
+        # the previous site is kept.
+        left = "was left as it was" if out.is_dir() or not existed else \
+            "is missing; the next build puts the previous site back"
+        print(f"build failed; {out} {left}", file=sys.stderr)
         return EXIT_PROBLEMS
     if result.diagnostics:
         _report(result.diagnostics, result.read, args.format)
     assert result.write is not None
     kind = "internal site" if args.internal else "site"
     warnings = len(result.diagnostics)
-    print(f"built the {kind} in {out}: {result.pages} pages, {result.files} files "
-          f"({result.size / 1024:.0f} KiB; {result.write.written} written, "
-          f"{result.write.unchanged} unchanged, {result.write.removed} removed) in "
-          f"{result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}")
+    counts = (f"{result.pages} pages, {result.files} files ({result.size / 1024:.0f} KiB; "
+              f"{result.write.written} written, {result.write.unchanged} unchanged, "
+              f"{result.write.removed} removed)")
+    done = f"the {kind} in {out} was up to date: {counts}, checked" if result.write.up_to_date \
+        else f"built the {kind} in {out}: {counts}"
+    print(f"{done} in {result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}")
     return EXIT_OK
 
 

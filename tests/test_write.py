@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from generator.write import MARKER, OutputError, check_output, write_site
-from tests.helpers import tree
+from generator import write
+from generator.build import build
+from generator.write import MARKER, OutputError, SiteUpdater, check_output, write_site
+from tests.conftest import StatusRepo
+from tests.helpers import NOW, tree
 
 
 def test_writes_exactly_the_files_and_a_marker(tmp_path: Path) -> None:
@@ -73,3 +80,70 @@ def test_accepts_new_empty_or_previous_build_folders(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a file"):
         (tmp_path / "file").write_text("x")
         check_output(tmp_path / "file", root)
+
+
+def test_a_lock_file_that_is_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere" / "file"
+    target.parent.mkdir()
+    (tmp_path / ".site.statusgen-lock").symlink_to(target)
+    with pytest.raises(OutputError, match="is a symbolic link"):
+        write_site(tmp_path / "site", {"index.html": b"x"})
+    assert not target.exists()
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_folder_in_the_way_that_statusgen_did_not_make_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, {"index.html": b"first"})
+    mine = tmp_path / ".site.statusgen-new"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="is in the way"):
+        write_site(out, {"index.html": b"second"})
+    assert tree(mine) == {"notes.txt": b"mine"}
+    assert (out / "index.html").read_bytes() == b"first"
+
+
+def test_the_dev_server_writer_notices_that_a_build_replaced_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    served = {"index.html": b"served", "a.css": b"css"}
+    update = SiteUpdater()
+    update(out, served)
+    write_site(out, {"index.html": b"built", "b.css": b"other"})
+    update(out, served)
+    assert tree(out) == {**served, MARKER: (out / MARKER).read_bytes()}
+
+
+Raw = Callable[[bytes, bytes], int]
+
+
+def _library_call(libc: ctypes.CDLL) -> Raw | None:
+    return write._renameat2(libc) if hasattr(libc, "renameat2") else None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+@pytest.mark.parametrize("make", [_library_call, write._renameat2_syscall],
+                         ids=["library", "system-call"])
+def test_renameat2_exchanges_two_folders(tmp_path: Path,
+                                         make: Callable[[ctypes.CDLL], Raw | None]) -> None:
+    call = make(ctypes.CDLL(None))
+    if call is None:
+        pytest.skip("not available here")
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "a").write_bytes(b"1")
+    (two / "b").write_bytes(b"2")
+    assert call(os.fsencode(one), os.fsencode(two)) == 0
+    assert tree(one) == {"b": b"2"} and tree(two) == {"a": b"1"}
+    assert call(os.fsencode(one), os.fsencode(tmp_path / "missing")) != 0
+    assert tree(one) == {"b": b"2"}
+
+
+def test_an_output_whose_parent_cannot_be_made_is_a_clear_error(
+        tmp_path: Path, status_repo: StatusRepo) -> None:
+    root = status_repo({})
+    (tmp_path / "file").write_text("not a folder")
+    result = build(root, tmp_path / "file" / "site", NOW)
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("output", f"cannot make the folder {tmp_path / 'file'}: File exists")]
