@@ -12,6 +12,10 @@
 * A change that breaks validation keeps the last good site on disk; every HTML
   response then carries an overlay listing the problems, which are also printed
   in the terminal.  Fixing the file brings the site back.
+* Only requests whose ``Host`` names this machine (or an ``--allow-host`` name) are
+  answered, so no other web site can read the preview by DNS rebinding.  Requests are read
+  within limits and a deadline, and their paths decoded and normalised once, before
+  anything else looks at them; a bad one gets a 4xx and a one-line reason.
 * Ctrl-C or SIGTERM stops the watcher, the builder and the server, and exits 0.
 """
 

@@ -591,3 +591,21 @@ def test_event_stream_and_state_work_and_streams_are_bounded(make_site: SiteFact
     finally:
         for stream in streams:
             stream.close()
+
+
+def test_a_failure_inside_the_server_is_a_500_and_one_line(
+        make_site: SiteFactory, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site()
+
+    def broken() -> object:
+        raise RuntimeError("a bug in the preview")
+
+    monkeypatch.setattr(site.hub, "snapshot", broken)
+    answer = site.get("/")
+    assert answer.status == 500, answer
+    assert answer.body == b"500 Internal Server Error: the preview failed; the terminal says why\n"
+    assert site.get("/style.css").status == 200  # what does not need the hub still works
+    site.close()
+    err = capsys.readouterr().err
+    assert err == "statusgen serve: a request failed: RuntimeError: a bug in the preview\n"
