@@ -394,3 +394,32 @@ def test_serve_never_serves_a_file_outside_the_site(served: tuple[Serve, Path]) 
         assert response.status == 404, (path, response.status)
         connection.close()
     assert server.stop() == 0
+
+
+def test_serve_answers_only_its_own_names(status_repo: StatusRepo) -> None:
+    import socket
+
+    root = status_repo({NAME: INCIDENT})
+    server = Serve(root, "--allow-host", "preview.test")
+    port = urllib.parse.urlsplit(server.url).port
+    assert port is not None
+
+    def fetch(host: str) -> tuple[int, str]:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(f"GET /{PAGE} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            data = b""
+            while chunk := connection.recv(65536):
+                data += chunk
+        head, _, body = data.decode("utf-8").partition("\r\n\r\n")
+        return int(head.split()[1]), body
+
+    try:
+        for host in (f"preview.test:{port}", "PREVIEW.test", f"127.0.0.1:{port}", "localhost"):
+            status, body = fetch(host)
+            assert status == 200 and "We are looking into it." in body, host
+        for host in ("evil.example", f"preview.test.evil.example:{port}", f"localhost:{port + 1}"):
+            status, body = fetch(host)
+            assert status == 421 and "We are looking into it." not in body, host
+    finally:
+        assert server.stop() == 0
+    assert "Traceback" not in server.stderr_text()
