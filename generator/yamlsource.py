@@ -9,7 +9,9 @@ in the words of its usual fix, at the place of the mistake.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -370,12 +372,8 @@ def _parse(text: str, path: str, line_offset: int,
             # before its events reach our bound; the pure-Python parser, which has no such
             # limit, stops at the bound, where every other parser does.
             return _parse(text, path, line_offset, yaml.SafeLoader)
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        if mark is not None and text[mark.index:mark.index + 1] == "\t":
-            problem += "; YAML does not allow '\\t' (a tab) here: indent with spaces"
-        return None, [error(builder.loc(mark) if mark else builder.at(0), "yaml",
-                            f"YAML syntax: {problem or 'cannot be read'}")]
+        index, message = _explain(_Failure(exc, text, _last_events(text, loader_class), line_offset))
+        return None, [error(builder.at(index), "yaml", f"YAML syntax: {message}")]
     except yaml.reader.ReaderError as exc:
         return None, [_unreadable(exc, builder.lines, path, line_offset)]
     except yaml.YAMLError as exc:
@@ -390,3 +388,247 @@ def _unreadable(exc: yaml.reader.ReaderError, lines: _Lines, path: str, line_off
     return error(Location(path, line + line_offset, column), "yaml",
                  f"YAML does not allow the invisible character U+{character:04X} (a control "
                  "or non-printable character); remove it")
+
+
+# Syntax errors, explained.  Each explainer recognises one common mistake from the
+# parser's error, the text and the last events read before it, and returns where the
+# mistake is and its fix; the parser's own words are kept only when none does.
+
+class _Failure(NamedTuple):
+    """A syntax error, with what it takes to explain it."""
+
+    exc: yaml.MarkedYAMLError
+    text: str
+    events: list[Any]
+    line_offset: int
+
+    @property
+    def at(self) -> int:
+        """Where the parser found the problem."""
+        mark = self.exc.problem_mark or self.exc.context_mark
+        return mark.index if mark is not None else 0
+
+    def last_scalar(self) -> Any:
+        """The value read just before the error, when it was the last event."""
+        last = self.events[-1] if self.events else None
+        return last if type(last) is yaml.ScalarEvent else None
+
+    def line_of(self, index: int) -> tuple[int, int]:
+        """Where the line holding ``index`` starts and ends (before its newline)."""
+        start = self.text.rfind("\n", 0, index) + 1
+        end = self.text.find("\n", index)
+        return start, len(self.text) if end == -1 else end
+
+    def file_line(self, index: int) -> int:
+        return self.text.count("\n", 0, index) + 1 + self.line_offset
+
+
+def _last_events(text: str, loader_class: type[yaml.SafeLoader]) -> list[Any]:
+    """The last two events before the parser fails on ``text``: read again, as errors are rare."""
+    loader = loader_class(text)
+    events: Callable[[], Any] = loader.get_event
+    last: deque[Any] = deque(maxlen=2)
+    try:
+        event = events()
+        while event is not None and type(event) is not yaml.StreamEndEvent:
+            last.append(event)
+            event = events()
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return list(last)
+
+
+def _explain(failure: _Failure) -> tuple[int, str]:
+    for explainer in (_tab, _unclosed_quote, _backslash, _colon_in_value, _after_quote, _misaligned):
+        found = explainer(failure)
+        if found is not None:
+            return found
+    exc = failure.exc
+    problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    return failure.at, problem or "cannot be read"
+
+
+_EXAMPLE_LENGTH = 60
+_DOUBLED = "'it''s'"
+_KEY = re.compile(r"(\w[\w.-]*) *:(?:[ \t]|$)")
+_KEY_LINE = re.compile(r"( *)((?:- +)*)(\w[\w.-]*) *:(?:[ \t]|$)")
+_ITEM_LINE = re.compile(r"( *)-(?:[ \t]|$)")
+_COMMENT = re.compile(r"[ \t]+#.*$")
+
+
+def double_quoted(value: str) -> str:
+    """``value`` as a double-quoted YAML scalar, shortened to fit in a message as an example."""
+    if len(value) > _EXAMPLE_LENGTH:
+        value = value[:_EXAMPLE_LENGTH - 1].rstrip() + "…"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _tab(failure: _Failure) -> tuple[int, str] | None:
+    if failure.text[failure.at:failure.at + 1] != "\t":
+        return None
+    return failure.at, "YAML does not allow '\\t' (a tab) here: indent with spaces"
+
+
+def _unclosed_quote(failure: _Failure) -> tuple[int, str] | None:
+    """A quote that runs to the end of the text (or to a `---` line): name the opening quote."""
+    exc = failure.exc
+    opening = exc.context_mark
+    if (opening is None or exc.context != "while scanning a quoted scalar"
+            or not any(word in (exc.problem or "") for word in ("end of stream", "document"))):
+        return None
+    quote = failure.text[opening.index]
+    rest = failure.text[opening.index + 1:failure.line_of(opening.index)[1]].rstrip()
+    example = f", as in `{quote}{rest}{quote}`" if rest and quote not in rest and len(rest) <= 50 else ""
+    return opening.index, f"this `{quote}` is never closed: end the value with `{quote}`{example}"
+
+
+def _backslash(failure: _Failure) -> tuple[int, str] | None:
+    """``"C:\\Users"``: in double quotes a backslash starts an escape."""
+    exc = failure.exc
+    problem = exc.problem or ""
+    if "quoted scalar" not in (exc.context or "") or not ("escape" in problem or "hex" in problem):
+        return None
+    start = failure.line_of(failure.at)[0]
+    backslash = failure.text.rfind("\\", start, failure.at + 1)
+    if backslash == -1:
+        return None
+    return backslash, ("inside double quotes a backslash starts an escape: write `\\\\` for a "
+                       "backslash, or use single quotes")
+
+
+def _colon_in_value(failure: _Failure) -> tuple[int, str] | None:
+    """``title: Outage: API down``, or a key indented deeper than its siblings."""
+    exc = failure.exc
+    value = failure.last_scalar()
+    if (not isinstance(exc, yaml.scanner.ScannerError) or value is None or value.style not in (None, "")
+            or not (exc.problem or "").startswith("mapping values are not allowed")):
+        return None
+    colon = failure.at
+    if value.end_mark.index > colon or failure.text[value.end_mark.index:colon].strip():
+        return None
+    start, end = failure.line_of(colon)
+    if value.start_mark.index < start:
+        # The line goes on a value begun above: most often a key indented too deep.
+        written = failure.text[start:colon + 1].lstrip(" ")
+        key = _KEY.match(written + " ")
+        if key is not None and key.end() == len(written) + 1:
+            found = _misindented_key(failure, colon - len(written) + 1, key.group(1))
+            if found is not None:
+                return found
+    whole = _COMMENT.sub("", value.value + failure.text[value.end_mark.index:end]).strip()
+    owner = failure.events[0] if len(failure.events) == 2 else None
+    example = double_quoted(whole)
+    if (type(owner) is yaml.ScalarEvent and owner.end_mark is not None
+            and owner.end_mark.line == value.start_mark.line):
+        example = f"{owner.value}: {example}"
+    # The parser's words, the same from every parser, are the ones people search for.
+    return colon, (f"a value containing `: ` must be in quotes: {example} "
+                   "(mapping values are not allowed here)")
+
+
+def _after_quote(failure: _Failure) -> tuple[int, str] | None:
+    """Text right after a closing quote: a quote inside the value, one never closed, or words left out."""
+    value = failure.last_scalar()
+    if not isinstance(failure.exc, yaml.parser.ParserError) or value is None or value.style not in ("'", '"'):
+        return None
+    text, at = failure.text, failure.at
+    gap = text[value.end_mark.index:at]
+    if at < value.end_mark.index or gap.strip(" \t"):
+        return None
+    quote, opened, closed = value.style, value.start_mark, value.end_mark
+    if opened.line < closed.line and not gap:
+        return opened.index, (f"this `{quote}` is never closed on its line, so the value runs on to "
+                              f"the `{quote}` on line {failure.file_line(closed.index)}; end the value "
+                              f"with `{quote}` on this line")
+    if opened.line != closed.line:
+        return None
+    end = failure.line_of(at)[1]
+    after = _COMMENT.sub("", text[at:end]).rstrip()
+    if not gap or after.endswith(quote):
+        return closed.index - 1, _quote_inside(text[opened.index:end].rstrip())
+    return at, (f"text after the closing `{quote}`: put the whole value inside the quotes, "
+                f"as in {double_quoted(value.value + gap + after)}")
+
+
+def _quote_inside(written: str) -> str:
+    """How to write a quote inside a value quoted with the same character, shown on ``written``."""
+    example = None
+    if 3 <= len(written) <= _EXAMPLE_LENGTH and written[-1] == written[0]:
+        inner = written[1:-1].replace("''", "'") if written[0] == "'" else written[1:-1]
+        example = "'" + inner.replace("'", "''") + "'"
+    if written[0] == "'":
+        return f"inside single quotes write an apostrophe twice ({example or _DOUBLED}) or use double quotes"
+    shown = f" ({example})" if example else ""
+    return (f"a `\"` inside double quotes ends the value: put the value in single quotes{shown}, "
+            "or write that quote as `\\\"`")
+
+
+def _misaligned(failure: _Failure) -> tuple[int, str] | None:
+    """A key or a list item that starts a line with fewer or more spaces than its siblings."""
+    exc = failure.exc
+    if not isinstance(exc, yaml.parser.ParserError) or exc.context not in (
+            "while parsing a block mapping", "while parsing a block collection"):
+        return None
+    at = failure.at
+    start, end = failure.line_of(at)
+    if failure.text[start:at].strip(" "):
+        return None
+    written = failure.text[at:end]
+    if _ITEM_LINE.match(written):
+        return _misindented_item(failure, at)
+    key = _KEY.match(written)
+    return _misindented_key(failure, at, key.group(1)) if key is not None else None
+
+
+def _lines_above(failure: _Failure, index: int) -> list[tuple[int, str]]:
+    """The non-blank lines above the one holding ``index``, nearest first, with their start."""
+    found = []
+    end = failure.line_of(index)[0] - 1
+    while end > 0:
+        start = failure.text.rfind("\n", 0, end) + 1
+        line = failure.text[start:end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            found.append((start, line))
+        end = start - 1
+    return found
+
+
+def _closest(failure: _Failure, at: int, above: list[tuple[int, str]],
+             siblings: list[tuple[int, int, str]]) -> str | None:
+    """Of the ``(start of line, column, name)`` above ``at``, the one whose column is nearest.
+
+    Ties go to the nearer line; ``None`` when that column is ``at``'s own, so the
+    mistake is something else.
+    """
+    column = at - failure.line_of(at)[0]
+    if not siblings:
+        return None
+    start, best, name = min(siblings, key=lambda s: (abs(s[1] - column), -s[0]))
+    if best == column:
+        return None
+    where = "the line above" if start == above[0][0] else f"line {failure.file_line(start)}"
+    return f"{name} on {where} ({best})"
+
+
+def _misindented_key(failure: _Failure, at: int, key: str) -> tuple[int, str] | None:
+    above = _lines_above(failure, at)
+    siblings = []
+    for start, line in above:
+        match = _KEY_LINE.match(line)
+        if match is not None:
+            siblings.append((start, len(match.group(1)) + len(match.group(2)), f"`{match.group(3)}`"))
+    found = _closest(failure, at, above, siblings)
+    return None if found is None else (at, f"indent `{key}` with the same number of spaces as {found}")
+
+
+def _misindented_item(failure: _Failure, at: int) -> tuple[int, str] | None:
+    above = _lines_above(failure, at)
+    siblings = []
+    for start, line in above:
+        match = _ITEM_LINE.match(line)
+        if match is not None:
+            siblings.append((start, len(match.group(1)), "the `-`"))
+    found = _closest(failure, at, above, siblings)
+    return None if found is None else (at, f"indent this `-` with the same number of spaces as {found}")
