@@ -46,13 +46,25 @@ _MAP = "tag:yaml.org,2002:map"
 ScalarValue = str | int | float | bool | None
 
 
+class Comment(NamedTuple):
+    """A comment written where a value belongs (``key: #1 priority``), and where its ``#`` is."""
+
+    text: str
+    loc: Location
+
+
 class Scalar(NamedTuple):
-    """A scalar: ``value`` as YAML reads it, ``text`` as written."""
+    """A scalar: ``value`` as YAML reads it, ``text`` as written.
+
+    ``comment`` is set on an empty value followed by a comment on the same line:
+    the author most likely meant that comment as the value.
+    """
 
     value: ScalarValue
     text: str
     tag: str
     loc: Location
+    comment: Comment | None = None
 
     @property
     def type_name(self) -> str:
@@ -318,7 +330,7 @@ class _Builder:
             # `<<` is a merge key only as a key; as a value it is the text written.
             return Scalar(value, value, tag, loc)
         if tag == _NULL:
-            return Scalar(None, value, tag, loc)
+            return Scalar(None, value, tag, loc, None if value else self.comment(event.start_mark.index))
         if tag not in _SCALARS:
             self.diagnostics.append(
                 error(loc, "yaml-tag", f"YAML tag `{_written(tag)}` is not allowed; remove it")
@@ -339,6 +351,15 @@ class _Builder:
             return Scalar(value, value, _STR, loc)
         return Scalar(constructed if isinstance(constructed, (int, float, bool)) else None,
                       value, tag, loc)
+
+    def comment(self, index: int) -> Comment | None:
+        """The comment after an empty value's place, when it is on the same line."""
+        end = self.text.find("\n", index)
+        rest = self.text[index:] if end == -1 else self.text[index:end]
+        stripped = rest.lstrip(" \t")
+        if not stripped.startswith("#"):
+            return None
+        return Comment(stripped.rstrip(), self.at(index + len(rest) - len(stripped)))
 
 
 def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Node | None, list[Diagnostic]]:

@@ -12,6 +12,8 @@ import pytest
 
 from generator.diagnostics import Severity
 from generator.yamlsource import parse_yaml
+from tests.conftest import StatusRepo
+from tests.helpers import INCIDENT, components, incident, rows, validate
 from tests.test_yamlsource import every_loader  # noqa: F401  (runs each test with both parsers)
 
 UPDATE = "updates:\n  - at: 2026-11-22T10:00:00Z\n    status: identified\n"
@@ -108,3 +110,34 @@ def test_a_mistake_is_told_with_its_fix_where_it_is(text: str, place: tuple[int,
 def test_what_looks_like_a_mistake_but_is_not(text: str) -> None:
     node, out = parse_yaml(text, "f.yml")
     assert out == [] and node is not None
+
+
+A = "incidents/a.md"
+
+
+@pytest.mark.parametrize(("old", "new", "place", "example"), [
+    pytest.param("message: We are looking into it.", "message: #1 priority is the API", (9, 14),
+                 '"#1 priority is the API"', id="message"),
+    pytest.param("title: API errors", "title: # API errors", (2, 8), '"# API errors"', id="title"),
+    pytest.param("message: We are looking into it.", "message:   #api-team is on it", (9, 16),
+                 '"#api-team is on it"', id="spaces-before-the-hash"),
+])
+def test_a_comment_where_text_belongs_is_that_mistake_not_empty(
+        old: str, new: str, place: tuple[int, int], example: str, status_repo: StatusRepo) -> None:
+    found = validate(status_repo({A: incident(old, new)}))
+    assert rows(found) == [(A, *place, "error", "yaml-comment")]
+    assert found[0].message == ("`#` starts a comment, so YAML reads this value as empty: put the text "
+                                f"in quotes, as in {example}")
+
+
+def test_a_comment_in_components_yml_is_the_same_mistake(status_repo: StatusRepo) -> None:
+    text = components("    name: API\n", "    name: # API\n")
+    found = validate(status_repo({"components.yml": text, A: INCIDENT}))
+    assert rows(found) == [("components.yml", 6, 11, "error", "yaml-comment")]
+
+
+def test_a_comment_on_the_next_line_leaves_the_value_empty(status_repo: StatusRepo) -> None:
+    # Not the `key: #…` mistake: the key has no value on its line, and the comment is one.
+    found = validate(status_repo({A: incident("message: We are looking into it.",
+                                              "message:\n      # We are looking into it.")}))
+    assert rows(found) == [(A, 9, 13, "error", "empty")]
