@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from . import model as m
 from .diagnostics import Diagnostic, Location, error
-from .yamlsource import Map, Node, Scalar, Seq
+from .yamlsource import Comment, Map, Node, Scalar, Seq, double_quoted
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
@@ -88,10 +88,14 @@ def _wrong(node: Node, expected: str, out: list[Diagnostic]) -> _Invalid:
 
 
 def text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
-    """Text; numbers are taken as written, an empty value is empty text."""
+    """Text; numbers are taken as written, an empty value is empty text.
+
+    ``key: #1 priority`` is not empty text but a mistake: YAML reads `#` and
+    what follows as a comment.
+    """
     if isinstance(node, Scalar):
         if node.type_name == "null":
-            return ""
+            return "" if node.comment is None else _commented(node.comment, out)
         if node.type_name != "bool":
             return node.text if node.type_name != "str" else str(node.value)
     return _wrong(node, "text", out)
@@ -157,6 +161,12 @@ def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
                          "en, de or pt-BR"))
         return INVALID
     return value
+
+
+def _commented(comment: Comment, out: list[Diagnostic]) -> _Invalid:
+    out.append(error(comment.loc, "yaml-comment", "`#` starts a comment, so YAML reads this value "
+                     f"as empty: put the text in quotes, as in {double_quoted(comment.text)}"))
+    return INVALID
 
 
 def integer(minimum: int) -> Reader:
@@ -296,6 +306,10 @@ def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
             out.append(error(key.loc, "unknown-key", f"unknown key `{name}` in {schema.name}"
                              f"{suggest(name, names)}; valid keys: {', '.join(names)}"))
             continue
+        if not found.required and isinstance(value, Scalar) and value.comment is not None:
+            # `description: # TODO` leaves an optional key empty on purpose; only a
+            # required value (a title, a message) lost to a comment is a mistake.
+            value = value._replace(comment=None)
         read = found.read(value, out)
         keys.append((name, value.loc))
         if read is not INVALID:

@@ -1,12 +1,30 @@
-"""The located YAML reader: values, their locations, and what it refuses."""
+"""The located YAML reader: values, their locations, and what it refuses.
+
+Every test runs with libyaml's parser (when PyYAML has it) and with PyYAML's
+pure-Python one: what a user sees must not depend on how PyYAML was built.
+"""
 
 from __future__ import annotations
 
 import pytest
+import yaml
 
+import generator.yamlsource as yamlsource
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.yamlsource import MAX_DEPTH, Map, Node, Scalar, Seq, parse_yaml
+from generator.yamlsource import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq, parse_yaml
 from tests.helpers import dedent
+
+LOADERS = [
+    pytest.param(getattr(yaml, "CSafeLoader", None), id="libyaml", marks=pytest.mark.skipif(
+        not hasattr(yaml, "CSafeLoader"), reason="PyYAML was built without libyaml")),
+    pytest.param(yaml.SafeLoader, id="python"),
+]
+
+
+@pytest.fixture(autouse=True, params=LOADERS)
+def every_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs the test once with each parser PyYAML may have."""
+    monkeypatch.setattr(yamlsource, "_LOADER", request.param)
 
 
 def parse(text: str, offset: int = 0) -> tuple[Node | None, list[Diagnostic]]:
@@ -90,7 +108,7 @@ def test_a_few_aliases_are_fine() -> None:
                  id="yaml-tag-sequence"),
     pytest.param("base: &b {x: 1}\nc:\n  <<: *b\n", (3, 3, Severity.ERROR, "yaml-tag"), "merge keys",
                  id="yaml-tag-merge"),
-    pytest.param("a: 1\n  b: 2\n", (2, 4, Severity.ERROR, "yaml"), "mapping values are not allowed",
+    pytest.param("a: [1, 2\n  b: 3\n", (2, 4, Severity.ERROR, "yaml"), "while parsing a flow sequence",
                  id="yaml-syntax"),
     pytest.param("a:\n\tb: 1\n", (2, 1, Severity.ERROR, "yaml"), "'\\t'", id="yaml-tab"),
     pytest.param("a: b\x01c\n", (1, 5, Severity.ERROR, "yaml"), "U+0001", id="yaml-control-char"),
@@ -100,9 +118,25 @@ def test_a_few_aliases_are_fine() -> None:
     pytest.param("a: " + "9" * 5000 + "\n", (1, 4, Severity.ERROR, "yaml"), "...`", id="yaml-huge-int"),
     pytest.param("a: " + "[" * 50 + "]" * 50 + "\n", (1, 4 + MAX_DEPTH, Severity.ERROR, "yaml-depth"),
                  "nested more than", id="yaml-depth"),
-    # libyaml composes this without recursing in Python; the depth bound then names the spot.
+    # Past libyaml's own limit (about 1000 levels from PyYAML 6.0.3 on) and Python's recursion
+    # limit: the bound still names the same place.
     pytest.param("a: " + "[" * 3000 + "]" * 3000 + "\n", (1, 4 + MAX_DEPTH, Severity.ERROR, "yaml-depth"),
                  "nested more than", id="yaml-depth-recursion"),
+    pytest.param("a: " + "{a: " * 3000 + "}" * 3000 + "\n",
+                 (1, 4 + 4 * MAX_DEPTH, Severity.ERROR, "yaml-depth"), "nested more than",
+                 id="yaml-depth-flow-mappings"),
+    pytest.param("".join(" " * i + "k:\n" for i in range(1100)),
+                 (MAX_DEPTH + 2, MAX_DEPTH + 2, Severity.ERROR, "yaml-depth"), "nested more than",
+                 id="yaml-depth-block"),
+    pytest.param("a: &x [[[1]]]\nb: " + "[" * (MAX_DEPTH - 3) + "*x" + "]" * (MAX_DEPTH - 3) + "\n",
+                 (2, 4 + MAX_DEPTH - 3, Severity.ERROR, "yaml-depth"), "nested more than",
+                 id="yaml-depth-through-an-alias"),
+    pytest.param("a: *x\n", (1, 4, Severity.ERROR, "yaml"), "no anchor `&x` before it",
+                 id="yaml-alias-undefined"),
+    pytest.param("a: &x 1\nb: &x 2\n", (2, 4, Severity.ERROR, "yaml"), "`&x` is already used on line 1",
+                 id="yaml-anchor-twice"),
+    pytest.param("a: 1\n---\nb: 2\n", (2, 1, Severity.ERROR, "yaml"), "a second document",
+                 id="yaml-documents"),
     pytest.param("? [a, b]\n: 1\n", (1, 3, Severity.ERROR, "type"), "plain name", id="type-key"),
 ])
 def test_problems_are_located(text: str, expected: tuple[int, int, Severity, str], message: str) -> None:
@@ -111,7 +145,7 @@ def test_problems_are_located(text: str, expected: tuple[int, int, Severity, str
     assert message in out[0].message
 
 
-def test_alias_bomb_is_refused_at_the_node_that_passes_the_bound() -> None:
+def test_alias_bomb_is_refused_at_the_alias_that_passes_the_bound() -> None:
     bomb = dedent("""
         lol: &a [x, x, x, x, x, x, x, x, x, x]
         lol2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
@@ -121,14 +155,45 @@ def test_alias_bomb_is_refused_at_the_node_that_passes_the_bound() -> None:
     """)
     node, out = parse_yaml(bomb, "f.yml")
     assert node is None
-    # 12_346 values before `lol5`'s first `*d`; the 20_001st is the 9th `x` of `&a`.
-    assert only(out) == (1, 34, Severity.ERROR, "yaml-alias")
+    # Aliases repeat 110 + 1,110 + 11,110 values up to `lol4`; `lol5`'s first `*d` adds 11,111.
+    assert only(out) == (5, 8, Severity.ERROR, "yaml-alias")
+    assert "`*d` here repeats 11111" in out[0].message
 
 
-def test_recursive_alias_stops_at_the_depth_bound() -> None:
-    node, out = parse_yaml("a: &x [*x]\n", "f.yml")
+def aliased(repeats: int) -> str:
+    """An anchored list of 999 values (1,000 with the list) and ``repeats`` aliases of it."""
+    return "a: &a [" + ", ".join(["x"] * 999) + "]\nb: [" + ", ".join(["*a"] * repeats) + "]\n"
+
+
+def test_the_alias_bound_counts_every_value_each_alias_repeats() -> None:
+    node, out = parse_yaml(aliased(MAX_NODES // 1000), "f.yml")
+    assert out == [] and isinstance(node, Map)
+    b = node.get("b")
+    assert isinstance(b, Seq) and len(b.items) == MAX_NODES // 1000
+    node, out = parse_yaml(aliased(MAX_NODES // 1000 + 1), "f.yml")
     assert node is None
-    assert only(out)[2:] == (Severity.ERROR, "yaml-depth")
+    assert only(out) == (2, len("b: [") + 1 + 4 * (MAX_NODES // 1000), Severity.ERROR, "yaml-alias")
+
+
+def test_values_written_out_never_count_against_the_alias_bound() -> None:
+    entries = MAX_NODES // 3 + 1  # each a key's list and its two values: past the bound
+    many = "".join(f"k{i}: [v, {i}]\n" for i in range(entries))
+    node, out = parse_yaml(many + "last: &a [x]\nagain: *a\n", "f.yml")
+    assert out == []
+    assert isinstance(node, Map) and len(node.entries) == entries + 2
+
+
+def test_a_problem_inside_an_anchored_value_is_reported_once() -> None:
+    node, out = parse_yaml("a: &x [!!binary eA==]\nb: *x\nc: *x\n", "f.yml")
+    assert [(d.location.line, d.location.column, d.code) for d in out] == [(1, 8, "yaml-tag")]
+    assert isinstance(node, Map) and node.get("b") is node.get("a")
+
+
+def test_an_alias_inside_the_value_it_repeats_is_refused_there() -> None:
+    node, out = parse_yaml("a: &x [1, [*x]]\n", "f.yml")
+    assert node is None
+    assert only(out) == (1, 12, Severity.ERROR, "yaml-depth")
+    assert "nest it forever" in out[0].message
 
 
 def test_problems_found_before_an_abort_are_kept() -> None:
@@ -139,6 +204,8 @@ def test_problems_found_before_an_abort_are_kept() -> None:
 def test_unusual_line_breaks_do_not_count_as_lines() -> None:
     # PyYAML breaks lines at U+2028; editors do not, so neither do locations.
     _, out = parse_yaml("a: 'x\u2028y\u2029z\x85'\nb: 1\n  c: 2\n", "f.yml")
+    assert only(out) == (3, 3, Severity.ERROR, "yaml")
+    _, out = parse_yaml("a: 'x\u2028y'\nb: &b 1\nc: &b 2\n", "f.yml")
     assert only(out) == (3, 4, Severity.ERROR, "yaml")
 
 
