@@ -12,14 +12,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from generator import model as m
-from generator import paths
-from generator.api import render_api
-from generator.badges import render_badges
-from generator.calendar import render_calendar
-from generator.feeds import render_feeds
-from generator.load import load
-from generator.meta import render_meta
-from generator.snapshot import Snapshot, snapshot
+from generator.compute.snapshot import Snapshot, snapshot
+from generator.render import paths
+from generator.render.api import render_api
+from generator.render.badges import render_badges
+from generator.render.calendar import render_calendar
+from generator.render.feeds import render_feeds
+from generator.render.meta import render_meta
+from generator.source.load import load
 from tests.helpers import NOW, REPO_ROOT
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "statuspage-v2.schema.json"

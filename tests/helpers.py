@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.check import check
+from generator.check.rules import check
 from generator.diagnostics import Diagnostic, sort_diagnostics
-from generator.load import load
+from generator.source.load import load
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 """The frozen ``now`` of every test: the example content is written around it."""

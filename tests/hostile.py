@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from icalendar import Calendar
 
-from generator.links import safe_final
+from generator.source.links import safe_final
 
 TEXT = [
     "<script>alert(document.domain)</script>",

@@ -20,7 +20,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator import model as m
-from generator.authoring import (
+from generator.authoring.text import (
     AuthoringError,
     NewUpdate,
     add_update_text,
@@ -36,9 +36,9 @@ from generator.authoring import (
     slugify,
     split_lines,
 )
-from generator.cli import main
-from generator.load import parse_incident
-from generator.schema import invisible
+from generator.commands.cli import main
+from generator.source.load import parse_incident
+from generator.source.schema import invisible
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree, validate
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]

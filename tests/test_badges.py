@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from generator import model as m
-from generator.badges import (
+from generator.render.badges import (
     INDICATOR_TONES,
     LABEL,
     LEVEL_TONES,
@@ -19,7 +19,7 @@ from generator.badges import (
     render_svg,
     text_width,
 )
-from generator.labels import LEVELS
+from generator.render.labels import LEVELS
 from tests.datasource import example_snapshot
 
 SVG = "{http://www.w3.org/2000/svg}"

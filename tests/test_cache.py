@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
-from generator.build import build
-from generator.cache import CACHE_DIR, PARSE_FILE, ParseCache
-from generator.load import load
-from generator.memo import RenderMemo
-from generator.serve import ParseCache as MemoryCache
-from generator.write import SiteUpdater
+from generator.incremental.cache import CACHE_DIR, PARSE_FILE, ParseCache
+from generator.incremental.memo import RenderMemo
+from generator.output.write import SiteUpdater
+from generator.pipeline import build
+from generator.serve.server import ParseCache as MemoryCache
+from generator.source.load import load
 from tests.helpers import NOW, copy_example, tree
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from icalendar import Calendar
 
-from generator.calendar import CALENDAR, plain_text, render_calendar
-from generator.feeds import entry_uuid
-from generator.snapshot import snapshot
+from generator.compute.snapshot import snapshot
+from generator.render.calendar import CALENDAR, plain_text, render_calendar
+from generator.render.feeds import entry_uuid
 from tests.conftest import StatusRepo
 from tests.datasource import example_snapshot, maintenance_file, repository
 from tests.helpers import NOW

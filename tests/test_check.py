@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from generator import model as m
-from generator.check import SKEW, STALE, check, check_config, stamp
-from generator.load import parse_config, parse_incident
+from generator.check.rules import SKEW, STALE, check, check_config, stamp
+from generator.source.load import parse_config, parse_incident
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,

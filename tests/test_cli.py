@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.commands.cli import main
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, REPO_ROOT, incident
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
-from generator.schema import SCHEMAS, markdown_table
+from generator.commands.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
+from generator.source.schema import SCHEMAS, markdown_table
 from tests.conftest import StatusRepo
 from tests.helpers import REPO_ROOT, validate
 
@@ -53,7 +53,7 @@ def source_codes() -> dict[str, set[str]]:
     function (``code = "theme" if … else "output"``).
     """
     codes: dict[str, set[str]] = {}
-    for path in sorted((REPO_ROOT / "generator").glob("*.py")):
+    for path in sorted((REPO_ROOT / "generator").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for function in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
             names: dict[str, list[str]] = {}
@@ -155,7 +155,7 @@ def test_tables_come_from_every_schema() -> None:
 
 
 def test_cli_doc_is_the_parser_help() -> None:
-    from generator.docs import CLI_DOC, cli_reference
+    from generator.commands.docs import CLI_DOC, cli_reference
 
     assert CLI_DOC.read_text(encoding="utf-8") == cli_reference(), (
         f"docs/cli.md is out of date; {REGENERATE}")

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import model as m
-from generator.check import check
+from generator.check.rules import check
 from generator.diagnostics import Diagnostic
-from generator.load import load, parse_config, parse_incident
+from generator.source.load import load, parse_config, parse_incident
 from tests.helpers import NOW, REPO_ROOT
 
 EXAMPLES = {

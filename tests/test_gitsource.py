@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.gitsource import GitError, read_ref, resolve
-from generator.pagediff import NO_CHANGE
+from generator.commands.cli import main
+from generator.compute.pagediff import NO_CHANGE
+from generator.source.git import GitError, read_ref, resolve
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, INCIDENT, MAINTENANCE, dedent
 from tests.test_pagediff import INTERNAL_UPDATE, RESOLVED, UPDATED

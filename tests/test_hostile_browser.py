@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Dialog, Page
 
-from generator.attachments import load_attachments
-from generator.load import load
-from generator.render import render_site
-from generator.snapshot import snapshot
+from generator.compute.snapshot import snapshot
+from generator.render.site import render_site
+from generator.source.attachments import load_attachments
+from generator.source.load import load
 from tests.helpers import COMPONENTS, NOW
 from tests.hostile import MARKDOWN, TEXT
 from tests.support.browser import serve_directory

@@ -11,8 +11,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from generator import __version__
-from generator.cli import main
-from generator.init import skeleton, skeleton_files, target_path
+from generator.commands.cli import main
+from generator.commands.init import skeleton, skeleton_files, target_path
 from tests.helpers import REPO_ROOT
 
 EXPECTED = {
@@ -66,8 +66,8 @@ def test_init_output_validates_strictly(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_init_output_builds_and_publishes_no_example(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    if importlib.util.find_spec("generator.pages") is None:
-        pytest.skip("generator.pages (the HTML renderer) has not landed yet; the build needs it")
+    if importlib.util.find_spec("generator.render.pages") is None:
+        pytest.skip("generator.render.pages (the HTML renderer) has not landed yet; the build needs it")
     root = tmp_path / "status"
     assert run(capsys, "init", str(root))[0] == 0
     code, out, err = run(capsys, "build", "--root", str(root), "--strict")
@@ -174,7 +174,7 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
               for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert len(wanted) == len(EXPECTED)
     assert wanted <= gathered, sorted(wanted - gathered)
-    assert "generator/init.py" in gathered and "generator/py.typed" in gathered
+    assert "generator/commands/init.py" in gathered and "generator/py.typed" in gathered
     # The default theme travels inside the package, so an installed statusgen renders
     # a repository that has no themes/ of its own.
     theme = REPO_ROOT / "themes" / "default"

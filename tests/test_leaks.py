@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator import model as m
-from generator.check import check
+from generator.check.rules import check
+from generator.compute.snapshot import snapshot
 from generator.diagnostics import Location, Severity
-from generator.load import parse_config
-from generator.snapshot import snapshot
+from generator.source.load import parse_config
 from tests.datasource import render_all
 from tests.helpers import COMPONENTS, NOW
 

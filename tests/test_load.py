@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.load as load_module
+import generator.source.load as load_module
 from generator import model as m
 from generator.diagnostics import Location
-from generator.load import (
+from generator.source.load import (
     FrontMatter,
     decode,
     incident_files,

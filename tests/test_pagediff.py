@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import model as m
-from generator.load import load
-from generator.pagediff import (
+from generator.compute.pagediff import (
     NO_CHANGE,
     Change,
     PageDiff,
@@ -19,7 +18,8 @@ from generator.pagediff import (
     render_markdown,
     render_text,
 )
-from generator.snapshot import Snapshot, snapshot
+from generator.compute.snapshot import Snapshot, snapshot
+from generator.source.load import load
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW
 
@@ -294,7 +294,7 @@ def test_first_line() -> None:
 def test_page_diff_changed_property() -> None:
     from datetime import UTC, datetime
 
-    from generator.pagediff import Banner
+    from generator.compute.pagediff import Banner
 
     same = Banner("none", "All Systems Operational")
     quiet = PageDiff("x", datetime(2026, 1, 1, tzinfo=UTC), "UTC", same, same, (), (), ())

@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator import labels, paths
-from generator.attachments import load_attachments
-from generator.load import load
-from generator.pages import render_pages
-from generator.pages_bar import DAY
-from generator.snapshot import Snapshot, snapshot
+from generator.compute.snapshot import Snapshot, snapshot
+from generator.render import labels, paths
+from generator.render.bar import DAY
+from generator.render.pages import render_pages
+from generator.source.attachments import load_attachments
+from generator.source.load import load
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import yaml
 
 from generator import model as m
 from generator.diagnostics import Diagnostic
-from generator.schema import (
+from generator.source.schema import (
     COMPONENT,
     CONFIG,
     INCIDENT,
@@ -35,8 +35,8 @@ from generator.schema import (
     timestamp,
     url,
 )
-from generator.schema import timezone as timezone_reader
-from generator.yamlsource import Map, Node, parse_yaml
+from generator.source.schema import timezone as timezone_reader
+from generator.source.yaml_reader import Map, Node, parse_yaml
 from tests.helpers import REPO_ROOT
 
 

@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import Page
 
 from generator.diagnostics import Location, error, warning
-from generator.load import parse_incident
-from generator.serve import CLIENT_JS, DEFAULT_OUT, ParseCache, inject, overlay_html, relevant
-from generator.write import MARKER, update_site
+from generator.output.write import MARKER, update_site
+from generator.serve.server import CLIENT_JS, DEFAULT_OUT, ParseCache, inject, overlay_html, relevant
+from generator.source.load import parse_incident
 from tests.helpers import INCIDENT, REPO_ROOT
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]

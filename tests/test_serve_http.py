@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import build_parser
-from generator.serve import (
+from generator.commands.cli import build_parser
+from generator.serve.server import (
     MAX_HEADER_BYTES,
     MAX_REQUEST_LINE,
     DevServer,

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from generator import paths
-from generator.attachments import load_attachments
-from generator.pages import render_pages
+from generator.render import paths
+from generator.render.pages import render_pages
+from generator.source.attachments import load_attachments
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
 from tests.support.validators import format_vnu_messages, run_vnu
 from tests.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from generator import model as m
-from generator.load import parse_config, parse_incident
-from generator.snapshot import snapshot
-from generator.status import entry, maintenance_phase
+from generator.compute.snapshot import snapshot
+from generator.compute.status import entry, maintenance_phase
+from generator.source.load import parse_config, parse_incident
 
 CONFIG = textwrap.dedent("""\
     page: {title: T, url: "https://status.example/", timezone: Europe/Berlin}

@@ -10,10 +10,10 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.load import load
-from generator.pages import render_pages
-from generator.snapshot import Snapshot, snapshot
-from generator.theme import BUILTIN, ThemeError, load_theme
+from generator.compute.snapshot import Snapshot, snapshot
+from generator.render.pages import render_pages
+from generator.render.theme import BUILTIN, ThemeError, load_theme
+from generator.source.load import load
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -103,7 +103,7 @@ def test_a_theme_name_cannot_leave_themes(tmp_path: Path, name: str) -> None:
 
 
 def test_without_any_default_theme_it_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.theme.BUILTIN", tmp_path / "nowhere")
+    monkeypatch.setattr("generator.render.theme.BUILTIN", tmp_path / "nowhere")
     with pytest.raises(ThemeError, match="default theme is missing"):
         load_theme(tmp_path / "themes", "default")
 

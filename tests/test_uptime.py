@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator import model as m
-from generator.status import Span
-from generator.uptime import Uptime, component_uptime, day_bounds, group_uptime
+from generator.compute.status import Span
+from generator.compute.uptime import Uptime, component_uptime, day_bounds, group_uptime
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # 00:00 on the 23rd in Berlin

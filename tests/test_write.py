@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.build import build
-from generator.write import MARKER, OutputError, SiteUpdater, check_output, write_site
+from generator.output import write
+from generator.output.write import MARKER, OutputError, SiteUpdater, check_output, write_site
+from generator.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import NOW, tree
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator import write
-from generator.build import build
-from generator.write import MARKER, MARKER_TEXT, site_lock, write_site
+from generator.output import write
+from generator.output.write import MARKER, MARKER_TEXT, site_lock, write_site
+from generator.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, NOW, tree
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.build import build
-from generator.cli import main
-from generator.write import MARKER, OutputError, SiteUpdater
+from generator.commands.cli import main
+from generator.output import write
+from generator.output.write import MARKER, OutputError, SiteUpdater
+from generator.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree
 
 RACER = """
 import sys
-from generator.cli import main
+from generator.commands.cli import main
 root, out, now, rounds = sys.argv[1:]
 sys.stdin.readline()  # start with the other racer
 codes = [main(["build", "--root", root, "--out", out, "--now", now]) for _ in range(int(rounds))]
@@ -31,7 +31,7 @@ print("exit codes:", *codes)
 HOLDER = """
 import sys, time
 from pathlib import Path
-from generator.write import site_lock
+from generator.output.write import site_lock
 with site_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

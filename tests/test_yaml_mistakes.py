@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from generator.diagnostics import Severity
-from generator.yamlsource import parse_yaml
+from generator.source.yaml_reader import parse_yaml
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, components, incident, rows, validate
 from tests.test_yamlsource import every_loader  # noqa: F401  (runs each test with both parsers)

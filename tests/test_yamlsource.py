@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-import generator.yamlsource as yamlsource
+import generator.source.yaml_reader as yamlsource
 from generator.diagnostics import Diagnostic, Location, Severity
-from generator.yamlsource import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq, parse_yaml
+from generator.source.yaml_reader import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq, parse_yaml
 from tests.helpers import dedent
 
 LOADERS = [

@@ -1,0 +1,1 @@
+"""Writing incident files: new files and added updates, as pure text edits."""

@@ -1,0 +1,1 @@
+"""Check: the rules of the format and the lifecycle, over a loaded repository, as diagnostics."""

@@ -1,0 +1,516 @@
+"""``statusgen new | update | resolve | maintenance``: write incidents from the command line.
+
+Each command builds the new text with :mod:`generator.authoring`, validates the
+whole repository with that text in place of the file, and only then writes it,
+atomically (a temporary file beside it, then a rename).  A file that would not
+pass validation is never written: its diagnostics are printed instead.
+
+Exit codes: 0 written; 1 refused (the result would not validate, the incident
+is already resolved, the file cannot be edited, the editor was cancelled);
+2 a usage error (a bad or unknown argument value).  The written file's path,
+relative to ``--root``, is the only thing printed on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from generator import model as m
+from generator.authoring.text import (
+    AuthoringError,
+    NewUpdate,
+    add_update_text,
+    editor_template,
+    incident_name,
+    message_from_editor,
+    new_incident_text,
+    new_maintenance_text,
+    parse_component,
+    resolve_id,
+    stamp,
+)
+from generator.check.rules import SKEW, check
+from generator.diagnostics import Diagnostic, format_text, has_errors, strictly
+from generator.source.attachments import check_attachments
+from generator.source.load import CONFIG_FILE, INCIDENTS_DIR, load, parse_incident
+from generator.source.schema import parse_timestamp, suggest
+
+Command = Callable[[argparse.Namespace, datetime], int]
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2  # as generator.cli's
+
+
+class UsageError(AuthoringError):
+    """A bad argument value: exit 2."""
+
+
+class Refused(AuthoringError):
+    """The command cannot go ahead: exit 1, with the diagnostics to print."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+# --------------------------------------------------------------------------
+# The parsers
+# --------------------------------------------------------------------------
+
+
+def _update_options(parser: argparse.ArgumentParser, *, message_help: str) -> None:
+    parser.add_argument("--message", metavar="TEXT", help=message_help)
+    parser.add_argument("--at", metavar="TIMESTAMP",
+                        help="when the update was posted, ISO 8601 with a zone (default: now)")
+
+
+def register(commands: Any) -> None:
+    """Add ``new``, ``update``, ``resolve`` and ``maintenance`` to the ``statusgen`` parser."""
+    from generator.commands.cli import common_options  # here: generator.cli imports this module
+
+    editor = ("the update's Markdown; without it, $EDITOR (default vi) opens when stdin and "
+              "stdout are a terminal")
+    new = commands.add_parser(
+        "new", help="write a new incident file",
+        description="Write incidents/<date>-<slug of title>.md with its first update, after "
+        "validating it with the rest of the repository; prints the file's path.")
+    common_options(new)
+    new.add_argument("title", help="the incident's headline")
+    new.add_argument("--impact", required=True, choices=[i.value for i in m.Impact],
+                     help="how bad it is for users")
+    new.add_argument("--component", action="append", default=[], metavar="ID=LEVEL",
+                     help="an affected component and its level (degraded_performance, "
+                     "partial_outage or major_outage); repeat for several")
+    new.add_argument("--status", default=m.Status.INVESTIGATING.value,
+                     help="the first update's status (default: investigating)")
+    _update_options(new, message_help=editor)
+    new.add_argument("--internal", action="store_true",
+                     help="the whole incident is internal (visibility: internal)")
+    new.set_defaults(run=cmd_new)
+
+    update = commands.add_parser(
+        "update", help="add an update to an incident",
+        description="Add an update at the top of an incident's `updates`, editing the file in "
+        "place: every other line stays exactly as it was.")
+    common_options(update)
+    update.add_argument("id", help="the incident: its file name with or without .md, a path "
+                        "to it, or a unique prefix")
+    update.add_argument("--status", help="the update's status (default: the current one)")
+    update.add_argument("--component", action="append", default=[], metavar="ID=LEVEL",
+                        help="a component's level from this update on (operational, "
+                        "degraded_performance, partial_outage, major_outage); repeatable")
+    _update_options(update, message_help=editor)
+    update.add_argument("--internal", action="store_true",
+                        help="this update is internal: shown only in the team's build")
+    update.set_defaults(run=cmd_update)
+
+    resolve = commands.add_parser(
+        "resolve", help="resolve an incident (complete a maintenance)",
+        description="Add the `resolved` update (`completed` for maintenance) at the top of "
+        "the entry's `updates`, editing the file in place.")
+    common_options(resolve)
+    resolve.add_argument("id", help="the incident: its file name with or without .md, a path "
+                         "to it, or a unique prefix")
+    _update_options(resolve, message_help=editor)
+    resolve.add_argument("--internal", action="store_true",
+                         help="this update is internal (only allowed for internal entries)")
+    resolve.set_defaults(run=cmd_resolve)
+
+    maintenance = commands.add_parser(
+        "maintenance", help="write a new scheduled maintenance file",
+        description="Write incidents/<window start date>-<slug of title>.md, a `kind: "
+        "maintenance` entry with a `scheduled` update; prints the file's path.")
+    common_options(maintenance)
+    maintenance.add_argument("title", help="the maintenance's headline")
+    maintenance.add_argument("--start", required=True, metavar="TIMESTAMP",
+                             help="when the window begins, ISO 8601 with a zone")
+    maintenance.add_argument("--end", required=True, metavar="TIMESTAMP",
+                             help="when the window ends, ISO 8601 with a zone")
+    maintenance.add_argument("--component", action="append", default=[], metavar="ID",
+                             help="a component under maintenance; repeat for several")
+    _update_options(maintenance, message_help=editor)
+    maintenance.add_argument("--internal", action="store_true",
+                             help="the whole maintenance is internal (visibility: internal)")
+    maintenance.set_defaults(run=cmd_maintenance)
+
+
+# --------------------------------------------------------------------------
+# Arguments
+# --------------------------------------------------------------------------
+
+
+def _timestamp(option: str, value: str) -> datetime:
+    parsed = parse_timestamp(value)
+    if parsed is None or parsed.tzinfo is None:
+        raise UsageError(f"{option} {value!r}: give an ISO 8601 timestamp with a zone, like "
+                         "2026-11-22T10:42:00Z")
+    return parsed
+
+
+def _at(args: argparse.Namespace, now: datetime) -> datetime:
+    if args.at is None:
+        return now
+    at = _timestamp("--at", args.at)
+    if at - now > SKEW:
+        raise UsageError(f"--at {args.at}: that is in the future (now is {stamp(now)}); check "
+                         "the date and the zone")
+    return at
+
+
+def _status(given: str, kind: m.Kind) -> m.Status:
+    allowed = [s.value for s in m.STATUSES[kind]]
+    if given not in allowed:
+        raise UsageError(f"--status {given!r} is not {'an' if kind is m.Kind.INCIDENT else 'a'} "
+                         f"{kind} status{suggest(given, allowed)}; use one of {', '.join(allowed)}")
+    return m.Status(given)
+
+
+def _component_id(cid: str, config: m.Config) -> str:
+    ids = [c.id for c in config.walk()]
+    if cid not in ids:
+        raise UsageError(f"unknown component `{cid}`{suggest(cid, ids)}; components.yml has: "
+                         f"{', '.join(ids)}")
+    return cid
+
+
+def _component_syntax(text: str, *, level_required: bool) -> tuple[str, str | None]:
+    try:
+        return parse_component(text, level_required=level_required)
+    except AuthoringError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _levels(given: Sequence[str], config: m.Config,
+            allowed: Sequence[m.Level]) -> tuple[tuple[str, m.Level], ...]:
+    names = [a.value for a in allowed]
+    out: dict[str, m.Level] = {}
+    for text in given:
+        cid, level = _component_syntax(text, level_required=True)
+        _component_id(cid, config)
+        if level not in names:
+            raise UsageError(f"--component {text!r}: `{level}` is not a level here"
+                             f"{suggest(level or '', names)}; use one of {', '.join(names)}")
+        if cid in out:
+            raise UsageError(f"--component: `{cid}` is given twice; give each component once")
+        out[cid] = m.Level(level)
+    return tuple(out.items())
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _run_editor(template: str) -> str:
+    editor = os.environ.get("EDITOR") or "vi"
+    handle, name = tempfile.mkstemp(prefix="statusgen-message-", suffix=".md")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(template)
+        try:
+            done = subprocess.run([*shlex.split(editor), name], check=False)
+        except (OSError, ValueError) as exc:
+            raise Refused(f"cannot run the editor `{editor}` ({exc}); set EDITOR or pass "
+                          "--message") from exc
+        if done.returncode != 0:
+            raise Refused(f"the editor `{editor}` exited with status {done.returncode}; "
+                          "nothing was written")
+        try:
+            edited = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Refused(f"cannot read what the editor saved: {exc}") from exc
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return message_from_editor(edited)
+
+
+def _message(args: argparse.Namespace, what: str) -> str:
+    if args.message is not None:
+        if not args.message.strip():
+            raise UsageError("--message is empty; tell readers what is happening")
+        return str(args.message)
+    if not _interactive():
+        raise UsageError("no --message given, and there is no terminal to open an editor on; "
+                         "pass --message TEXT")
+    message = _run_editor(editor_template(what))
+    if not message.strip():
+        raise Refused("the message is empty; nothing was written")
+    return message
+
+
+# --------------------------------------------------------------------------
+# Reading, validating, writing
+# --------------------------------------------------------------------------
+
+
+def _config(root: Path) -> m.Config:
+    loaded = load(root)
+    if loaded.repository is None:
+        raise Refused(f"{CONFIG_FILE} cannot be read; fix it first",
+                      [d for d in loaded.diagnostics if d.location.path == CONFIG_FILE])
+    return loaded.repository.config
+
+
+def _ids(root: Path) -> list[str]:
+    folder = root / INCIDENTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+
+
+def validate_with(root: Path, rel: str, data: bytes, now: datetime,
+                  strict: bool = False) -> list[Diagnostic]:
+    """Every diagnostic of ``rel`` when the repository holds ``data`` at that path.
+
+    The whole repository is loaded and checked (so duplicates and the like are
+    seen), with ``data`` in place of the file, or added when it is new.
+    """
+    def parse(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+        return parse_incident(path, data if path == rel else raw)
+
+    loaded = load(root, parse)
+    diagnostics = list(loaded.diagnostics)
+    repo = loaded.repository
+    if repo is None:
+        raise Refused(f"{CONFIG_FILE} cannot be read, so nothing can be validated; fix it first",
+                      [d for d in diagnostics if d.location.path == CONFIG_FILE])
+    if not any(i.path == rel for i in repo.incidents) and not (root / rel).is_file():
+        incident, problems = parse_incident(rel, data)
+        diagnostics.extend(problems)
+        if incident is not None:
+            diagnostics.extend(check_attachments(root, incident))
+            repo = replace(repo, incidents=(*repo.incidents, incident), files=repo.files + 1)
+    diagnostics.extend(check(repo, now))
+    if strict:
+        diagnostics = strictly(diagnostics)
+    return [d for d in diagnostics if d.location.path == rel]
+
+
+def _verify(rel: str, data: bytes, update: NewUpdate) -> None:
+    """The written text reads back as exactly the update asked for (a guard on our own code)."""
+    incident, _ = parse_incident(rel, data)
+    if incident is None:
+        return  # validation reports why
+    first = incident.updates[0]
+    if (first.at, first.status, first.message, first.internal) != \
+            (update.at, update.status, update.message, update.internal):
+        raise Refused(f"statusgen could not write this update faithfully to {rel}; nothing was "
+                      "written. Please report this as a bug")
+
+
+def _create(path: Path, data: bytes, mode: int | None = None) -> Path:
+    """A temporary file beside ``path`` holding ``data`` (made with the umask, or ``mode``)."""
+    for attempt in range(100):
+        temp = path.with_name(f".{path.name}.statusgen-{os.getpid()}-{attempt}.tmp")
+        try:
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            if mode is not None:
+                os.chmod(temp, mode)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return temp
+    raise OSError(f"cannot create a temporary file beside {path}")
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, atomically: it appears whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _create(path, data)
+    try:
+        os.link(temp, path)  # fails if the name was taken meanwhile
+    except FileExistsError as exc:
+        raise Refused(f"{path.name} was created meanwhile; run the command again") from exc
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise Refused(f"{path.name} was created meanwhile; run the command again") from None
+        os.replace(temp, path)
+        return
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_over(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping its mode, if it still holds ``expected``."""
+    mode = path.stat().st_mode & 0o7777
+    temp = _create(path, data, mode)
+    try:
+        if path.read_bytes() != expected:
+            raise Refused(f"{path.name} changed while statusgen was editing it; nothing was "
+                          "written, run the command again")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _commit(args: argparse.Namespace, now: datetime, rel: str, data: bytes, update: NewUpdate,
+            original: bytes | None) -> int:
+    """Validate ``data`` as ``rel``, then write it; prints the path, or why it was refused."""
+    _verify(rel, data, update)
+    mine = validate_with(args.root, rel, data, now, args.strict)
+    if has_errors(mine):
+        raise Refused(f"refusing to write {rel}: it would not pass validation (line numbers are "
+                      "those of the text that would have been written); nothing was changed",
+                      mine)
+    path = args.root / rel
+    try:
+        if original is None:
+            write_new(path, data)
+        else:
+            write_over(path, data, original)
+    except OSError as exc:
+        raise Refused(f"cannot write {rel}: {exc}") from exc
+    if mine:
+        sys.stderr.write(format_text(mine))
+    print(rel)
+    return EXIT_OK
+
+
+def _guarded(command: Command) -> Command:
+    """Turn the commands' errors into a message on stderr and an exit code."""
+    def run(args: argparse.Namespace, now: datetime) -> int:
+        try:
+            return command(args, now)
+        except UsageError as exc:
+            print(f"statusgen {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except Refused as exc:
+            sys.stderr.write(format_text(exc.diagnostics))
+            print(f"statusgen {args.command}: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        except AuthoringError as exc:
+            print(f"statusgen {args.command}: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    run.__doc__ = command.__doc__
+    return run
+
+
+# --------------------------------------------------------------------------
+# The commands
+# --------------------------------------------------------------------------
+
+
+def _new_file(args: argparse.Namespace, now: datetime, text: str, title: str, date_at: datetime,
+              update: NewUpdate, fallback: str) -> int:
+    name = incident_name(title, date_at, _ids(args.root), fallback=fallback)
+    rel = f"{INCIDENTS_DIR}/{name}.md"
+    return _commit(args, now, rel, text.encode("utf-8"), update, None)
+
+
+def _new(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen new``."""
+    config = _config(args.root)
+    components = _levels(args.component, config, m.INCIDENT_LEVELS)
+    status = _status(args.status, m.Kind.INCIDENT)
+    at = _at(args, now)
+    message = _message(args, f"the first update of “{args.title}”")
+    update = NewUpdate(at=at, status=status, message=message)
+    text = new_incident_text(args.title, m.Impact(args.impact), components, update,
+                             internal=args.internal)
+    return _new_file(args, now, text, args.title, at, update, "incident")
+
+
+def _maintenance(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen maintenance``."""
+    config = _config(args.root)
+    ids: list[str] = []
+    for given in args.component:
+        cid, _ = _component_syntax(given, level_required=False)
+        if cid in ids:
+            raise UsageError(f"--component: `{cid}` is given twice; give each component once")
+        ids.append(_component_id(cid, config))
+    start = _timestamp("--start", args.start)
+    end = _timestamp("--end", args.end)
+    if end <= start:
+        raise UsageError(f"--end {args.end} is not after --start {args.start}")
+    at = _at(args, now)
+    message = _message(args, f"the announcement of “{args.title}”")
+    update = NewUpdate(at=at, status=m.Status.SCHEDULED, message=message)
+    text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal)
+    return _new_file(args, now, text, args.title, start, update, "maintenance")
+
+
+def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
+    """The incident ``args.id`` names: its path, its bytes, and what it says now."""
+    try:
+        name = resolve_id(args.id, _ids(args.root))
+    except AuthoringError as exc:
+        raise UsageError(str(exc)) from exc
+    rel = f"{INCIDENTS_DIR}/{name}.md"
+    try:
+        raw = (args.root / rel).read_bytes()
+    except OSError as exc:
+        raise Refused(f"cannot read {rel}: {exc.strerror}") from exc
+    incident, problems = parse_incident(rel, raw)
+    if incident is None:
+        raise Refused(f"{rel} cannot be read; fix it first, then add the update", problems)
+    if incident.terminal is not None:
+        raise Refused(f"{rel} is already {incident.terminal.status} (at "
+                      f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
+                      "updates. Open a new one with `statusgen new` if it happened again")
+    return rel, raw, incident
+
+
+def _add(args: argparse.Namespace, now: datetime, rel: str, raw: bytes, incident: m.Incident,
+         update: NewUpdate) -> int:
+    newest = incident.updates[0]
+    if update.at < newest.at:
+        raise UsageError(f"the update's time {stamp(update.at)} is before the newest update "
+                         f"({stamp(newest.at)}, {newest.status}); updates are newest first, "
+                         "give a later --at")
+    try:
+        text = add_update_text(raw.decode("utf-8"), update, rel)
+    except UnicodeDecodeError as exc:  # parse_incident accepted it, so this cannot happen
+        raise Refused(f"{rel} is not UTF-8") from exc
+    return _commit(args, now, rel, text.encode("utf-8"), update, raw)
+
+
+def _update(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen update``."""
+    rel, raw, incident = _existing(args)
+    status = _status(args.status, incident.kind) if args.status else incident.updates[0].status
+    components = None
+    if args.component:
+        if incident.kind is m.Kind.MAINTENANCE:
+            raise UsageError("maintenance updates cannot set component levels; the "
+                             "maintenance's components are under maintenance for its window")
+        config = _config(args.root)
+        components = _levels(args.component, config, (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS))
+    at = _at(args, now)
+    message = _message(args, f"the {status} update of {rel}")
+    update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
+                       components=components)
+    return _add(args, now, rel, raw, incident, update)
+
+
+def _resolve(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen resolve``."""
+    rel, raw, incident = _existing(args)
+    status = m.TERMINAL[incident.kind]
+    at = _at(args, now)
+    message = _message(args, f"the {status} update of {rel}")
+    update = NewUpdate(at=at, status=status, message=message, internal=args.internal)
+    return _add(args, now, rel, raw, incident, update)
+
+
+cmd_new = _guarded(_new)
+cmd_update = _guarded(_update)
+cmd_resolve = _guarded(_resolve)
+cmd_maintenance = _guarded(_maintenance)

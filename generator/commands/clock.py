@@ -1,0 +1,37 @@
+"""The build's ``now``: from ``--now``, ``SOURCE_DATE_EPOCH`` or the system clock.
+
+Only the command line reads the clock; everything below receives ``now``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from generator.source.schema import parse_timestamp
+
+
+class ClockError(ValueError):
+    """``--now`` or ``SOURCE_DATE_EPOCH`` cannot be read."""
+
+
+def resolve_now(option: str | None, environ: Mapping[str, str] = os.environ) -> datetime:
+    """``--now`` wins, then ``SOURCE_DATE_EPOCH`` (reproducible builds), then the clock."""
+    if option is not None:
+        parsed = parse_timestamp(option)
+        if parsed is None or parsed.tzinfo is None:
+            raise ClockError(f"--now {option!r}: give an ISO 8601 timestamp with a zone, "
+                             "like 2026-11-22T10:00:00Z")
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+            raise ClockError(f"--now {option!r}: out of range in UTC") from exc
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of "
+                             "seconds since 1970") from exc
+    return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,96 @@
+"""Generated parts of the docs: ``docs/format.md``'s tables from :mod:`generator.schema`,
+and ``docs/cli.md`` from the command-line parser, so neither can drift from the code.
+
+Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
+where NAME is the schema's name (``page``, ``component``, ``components.yml``,
+``incident``, ``update``, ``window``). After changing a :class:`~generator.schema.Field`,
+run ``make docs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from generator.source.schema import SCHEMAS, markdown_table
+
+FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
+CLI_DOC = FORMAT_DOC.parent / "cli.md"
+HELP_WIDTH = 96
+
+
+def markers(name: str) -> tuple[str, str]:
+    """The comments that open and close the table of the schema called ``name``."""
+    return f"<!-- schema:{name} -->", f"<!-- /schema:{name} -->"
+
+
+def tables() -> dict[str, str]:
+    """Every schema's name and its reference table."""
+    return {schema.name: markdown_table(schema) for schema in SCHEMAS}
+
+
+def _block(name: str) -> re.Pattern[str]:
+    start, end = markers(name)
+    return re.compile(re.escape(start) + r"\n?(.*?)" + re.escape(end), re.DOTALL)
+
+
+def table_in(text: str, name: str) -> str | None:
+    """The text between the markers of ``name``, or ``None`` when they are missing."""
+    found = _block(name).search(text)
+    return found.group(1) if found else None
+
+
+def with_tables(text: str) -> str:
+    """``text`` with every table between its markers rewritten from the schema."""
+    for name, table in tables().items():
+        start, end = markers(name)
+        found = _block(name).search(text)
+        if not found:
+            raise ValueError(f"{start} … {end} is missing; add the two lines where the table goes")
+        text = f"{text[:found.start()]}{start}\n{table}{end}{text[found.end():]}"
+    return text
+
+
+def update_format_doc(path: Path = FORMAT_DOC) -> bool:
+    """Rewrite the tables of ``docs/format.md``; ``True`` when the file changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = with_tables(text)
+    if updated == text:
+        return False
+    path.write_text(updated, encoding="utf-8")
+    return True
+
+
+def _help(parser: argparse.ArgumentParser) -> str:
+    # A fixed width, so the text does not depend on the terminal that regenerates it.
+    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=HELP_WIDTH)
+    return parser.format_help().rstrip() + "\n"
+
+
+def cli_reference() -> str:
+    """``docs/cli.md``: every command's ``--help``, as the installed parser prints it."""
+    from generator.commands.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parts = [
+        "# Command line\n",
+        "<!-- Generated from the parser by `make docs`; tests/test_docs.py checks it. -->\n",
+        "Every command takes `--root DIR` (the status repository, default: the current folder). "
+        "Exit codes: 0 fine, 1 problems found (or a refusal), 2 usage error.\n",
+        "```text\n" + _help(parser) + "```\n",
+    ]
+    for name, sub in commands.choices.items():
+        parts.append(f"## statusgen {name}\n")
+        parts.append("```text\n" + _help(sub) + "```\n")
+    return "\n".join(parts)
+
+
+def update_cli_doc(path: Path = CLI_DOC) -> bool:
+    """Rewrite ``docs/cli.md``; ``True`` when the file changed."""
+    text = cli_reference()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True

@@ -1,0 +1,1 @@
+"""Write: the rendered bytes onto disk, atomically, never losing the previous site."""

@@ -1,0 +1,259 @@
+"""The site as a Statuspage-compatible JSON API: ``api/v2/*.json``.
+
+:func:`render_api` is a pure function of the (already redacted) snapshot.  Every
+object has exactly the fields of Statuspage's public API v2, in the order a real
+Statuspage writes them, so an existing Statuspage client can point at the site.
+
+Ids are stable strings, not Statuspage's random 12-character codes:
+
+* a component's (or group's) id is its id in ``components.yml``;
+* an incident's or maintenance's id is its file name without ``.md``;
+* an update's id is ``<incident id>-u<n>``, ``n`` counting the visible updates
+  from the oldest (1), so it does not change when newer updates are added;
+* the page's id is :func:`page_id`: 12 base-36 characters of a SHA-256 of
+  ``page.url``, so it changes only when the site moves.
+
+Timestamps are ISO 8601 in the page's time zone with milliseconds
+(:func:`generator.timefmt.iso_utc`), as Statuspage writes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from generator import model as m
+from generator.compute.snapshot import Snapshot
+from generator.compute.status import Entry
+from generator.incremental.memo import RenderMemo
+from generator.render import paths
+from generator.render.timefmt import iso_utc
+
+API = "api/v2"
+LIMIT = 50
+"""How many incidents ``incidents.json`` and maintenances ``scheduled-maintenances.json`` hold."""
+
+JSON = dict[str, Any]
+
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def page_id(page: m.Page) -> str:
+    """The page's stable id: 12 base-36 characters of SHA-256 of ``page.url``."""
+    number = int.from_bytes(hashlib.sha256(page.url.encode("utf-8")).digest(), "big")
+    chars = []
+    for _ in range(12):
+        number, digit = divmod(number, 36)
+        chars.append(_BASE36[digit])
+    return "".join(chars)
+
+
+def update_id(incident_id: str, index: int) -> str:
+    """The id of the ``index``-th visible update counted from the oldest, starting at 1."""
+    return f"{incident_id}-u{index}"
+
+
+def incident_json_path(entry_id: str) -> str:
+    """Where one entry's ``{"page", "incident"}`` document lives."""
+    return f"{API}/incidents/{entry_id}.json"
+
+
+def render_api(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes.
+
+    ``memo`` keeps each entry's document between the dev server's rebuilds.
+    """
+    api = _Api(snap)
+    page = api.page()
+    incidents = [e for e in snap.entries if e.incident.kind is m.Kind.INCIDENT]
+    maintenances = [e for e in snap.entries if e.incident.kind is m.Kind.MAINTENANCE]
+    unresolved = [e for e in incidents if e.active]
+    upcoming = sorted((e for e in maintenances if e.upcoming), key=_by_schedule)
+    active = sorted((e for e in maintenances if e.active), key=_by_schedule)
+    status = {"indicator": snap.indicator, "description": snap.description}
+    components = api.components()
+    docs: dict[str, Any] = {
+        "summary.json": {
+            "page": page,
+            "components": components,
+            "incidents": [api.incident(e) for e in unresolved],
+            "scheduled_maintenances": [api.incident(e) for e in snap.maintenance()],
+            "status": status,
+        },
+        "status.json": {"page": page, "status": status},
+        "components.json": {"page": page, "components": components},
+        "incidents.json": {"page": page, "incidents": [api.incident(e) for e in incidents[:LIMIT]]},
+        "incidents/unresolved.json": {"page": page, "incidents": [api.incident(e) for e in unresolved]},
+        "scheduled-maintenances.json": {
+            "page": page,
+            "scheduled_maintenances": [api.incident(e) for e in maintenances[:LIMIT]],
+        },
+        "scheduled-maintenances/upcoming.json": {
+            "page": page, "scheduled_maintenances": [api.incident(e) for e in upcoming]},
+        "scheduled-maintenances/active.json": {
+            "page": page, "scheduled_maintenances": [api.incident(e) for e in active]},
+    }
+    # An entry's document embeds the components' current state; it is otherwise the entry's.
+    scope = memo.scope("api", (dump(components), snap.page.url, snap.page.timezone)) \
+        if memo else None
+    head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
+    out = {}
+    for e in snap.entries:
+        key = (e, snap.now if e.active or e.upcoming else None)
+        body = scope.get(key) if scope else None
+        if body is None:
+            body = dump(api.incident(e)).rstrip(b"\n")
+        if scope:
+            scope.put(key, body)
+        # Byte for byte what dump({"page": page, "incident": …}) writes.
+        out[incident_json_path(e.id)] = head + body + b"}\n"
+    if scope:
+        scope.end()
+    # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
+    out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
+    return out
+
+
+def dump(doc: Any) -> bytes:
+    """Compact UTF-8 JSON with a trailing newline, key order as built.
+
+    Compact as Statuspage serves it; it is also what Python's C encoder writes, five
+    times faster than indented output over 10,000 incident files.
+    """
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _by_schedule(e: Entry) -> tuple[datetime, str]:
+    window = e.incident.window
+    return (window.start if window else e.started_at, e.id)
+
+
+
+class _Api:
+    """Builds the JSON objects of one snapshot; caches what every document shares."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.page_id = page_id(snap.page)
+        times = [u.at for e in snap.entries for u in e.incident.updates if u.at <= snap.now]
+        times += [t for e in snap.entries for s in e.spans for t in (s.start, s.end)
+                  if t is not None and t <= snap.now]
+        self.updated_at = max(times, default=snap.now)
+        self.created_at = min((u.at for e in snap.entries for u in e.incident.updates),
+                              default=self.updated_at)
+        # Each leaf's last level change up to now, in one pass over the spans.
+        self._last_change: dict[str, datetime] = {}
+        for e in snap.entries:
+            for s in e.spans:
+                for t in (s.start, s.end):
+                    if t is not None and t <= snap.now and t > self._last_change.get(
+                            s.component, self.created_at):
+                        self._last_change[s.component] = t
+        self._components = {c.id: self._component(c, p) for c, p in self._ordered()}
+        self._incidents: dict[str, JSON] = {}
+
+    def ts(self, at: datetime | None) -> str | None:
+        return None if at is None else iso_utc(at, self.snap.tz)
+
+    def page(self) -> JSON:
+        page = self.snap.page
+        return {
+            "id": self.page_id,
+            "name": page.title,
+            "url": page.url.rstrip("/"),
+            "time_zone": page.timezone,
+            "updated_at": self.ts(self.updated_at),
+        }
+
+    def _ordered(self) -> list[tuple[m.Component, int]]:
+        out: list[tuple[m.Component, int]] = []
+        for position, component in enumerate(self.snap.config.components, start=1):
+            out.append((component, position))
+            out.extend((member, index) for index, member in enumerate(component.members, start=1))
+        return out
+
+    def _changed_at(self, component: m.Component) -> datetime:
+        times = [self._last_change[c] for c in self.snap.config.expand(component.id)
+                 if c in self._last_change]
+        return max(times, default=self.created_at)
+
+    def _component(self, component: m.Component, position: int) -> JSON:
+        data: JSON = {
+            "id": component.id,
+            "name": component.name,
+            "status": str(self.snap.levels[component.id]),
+            "created_at": self.ts(min(self.created_at, self._changed_at(component))),
+            "updated_at": self.ts(self._changed_at(component)),
+            "position": position,
+            "description": component.description or None,
+            "showcase": self.snap.page.uptime_days > 0,
+            "start_date": None,
+            "group_id": component.group,
+            "page_id": self.page_id,
+            "group": component.is_group,
+            "only_show_if_degraded": False,
+        }
+        if component.is_group:
+            data["components"] = [c.id for c in component.members]
+        return data
+
+    def components(self) -> list[JSON]:
+        return list(self._components.values())
+
+    def _names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.snap.config.walk()}
+
+    def updates(self, e: Entry) -> list[JSON]:
+        names = self._names()
+        count = len(e.incident.updates)
+        out = []
+        for index, (update, changes) in enumerate(zip(e.incident.updates, e.changes, strict=True)):
+            at = self.ts(update.at)
+            affected = [{"code": c.component, "name": names.get(c.component, c.component),
+                         "old_status": str(c.old), "new_status": str(c.new)} for c in changes]
+            out.append({
+                "id": update_id(e.id, count - index),
+                "status": str(update.status),
+                "body": update.message.strip(),
+                "incident_id": e.id,
+                "created_at": at,
+                "updated_at": at,
+                "display_at": at,
+                "affected_components": affected or None,
+                "deliver_notifications": True,
+                "custom_tweet": None,
+                "tweet_id": None,
+            })
+        return out
+
+    def incident(self, e: Entry) -> JSON:
+        """The incident or scheduled maintenance object of an entry (built once)."""
+        if e.id not in self._incidents:
+            self._incidents[e.id] = self._incident(e)
+        return self._incidents[e.id]
+
+    def _incident(self, e: Entry) -> JSON:
+        incident = e.incident
+        maintenance = incident.kind is m.Kind.MAINTENANCE
+        created = incident.updates[-1].at
+        data: JSON = {
+            "id": e.id,
+            "name": incident.title,
+            "status": str(e.status),
+            "created_at": self.ts(created),
+            "updated_at": self.ts(e.updated_at),
+            "monitoring_at": self.ts(e.monitoring_at),
+            "resolved_at": self.ts(e.resolved_at),
+            "impact": "maintenance" if maintenance else str(incident.impact),
+            "shortlink": paths.absolute(self.snap.page.url, paths.incident_page(e.id)),
+            "started_at": self.ts(created if maintenance else e.started_at),
+            "page_id": self.page_id,
+            "incident_updates": self.updates(e),
+            "components": [self._components[c] for c in e.named],
+        }
+        if maintenance and incident.window is not None:
+            data["scheduled_for"] = self.ts(incident.window.start)
+            data["scheduled_until"] = self.ts(incident.window.end)
+        return data

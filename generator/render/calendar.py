@@ -1,0 +1,161 @@
+"""``maintenance.ics``: the page's maintenance as an iCalendar feed, built with ``icalendar``.
+
+One VEVENT per maintenance that is upcoming, in progress, or ended within the
+last :data:`KEEP_DAYS` days.  Everything comes from the (already redacted)
+snapshot, so the same snapshot always gives the same bytes:
+
+* ``UID`` is the entry's UUID (:func:`generator.feeds.entry_uuid`), stable for ever;
+* ``DTSTART``/``DTEND`` are the planned window, in UTC;
+* ``DTSTAMP`` is the newest visible update, not the build time;
+* ``SEQUENCE`` counts the visible updates after the first (0 for a fresh announcement);
+* ``STATUS`` is ``CANCELLED`` for a maintenance completed before it ran, else ``CONFIRMED``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+from icalendar import Calendar, Event, vText
+
+from generator import model as m
+from generator.compute.snapshot import Snapshot
+from generator.compute.status import Entry, maintenance_interval
+from generator.render import paths
+from generator.render.feeds import INTERNAL, absolute_links, entry_uuid, xml_text
+from generator.render.labels import STATUSES
+from generator.render.markdown import Rewrite, render_markdown
+from generator.render.timefmt import local_time
+
+CALENDAR = "maintenance.ics"
+KEEP_DAYS = 90
+"""Ended maintenance stays in the calendar this many days."""
+PRODID = "-//statusgen//Maintenance calendar//EN"
+
+
+class _Text(HTMLParser):
+    """The text of rendered Markdown, with paragraphs and list items on their own lines."""
+
+    BLOCKS = frozenset({"p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+                        "tr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self.BLOCKS or tag == "br":
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre += 1
+        if tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre = max(self.pre - 1, 0)
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append(f" ({href})")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.pre and not data.strip() and "\n" in data:
+            return  # the line breaks markdown-it puts between blocks
+        self.parts.append(data)
+
+
+def plain_text(markdown: str, rewrite: Rewrite | None = None) -> str:
+    """A message as plain text: Markdown rendered (links through ``rewrite``), then its text
+    kept, links in brackets."""
+    parser = _Text()
+    parser.feed(render_markdown(markdown, rewrite))
+    parser.close()
+    lines = [line.rstrip() for line in "".join(parser.parts).split("\n")]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+def cancelled(e: Entry) -> bool:
+    """A maintenance completed before it ever ran."""
+    return e.status is m.Status.COMPLETED and maintenance_interval(e.incident) is None
+
+
+def ended_at(e: Entry) -> datetime | None:
+    """When a maintenance ended, ``None`` while it is upcoming or in progress."""
+    if e.status is not m.Status.COMPLETED:
+        return None
+    if e.resolved_at is not None:
+        return e.resolved_at
+    completed = [u.at for u in e.incident.updates if u.status is m.Status.COMPLETED]
+    window = e.incident.window
+    return max(completed, default=window.end if window else e.updated_at)
+
+
+def in_calendar(snap: Snapshot, e: Entry) -> bool:
+    if e.incident.kind is not m.Kind.MAINTENANCE or e.incident.window is None:
+        return False
+    end = ended_at(e)
+    return end is None or end >= snap.now - timedelta(days=KEEP_DAYS)
+
+
+def _description(snap: Snapshot, e: Entry, url: str) -> str:
+    names = {c.id: c.name for c in snap.config.walk()}
+    lines: list[str] = []
+    rewrite = absolute_links(snap)
+    affected = [names[c] for c in e.named if c in names]
+    if affected:
+        lines.append(f"Affected: {', '.join(affected)}")
+        lines.append("")
+    for update in e.incident.updates:
+        mark = INTERNAL if snap.internal and update.internal else ""
+        lines.append(f"{mark}{STATUSES[update.status]} ({local_time(update.at, snap.tz)}):")
+        lines.append(plain_text(update.message, rewrite))
+        lines.append("")
+    lines.append(url)
+    return "\n".join(lines)
+
+
+def render_calendar(snap: Snapshot) -> dict[str, bytes]:
+    """``maintenance.ics``, path → bytes."""
+    page = snap.page
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    # As vText: icalendar escapes only the properties it knows, and would refuse (with an
+    # assertion, not an error) an X- property holding a line break.
+    cal.add("x-wr-calname", vText(xml_text(f"{page.title}: maintenance")))
+    cal.add("x-wr-caldesc", vText(xml_text(f"Scheduled maintenance of {page.title}")))
+    cal.add("x-published-ttl", "PT1H")
+    events = sorted((e for e in snap.entries if in_calendar(snap, e)),
+                    key=lambda e: (e.incident.window.start if e.incident.window else e.started_at,
+                                   e.id))
+    for e in events:
+        window = e.incident.window
+        assert window is not None
+        url = paths.absolute(page.url, paths.incident_page(e.id))
+        mark = INTERNAL if snap.internal and not e.incident.published else ""
+        event = Event()
+        event.add("uid", str(entry_uuid(e.id)))
+        event.add("dtstamp", e.updated_at.astimezone(UTC))
+        event.add("dtstart", window.start.astimezone(UTC))
+        event.add("dtend", window.end.astimezone(UTC))
+        # iCalendar text holds no control characters either.
+        event.add("summary", xml_text(mark + e.incident.title))
+        event.add("description", xml_text(_description(snap, e, url)))
+        event.add("url", url)
+        event.add("status", "CANCELLED" if cancelled(e) else "CONFIRMED")
+        event.add("sequence", max(len(e.incident.updates) - 1, 0))
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return {CALENDAR: cal.to_ical()}

@@ -1,0 +1,191 @@
+"""Atom and RSS feeds of the page and of every component: ``history.atom`` / ``history.rss``.
+
+:func:`render_feeds` is a pure function of the (already redacted) snapshot, built
+with feedgen.  One feed entry per incident or maintenance, the newest
+:data:`LIMIT` by their newest visible update.
+
+An entry's id is :func:`entry_uid`: ``urn:uuid:`` and a UUID 5 of the fixed
+:data:`NAMESPACE` and the entry's id (its file name).  It never changes when the
+entry is edited or gains updates, nor when the site moves to another address.
+The same entry has the same id in the page's feed and in every component feed.
+
+A feed's own id is a UUID 5 of the namespace, ``page.url`` and the feed's path:
+it is the feed's address in another form, and changes only when the site moves.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from generator import model as m
+from generator.compute.snapshot import Snapshot
+from generator.compute.status import Entry
+from generator.incremental.memo import RenderMemo
+from generator.render import paths
+from generator.render.labels import STATUSES
+from generator.render.markdown import Rewrite, render_markdown
+from generator.render.timefmt import local_time
+from generator.source.links import linker
+
+NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
+"""The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every
+entry again."""
+
+LIMIT = 50
+"""How many entries a feed holds, newest updated first."""
+
+PAGE_FEED = "history"
+INTERNAL = "[internal] "
+"""Put before internal entries and updates in an internal build."""
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (YAML escapes can write them)."""
+    return _NOT_XML.sub("", text)
+
+
+def entry_uuid(entry_id: str) -> uuid.UUID:
+    """The UUID of an incident or maintenance, the same for ever: feeds and calendar use it."""
+    return uuid.uuid5(NAMESPACE, entry_id)
+
+
+def entry_uid(entry_id: str) -> str:
+    """The Atom entry id / RSS guid of an incident or maintenance."""
+    return f"urn:uuid:{entry_uuid(entry_id)}"
+
+
+def feed_path(component_id: str | None, extension: str) -> str:
+    """``history.atom`` for the page, ``components/<id>/history.atom`` for a component."""
+    name = f"{PAGE_FEED}.{extension}"
+    return name if component_id is None else f"components/{component_id}/{name}"
+
+
+def render_feeds(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """The page's feeds and every component's and group's, path → bytes.
+
+    ``memo`` keeps each entry's timeline between the dev server's rebuilds.
+    """
+    out: dict[str, bytes] = {}
+    newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
+    scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
+    for component in snap.config.walk():
+        leaves = set(snap.config.expand(component.id))
+        chosen: list[Entry] = []
+        for e in newest_first:
+            if len(chosen) == LIMIT:
+                break
+            if leaves.intersection(e.named):
+                chosen.append(e)
+        scopes.append((component, chosen))
+    # An entry is in the page's feed and in its components': its timeline is written once.
+    kept = memo.scope("feeds", (snap.config, snap.page, snap.internal)) if memo else None
+    timelines: dict[str, str] = {}
+    for _, entries in scopes:
+        for e in entries:
+            if e.id not in timelines:
+                found = kept.get(e) if kept else None
+                timelines[e.id] = found if found is not None else xml_text(timeline_html(snap, e))
+                if kept:
+                    kept.put(e, timelines[e.id])
+    if kept:
+        kept.end()
+    for owner, entries in scopes:
+        for extension in ("atom", "rss"):
+            out[feed_path(owner.id if owner else None, extension)] = _feed(
+                snap, owner, entries, extension, timelines)
+    return out
+
+
+def _absolute(snap: Snapshot, path: str) -> str:
+    return paths.absolute(snap.page.url, path)
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
+
+
+def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry],
+          extension: str, timelines: dict[str, str]) -> bytes:
+    page = snap.page
+    path = feed_path(component.id if component else None, extension)
+    if component is None:
+        title = f"{page.title}: incident history"
+        subtitle = page.description or f"Incidents and maintenance of {page.title}"
+        home = _absolute(snap, paths.INDEX)
+    else:
+        title = f"{page.title}: {component.name} history"
+        subtitle = f"Incidents and maintenance that affect {component.name}"
+        home = _absolute(snap, paths.component_page(component.id))
+    fg = FeedGenerator()
+    fg.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, page.url + ' ' + path)}")
+    fg.title(xml_text(title))
+    fg.subtitle(xml_text(subtitle))
+    # RSS readers often render a channel description as HTML: escape it (Atom says "text").
+    fg.description(html.escape(xml_text(subtitle), quote=False))
+    fg.author({"name": xml_text(page.title), "uri": _absolute(snap, paths.INDEX)})
+    fg.language(page.language)
+    fg.generator("statusgen")
+    fg.link(href=_absolute(snap, path), rel="self",
+            type=ATOM_TYPE if extension == "atom" else RSS_TYPE)
+    fg.link(href=home, rel="alternate", type="text/html")
+    fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
+    for e in entries:
+        _add_entry(fg, snap, e, timelines[e.id])
+    data: bytes = fg.atom_str(pretty=True) if extension == "atom" else fg.rss_str(pretty=True)
+    return data
+
+
+def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str) -> None:
+    internal_mark = INTERNAL if snap.internal and not e.incident.published else ""
+    link = _absolute(snap, paths.incident_page(e.id))
+    fe = fg.add_entry(order="append")
+    fe.id(entry_uid(e.id))
+    fe.title(xml_text(internal_mark + e.incident.title))
+    fe.link(href=link, rel="alternate", type="text/html")
+    fe.updated(_utc(e.updated_at))
+    fe.published(_utc(e.incident.updates[-1].at if e.incident.updates else e.started_at))
+    fe.category(term=str(e.incident.kind))
+    fe.content(content, type="html")
+
+
+def absolute_links(snap: Snapshot) -> Rewrite:
+    """Links in a message (written from ``incidents/``) made absolute from ``page.url``."""
+    return linker(lambda to: paths.absolute(snap.page.url, to), snap.ids)
+
+
+def timeline_html(snap: Snapshot, e: Entry) -> str:
+    """The entry's public timeline as HTML, newest update first: status, time, message."""
+    tz = snap.tz
+    rewrite = absolute_links(snap)
+    parts: list[str] = []
+    window = e.incident.window
+    if e.incident.kind is m.Kind.MAINTENANCE and window is not None:
+        parts.append(
+            f"<p><strong>Scheduled</strong> from <time datetime=\"{_utc(window.start).isoformat()}\">"
+            f"{html.escape(local_time(window.start, tz))}</time> to "
+            f"<time datetime=\"{_utc(window.end).isoformat()}\">"
+            f"{html.escape(local_time(window.end, tz))}</time></p>")
+    names = {c.id: c.name for c in snap.config.walk()}
+    affected = [names[c] for c in e.named if c in names]
+    if affected:
+        parts.append(f"<p>Affected: {html.escape(', '.join(affected))}</p>")
+    for update in e.incident.updates:
+        mark = INTERNAL if snap.internal and update.internal else ""
+        parts.append(
+            f"<p><strong>{html.escape(mark + STATUSES[update.status])}</strong> · "
+            f"<time datetime=\"{_utc(update.at).isoformat()}\">"
+            f"{html.escape(local_time(update.at, tz))}</time></p>")
+        parts.append(render_markdown(update.message, rewrite))
+    return "\n".join(parts)

@@ -1,0 +1,133 @@
+"""Site metadata: ``sitemap.xml``, ``robots.txt`` and ``_headers``.
+
+:func:`render_meta` takes the snapshot and the paths of every other output, and
+is pure.  ``_headers`` is the format of Netlify and Cloudflare Pages: it makes
+the API readable from any origin, keeps caches of the live files short, and
+gives feeds and the calendar their media types.  Rules carry ``page.url``'s path
+(``/status/api/*`` for a page at ``https://example.com/status/``).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Collection
+from urllib.parse import urlsplit
+
+from generator.compute.snapshot import Snapshot
+from generator.incremental.memo import RenderMemo
+from generator.render import paths
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+EXCLUDED = frozenset({"404.html"})
+MAX_AGE = 60
+"""Seconds a cache may keep the API, feeds, badges and calendar: they change with every build."""
+
+CONTENT_TYPES = {
+    "atom": "application/atom+xml; charset=utf-8",
+    "rss": "application/rss+xml; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
+    "svg": "image/svg+xml",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def pages(outputs: Collection[str]) -> list[str]:
+    """The HTML pages among ``outputs`` that belong in the sitemap."""
+    return sorted(p for p in outputs if p.endswith(".html") and p not in EXCLUDED)
+
+
+def sitemap(snap: Snapshot, outputs: Collection[str]) -> bytes:
+    ET.register_namespace("", SITEMAP_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for url in sorted(paths.absolute(snap.page.url, p) for p in pages(outputs)):
+        item = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(item, f"{{{SITEMAP_NS}}}loc").text = url
+    ET.indent(urlset)
+    body: bytes = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    return body + b"\n"
+
+
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _line(value: str) -> str:
+    """A value written into a line-based file (``robots.txt``, ``_headers``): without any
+    character that would end its line and start another. ``page.url`` is validated to hold
+    none; this keeps the files whole even if a value were not."""
+    return _LINE_BREAKS.sub("", value)
+
+
+def robots(snap: Snapshot) -> bytes:
+    """Allow everything; an internal build asks every robot to stay away."""
+    lines = ["User-agent: *"]
+    lines.append("Disallow: /" if snap.internal else "Allow: /")
+    if not snap.internal:
+        lines += ["", f"Sitemap: {_line(paths.absolute(snap.page.url, 'sitemap.xml'))}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def prefix(snap: Snapshot) -> str:
+    """``page.url``'s path, always ending with ``/``: ``/`` or ``/status/``."""
+    path = urlsplit(snap.page.url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def matches(pattern: str, path: str) -> bool:
+    """Whether a ``_headers`` pattern (``*`` splat, ``:name`` placeholder) matches ``path``."""
+    regex = "".join(
+        ".*" if part == "*" else "[^/]+" if part.startswith(":") else re.escape(part)
+        for part in re.split(r"(\*|:[a-z]+)", pattern)
+    )
+    return re.fullmatch(regex, path) is not None
+
+
+def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
+    """Netlify / Cloudflare Pages ``_headers``: a block per URL pattern that matches an
+    output, no two setting the same header on one file."""
+    base = _line(prefix(snap))
+    cache = f"Cache-Control: public, max-age={MAX_AGE}"
+    cors = "Access-Control-Allow-Origin: *"
+    blocks: list[tuple[str, list[str]]] = [
+        ("api/*", [cors, cache]),
+    ]
+    live = [
+        ("history.atom", "atom"), ("history.rss", "rss"),
+        ("components/:id/history.atom", "atom"), ("components/:id/history.rss", "rss"),
+        ("badge.svg", "svg"), ("components/:id/badge.svg", "svg"),
+        ("maintenance.ics", "ics"),
+    ]
+    for pattern, kind in live:
+        blocks.append((pattern, [cors, cache, f"Content-Type: {CONTENT_TYPES[kind]}"]))
+    lines = ["# Response headers for Netlify and Cloudflare Pages; written by statusgen."]
+    for pattern, values in blocks:
+        if not any(matches(pattern, path) for path in outputs):
+            continue
+        lines.append(base + pattern)
+        lines.extend(f"  {value}" for value in values)
+    if snap.internal:
+        lines.append(base + "*")
+        lines.append("  X-Robots-Tag: noindex")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def render_meta(snap: Snapshot, outputs: Collection[str],
+                memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``.
+
+    They depend only on the page and the list of outputs, so ``memo`` keeps them
+    between the dev server's rebuilds until a file appears or goes.
+    """
+    key = (snap.page, snap.internal, tuple(sorted(outputs)))
+    scope = memo.scope("meta", None) if memo else None
+    found = scope.get(key) if scope else None
+    if found is None:
+        found = {
+            "sitemap.xml": sitemap(snap, outputs),
+            "robots.txt": robots(snap),
+            "_headers": headers(snap, outputs),
+        }
+    if scope:
+        scope.put(key, found)
+        scope.end()
+    return dict(found)

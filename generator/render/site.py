@@ -1,0 +1,43 @@
+"""Render: the whole site as bytes per output path, from a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from generator.compute.snapshot import Snapshot
+from generator.incremental.memo import RenderMemo
+from generator.render import api, badges, calendar, feeds, meta, pages
+
+
+class OutputClash(Exception):
+    """Two parts of the build would write the same output path."""
+
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__(", ".join(paths))
+        self.paths = paths
+
+
+def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
+                jobs: int = 1, memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
+
+    ``attachments`` are the files incident bodies link to, keyed by output path; ``jobs``
+    processes render the pages of entries, and ``memo`` keeps them between the dev server's
+    rebuilds (the output depends on neither).
+    """
+    files: dict[str, bytes] = {}
+    for part in (
+        pages.render_pages(snap, themes_dir, jobs, memo),
+        feeds.render_feeds(snap, memo),
+        api.render_api(snap, memo),
+        badges.render_badges(snap),
+        calendar.render_calendar(snap),
+        attachments,
+    ):
+        clash = files.keys() & part.keys()
+        if clash:
+            raise OutputClash(sorted(clash))
+        files.update(part)
+    files.update(meta.render_meta(snap, frozenset(files), memo))
+    return files

@@ -1,0 +1,1 @@
+"""``statusgen serve``: the live preview, safe on a laptop on a hostile network."""

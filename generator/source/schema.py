@@ -1,0 +1,497 @@
+"""The file format, declared once.
+
+Each key of ``components.yml`` and of an incident's front matter is a
+:class:`Field` with its type, default and documentation.  The same declaration
+reads the YAML (reporting every problem with its location) and writes the
+tables of ``docs/format.md``, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from generator import model as m
+from generator.diagnostics import Diagnostic, Location, error
+from generator.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+class _Invalid:
+    """Returned by a reader that reported a problem."""
+
+
+INVALID = _Invalid()
+Reader = Callable[[Node, list[Diagnostic]], Any]
+E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key: how to read it, and what the reference says about it."""
+
+    name: str
+    type: str
+    doc: str
+    read: Reader
+    required: bool = False
+    default: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A mapping's keys, and how to turn the values read into a model object."""
+
+    name: str
+    fields: tuple[Field, ...]
+    build: Callable[[dict[str, Any], Location, tuple[tuple[str, Location], ...]], Any] | None = None
+
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def field(self, name: str) -> Field:
+        return self.by_name[name]
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """`` (did you mean `components`?)`` when a choice is close to ``word``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    return {"bool": "a boolean", "null": "empty", "int": "a whole number",
+            "float": "a decimal number", "timestamp": "a timestamp"}.get(node.type_name, "text")
+
+
+def _wrong(node: Node, expected: str, out: list[Diagnostic]) -> _Invalid:
+    hint = ""
+    if isinstance(node, Scalar) and node.type_name == "bool" and "text" in expected:
+        hint = f"; YAML reads `{node.text}` as a boolean, put it in quotes"
+    out.append(error(node.loc, "type", f"expected {expected}, found {_describe(node)}{hint}"))
+    return INVALID
+
+
+def text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """Text; numbers are taken as written, an empty value is empty text.
+
+    ``key: #1 priority`` is not empty text but a mistake: YAML reads `#` and
+    what follows as a comment.
+    """
+    if isinstance(node, Scalar):
+        if node.type_name == "null":
+            return "" if node.comment is None else _commented(node.comment, out)
+        if node.type_name != "bool":
+            return node.text if node.type_name != "str" else str(node.value)
+    return _wrong(node, "text", out)
+
+
+# Characters no text of the format needs and an attacker loves: C0 and C1 controls (they
+# end up raw in terminals and XML cannot hold them), and the bidirectional overrides
+# and isolates that make a title read differently from what it says.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def invisible(value: str, *, markdown: bool = False) -> str | None:
+    """The first character ``value`` may not hold, as ``U+001B``; ``None`` when clean.
+
+    Markdown (messages, bodies) may hold tabs and line breaks and, for right-to-left
+    text, the bidirectional controls; one-line text may not.
+    """
+    found = _CONTROL.search(value) or (None if markdown else _BIDI.search(value))
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def line(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """One line of text, without the line break a folded (``>``) or literal (``|``) YAML
+    value keeps at its end; control characters refused."""
+    value = text(node, out)
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if _BREAK.search(value):
+        out.append(error(node.loc, "text", "this is one line of text: remove the line break "
+                         "(write the value after the key, without `|` or `>`)"))
+        return INVALID
+    bad = invisible(value)
+    if bad is not None:
+        out.append(error(node.loc, "text", f"the value holds the invisible character {bad} (a "
+                         "control or direction override); remove it"))
+        return INVALID
+    return value
+
+
+def markdown_text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """Markdown text: several lines allowed, control characters refused."""
+    value = text(node, out)
+    if isinstance(value, str):
+        bad = invisible(value, markdown=True)
+        if bad is not None:
+            out.append(error(node.loc, "text", f"the text holds the invisible control character "
+                             f"{bad}; remove it"))
+            return INVALID
+    return value
+
+
+_LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*\Z")
+
+
+def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """A BCP 47 language tag such as ``en`` or ``pt-BR``."""
+    value = line(node, out)
+    if isinstance(value, str) and not _LANGUAGE.match(value):
+        out.append(error(node.loc, "choice", f"`{value}` is not a language tag; write it like "
+                         "en, de or pt-BR"))
+        return INVALID
+    return value
+
+
+def _commented(comment: Comment, out: list[Diagnostic]) -> _Invalid:
+    out.append(error(comment.loc, "yaml-comment", "`#` starts a comment, so YAML reads this value "
+                     f"as empty: put the text in quotes, as in {double_quoted(comment.text)}"))
+    return INVALID
+
+
+def integer(minimum: int) -> Reader:
+    def read(node: Node, out: list[Diagnostic]) -> int | _Invalid:
+        if isinstance(node, Scalar) and node.type_name == "int" and isinstance(node.value, int):
+            if node.value < minimum:
+                out.append(error(node.loc, "type", f"must be at least {minimum}"))
+                return INVALID
+            return node.value
+        return _wrong(node, "a whole number", out)
+    return read
+
+
+def boolean(node: Node, out: list[Diagnostic]) -> bool | _Invalid:
+    """``true`` or ``false``."""
+    if isinstance(node, Scalar) and isinstance(node.value, bool):
+        return node.value
+    return _wrong(node, "true or false", out)
+
+
+def choice(enum: type[E]) -> Reader:
+    names = [e.value for e in enum]
+
+    def read(node: Node, out: list[Diagnostic]) -> E | _Invalid:
+        if isinstance(node, Scalar) and node.type_name in ("str", "null", "bool"):
+            if node.text in names:
+                return enum(node.text)
+            if node.type_name == "null":
+                out.append(error(node.loc, "choice", f"no value given; use one of {', '.join(names)}"))
+                return INVALID
+            out.append(error(node.loc, "choice", f"`{node.text}` is not one of "
+                             f"{', '.join(names)}{suggest(node.text, names)}"))
+            return INVALID
+        return _wrong(node, "one of " + ", ".join(names), out)
+    return read
+
+
+def slug(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """An id: lower-case letters, digits and hyphens, starting with a letter or digit."""
+    value = text(node, out)
+    if isinstance(value, str) and not SLUG.match(value):
+        out.append(error(node.loc, "slug", f"`{value}` is not a valid id: use lower-case "
+                         "letters, digits and hyphens, starting with a letter or digit"))
+        return INVALID
+    return value
+
+
+def parse_timestamp(raw: str) -> datetime | None:
+    """An ISO 8601 timestamp, or ``None`` when it cannot be read."""
+    try:
+        return datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+def timestamp(node: Node, out: list[Diagnostic]) -> datetime | _Invalid:
+    """An ISO 8601 timestamp with an explicit offset or ``Z``."""
+    if not isinstance(node, Scalar) or node.type_name not in ("str", "timestamp"):
+        return _wrong(node, "a timestamp like 2026-11-22T10:42:00Z", out)
+    parsed = parse_timestamp(node.text)
+    if parsed is None:
+        out.append(error(node.loc, "timestamp", f"`{node.text}` is not an ISO 8601 timestamp; "
+                         "write it like 2026-11-22T10:42:00Z"))
+        return INVALID
+    if parsed.tzinfo is None:
+        out.append(error(node.loc, "timestamp-zone", f"`{node.text}` has no time zone; add `Z` "
+                         "for UTC or an offset such as +01:00"))
+        return INVALID
+    return parsed
+
+
+_URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")
+
+
+def url(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """An absolute http(s) URL with a plain path: it is written into ``robots.txt``,
+    ``_headers``, feeds and the API, so it may hold nothing any of them would read as
+    syntax (no control character, space, query, fragment, user name or pattern)."""
+    value = text(node, out)
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises for a port that is not a number
+    except ValueError:  # also "http://[::1": an unclosed IPv6 address
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "is not an absolute http(s) URL"
+    elif invisible(value) is not None or " " in value or "\t" in value:
+        problem = "holds a space or an invisible character"
+    elif parts.username is not None or parts.password is not None:
+        problem = "holds a user name or password"
+    elif parts.query or parts.fragment or "?" in value or "#" in value:
+        problem = "has a query (`?`) or a fragment (`#`)"
+    elif not _URL_PATH.match(parts.path) or "//" in parts.path:
+        problem = "has a path with characters other than letters, digits, `-._~/` and `%`"
+    else:
+        return value if value.endswith("/") else value + "/"
+    out.append(error(node.loc, "page-url", f"`{value.encode('unicode_escape').decode()}` {problem}; "
+                     "write it like https://status.example.com/ or https://example.com/status/"))
+    return INVALID
+
+
+def timezone(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """An IANA time zone name."""
+    value = text(node, out)
+    if isinstance(value, str):
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a folder of the zone database, such as `Europe`.
+            names = sorted(zoneinfo.available_timezones())
+            out.append(error(node.loc, "timezone", f"`{value}` is not an IANA time zone such as "
+                             f"Europe/Berlin{suggest(value, names)}"))
+            return INVALID
+    return value
+
+
+def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
+    """Read a mapping against ``schema``: every unknown, missing or bad key is reported.
+
+    Returns the built object, or the dict of values when the schema has no
+    ``build``; ``INVALID`` when anything was wrong.
+    """
+    if not isinstance(node, Map):
+        return _wrong(node, f"a mapping of {schema.name} keys", out)
+    before = len(out)
+    fields = schema.by_name
+    values: dict[str, Any] = {}
+    keys: list[tuple[str, Location]] = []
+    for key, value in node.entries:
+        name = str(key.value)
+        found = fields.get(name)
+        if found is None:
+            names = list(fields)
+            out.append(error(key.loc, "unknown-key", f"unknown key `{name}` in {schema.name}"
+                             f"{suggest(name, names)}; valid keys: {', '.join(names)}"))
+            continue
+        if not found.required and isinstance(value, Scalar) and value.comment is not None:
+            # `description: # TODO` leaves an optional key empty on purpose; only a
+            # required value (a title, a message) lost to a comment is a mistake.
+            value = value._replace(comment=None)
+        read = found.read(value, out)
+        keys.append((name, value.loc))
+        if read is not INVALID:
+            values[name] = read
+    written = {k for k, _ in keys}
+    for f in schema.fields:
+        if f.required and f.name not in written:
+            example = f", for example `{f.name}: {f.example}`" if f.example else ""
+            out.append(error(node.loc, "required", f"{schema.name} is missing `{f.name}` "
+                             f"({f.type}); add it{example}"))
+    if len(out) > before:
+        return INVALID
+    if schema.build is None:
+        return values
+    return schema.build(values, node.loc, tuple(keys))
+
+
+def nested(schema: Schema) -> Reader:
+    def read(node: Node, out: list[Diagnostic]) -> Any:
+        return parse_object(node, schema, out)
+    return read
+
+
+def list_of(schema: Schema, *, non_empty: bool) -> Reader:
+    def read(node: Node, out: list[Diagnostic]) -> tuple[Any, ...] | _Invalid:
+        if not isinstance(node, Seq):
+            return _wrong(node, f"a list of {schema.name} entries", out)
+        if non_empty and not node.items:
+            out.append(error(node.loc, "required", f"add at least one {schema.name}"))
+            return INVALID
+        items = [parse_object(item, schema, out) for item in node.items]
+        if any(i is INVALID for i in items):
+            return INVALID
+        return tuple(items)
+    return read
+
+
+_level = choice(m.Level)
+
+
+def component_refs(node: Node, out: list[Diagnostic]) -> tuple[m.ComponentRef, ...] | _Invalid:
+    """``{id: level, ...}``, or ``[id, ...]`` where the level is implied (maintenance)."""
+    refs: list[m.ComponentRef | _Invalid] = []
+    if isinstance(node, Map):
+        for key, value in node.entries:
+            cid, level = slug(key, out), _level(value, out)
+            refs.append(m.ComponentRef(loc=key.loc, keys=(("level", value.loc),),
+                                       id=cid, level=level)
+                        if isinstance(cid, str) and isinstance(level, m.Level) else INVALID)
+    elif isinstance(node, Seq):
+        seen: set[str] = set()
+        for item in node.items:
+            cid = slug(item, out)
+            if isinstance(cid, str) and cid in seen:
+                out.append(error(item.loc, "duplicate-key", f"`{cid}` is listed twice; keep one"))
+                cid = INVALID
+            if isinstance(cid, str):
+                seen.add(cid)
+            refs.append(m.ComponentRef(loc=item.loc, id=cid, level=None)
+                        if isinstance(cid, str) else INVALID)
+    else:
+        return _wrong(node, "a mapping of component ids to levels", out)
+    if any(r is INVALID for r in refs):
+        return INVALID
+    return tuple(r for r in refs if isinstance(r, m.ComponentRef))
+
+
+def _builder(cls: type[Any], **renames: str) -> Callable[..., Any]:
+    def build(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
+        args = {renames.get(k, k): v for k, v in values.items()}
+        return cls(loc=loc, keys=keys, **args)
+    return build
+
+
+PAGE = Schema("page", (
+    Field("title", "text", "The page's name, shown in every title.", line, required=True,
+          example="Acme Status"),
+    Field("url", "URL", "The absolute address the site is published at; may have a path.",
+          url, required=True, example="https://status.acme.example/"),
+    Field("description", "text", "One sentence under the title and in feeds.", line,
+          default='""', example="Live status of Acme services"),
+    Field("timezone", "IANA zone", "The zone times are shown in and uptime days are cut in.",
+          timezone, default="UTC", example="Europe/Berlin"),
+    Field("keep_resolved_days", "whole number",
+          "How many days a resolved incident stays on the front page.", integer(0),
+          default="7", example="7"),
+    Field("uptime_days", "whole number", "How many days the uptime bars cover.", integer(1),
+          default="90", example="90"),
+    Field("theme", "text", "A folder under `themes/`; missing files fall back to `default`.",
+          slug, default="default", example="default"),
+    Field("language", "text", "The language of the page's text, as an HTML `lang` code.",
+          language, default="en", example="en"),
+), _builder(m.Page))
+
+MEMBER = Schema("component", (
+    Field("id", "id", "A stable slug, unique in the file; it appears in URLs.", slug,
+          required=True, example="db"),
+    Field("name", "text", "The name readers see.", line, required=True, example="Database"),
+    Field("description", "text", "One sentence shown under the name.", line, default='""',
+          example="PostgreSQL cluster"),
+), _builder(m.Component))
+
+
+def _members(node: Node, out: list[Diagnostic]) -> Any:
+    if isinstance(node, Seq):
+        for item in node.items:
+            keys = [k for k, _ in item.entries if k.value == "components"] if isinstance(item, Map) else []
+            if keys:
+                out.append(error(keys[0].loc, "group-depth", "groups are one level deep: a "
+                                 "group's member cannot have its own `components`"))
+                return INVALID
+    return list_of(MEMBER, non_empty=True)(node, out)
+
+
+COMPONENT = Schema("component", (
+    *MEMBER.fields,
+    Field("components", "list of components",
+          "Makes this entry a group: its members, each with `id`, `name` and `description`. "
+          "A group's status is the worst of its members'.", _members, default="none",
+          example="[{id: db, name: Database}]"),
+), _builder(m.Component, components="members"))
+
+CONFIG = Schema("components.yml", (
+    Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
+    Field("components", "list of components", "The components in the order the page shows "
+          "them: see the component table below.", list_of(COMPONENT, non_empty=True),
+          required=True),
+), _builder(m.Config))
+
+WINDOW = Schema("window", (
+    Field("start", "timestamp", "When the maintenance begins.", timestamp, required=True,
+          example="2026-11-30T02:00:00Z"),
+    Field("end", "timestamp", "When it is planned to end; after `start`.", timestamp,
+          required=True, example="2026-11-30T04:00:00Z"),
+), _builder(m.Window))
+
+UPDATE = Schema("update", (
+    Field("at", "timestamp", "When the update was posted, with a zone (`Z` or `+01:00`).",
+          timestamp, required=True, example="2026-11-22T10:42:00Z"),
+    Field("status", "status", "investigating, identified, monitoring or resolved for "
+          "incidents; scheduled, in_progress, verifying or completed for maintenance.",
+          choice(m.Status), required=True, example="identified"),
+    Field("message", "Markdown", "What readers should know; Markdown, raw HTML is not shown.",
+          markdown_text, required=True, example="We are investigating elevated error rates."),
+    Field("internal", "true/false", "Shown only in the team's internal build, never in public.",
+          boolean, default="false", example="true"),
+    Field("components", "mapping", "Component levels from this update on (incidents only); "
+          "leave out to keep the previous ones.", component_refs, default="unchanged",
+          example="{api: degraded_performance}"),
+), _builder(m.Update))
+
+INCIDENT = Schema("incident", (
+    Field("kind", "incident/maintenance", "`maintenance` for scheduled work.",
+          choice(m.Kind), default="incident", example="maintenance"),
+    Field("title", "text", "A short headline readers understand.", line, required=True,
+          example="Elevated API response times"),
+    Field("impact", "impact", "none, minor, major or critical; required for incidents.",
+          choice(m.Impact), default="none (maintenance)", example="major"),
+    Field("components", "mapping or list", "Incidents: `{id: level}` with level "
+          "degraded_performance, partial_outage or major_outage; leave out for a page-wide "
+          "incident. Maintenance: a list of ids, under maintenance during the window. A group "
+          "id means all its members.", component_refs, default="none",
+          example="{api: partial_outage}"),
+    Field("visibility", "public/internal", "`internal` entries appear only in the team's "
+          "internal build: never in the public site, feeds or API.", choice(m.Visibility),
+          default="public", example="internal"),
+    Field("mode", "standard/test/retrospective", "`test`: a drill, validated but never "
+          "published. `retrospective`: written after the fact, never announced; must be "
+          "resolved.", choice(m.Mode), default="standard", example="retrospective"),
+    Field("window", "mapping", "Maintenance only, required there: `{start, end}` timestamps.",
+          nested(WINDOW), default="none", example="{start: …, end: …}"),
+    Field("updates", "list of updates", "The timeline, newest first: see the table below.",
+          list_of(UPDATE, non_empty=True), required=True),
+))
+
+SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW)
+
+
+def markdown_table(schema: Schema) -> str:
+    """The reference table of one schema, as ``docs/format.md`` shows it."""
+    rows = ["| key | type | required | default | meaning |", "|---|---|---|---|---|"]
+    for f in schema.fields:
+        rows.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else 'no'} | "
+                    f"{f.default or '—'} | {f.doc} |")
+    return "\n".join(rows) + "\n"
