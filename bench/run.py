@@ -27,7 +27,7 @@ EDIT = "\n".join([
     "import json, sys, time",
     "from pathlib import Path",
     "from generator.commands.clock import resolve_now",
-    "from generator.serve.server import ParseCache",
+    "from generator.serve.builder import ParseCache",
     "from generator.pipeline import build",
     "from generator.output.write import SiteUpdater",
     "from generator.incremental.memo import RenderMemo",

@@ -14,7 +14,7 @@ from generator.incremental.cache import CACHE_DIR, PARSE_FILE, ParseCache
 from generator.incremental.memo import RenderMemo
 from generator.output.write import SiteUpdater
 from generator.pipeline import build
-from generator.serve.server import ParseCache as MemoryCache
+from generator.serve.builder import ParseCache as MemoryCache
 from generator.source.load import load
 from tests.helpers import NOW, copy_example, tree
 

@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from generator.commands.serve import DEFAULT_OUT
 from generator.diagnostics import Location, error, warning
 from generator.output.write import MARKER, update_site
-from generator.serve.server import CLIENT_JS, DEFAULT_OUT, ParseCache, inject, overlay_html, relevant
+from generator.serve.builder import ParseCache
+from generator.serve.client import CLIENT_JS, inject, overlay_html
+from generator.serve.watch import relevant
 from generator.source.load import parse_incident
 from tests.helpers import INCIDENT, REPO_ROOT
 

@@ -40,13 +40,13 @@ from generator.authoring.text import (
     stamp,
 )
 from generator.check.rules import SKEW, check
+from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.diagnostics import Diagnostic, format_text, has_errors, strictly
 from generator.source.attachments import check_attachments
 from generator.source.load import CONFIG_FILE, INCIDENTS_DIR, load, parse_incident
 from generator.source.schema import parse_timestamp, suggest
 
 Command = Callable[[argparse.Namespace, datetime], int]
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2  # as generator.cli's
 
 
 class UsageError(AuthoringError):
@@ -74,8 +74,6 @@ def _update_options(parser: argparse.ArgumentParser, *, message_help: str) -> No
 
 def register(commands: Any) -> None:
     """Add ``new``, ``update``, ``resolve`` and ``maintenance`` to the ``statusgen`` parser."""
-    from generator.commands.cli import common_options  # here: generator.cli imports this module
-
     editor = ("the update's Markdown; without it, $EDITOR (default vi) opens when stdin and "
               "stdout are a terminal")
     new = commands.add_parser(

@@ -13,6 +13,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.compute.pagediff import RENDERERS, diff
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import format_text, has_errors, summary
@@ -20,13 +21,9 @@ from generator.pipeline import run_checks
 from generator.source.git import GitError, comparable, read_ref
 from generator.source.load import CONFIG_FILE
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
 
 def register(commands: Any) -> None:
     """Add ``diff`` to the subcommands."""
-    from generator.commands.cli import common_options  # here: cli imports this module to list it
-
     parser = commands.add_parser(
         "diff", help="what the working tree changes on the public page, compared with a git ref",
         description="Compare the public page at a git ref (read from git, nothing is checked "

@@ -21,8 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator import __version__
+from generator.commands.options import EXIT_OK, EXIT_PROBLEMS
 
-EXIT_OK, EXIT_PROBLEMS = 0, 1
 DOT_PREFIX = "dot-"
 VERSION_MARK = b"@STATUSGEN_VERSION@"
 

@@ -1,0 +1,64 @@
+"""``statusgen build``: validate, then render and write the site atomically."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
+from generator.incremental.cache import CACHE_DIR
+from generator.incremental.parallel import cores
+from generator.pipeline import build
+
+
+def register(commands: Any) -> None:
+    """Add ``build`` to the subcommands."""
+    parser = commands.add_parser(
+        "build", help="validate, then render the site",
+        description="Validate (errors stop the build), then render the site into --out "
+        "atomically: a failed build leaves the previous site as it was.")
+    common_options(parser)
+    parser.set_defaults(run=run)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the output folder (default: ROOT/site)")
+    parser.add_argument("--internal", action="store_true",
+                        help="build the team's site: internal entries and updates included, "
+                        "every page marked internal")
+    format_option(parser, "how to print problems: text (default), github or json")
+    parser.add_argument("--jobs", type=int, default=cores(), metavar="N",
+                        help="processes that render entry pages (default: the cores available); "
+                        "the output is the same for any N")
+    parser.add_argument("--no-cache", action="store_true",
+                        help=f"do not read or write the parse cache in ROOT/{CACHE_DIR}/ "
+                        "(safe to delete at any time)")
+
+
+def run(args: argparse.Namespace, now: datetime) -> int:
+    """Build; one line says what was written, or why nothing was."""
+    out = args.out if args.out is not None else args.root / "site"
+    existed = out.is_dir()
+    result = build(args.root, out, now, strict=args.strict, internal=args.internal,
+                   cache=not args.no_cache, jobs=args.jobs)
+    if not result.ok:
+        report(result.diagnostics, result.read, args.format)
+        # Only a swap that failed twice over leaves the folder missing; the error says where
+        # the previous site is kept.
+        left = "was left as it was" if out.is_dir() or not existed else \
+            "is missing; the next build puts the previous site back"
+        print(f"build failed; {out} {left}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if result.diagnostics:
+        report(result.diagnostics, result.read, args.format)
+    assert result.write is not None
+    kind = "internal site" if args.internal else "site"
+    warnings = len(result.diagnostics)
+    counts = (f"{result.pages} pages, {result.files} files ({result.size / 1024:.0f} KiB; "
+              f"{result.write.written} written, {result.write.unchanged} unchanged, "
+              f"{result.write.removed} removed)")
+    done = f"the {kind} in {out} was up to date: {counts}, checked" if result.write.up_to_date \
+        else f"built the {kind} in {out}: {counts}"
+    print(f"{done} in {result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}")
+    return EXIT_OK

@@ -1,0 +1,200 @@
+"""Building for the dev server: one build now, then one after each quiet spell of changes.
+
+The builder keeps what makes a rebuild cheap (parsed files, the render memo, the bytes
+it wrote) and publishes each outcome to the :class:`Hub` the request threads read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from generator import model as m
+from generator.diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
+from generator.incremental.memo import RenderMemo
+from generator.output.write import SiteUpdater
+from generator.pipeline import build
+from generator.serve.log import say
+from generator.source.load import ParseFn, parse_incident
+
+QUIET = 0.15
+"""Seconds without a change before a rebuild starts."""
+
+
+class ParseCache:
+    """A :data:`~generator.load.ParseFn` that parses a file again only when its bytes change.
+
+    Keyed by path and SHA-256 of the content.  :meth:`begin` and :meth:`end`
+    bracket a build so that files that went away are forgotten.
+    """
+
+    def __init__(self, parse: ParseFn = parse_incident) -> None:
+        self._parse = parse
+        self._entries: dict[str, tuple[bytes, tuple[m.Incident | None, list[Diagnostic]]]] = {}
+        self._seen: set[str] = set()
+        self.parsed = 0
+        """Files parsed (not found in the cache) since the last :meth:`begin`."""
+
+    def begin(self) -> None:
+        self._seen = set()
+        self.parsed = 0
+
+    def end(self) -> None:
+        for path in set(self._entries) - self._seen:
+            del self._entries[path]
+
+    def __call__(self, path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+        digest = hashlib.sha256(raw).digest()
+        self._seen.add(path)
+        cached = self._entries.get(path)
+        if cached is None or cached[0] != digest:
+            self.parsed += 1
+            cached = (digest, self._parse(path, raw))
+            self._entries[path] = cached
+        incident, problems = cached[1]
+        return incident, list(problems)
+
+
+class Hub:
+    """The site's state, shared by the builder and the request threads.
+
+    ``version`` changes whenever open pages should reload: the site's files
+    changed, or the list of problems did.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.version = 0
+        self.problems: list[Diagnostic] | None = None
+        """The diagnostics of the failed build being shown, ``None`` when the site is good."""
+        self.closed = False
+
+    def good(self, changed: bool) -> None:
+        with self._cond:
+            if changed or self.problems is not None:
+                self.version += 1
+                self.problems = None
+                self._cond.notify_all()
+
+    def broken(self, problems: list[Diagnostic]) -> None:
+        with self._cond:
+            if problems != self.problems:
+                self.version += 1
+                self.problems = problems
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def wait(self, seen: int | None, timeout: float) -> int | None:
+        """The version once it differs from ``seen`` or ``timeout`` passes; ``None`` when closed."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.closed or self.version != seen, timeout)
+            return None if self.closed else self.version
+
+    def snapshot(self) -> tuple[int, list[Diagnostic] | None]:
+        with self._cond:
+            return self.version, self.problems
+
+
+def _crash(root: Path, exc: Exception) -> Diagnostic:
+    """A diagnostic for an exception the build did not expect (a broken template, a bug)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    where = Location("statusgen")
+    if isinstance(filename, str):
+        try:
+            where = Location(Path(filename).resolve().relative_to(root.resolve()).as_posix(),
+                             line if isinstance(line, int) and line > 0 else 1)
+        except ValueError:
+            where = Location(filename, line if isinstance(line, int) and line > 0 else 1)
+    return error(where, "internal", f"the build failed: {type(exc).__name__}: {exc}")
+
+
+class Builder:
+    """Runs builds: one now, and then one after each quiet period following a change."""
+
+    def __init__(self, root: Path, out: Path, now: Callable[[], datetime], hub: Hub, *,
+                 strict: bool, internal: bool) -> None:
+        self.root, self.out, self.now, self.hub = root, out, now, hub
+        self.strict, self.internal = strict, internal
+        self.cache = ParseCache()
+        self.memo = RenderMemo()
+        self.writer = SiteUpdater()
+        self.builds = 0
+        self._lock = threading.Lock()
+        self._pending = threading.Event()
+        self._stopping = threading.Event()
+        self._last_change = 0.0
+
+    def changed(self) -> None:
+        """A watched file changed: build after the next quiet period."""
+        with self._lock:
+            self._last_change = time.monotonic()
+        self._pending.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._pending.set()
+
+    def loop(self) -> None:
+        """The builder thread: wait for changes, let them settle, build; until stopped."""
+        while not self._stopping.is_set():
+            self._pending.wait()
+            while not self._stopping.is_set():
+                with self._lock:
+                    remaining = self._last_change + QUIET - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._stopping.wait(remaining)
+            if self._stopping.is_set():
+                return
+            self._pending.clear()
+            try:
+                self.build_once()
+            except Exception as exc:  # never let the builder thread die: report and go on
+                say(f"statusgen serve: the rebuild failed: {type(exc).__name__}: {exc}",
+                     error_stream=True)
+
+    def build_once(self) -> bool:
+        """One build; prints one line, publishes the result; True when it succeeded."""
+        started = time.perf_counter()
+        first = self.builds == 0
+        self.builds += 1
+        self.cache.begin()
+        try:
+            result = build(self.root, self.out, self.now(), strict=self.strict,
+                           internal=self.internal, parse=self.cache, writer=self.writer,
+                           memo=self.memo)
+        except Exception as exc:  # a theme's template error must not stop the server
+            problems = [_crash(self.root, exc)]
+        else:
+            problems = result.diagnostics
+            if result.ok and result.write is not None:
+                self.cache.end()
+                report = result.write
+                changed = report.written + report.removed
+                seconds = time.perf_counter() - started
+                verb = "built" if first else "rebuilt"
+                say(f"{verb} in {seconds * 1000:.0f} ms: {changed} file"
+                     f"{'' if changed == 1 else 's'} changed ({report.written} written, "
+                     f"{report.removed} removed, {report.unchanged} unchanged; "
+                     f"{self.cache.parsed} incident file{'' if self.cache.parsed == 1 else 's'} "
+                     "parsed)")
+                if problems:
+                    say(format_text(problems), end="", error_stream=True)
+                self.hub.good(changed > 0)
+                return True
+        self.cache.end()
+        problems = sort_diagnostics(problems)
+        seconds = time.perf_counter() - started
+        say(format_text(problems), end="", error_stream=True)
+        say(f"build failed in {seconds * 1000:.0f} ms; still serving the last good site "
+             "(the problems are shown in the browser)", error_stream=True)
+        self.hub.broken(problems)
+        return False
