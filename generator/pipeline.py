@@ -1,4 +1,11 @@
-"""The build: load → check → compute → render → write, stopping before any write on errors."""
+"""The pipeline: load → check → compute → render → write, composed once.
+
+:func:`checked` is what ``validate``, ``diff`` and every authoring command run;
+:func:`build` adds compute, render and write, stopping before any write on errors.
+A :class:`Session` holds what makes the next build cheap (the parse cache, the
+render memo, the record of the last build) and how to write; none of it changes a
+byte of the output.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
+from generator import model as m
 from generator.check.rules import check
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import (
@@ -21,15 +29,18 @@ from generator.diagnostics import (
     sort_diagnostics,
     strictly,
 )
-from generator.incremental.cache import LastBuild, ParseCache, inputs_fingerprint
+from generator.incremental.last_build import LastBuild, inputs_fingerprint
 from generator.incremental.memo import RenderMemo
-from generator.model import Repository
-from generator.output.write import OutputError, WriteReport, check_output, site_lock, write_site
+from generator.incremental.parse_cache import ParseCache
+from generator.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from generator.render.site import OutputClash, render_site
 from generator.render.theme import ThemeError
 from generator.source.attachments import Refused as AttachmentRefused
-from generator.source.attachments import files_linked, load_attachments, output_path
-from generator.source.load import CONFIG_FILE, INCIDENTS_DIR, Loaded, ParseFn, load, parse_incident
+from generator.source.attachments import files_linked, output_path, read_attachment
+from generator.source.git import RefSource
+from generator.source.load import Loaded, load
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, parse_incident
+from generator.source.tree import DiskSource, Source
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,94 @@ class Checked:
 
     loaded: Loaded
     diagnostics: list[Diagnostic]
+
+
+def checked(source: Source, now: datetime, strict: bool = False,
+            parse: ParseFn = parse_incident) -> Checked:
+    """Load and check a repository: every problem, sorted."""
+    loaded = load(source, parse)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.repository is not None:
+        diagnostics.extend(check(loaded.repository, now))
+    if strict:
+        diagnostics = strictly(diagnostics)
+    return Checked(loaded, sort_diagnostics(diagnostics))
+
+
+def run_checks(root: Path, now: datetime, strict: bool = False,
+               parse: ParseFn = parse_incident) -> Checked:
+    """:func:`checked` of the working tree under ``root``."""
+    return checked(DiskSource(root), now, strict, parse)
+
+
+def comparable(ref: RefSource, now: datetime) -> RefSource:
+    """``ref`` without the entries that break a rule at ``now``, each noted in ``broken``.
+
+    ``diff`` computes the page at a commit with the same code as the build; an entry
+    the build would have refused is left out and reported, and errors in
+    ``components.yml`` leave no page at all.
+    """
+    repo = ref.repository
+    if repo is None:
+        return ref
+    errors = [d for d in check(repo, now) if d.severity is Severity.ERROR]
+    broken = dict(ref.broken)
+    for d in errors:
+        broken.setdefault(d.location.path, f"{d.message} (line {d.location.line})")
+    if CONFIG_FILE in broken:
+        kept = None
+    else:
+        kept = m.Repository(config=repo.config, files=repo.files,
+                            incidents=tuple(i for i in repo.incidents if i.path not in broken))
+    return RefSource(ref.ref, ref.commit, kept, (*ref.diagnostics, *errors), broken)
+
+
+def load_attachments(source: Source, snap: Snapshot) -> dict[str, bytes]:
+    """Output path → bytes of every file the entries ``snap`` shows link to.
+
+    The entries are redacted, so a file linked only from an internal update or entry
+    never reaches the public site.
+    """
+    found: dict[str, bytes] = {}
+    for entry in snap.entries:
+        for name, _ in files_linked(entry.incident.all_links()):
+            path = output_path(name)
+            if path not in found:
+                found[path] = read_attachment(source, name)
+    return found
+
+
+def render(root: Path, snap: Snapshot, jobs: int = 1,
+           memo: RenderMemo | None = None) -> dict[str, bytes]:
+    """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
+    return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), jobs, memo)
+
+
+Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
+
+
+@dataclass
+class Session:
+    """What a caller keeps from one build to the next; none of it changes the output.
+
+    :meth:`on_disk` is the command line's (a parse cache and the record of the last
+    build in ``ROOT/.statusgen-cache/``, the site swapped in whole); :meth:`in_memory`
+    is the dev server's (everything in memory, the site updated in place).
+    """
+
+    parse: ParseCache
+    writer: Writer = write_site
+    memo: RenderMemo | None = None
+    remember: bool = False
+    """Skip a build whose inputs and output are as the last build left them."""
+
+    @classmethod
+    def on_disk(cls, root: Path) -> Session:
+        return cls(parse=ParseCache(root), remember=True)
+
+    @classmethod
+    def in_memory(cls) -> Session:
+        return cls(parse=ParseCache(), writer=SiteUpdater(), memo=RenderMemo())
 
 
 @dataclass(frozen=True)
@@ -59,31 +158,6 @@ class BuildResult:
         return self.write is not None
 
 
-def run_checks(root: Path, now: datetime, strict: bool, parse: ParseFn = parse_incident,
-               cache: ParseCache | None = None) -> Checked:
-    """Load and check the repository: every problem, sorted.
-
-    ``parse`` may be a caching wrapper of :func:`~generator.load.parse_incident`;
-    ``cache`` keeps parsed files between runs.
-    """
-    loaded = load(root, parse, cache=cache)
-    if cache is not None:
-        cache.save()
-    diagnostics = list(loaded.diagnostics)
-    if loaded.repository is not None:
-        diagnostics.extend(check(loaded.repository, now))
-    if strict:
-        diagnostics = strictly(diagnostics)
-    return Checked(loaded, sort_diagnostics(diagnostics))
-
-
-def render(root: Path, snap: Snapshot, jobs: int = 1,
-           memo: RenderMemo | None = None) -> dict[str, bytes]:
-    """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
-    return render_site(snap, root / "themes", load_attachments(root, snap), jobs, memo)
-
-
-Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
 P = ParamSpec("P")
 
 
@@ -103,28 +177,31 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          parse: ParseFn = parse_incident, writer: Writer = write_site, cache: bool = False,
-          jobs: int = 1, memo: RenderMemo | None = None) -> BuildResult:
+          jobs: int = 1, session: Session | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
-    ``parse`` may cache per file in memory, or ``cache`` keep parsed files in
-    ``ROOT/.statusgen-cache/``; ``writer`` may update in place (the dev server);
-    ``jobs`` processes render; ``memo`` keeps entry pages between rebuilds. None of these
-    changes a byte of the output.
+    ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
+    (none: parse everything, render everything, swap the site in whole).
     """
     started = time.perf_counter()
-    last = LastBuild(root, out) if cache and writer is write_site else None
+    last = LastBuild(root, out) if session is not None and session.remember else None
     fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}") if last else ""
     record = last.still_valid(fingerprint) if last else None
     if record is not None:
         return _unchanged(record, time.perf_counter() - started)
-    store = ParseCache(root) if cache and parse is parse_incident else None
-    checked = run_checks(root, now, strict, parse, store)
-    diagnostics = checked.diagnostics
-    repo = checked.loaded.repository
-    read = checked.loaded.files
+    parse = session.parse if session is not None else None
+    if parse is not None:
+        parse.begin()
+    result = checked(DiskSource(root), now, strict, parse.parse if parse else parse_incident)
+    if parse is not None:
+        parse.save()
+    diagnostics = result.diagnostics
+    repo = result.loaded.repository
+    read = result.loaded.files
     if repo is None or has_errors(diagnostics):
         return BuildResult(diagnostics, read)
+    memo = session.memo if session is not None else None
+    writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
         snap = snapshot(repo, now, internal=internal, memo=memo)
@@ -143,7 +220,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     except OSError as exc:
         return BuildResult([*diagnostics, error(Location(str(out)), "output",
                                                 f"cannot write the site: {exc}")], read)
-    result = BuildResult(
+    built = BuildResult(
         diagnostics=diagnostics,
         read=read,
         files=len(files),
@@ -154,12 +231,12 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     )
     if last is not None:
         last.remember(fingerprint, {
-            "read": read, "files": result.files, "pages": result.pages, "size": result.size,
+            "read": read, "files": built.files, "pages": built.pages, "size": built.size,
             "diagnostics": [_to_json(d) for d in diagnostics]})
-    return result
+    return built
 
 
-def _clashes(repo: Repository, clashing: list[str]) -> list[Diagnostic]:
+def _clashes(repo: m.Repository, clashing: list[str]) -> list[Diagnostic]:
     """An error where each clashing attachment is linked: its name is a page the site needs."""
     out = []
     for incident in repo.incidents:

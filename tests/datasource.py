@@ -20,6 +20,7 @@ from generator.render.calendar import render_calendar
 from generator.render.feeds import render_feeds
 from generator.render.meta import render_meta
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "statuspage-v2.schema.json"
@@ -30,7 +31,7 @@ RENDERERS: tuple[Renderer, ...] = (render_feeds, render_api, render_badges, rend
 
 
 def repository(root: Path) -> m.Repository:
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.repository is not None, loaded.diagnostics
     return loaded.repository
 

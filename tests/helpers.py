@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.check.rules import check
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.source.load import load
+from generator.source.tree import DiskSource
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 """The frozen ``now`` of every test: the example content is written around it."""
@@ -83,7 +84,7 @@ def rows(diagnostics: list[Diagnostic]) -> list[Row]:
 
 def validate(root: Path, now: datetime = NOW) -> list[Diagnostic]:
     """``load`` then ``check``, as ``statusgen validate`` does (without ``--strict``)."""
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     out = list(loaded.diagnostics)
     if loaded.repository is not None:
         out.extend(check(loaded.repository, now))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import build
+from generator.pipeline import Session, build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, NOW, incident, rows, tree, validate
 
@@ -248,7 +248,7 @@ def test_a_link_in_a_theme_is_refused(status_repo: StatusRepo, secret: Path, whe
 def test_an_unreadable_file_does_not_break_the_cached_build(status_repo: StatusRepo,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = status_repo({A: INCIDENT})
-    assert build(root, root / "site", NOW, cache=True).ok
+    assert build(root, root / "site", NOW, session=Session.on_disk(root)).ok
     real = Path.read_bytes
 
     def denied(self: Path) -> bytes:
@@ -258,5 +258,5 @@ def test_an_unreadable_file_does_not_break_the_cached_build(status_repo: StatusR
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", denied)
-    result = build(root, root / "site", NOW, cache=True)
+    result = build(root, root / "site", NOW, session=Session.on_disk(root))
     assert result.ok

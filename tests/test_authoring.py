@@ -37,7 +37,7 @@ from generator.authoring.text import (
     split_lines,
 )
 from generator.commands.cli import main
-from generator.source.load import parse_incident
+from generator.source.parse import parse_incident
 from generator.source.schema import invisible
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree, validate
 

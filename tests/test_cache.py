@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,24 +11,22 @@ from hypothesis import strategies as st
 
 from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
-from generator.incremental.cache import CACHE_DIR, PARSE_FILE, ParseCache
-from generator.incremental.memo import RenderMemo
-from generator.output.write import SiteUpdater
-from generator.pipeline import build
-from generator.serve.builder import ParseCache as MemoryCache
+from generator.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
+from generator.pipeline import Session, build
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.helpers import NOW, copy_example, tree
 
 
 def test_the_parse_cache_is_used_and_gives_the_same_model(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     cold = ParseCache(root)
-    first = load(root, cache=cold)
+    first = load(DiskSource(root), cold.parse)
     cold.save()
     assert (root / CACHE_DIR / PARSE_FILE).is_file()
     warm = ParseCache(root)
     assert first.repository is not None and len(warm.old) == len(first.repository.incidents)
-    again = load(root, cache=warm)
+    again = load(DiskSource(root), warm.parse)
     assert again.repository == first.repository
     assert again.diagnostics == first.diagnostics
 
@@ -36,7 +35,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> No
     root = copy_example(tmp_path)
     reference = build(root, tmp_path / "reference", NOW)
     assert reference.ok
-    assert build(root, tmp_path / "a", NOW, cache=True).ok
+    assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
     cache_file = root / CACHE_DIR / PARSE_FILE
     good = cache_file.read_bytes()
     for damaged in (good[:100], good[:32] + b"x" + good[33:], b"", b"\0" * 64,
@@ -44,30 +43,30 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> No
         cache_file.write_bytes(damaged)
         assert ParseCache(root).old == {}
         shutil.rmtree(tmp_path / "a")
-        assert build(root, tmp_path / "a", NOW, cache=True).ok
+        assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
         assert tree(tmp_path / "a") == tree(tmp_path / "reference")
         assert ParseCache(root).old, "the cache was written again"
 
 
 def test_deleting_the_cache_changes_no_output(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
-    assert build(root, tmp_path / "warm", NOW, cache=True).ok
-    assert build(root, tmp_path / "warm2", NOW, cache=True).ok
+    assert build(root, tmp_path / "warm", NOW, session=Session.on_disk(root)).ok
+    assert build(root, tmp_path / "warm2", NOW, session=Session.on_disk(root)).ok
     shutil.rmtree(root / CACHE_DIR)
-    assert build(root, tmp_path / "cold", NOW, cache=True).ok
+    assert build(root, tmp_path / "cold", NOW, session=Session.on_disk(root)).ok
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "warm2")
 
 
 def test_a_skipped_rebuild_is_noticed_when_the_output_was_touched(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     out = tmp_path / "site"
-    assert build(root, out, NOW, cache=True).ok
+    assert build(root, out, NOW, session=Session.on_disk(root)).ok
     expected = tree(out)
-    skipped = build(root, out, NOW, cache=True)
+    skipped = build(root, out, NOW, session=Session.on_disk(root))
     assert skipped.write is not None and skipped.write.written == 0
     (out / "index.html").write_bytes(b"defaced")
     (out / "history" / "index.html").unlink()
-    repaired = build(root, out, NOW, cache=True)
+    repaired = build(root, out, NOW, session=Session.on_disk(root))
     assert repaired.write is not None and repaired.write.written == 2
     assert tree(out) == expected
 
@@ -129,15 +128,43 @@ def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, e
                                                      ) -> None:
     base = Path(str(tmp_path_factory.mktemp("incremental")))  # type: ignore[attr-defined]
     root = copy_example(base)
-    memory, memo, writer = MemoryCache(), RenderMemo(), SiteUpdater()
+    served_session = Session.in_memory()
     serve_out, cli_out = base / "serve", base / "cli"
-    assert build(root, serve_out, NOW, parse=memory, writer=writer, memo=memo).ok
-    assert build(root, cli_out, NOW, cache=True).ok
+    assert build(root, serve_out, NOW, session=served_session).ok
+    assert build(root, cli_out, NOW, session=Session.on_disk(root)).ok
     for number, (kind, n) in enumerate(edits):
         _edit(root, kind, n)
-        served = build(root, serve_out, NOW, parse=memory, writer=writer, memo=memo)
-        cached = build(root, cli_out, NOW, cache=True, jobs=2)
+        served = build(root, serve_out, NOW, session=served_session)
+        cached = build(root, cli_out, NOW, session=Session.on_disk(root), jobs=2)
         clean = build(root, base / f"clean{number}", NOW)
         assert served.ok == cached.ok == clean.ok
         if clean.ok:
             assert tree(serve_out) == tree(cli_out) == tree(base / f"clean{number}")
+
+
+def test_a_cache_that_was_committed_or_copied_is_never_trusted(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
+    assert ParseCache(root).old, "the cache is read back where it was written"
+    # A clone holds the same bytes in new files: another inode and time than the stamp says.
+    (tmp_path / "clone").mkdir()
+    clone = copy_example(tmp_path / "clone")
+    shutil.copytree(root / CACHE_DIR, clone / CACHE_DIR)
+    assert ParseCache(clone).old == {}
+    # Even with a poisoned entry and its stamp rewritten for the old file, a rewrite is seen.
+    cache = root / CACHE_DIR / PARSE_FILE
+    cache.write_bytes(cache.read_bytes().replace(b'"visibility":{"$E":["Visibility","public"]}',
+                                                 b'"visibility":{"$E":["Visibility","internal"]}'))
+    assert ParseCache(root).old == {}
+
+
+def test_the_cache_is_plain_json_inside_the_repository(tmp_path: Path, monkeypatch: object) -> None:
+    root = copy_example(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # type: ignore[attr-defined]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # type: ignore[attr-defined]
+    assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
+    assert list(home.iterdir()) == []
+    document = json.loads((root / CACHE_DIR / PARSE_FILE).read_bytes())
+    assert document["format"] == "statusgen-parse-cache 2" and document["entries"]

@@ -11,7 +11,7 @@ import pytest
 
 from generator import model as m
 from generator.check.rules import SKEW, STALE, check, check_config, stamp
-from generator.source.load import parse_config, parse_incident
+from generator.source.parse import parse_config, parse_incident
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,

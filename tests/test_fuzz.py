@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from generator import model as m
 from generator.check.rules import check
 from generator.diagnostics import Diagnostic
-from generator.source.load import load, parse_config, parse_incident
+from generator.source.load import load
+from generator.source.parse import parse_config, parse_incident
+from generator.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
 EXAMPLES = {
@@ -158,7 +160,7 @@ def test_load_and_check_never_raise_and_stay_inside_the_files(case: tuple[str, b
             (root / path).write_bytes(data)
         for attachment in ATTACHMENTS:
             shutil.copy(attachment, root / "incidents" / attachment.name)
-        loaded = load(root, cached_parse)
+        loaded = load(DiskSource(root), cached_parse)
         found = list(loaded.diagnostics)
         if loaded.repository is not None:
             found.extend(check(loaded.repository, NOW))

@@ -9,9 +9,12 @@ import pytest
 
 from generator.commands.cli import main
 from generator.compute.pagediff import NO_CHANGE
-from generator.source.git import GitError, read_ref, resolve
+from generator.pipeline import run_checks
+from generator.source.git import GitError, GitSource, read_ref, resolve
+from generator.source.load import load
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, INCIDENT, MAINTENANCE, dedent
+from tests.helpers import NOW as HELPERS_NOW
 from tests.test_pagediff import INTERNAL_UPDATE, RESOLVED, UPDATED
 
 NOW = "2026-11-22T09:00:00Z"
@@ -252,3 +255,35 @@ def test_components_yml_broken_at_the_base(status_repo: StatusRepo,
     assert r"components.yml could not be read at HEAD\~1 (" in out
     assert "the base cannot be computed" in out
     assert "Minor Service Outage" in out
+
+
+# --- the same rules at a commit as in the working tree ------------------------------------
+
+
+def test_a_commit_is_read_by_the_working_tree_rules(status_repo: StatusRepo, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG secret")
+    root = status_repo({
+        "incidents/a.md": INCIDENT.replace("Some **Markdown**.", "![chart](chart.png) ![x](x.html)"),
+        "incidents/x.html": "<script>alert(1)</script>",
+        "incidents/Bad_Name.md": INCIDENT.replace("api:", "db:"),
+        "incidents/notes.yml": "---\ntitle: meant as an incident\n",
+    })
+    (root / "incidents" / "chart.png").symlink_to(secret)
+    (root / "incidents" / "linked.md").symlink_to(root / "incidents" / "a.md")
+    init_repo(root)
+    working = {(d.location.path, d.code) for d in run_checks(root, HELPERS_NOW).diagnostics}
+    commit_id = resolve(root, "HEAD")
+    at_ref = {(d.location.path, d.code) for d in load(GitSource(root, commit_id, "HEAD")).diagnostics}
+    expected = {("incidents/a.md", "attachment"), ("incidents/Bad_Name.md", "slug"),
+                ("incidents/notes.yml", "extension"), ("incidents/linked.md", "symlink")}
+    assert expected <= at_ref
+    assert at_ref <= working
+
+
+def test_an_incident_over_the_size_limit_at_a_commit_is_not_read(status_repo: StatusRepo) -> None:
+    root = status_repo({"incidents/a.md": INCIDENT + "x" * (1024 * 1024)})
+    init_repo(root)
+    source = read_ref(root, "HEAD")
+    assert "incidents/a.md" in source.broken
+    assert "at most 1.0 MiB" in source.broken["incidents/a.md"]

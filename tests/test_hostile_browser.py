@@ -15,9 +15,10 @@ import pytest
 from playwright.sync_api import Dialog, Page
 
 from generator.compute.snapshot import snapshot
+from generator.pipeline import load_attachments
 from generator.render.site import render_site
-from generator.source.attachments import load_attachments
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.helpers import COMPONENTS, NOW
 from tests.hostile import MARKDOWN, TEXT
 from tests.support.browser import serve_directory
@@ -41,12 +42,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for kind, (title, message, body) in enumerate(((text, "m", ""), ("t", text, text))):
             (root / "incidents" / f"2026-11-22-h{index}-{kind}.md").write_text(
                 entry(title, message, body), encoding="utf-8")
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.repository is not None
     assert len(loaded.repository.incidents) > len(MARKDOWN)
     snap = snapshot(loaded.repository, NOW)
     out = work / "site"
-    for path, data in render_site(snap, root / "themes", load_attachments(root, snap)).items():
+    for path, data in render_site(snap, root / "themes", load_attachments(DiskSource(root), snap)).items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -19,7 +19,7 @@ from generator import model as m
 from generator.check.rules import check
 from generator.compute.snapshot import snapshot
 from generator.diagnostics import Location, Severity
-from generator.source.load import parse_config
+from generator.source.parse import parse_config
 from tests.datasource import render_all
 from tests.helpers import COMPONENTS, NOW
 

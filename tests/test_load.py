@@ -13,18 +13,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.source.load as load_module
+import generator.source.parse as load_module
 from generator import model as m
 from generator.diagnostics import Location
-from generator.source.load import (
-    FrontMatter,
-    decode,
-    incident_files,
-    load,
-    parse_config,
-    parse_incident,
-    split_front_matter,
-)
+from generator.source.load import incident_files, load
+from generator.source.parse import FrontMatter, decode, parse_config, parse_incident, split_front_matter
+from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,
@@ -204,7 +198,7 @@ def test_files_that_are_not_incidents_are_ignored(name: str, status_repo: Status
     content = b"\x89PNG\r\n\x1a\n" if name.endswith(".png") else b"Notes about incidents.\n"
     root = status_repo({f"incidents/{name}": content, A: INCIDENT})
     assert validate(root) == []
-    assert [p.name for p in incident_files(root)[0]] == ["a.md"]
+    assert incident_files(DiskSource(root))[0] == ["incidents/a.md"]
 
 
 def test_a_folder_named_like_an_incident_is_an_io_error(status_repo: StatusRepo) -> None:
@@ -216,7 +210,7 @@ def test_a_folder_named_like_an_incident_is_an_io_error(status_repo: StatusRepo)
 
 
 def test_missing_components_yml(tmp_path: Path) -> None:
-    loaded = load(tmp_path)
+    loaded = load(DiskSource(tmp_path))
     assert loaded.repository is None
     assert rows(loaded.diagnostics) == [(C, 1, 1, E, "required")]
     assert "there is no components.yml" in loaded.diagnostics[0].message
@@ -224,7 +218,7 @@ def test_missing_components_yml(tmp_path: Path) -> None:
 
 def test_unreadable_components_yml_is_an_io_error(tmp_path: Path) -> None:
     (tmp_path / C).mkdir()
-    loaded = load(tmp_path)
+    loaded = load(DiskSource(tmp_path))
     assert loaded.repository is None
     assert rows(loaded.diagnostics) == [(C, 1, 1, E, "io")]
     assert "cannot read" in loaded.diagnostics[0].message
@@ -241,7 +235,7 @@ def test_unreadable_incident_is_an_io_error(status_repo: StatusRepo, monkeypatch
         return real(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", denied)
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert rows(loaded.diagnostics) == [(A, 1, 1, E, "io")]
     assert loaded.diagnostics[0].message == "cannot read: Permission denied"
     assert loaded.repository is not None and loaded.repository.incidents == ()
@@ -314,7 +308,7 @@ def test_url_gets_a_final_slash() -> None:
 
 def test_load_reads_every_incident_and_counts_files(status_repo: StatusRepo) -> None:
     root = status_repo({A: INCIDENT, "incidents/b.md": MAINTENANCE, "incidents/c.md": "broken"})
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.files == 4
     assert loaded.repository is not None
     assert [i.id for i in loaded.repository.incidents] == ["a", "b"]
@@ -329,7 +323,7 @@ def test_load_uses_the_given_parse_function(status_repo: StatusRepo) -> None:
         seen.append(path)
         return parse_incident(path, raw)  # type: ignore[return-value]
 
-    load(root, parse)  # type: ignore[arg-type]
+    load(DiskSource(root), parse)  # type: ignore[arg-type]
     assert seen == [A]
 
 

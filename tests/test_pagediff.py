@@ -20,6 +20,7 @@ from generator.compute.pagediff import (
 )
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW
 
@@ -97,7 +98,7 @@ updates:
 
 def page(status_repo: StatusRepo, files: Mapping[str, str], internal: bool = False) -> Snapshot:
     root: Path = status_repo(files)
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.repository is not None, loaded.diagnostics
     return snapshot(loaded.repository, NOW, internal=internal)
 

@@ -19,11 +19,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from generator.compute.snapshot import Snapshot, snapshot
+from generator.pipeline import load_attachments
 from generator.render import labels, paths
 from generator.render.bar import DAY
 from generator.render.pages import render_pages
-from generator.source.attachments import load_attachments
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -43,7 +44,7 @@ DASH = "\u2013"
 
 
 def snap_of(root: Path, now: datetime = NOW, *, internal: bool = False) -> Snapshot:
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.repository is not None, loaded.diagnostics
     return snapshot(loaded.repository, now, internal=internal)
 
@@ -309,7 +310,7 @@ def test_database_outage_page() -> None:
     assert img is not None and img["alt"] == "Timeline of the outage"
     target = resolve(page, str(img["src"]), snap.page.url)
     assert target == "incidents/2026-11-03-database-outage.svg"
-    assert target in load_attachments(ROOT, snap)
+    assert target in load_attachments(DiskSource(ROOT), snap)
     runbook = body.find("a", string="runbook")
     assert runbook is not None and runbook["href"] == "https://docs.acme.example/runbooks/db-failover"
 
@@ -344,7 +345,7 @@ def test_component_pages_for_every_component_and_group() -> None:
 
 def test_every_internal_link_resolves() -> None:
     snap, pages = example()
-    known = set(pages) | feed_outputs(snap) | set(load_attachments(ROOT, snap))
+    known = set(pages) | feed_outputs(snap) | set(load_attachments(DiskSource(ROOT), snap))
     checked = 0
     for path, soup in html_pages(pages):
         ids = {str(tag["id"]) for tag in soup.find_all(id=True)}

@@ -20,11 +20,11 @@ from playwright.sync_api import Page
 
 from generator.commands.serve import DEFAULT_OUT
 from generator.diagnostics import Location, error, warning
+from generator.incremental.parse_cache import ParseCache
 from generator.output.write import MARKER, update_site
-from generator.serve.builder import ParseCache
 from generator.serve.client import CLIENT_JS, inject, overlay_html
 from generator.serve.watch import relevant
-from generator.source.load import parse_incident
+from generator.source.parse import parse_incident
 from tests.helpers import INCIDENT, REPO_ROOT
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
@@ -303,23 +303,20 @@ def test_parse_cache_parses_only_changed_files() -> None:
         calls.append(path)
         return parse_incident(path, raw)  # type: ignore[return-value]
 
-    cache = ParseCache(parse)  # type: ignore[arg-type]
+    cache = ParseCache(parse=parse)  # type: ignore[arg-type]
     raw = INCIDENT.encode()
     cache.begin()
-    first = cache("incidents/a.md", raw)
-    cache("incidents/b.md", raw)
-    cache.end()
+    first = cache.parse("incidents/a.md", raw)
+    cache.parse("incidents/b.md", raw)
     assert first[0] is not None and cache.parsed == 2
     cache.begin()
-    assert cache("incidents/a.md", raw)[0] is first[0]
-    cache("incidents/b.md", raw.replace(b"API errors", b"Other"))
-    cache.end()
+    assert cache.parse("incidents/a.md", raw)[0] is first[0]
+    cache.parse("incidents/b.md", raw.replace(b"API errors", b"Other"))
     assert cache.parsed == 1
     assert calls == ["incidents/a.md", "incidents/b.md", "incidents/b.md"]
     cache.begin()
-    cache.end()  # neither seen: both forgotten
-    cache.begin()
-    cache("incidents/a.md", raw)
+    cache.begin()  # a build that read neither: both forgotten
+    cache.parse("incidents/a.md", raw)
     assert cache.parsed == 1
 
 

@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from generator.pipeline import load_attachments
 from generator.render import paths
 from generator.render.pages import render_pages
-from generator.source.attachments import load_attachments
+from generator.source.tree import DiskSource
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
 from tests.support.validators import format_vnu_messages, run_vnu
 from tests.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of
@@ -34,7 +35,7 @@ SCHEMES = ("light", "dark")
 def write_site(served: Path, *, internal: bool = False) -> Path:
     """The example site as the build writes it (pages, theme files, attachments), in ``served/status/``."""
     snap = snap_of(ROOT, internal=internal)
-    files = {**render_pages(snap, THEMES), **load_attachments(ROOT, snap)}
+    files = {**render_pages(snap, THEMES), **load_attachments(DiskSource(ROOT), snap)}
     for name, data in files.items():
         path = served / SUB_PATH / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import pytest
 from generator import model as m
 from generator.compute.snapshot import snapshot
 from generator.compute.status import entry, maintenance_phase
-from generator.source.load import parse_config, parse_incident
+from generator.source.parse import parse_config, parse_incident
 
 CONFIG = textwrap.dedent("""\
     page: {title: T, url: "https://status.example/", timezone: Europe/Berlin}

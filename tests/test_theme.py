@@ -14,6 +14,7 @@ from generator.compute.snapshot import Snapshot, snapshot
 from generator.render.pages import render_pages
 from generator.render.theme import BUILTIN, ThemeError, load_theme
 from generator.source.load import load
+from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -25,7 +26,7 @@ def snap_of(root: Path, theme: str | None = None) -> Snapshot:
         config = (root / "components.yml").read_text(encoding="utf-8")
         (root / "components.yml").write_text(config.replace("page:\n", f"page:\n  theme: {theme}\n", 1),
                                              encoding="utf-8")
-    loaded = load(root)
+    loaded = load(DiskSource(root))
     assert loaded.repository is not None, loaded.diagnostics
     return snapshot(loaded.repository, NOW)
 

@@ -30,7 +30,7 @@ import yaml
 
 from generator import model as m
 from generator.diagnostics import Diagnostic
-from generator.source.load import split_front_matter
+from generator.source.parse import split_front_matter
 from generator.source.yaml_reader import Map, Node, Seq, parse_yaml
 
 SLUG_LIMIT = 60

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,12 +38,14 @@ from generator.authoring.text import (
     resolve_id,
     stamp,
 )
-from generator.check.rules import SKEW, check
+from generator.check.rules import SKEW
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.diagnostics import Diagnostic, format_text, has_errors, strictly
-from generator.source.attachments import check_attachments
-from generator.source.load import CONFIG_FILE, INCIDENTS_DIR, load, parse_incident
+from generator.diagnostics import Diagnostic, format_text, has_errors
+from generator.pipeline import checked
+from generator.source.load import read_config
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
 from generator.source.schema import parse_timestamp, suggest
+from generator.source.tree import DiskSource, Overlay
 
 Command = Callable[[argparse.Namespace, datetime], int]
 
@@ -252,11 +253,10 @@ def _message(args: argparse.Namespace, what: str) -> str:
 
 
 def _config(root: Path) -> m.Config:
-    loaded = load(root)
-    if loaded.repository is None:
-        raise Refused(f"{CONFIG_FILE} cannot be read; fix it first",
-                      [d for d in loaded.diagnostics if d.location.path == CONFIG_FILE])
-    return loaded.repository.config
+    config, problems = read_config(DiskSource(root))
+    if config is None:
+        raise Refused(f"{CONFIG_FILE} cannot be read; fix it first", problems)
+    return config
 
 
 def _ids(root: Path) -> list[str]:
@@ -273,25 +273,11 @@ def validate_with(root: Path, rel: str, data: bytes, now: datetime,
     The whole repository is loaded and checked (so duplicates and the like are
     seen), with ``data`` in place of the file, or added when it is new.
     """
-    def parse(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
-        return parse_incident(path, data if path == rel else raw)
-
-    loaded = load(root, parse)
-    diagnostics = list(loaded.diagnostics)
-    repo = loaded.repository
-    if repo is None:
+    result = checked(Overlay(DiskSource(root), {rel: data}), now, strict)
+    if result.loaded.repository is None:
         raise Refused(f"{CONFIG_FILE} cannot be read, so nothing can be validated; fix it first",
-                      [d for d in diagnostics if d.location.path == CONFIG_FILE])
-    if not any(i.path == rel for i in repo.incidents) and not (root / rel).is_file():
-        incident, problems = parse_incident(rel, data)
-        diagnostics.extend(problems)
-        if incident is not None:
-            diagnostics.extend(check_attachments(root, incident))
-            repo = replace(repo, incidents=(*repo.incidents, incident), files=repo.files + 1)
-    diagnostics.extend(check(repo, now))
-    if strict:
-        diagnostics = strictly(diagnostics)
-    return [d for d in diagnostics if d.location.path == rel]
+                      [d for d in result.diagnostics if d.location.path == CONFIG_FILE])
+    return [d for d in result.diagnostics if d.location.path == rel]
 
 
 def _verify(rel: str, data: bytes, update: NewUpdate) -> None:

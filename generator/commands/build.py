@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
-from generator.incremental.cache import CACHE_DIR
 from generator.incremental.parallel import cores
-from generator.pipeline import build
+from generator.incremental.parse_cache import CACHE_DIR
+from generator.pipeline import Session, build
 
 
 def register(commands: Any) -> None:
@@ -40,8 +40,9 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     """Build; one line says what was written, or why nothing was."""
     out = args.out if args.out is not None else args.root / "site"
     existed = out.is_dir()
+    session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
-                   cache=not args.no_cache, jobs=args.jobs)
+                   jobs=args.jobs, session=session)
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where

@@ -17,9 +17,9 @@ from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, commo
 from generator.compute.pagediff import RENDERERS, diff
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import format_text, has_errors, summary
-from generator.pipeline import run_checks
-from generator.source.git import GitError, comparable, read_ref
-from generator.source.load import CONFIG_FILE
+from generator.pipeline import comparable, run_checks
+from generator.source.git import GitError, read_ref
+from generator.source.parse import CONFIG_FILE
 
 
 def register(commands: Any) -> None:

@@ -43,6 +43,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.output.atomic import replace_file
+
 MARKER = ".statusgen-site"
 MARKER_TEXT = b"This folder is written by statusgen build; it is replaced on every build.\n"
 
@@ -510,17 +512,11 @@ def _prune(out: Path, wanted: set[str]) -> int:
 
 
 def _replace(target: Path, data: bytes) -> None:
-    """Write one file atomically: a temporary file beside it, then ``os.replace``."""
+    """Write one output atomically, where a folder of an older build may stand."""
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.statusgen-tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    replace_file(target, data)
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

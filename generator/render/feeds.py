@@ -29,9 +29,8 @@ from generator.compute.status import Entry
 from generator.incremental.memo import RenderMemo
 from generator.render import paths
 from generator.render.labels import STATUSES
-from generator.render.markdown import Rewrite, render_markdown
+from generator.render.markdown import Rewrite, linker, render_markdown
 from generator.render.timefmt import local_time
-from generator.source.links import linker
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
 """The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every

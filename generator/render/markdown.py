@@ -8,27 +8,18 @@ so a link that only becomes a scheme once rebased is dropped, its text kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.source.links import safe_final
+from generator.render import paths
+from generator.source.links import INCIDENTS, Kind, classify, encode_path, safe_final
+from generator.source.markdown import parser
 
 Rewrite = Callable[[str], str | None]
 """Maps a link as written to the URL to publish, or ``None`` to show its text only."""
 
-
-def _parser(validate: Callable[[str], bool]) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable("table")
-    md.validateLink = validate  # type: ignore[method-assign,assignment]
-    return md
-
-
-_MD = _parser(safe_final)
-_SCAN = _parser(lambda url: True)
-"""Sees every link, the unsafe ones too, so the check can name them."""
+_MD = parser(safe_final)
 
 
 def _unlink(token: Token) -> None:
@@ -85,27 +76,28 @@ def render_markdown(text: str, rewrite: Rewrite | None = None, shift_headings: i
     return html
 
 
-def might_link(text: str) -> bool:
-    """Cheap test: without ``[`` or ``<``, CommonMark (linkify off) makes no link."""
-    return "[" in text or "<" in text
+def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:
+    """A rewrite for :func:`~generator.markdown.render_markdown`: each link as this page must
+    publish it, or ``None`` for a link that may not be published.
 
-
-def links_in(text: str) -> list[tuple[str, int]]:
-    """Every link and image URL in ``text`` as markdown-it reads it, each with the 0-based
-    line of ``text`` it is on (of its paragraph or list item: Markdown knows no finer)."""
-    if not might_link(text):
-        return []
-    found: list[tuple[str, int]] = []
-
-    def collect(tokens: list[Token], line: int) -> None:
-        for token in tokens:
-            here = token.map[0] if token.map else line
-            for attr in ("href", "src"):
-                value = token.attrGet(attr)
-                if isinstance(value, str):
-                    found.append((value, here))
-            if token.children:
-                collect(token.children, here)
-
-    collect(_SCAN.parse(text), 0)
-    return found
+    ``to_site`` turns an (encoded) output path into a URL from the page being rendered
+    (relative for pages, absolute for feeds); links to entries not in ``shown`` (internal,
+    or unknown) are dropped, so a public page never names an entry it does not show.
+    """
+    def rewrite(url: str) -> str | None:
+        link = classify(url)
+        fragment = f"#{link.fragment}" if link.fragment else ""
+        if link.kind in (Kind.EXTERNAL, Kind.FRAGMENT):
+            return url
+        if link.kind is Kind.SITE:
+            if link.target.startswith("/"):
+                return encode_path(link.target) + fragment
+            return to_site(encode_path(link.target)) + fragment
+        if link.kind is Kind.ENTRY:
+            if link.target not in shown:
+                return None
+            return to_site(paths.incident_page(link.target)) + fragment
+        if link.kind is Kind.FILE:
+            return to_site(encode_path(f"{INCIDENTS}/{link.target}")) + fragment
+        return None
+    return rewrite

@@ -19,8 +19,7 @@ from generator import model as m
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
 from generator.render import labels, paths, timefmt
-from generator.render.markdown import render_markdown
-from generator.source.links import linker
+from generator.render.markdown import linker, render_markdown
 
 
 @dataclass(frozen=True)

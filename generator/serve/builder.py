@@ -6,57 +6,18 @@ it wrote) and publishes each outcome to the :class:`Hub` the request threads rea
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from generator import model as m
 from generator.diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
-from generator.incremental.memo import RenderMemo
-from generator.output.write import SiteUpdater
-from generator.pipeline import build
+from generator.pipeline import Session, build
 from generator.serve.log import say
-from generator.source.load import ParseFn, parse_incident
 
 QUIET = 0.15
 """Seconds without a change before a rebuild starts."""
-
-
-class ParseCache:
-    """A :data:`~generator.load.ParseFn` that parses a file again only when its bytes change.
-
-    Keyed by path and SHA-256 of the content.  :meth:`begin` and :meth:`end`
-    bracket a build so that files that went away are forgotten.
-    """
-
-    def __init__(self, parse: ParseFn = parse_incident) -> None:
-        self._parse = parse
-        self._entries: dict[str, tuple[bytes, tuple[m.Incident | None, list[Diagnostic]]]] = {}
-        self._seen: set[str] = set()
-        self.parsed = 0
-        """Files parsed (not found in the cache) since the last :meth:`begin`."""
-
-    def begin(self) -> None:
-        self._seen = set()
-        self.parsed = 0
-
-    def end(self) -> None:
-        for path in set(self._entries) - self._seen:
-            del self._entries[path]
-
-    def __call__(self, path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
-        digest = hashlib.sha256(raw).digest()
-        self._seen.add(path)
-        cached = self._entries.get(path)
-        if cached is None or cached[0] != digest:
-            self.parsed += 1
-            cached = (digest, self._parse(path, raw))
-            self._entries[path] = cached
-        incident, problems = cached[1]
-        return incident, list(problems)
 
 
 class Hub:
@@ -123,9 +84,7 @@ class Builder:
                  strict: bool, internal: bool) -> None:
         self.root, self.out, self.now, self.hub = root, out, now, hub
         self.strict, self.internal = strict, internal
-        self.cache = ParseCache()
-        self.memo = RenderMemo()
-        self.writer = SiteUpdater()
+        self.session = Session.in_memory()
         self.builds = 0
         self._lock = threading.Lock()
         self._pending = threading.Event()
@@ -159,24 +118,22 @@ class Builder:
                 self.build_once()
             except Exception as exc:  # never let the builder thread die: report and go on
                 say(f"statusgen serve: the rebuild failed: {type(exc).__name__}: {exc}",
-                     error_stream=True)
+                    error_stream=True)
 
     def build_once(self) -> bool:
         """One build; prints one line, publishes the result; True when it succeeded."""
         started = time.perf_counter()
         first = self.builds == 0
         self.builds += 1
-        self.cache.begin()
+        parsing = self.session.parse
         try:
             result = build(self.root, self.out, self.now(), strict=self.strict,
-                           internal=self.internal, parse=self.cache, writer=self.writer,
-                           memo=self.memo)
+                           internal=self.internal, session=self.session)
         except Exception as exc:  # a theme's template error must not stop the server
             problems = [_crash(self.root, exc)]
         else:
             problems = result.diagnostics
             if result.ok and result.write is not None:
-                self.cache.end()
                 report = result.write
                 changed = report.written + report.removed
                 seconds = time.perf_counter() - started
@@ -184,13 +141,12 @@ class Builder:
                 say(f"{verb} in {seconds * 1000:.0f} ms: {changed} file"
                      f"{'' if changed == 1 else 's'} changed ({report.written} written, "
                      f"{report.removed} removed, {report.unchanged} unchanged; "
-                     f"{self.cache.parsed} incident file{'' if self.cache.parsed == 1 else 's'} "
+                     f"{parsing.parsed} incident file{'' if parsing.parsed == 1 else 's'} "
                      "parsed)")
                 if problems:
                     say(format_text(problems), end="", error_stream=True)
                 self.hub.good(changed > 0)
                 return True
-        self.cache.end()
         problems = sort_diagnostics(problems)
         seconds = time.perf_counter() - started
         say(format_text(problems), end="", error_stream=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.serve.log import say
-from generator.source.load import CONFIG_FILE, INCIDENTS_DIR
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR
 
 WATCHED_DIRS = (INCIDENTS_DIR, "themes")
 

@@ -12,14 +12,13 @@ would make them inert.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from generator import model as m
-from generator.compute.snapshot import Snapshot
 from generator.diagnostics import Diagnostic, Location, error
-from generator.source.files import MAX_ATTACHMENT_BYTES, Unreadable, read_inside
+from generator.source.files import MAX_ATTACHMENT_BYTES, Unreadable
 from generator.source.links import Kind, classify
 from generator.source.svg import ActiveContent, check_svg
+from generator.source.tree import Source
 
 INCIDENTS_DIR = "incidents"
 PASSIVE = frozenset({
@@ -38,7 +37,7 @@ def output_path(name: str) -> str:
     return f"{INCIDENTS_DIR}/{name}"
 
 
-def read_attachment(root: Path, name: str) -> bytes:
+def read_attachment(source: Source, name: str) -> bytes:
     """The bytes of ``incidents/<name>`` if it may be published; :class:`Refused` if not."""
     extension = name.rpartition(".")[2].lower() if "." in name.rpartition("/")[2] else ""
     if extension not in PASSIVE:
@@ -47,7 +46,7 @@ def read_attachment(root: Path, name: str) -> bytes:
                       "status page's own site; attach images, PDFs, text, CSV, JSON or video, "
                       f"or link to the file elsewhere ({', '.join(sorted(PASSIVE))})")
     try:
-        data = read_inside(root, output_path(name), MAX_ATTACHMENT_BYTES)
+        data = source.read(output_path(name), MAX_ATTACHMENT_BYTES)
     except Unreadable as exc:
         raise Refused(f"`{name}` {exc.message}") from exc
     if extension == "svg":
@@ -67,7 +66,7 @@ def files_linked(links: Iterable[tuple[str, Location]]) -> Iterator[tuple[str, L
             yield link.target, where
 
 
-def check_attachments(root: Path, incident: m.Incident) -> list[Diagnostic]:
+def check_attachments(source: Source, incident: m.Incident) -> list[Diagnostic]:
     """Every file the incident links to exists in ``incidents/`` and may be published."""
     out = []
     checked: set[str] = set()
@@ -76,25 +75,10 @@ def check_attachments(root: Path, incident: m.Incident) -> list[Diagnostic]:
             continue
         checked.add(name)
         try:
-            read_attachment(root, name)
+            read_attachment(source, name)
         except Refused as exc:
             message = str(exc)
             if "does not exist" in message:
                 message = f"`{name}` does not exist in incidents/; add the file or fix the link"
             out.append(error(where, "attachment", message))
     return out
-
-
-def load_attachments(root: Path, snap: Snapshot) -> dict[str, bytes]:
-    """Output path → bytes of every file the entries ``snap`` shows link to.
-
-    The entries are redacted, so a file linked only from an internal update or entry
-    never reaches the public site.
-    """
-    found: dict[str, bytes] = {}
-    for entry in snap.entries:
-        for name, _ in files_linked(entry.incident.all_links()):
-            path = output_path(name)
-            if path not in found:
-                found[path] = read_attachment(root, name)
-    return found

@@ -1,9 +1,10 @@
 """Read a status repository as it was at a git ref, from git's objects alone.
 
-Nothing is checked out and the working tree is never touched: the tree of the
-commit is listed with ``git ls-tree`` and the blobs are read with ``git
-cat-file``, then parsed with the same pure functions as files on disk
-(:func:`~generator.load.parse_config`, :func:`~generator.load.parse_incident`).
+Nothing is checked out and the working tree is never touched: the trees of the
+commit are listed with ``git ls-tree`` and the blobs read with ``git cat-file``.
+:class:`GitSource` answers the loader as the working tree does, so a commit is
+read by the same rules: links (mode 120000) are refused, sizes are bounded, file
+names are ids, attachments must be publishable.
 
 A file that was broken at the ref is not an error here: the ref is history, and
 ``diff`` reports such a file as not comparable.  A ref that does not exist, or a
@@ -13,17 +14,19 @@ folder that is not in a git repository, is (:class:`GitError`).
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from generator import model as m
-from generator.check.rules import check
 from generator.diagnostics import Diagnostic, Severity
-from generator.source.load import CONFIG_FILE, INCIDENTS_DIR, parse_config, parse_incident
+from generator.source.files import Unreadable, size_text
+from generator.source.load import load
+from generator.source.parse import ParseFn, parse_incident
+from generator.source.tree import Kind, Listed
 
 BLOB_MODES = ("100644", "100755")
+_KINDS = {"100644": Kind.FILE, "100755": Kind.FILE, "120000": Kind.LINK, "040000": Kind.FOLDER}
 
 
 class GitError(Exception):
@@ -88,6 +91,8 @@ class TreeEntry:
     kind: str
     sha: str
     name: str
+    size: int = 0
+    """The blob's size in bytes (0 for anything else)."""
 
 
 def list_tree(root: Path, tree: str) -> list[TreeEntry]:
@@ -100,12 +105,13 @@ def list_tree(root: Path, tree: str) -> list[TreeEntry]:
         return []
     entries = []
     # --full-tree: from a subfolder, ls-tree would keep only entries under its path.
-    for record in _git(root, ["ls-tree", "-z", "--full-tree", tree]).split(b"\0"):
+    for record in _git(root, ["ls-tree", "-z", "-l", "--full-tree", tree]).split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
-        mode, kind, sha = meta.decode("ascii").split(" ")
-        entries.append(TreeEntry(mode, kind, sha, name.decode("utf-8", "surrogateescape")))
+        mode, kind, sha, size = meta.decode("ascii").split()
+        entries.append(TreeEntry(mode, kind, sha, name.decode("utf-8", "surrogateescape"),
+                                 int(size) if size.isdigit() else 0))
     return entries
 
 
@@ -127,74 +133,94 @@ def read_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
     return blobs
 
 
-def read_ref(root: Path, ref: str) -> RefSource:
-    """``components.yml`` and ``incidents/*.md`` under ``root`` as they were at ``ref``."""
+class GitSource:
+    """The status repository under ``root`` as it was at ``commit``, read from git's objects."""
+
+    def __init__(self, root: Path, commit: str, label: str) -> None:
+        self.root = root
+        self.commit = commit
+        self.label = label
+        self.prefix = _prefix(root)
+        self._trees: dict[str, dict[str, TreeEntry]] = {}
+
+    def describe(self) -> str:
+        return self.label
+
+    def _tree(self, folder: str) -> dict[str, TreeEntry]:
+        if folder not in self._trees:
+            entries = list_tree(self.root, f"{self.commit}:{self.prefix}{folder}")
+            self._trees[folder] = {e.name: e for e in entries}
+        return self._trees[folder]
+
+    def _entry(self, path: str) -> tuple[TreeEntry | None, bool]:
+        """The entry at ``path``, and whether a link stands on the way to it."""
+        *folders, name = path.split("/")
+        here = ""
+        for part in folders:
+            entry = self._tree(here).get(part)
+            if entry is None or entry.mode == "120000":
+                return None, entry is not None
+            here = f"{here}{part}/"
+        return self._tree(here).get(name), False
+
+    def kind(self, path: str) -> Kind | None:
+        entry, through_link = self._entry(path)
+        if through_link:
+            return Kind.LINK
+        return None if entry is None else _KINDS.get(entry.mode, Kind.OTHER)
+
+    def listing(self, folder: str) -> list[Listed]:
+        if self.kind(folder) is not Kind.FOLDER:
+            raise Unreadable("io", "is not a folder")
+        tree = self._tree(f"{folder}/")
+        return [Listed(name, _KINDS.get(e.mode, Kind.OTHER)) for name, e in sorted(tree.items())]
+
+    def _blob(self, path: str, limit: int) -> TreeEntry:
+        entry, through_link = self._entry(path)
+        kind = Kind.LINK if through_link else None if entry is None else _KINDS.get(entry.mode)
+        if kind is Kind.LINK:
+            raise Unreadable("symlink", "is a symbolic link; statusgen never follows links, so "
+                             "that nothing outside the repository is read or published: put the "
+                             "file itself here")
+        if entry is None:
+            raise Unreadable("io", "does not exist")
+        if kind is not Kind.FILE:
+            raise Unreadable("io", "cannot read: it is not a regular file")
+        if entry.size > limit:
+            raise Unreadable("size", f"is {size_text(entry.size)}; statusgen reads files of at "
+                             f"most {size_text(limit)} here")
+        return entry
+
+    def read(self, path: str, limit: int) -> bytes:
+        found = self.read_many([path], limit)[path]
+        if isinstance(found, Unreadable):
+            raise found
+        return found
+
+    def read_many(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unreadable]:
+        found: dict[str, bytes | Unreadable] = {}
+        blobs: dict[str, str] = {}
+        for path in paths:
+            try:
+                blobs[path] = self._blob(path, limit).sha
+            except Unreadable as exc:
+                found[path] = exc
+        contents = read_blobs(self.root, list(dict.fromkeys(blobs.values())))
+        for path, sha in blobs.items():
+            found[path] = contents[sha]
+        return found
+
+
+def read_ref(root: Path, ref: str, parse: ParseFn = parse_incident) -> RefSource:
+    """``components.yml`` and ``incidents/*.md`` under ``root`` as they were at ``ref``, read
+    by the same rules as the working tree."""
     commit = resolve(root, ref)
-    prefix = _prefix(root)
-    top = {e.name: e for e in list_tree(root, f"{commit}:{prefix}")}
-    incidents_tree = top.get(INCIDENTS_DIR)
-    files = [
-        e for e in (list_tree(root, incidents_tree.sha) if incidents_tree else [])
-        if e.kind == "blob" and e.mode in BLOB_MODES and e.name.endswith(".md")
-    ]
-    files.sort(key=lambda e: e.name)
-    config_entry = top.get(CONFIG_FILE)
-    wanted = [e.sha for e in files]
-    if config_entry is not None and config_entry.kind == "blob":
-        wanted.append(config_entry.sha)
-    blobs = read_blobs(root, wanted)
-
-    diagnostics: list[Diagnostic] = []
+    loaded = load(GitSource(root, commit, f"{ref} ({commit[:7]})"), parse)
     broken: dict[str, str] = {}
-    config = None
-    if config_entry is None or config_entry.kind != "blob":
-        broken[CONFIG_FILE] = f"there was no {CONFIG_FILE}"
-    else:
-        config, problems = parse_config(blobs[config_entry.sha])
-        diagnostics.extend(problems)
-        if config is None:
-            broken[CONFIG_FILE] = _reason(problems)
-    incidents = []
-    for entry in files:
-        path = f"{INCIDENTS_DIR}/{entry.name}"
-        incident, problems = parse_incident(path, blobs[entry.sha])
-        diagnostics.extend(problems)
-        if incident is None:
-            broken[path] = _reason(problems)
-        else:
-            incidents.append(incident)
-    repository = None if config is None else m.Repository(
-        config=config, incidents=tuple(incidents), files=len(files) + 1)
-    return RefSource(ref, commit, repository, tuple(diagnostics), broken)
+    for d in loaded.diagnostics:
+        if d.severity is Severity.ERROR:
+            broken.setdefault(d.location.path, f"{d.message} (line {d.location.line})")
+    return RefSource(ref, commit, loaded.repository, tuple(loaded.diagnostics), broken)
 
 
-def comparable(source: RefSource, now: datetime) -> RefSource:
-    """``source`` without the entries that break a rule at ``now``, each noted in ``broken``.
-
-    The diff computes the base page with the same code as the build; an entry the
-    build would have refused (an error of :func:`~generator.check.check`) is left
-    out of it and reported, and errors in ``components.yml`` leave no base at all.
-    """
-    repo = source.repository
-    if repo is None:
-        return source
-    errors = [d for d in check(repo, now) if d.severity is Severity.ERROR]
-    broken = dict(source.broken)
-    for d in errors:
-        broken.setdefault(d.location.path, f"{d.message} (line {d.location.line})")
-    if CONFIG_FILE in broken:
-        repo = None
-    else:
-        kept = tuple(i for i in repo.incidents if i.path not in broken)
-        repo = m.Repository(config=repo.config, incidents=kept, files=repo.files)
-    return RefSource(source.ref, source.commit, repo, (*source.diagnostics, *errors), broken)
-
-
-def _reason(problems: Sequence[Diagnostic]) -> str:
-    first = next((d for d in problems if d.severity is Severity.ERROR), None)
-    if first is None:
-        return "it could not be read"
-    return f"{first.message} (line {first.location.line})"
-
-
-__all__ = ["GitError", "RefSource", "comparable", "read_ref", "resolve"]
+__all__ = ["GitError", "GitSource", "RefSource", "read_ref", "resolve"]

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Container
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import quote, unquote
-
-from generator.render import paths
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 INCIDENTS = "incidents"
@@ -129,30 +126,3 @@ def classify(url: str) -> Link:
 def encode_path(path: str) -> str:
     """A decoded site path as it is written in an ``href``."""
     return quote(path, safe="/-._~!$&'()*+,;=@")
-
-
-def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:
-    """A rewrite for :func:`~generator.markdown.render_markdown`: each link as this page must
-    publish it, or ``None`` for a link that may not be published.
-
-    ``to_site`` turns an (encoded) output path into a URL from the page being rendered
-    (relative for pages, absolute for feeds); links to entries not in ``shown`` (internal,
-    or unknown) are dropped, so a public page never names an entry it does not show.
-    """
-    def rewrite(url: str) -> str | None:
-        link = classify(url)
-        fragment = f"#{link.fragment}" if link.fragment else ""
-        if link.kind in (Kind.EXTERNAL, Kind.FRAGMENT):
-            return url
-        if link.kind is Kind.SITE:
-            if link.target.startswith("/"):
-                return encode_path(link.target) + fragment
-            return to_site(encode_path(link.target)) + fragment
-        if link.kind is Kind.ENTRY:
-            if link.target not in shown:
-                return None
-            return to_site(paths.incident_page(link.target)) + fragment
-        if link.kind is Kind.FILE:
-            return to_site(encode_path(f"{INCIDENTS}/{link.target}")) + fragment
-        return None
-    return rewrite

@@ -1,0 +1,99 @@
+"""The last build: when nothing it read has changed and its output is as it left it, a build
+has nothing to do.
+
+A fingerprint of every input (statusgen's code and default theme, ``components.yml``,
+``incidents/``, ``themes/``, the clock and the options) is kept in
+``ROOT/.statusgen-cache/`` with the list of outputs it wrote; a build that finds both
+unchanged skips rendering and writing.  Anything missing, changed or unreadable
+means: build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from generator.incremental.parse_cache import CACHE_DIR, code_hash
+from generator.output.atomic import replace_file
+from generator.render.theme import BUILTIN
+
+LAST_BUILD = "last-build-{}.json"
+
+
+def _files_under(folder: Path) -> list[Path]:
+    # Links are never followed (the loader refuses them, and a link to a FIFO would block).
+    if folder.is_symlink():
+        return []
+    if folder.is_file():
+        return [folder]
+    if not folder.is_dir():
+        return []
+    found: list[Path] = []
+    for base, _dirs, files in os.walk(folder):  # os.walk does not follow links to folders
+        found.extend(Path(base, name) for name in files if not Path(base, name).is_symlink())
+    return sorted(found)
+
+
+def inputs_fingerprint(root: Path, extra: str) -> str:
+    """A hash of everything a build reads: statusgen's code and default theme, the
+    repository's ``components.yml``, ``incidents/`` and ``themes/``, and ``extra``
+    (the clock and the options). Empty when a file cannot be read: then the build
+    runs, and its loader names the file."""
+    digest = hashlib.sha256((code_hash() + extra).encode())
+    for base, folder in ((BUILTIN, BUILTIN), (root, root / "components.yml"),
+                         (root, root / "incidents"), (root, root / "themes")):
+        for file in _files_under(folder):
+            try:
+                data = file.read_bytes()
+            except OSError:
+                return ""
+            digest.update(f"{file.relative_to(base).as_posix()}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def _outputs(out: Path) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for file in _files_under(out):
+        stat = file.stat()
+        found[file.relative_to(out).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+class LastBuild:
+    """What the previous build of ``out`` read and wrote, to skip a build that would
+    write the same bytes; anything missing, changed or unreadable means: build."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        self.path = root / CACHE_DIR / LAST_BUILD.format(name)
+        self.out = out
+
+    def still_valid(self, fingerprint: str) -> dict[str, Any] | None:
+        """The record of the last build when its inputs and its output are as they were."""
+        if not fingerprint:
+            return None
+        try:
+            record: Any = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
+            return None
+        if record.get("outputs") != _outputs(self.out):
+            return None
+        return record
+
+    def remember(self, fingerprint: str, details: dict[str, Any]) -> None:
+        if not fingerprint:
+            return
+        record = {"fingerprint": fingerprint, "outputs": _outputs(self.out), **details}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(self.path, json.dumps(record).encode("utf-8"))
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)

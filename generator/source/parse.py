@@ -1,0 +1,188 @@
+"""Parsing: one file's bytes into the typed model, a pure function of its path and bytes.
+
+Nothing here reads the disk, so a file read from the working tree, from a git commit
+or from a cache is parsed the same way, and callers may keep the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from generator import model as m
+from generator.diagnostics import Diagnostic, Location, error
+from generator.source.markdown import links_in
+from generator.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
+from generator.source.yaml_reader import parse_yaml
+
+CONFIG_FILE = "components.yml"
+INCIDENTS_DIR = "incidents"
+
+Parsed = tuple[m.Incident | None, list[Diagnostic]]
+ParseFn = Callable[[str, bytes], Parsed]
+"""``parse_incident`` or a caching stand-in for it."""
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A file split into its YAML front matter and its Markdown body."""
+
+    yaml: str
+    yaml_line: int
+    """Lines before the YAML in the file (the opening ``---``)."""
+    body: str
+    body_line: int
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text with a BOM removed and line endings made ``\\n``."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Count in characters and in lines as an editor does (CR, LF or CRLF), not in bytes.
+        # `exc.start` indexes `exc.object`, which is the bytes after the BOM when there is one.
+        before = bytes(exc.object[:exc.start]).decode("utf-8", errors="replace")
+        lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+        return None, [error(Location(path, line, column), "encoding",
+                            "the file is not UTF-8; save it with UTF-8 encoding")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
+    """Find the ``---`` block at the top of ``text``."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return error(Location(path, 1, 1), "front-matter",
+                     "an incident file starts with a line `---`, then the YAML keys, then `---`")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == "---":
+            body = "\n".join(lines[number + 1:])
+            blank = len(body) - len(body.lstrip("\n"))
+            return FrontMatter(
+                yaml="\n".join(lines[1:number]) + "\n",
+                yaml_line=1,
+                body=body.strip("\n"),
+                body_line=number + 2 + blank,
+            )
+    return error(Location(path, 1, 1), "front-matter",
+                 "the front matter is not closed: add a line `---` after the last key")
+
+
+def _internal_failure(path: str, exc: Exception) -> Diagnostic:
+    # A bug of ours must not hide the rest of the report, nor show a traceback.
+    return error(Location(path, 1, 1), "internal",
+                 f"statusgen could not read this file ({type(exc).__name__}: {exc}); "
+                 "please report this as a bug")
+
+
+def parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+    """One ``incidents/*.md`` file into an :class:`~generator.model.Incident`.
+
+    ``path`` is relative to the root and names the file in diagnostics. The
+    incident is ``None`` when the file has errors that leave it unreadable.
+    """
+    try:
+        return _parse_incident(path, raw)
+    except Exception as exc:
+        return None, [_internal_failure(path, exc)]
+
+
+def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
+    text, out = decode(raw, path)
+    if text is None:
+        return None, out
+    split = split_front_matter(text, path)
+    if isinstance(split, Diagnostic):
+        return None, [split]
+    node, out = parse_yaml(split.yaml, path, split.yaml_line)
+    if node is None:
+        if not out:
+            out.append(error(Location(path, 2, 1), "required",
+                             "the front matter is empty: add `title` and `updates`"))
+        return None, out
+    values = parse_object(node, INCIDENT, out)
+    bad = invisible(split.body, markdown=True)
+    if bad is not None:
+        line = split.body[:split.body.find(chr(int(bad[2:], 16)))].count("\n")
+        out.append(error(Location(path, split.body_line + line), "text", f"the Markdown holds the "
+                         f"invisible control character {bad}; remove it"))
+    if values is INVALID or out:
+        return None, out
+    name = PurePosixPath(path).name
+    values["updates"] = tuple(_with_links(u) for u in values["updates"])
+    incident = m.Incident(
+        loc=node.loc,
+        keys=tuple((str(k.value), v.loc) for k, v in node.entries),  # type: ignore[union-attr]
+        id=name[: -len(".md")],
+        path=path,
+        body=split.body,
+        body_line=split.body_line,
+        links=body_links(path, split.body, split.body_line),
+        **values,
+    )
+    return incident, out
+
+
+def _with_links(update: m.Update) -> m.Update:
+    found = links_in(update.message)
+    if not found:
+        return update
+    where = update.loc_of("message")
+    return replace(update, links=tuple((url, where) for url, _ in found))
+
+
+def body_links(path: str, body: str, body_line: int) -> tuple[tuple[str, Location], ...]:
+    """Every link and image of a body where it is written, found once per file so a cached
+    parse keeps them."""
+    lines = body.split("\n")
+    found = []
+    for link, offset in links_in(body):
+        line, column = _written_at(lines, link, offset)
+        found.append((link, Location(path, body_line + line, column)))
+    return tuple(found)
+
+
+def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, list[Diagnostic]]:
+    """``components.yml`` into a :class:`~generator.model.Config`."""
+    try:
+        text, out = decode(raw, path)
+        if text is None:
+            return None, out
+        node, out = parse_yaml(text, path)
+        if node is None:
+            return None, out or [error(Location(path), "required",
+                                       "components.yml is empty: add `page` and `components`")]
+        config = parse_object(node, CONFIG, out)
+        if config is INVALID or out:
+            return None, out
+        return _with_groups(config), out
+    except Exception as exc:
+        return None, [_internal_failure(path, exc)]
+
+
+def _with_groups(config: m.Config) -> m.Config:
+    # Members learn their group's id here, so later steps need not search for it.
+    groups = tuple(
+        replace(c, members=tuple(replace(x, group=c.id) for x in c.members))
+        for c in config.components
+    )
+    return replace(config, components=groups)
+
+
+def _written_at(lines: list[str], link: str, first: int) -> tuple[int, int]:
+    """Where ``link`` is written: its 0-based line in the body and 1-based column.
+
+    Markdown gives only the first line of the paragraph or list item holding the
+    link; look for the link itself from there, and keep that line if it is
+    written differently (escaped, in angle brackets).
+    """
+    for needle in (f"({link}", link):
+        for number in range(first, len(lines)):
+            column = lines[number].find(needle)
+            if column != -1:
+                return number, column + 1 + (needle != link)
+    return first, 1
+
+
