@@ -41,6 +41,7 @@ from generator.authoring.text import (
 from generator.check.rules import SKEW
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.diagnostics import Diagnostic, format_text, has_errors
+from generator.output.atomic import Changed, create_file, replace_file
 from generator.pipeline import checked
 from generator.source.load import read_config
 from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
@@ -292,58 +293,6 @@ def _verify(rel: str, data: bytes, update: NewUpdate) -> None:
                       "written. Please report this as a bug")
 
 
-def _create(path: Path, data: bytes, mode: int | None = None) -> Path:
-    """A temporary file beside ``path`` holding ``data`` (made with the umask, or ``mode``)."""
-    for attempt in range(100):
-        temp = path.with_name(f".{path.name}.statusgen-{os.getpid()}-{attempt}.tmp")
-        try:
-            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            if mode is not None:
-                os.chmod(temp, mode)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        return temp
-    raise OSError(f"cannot create a temporary file beside {path}")
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, atomically: it appears whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _create(path, data)
-    try:
-        os.link(temp, path)  # fails if the name was taken meanwhile
-    except FileExistsError as exc:
-        raise Refused(f"{path.name} was created meanwhile; run the command again") from exc
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise Refused(f"{path.name} was created meanwhile; run the command again") from None
-        os.replace(temp, path)
-        return
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def write_over(path: Path, data: bytes, expected: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its mode, if it still holds ``expected``."""
-    mode = path.stat().st_mode & 0o7777
-    temp = _create(path, data, mode)
-    try:
-        if path.read_bytes() != expected:
-            raise Refused(f"{path.name} changed while statusgen was editing it; nothing was "
-                          "written, run the command again")
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _commit(args: argparse.Namespace, now: datetime, rel: str, data: bytes, update: NewUpdate,
             original: bytes | None) -> int:
     """Validate ``data`` as ``rel``, then write it; prints the path, or why it was refused."""
@@ -356,9 +305,11 @@ def _commit(args: argparse.Namespace, now: datetime, rel: str, data: bytes, upda
     path = args.root / rel
     try:
         if original is None:
-            write_new(path, data)
+            create_file(path, data)
         else:
-            write_over(path, data, original)
+            replace_file(path, data, expected=original, keep_mode=True)
+    except Changed as exc:
+        raise Refused(f"{exc}; nothing was written, run the command again") from exc
     except OSError as exc:
         raise Refused(f"cannot write {rel}: {exc}") from exc
     if mine:
