@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from generator import model as m
-from generator.check.rules import check
+from generator.check.run import check
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import (
     Diagnostic,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.check.rules import check
+from generator.check.run import check
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.source.load import load
 from generator.source.tree import DiskSource

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from generator import model as m
-from generator.check.rules import SKEW, STALE, check, check_config, stamp
+from generator.check.components import check_config
+from generator.check.lifecycle import SKEW, STALE, stamp
+from generator.check.run import check
 from generator.source.parse import parse_config, parse_incident
 from tests.conftest import StatusRepo
 from tests.helpers import (

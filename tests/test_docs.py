@@ -162,3 +162,22 @@ def test_cli_doc_is_the_parser_help() -> None:
     for command in ("validate", "build", "new", "update", "resolve", "maintenance", "serve",
                     "diff", "init"):
         assert f"## statusgen {command}\n" in cli_reference()
+
+
+STAGE_ROOMS = {"read": ("source/",), "check": ("check/",),
+               "build": ("pipeline.py", "render/", "output/", "serve/")}
+
+
+def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
+    from generator.check.registry import BY_CODE
+
+    for path in sorted((REPO_ROOT / "generator").rglob("*.py")):
+        room = path.relative_to(REPO_ROOT / "generator").as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("error", "warning") and len(node.args) >= 2):
+                for code in _constants(node.args[1]):
+                    stages = BY_CODE[code].stages
+                    rooms = tuple(r for stage in stages for r in STAGE_ROOMS[stage])
+                    assert room.startswith(rooms), f"`{code}` ({stages}) is reported in {room}"

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import model as m
-from generator.check.rules import check
+from generator.check.run import check
 from generator.diagnostics import Diagnostic
 from generator.source.load import load
 from generator.source.parse import parse_config, parse_incident

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from generator import model as m
-from generator.check.rules import check
+from generator.check.run import check
 from generator.compute.snapshot import snapshot
 from generator.diagnostics import Location, Severity
 from generator.source.parse import parse_config

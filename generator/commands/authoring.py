@@ -38,7 +38,7 @@ from generator.authoring.text import (
     resolve_id,
     stamp,
 )
-from generator.check.rules import SKEW
+from generator.check.lifecycle import SKEW
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.diagnostics import Diagnostic, format_text, has_errors
 from generator.output.atomic import Changed, create_file, replace_file

@@ -1,5 +1,6 @@
-"""Generated parts of the docs: ``docs/format.md``'s tables from :mod:`generator.schema`,
-and ``docs/cli.md`` from the command-line parser, so neither can drift from the code.
+"""Generated parts of the docs: ``docs/format.md``'s key tables from the schema and its rule
+table from the rule registry, and ``docs/cli.md`` from the command-line parser, so none can
+drift from the code.
 
 Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
 where NAME is the schema's name (``page``, ``component``, ``components.yml``,
@@ -13,6 +14,7 @@ import argparse
 import re
 from pathlib import Path
 
+from generator.check.registry import rule_table
 from generator.source.schema import SCHEMAS, markdown_table
 
 FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
@@ -41,15 +43,23 @@ def table_in(text: str, name: str) -> str | None:
     return found.group(1) if found else None
 
 
+RULES_START, RULES_END = "<!-- rules -->", "<!-- /rules -->"
+
+
 def with_tables(text: str) -> str:
-    """``text`` with every table between its markers rewritten from the schema."""
+    """``text`` with every table between its markers rewritten from the schema, and the rule
+    table from the registry."""
     for name, table in tables().items():
         start, end = markers(name)
         found = _block(name).search(text)
         if not found:
             raise ValueError(f"{start} … {end} is missing; add the two lines where the table goes")
         text = f"{text[:found.start()]}{start}\n{table}{end}{text[found.end():]}"
-    return text
+    first, last = text.find(RULES_START), text.find(RULES_END)
+    if first == -1 or last < first:
+        raise ValueError(f"{RULES_START} … {RULES_END} is missing; add the two lines where the "
+                         "rule table goes")
+    return f"{text[:first + len(RULES_START)]}\n{rule_table()}{text[last:]}"
 
 
 def update_format_doc(path: Path = FORMAT_DOC) -> bool:

@@ -1,0 +1,67 @@
+"""Component rules: ids unique and not reserved, references that exist, levels that fit the
+entry's kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator import model as m
+from generator.check.context import Context
+from generator.diagnostics import Diagnostic, error
+from generator.source.schema import suggest
+
+# A component's files sit beside the page's: api/shields/page.json is the page's badge.
+RESERVED_COMPONENT_IDS = ("page",)
+
+
+def check_config(config: m.Config) -> Iterator[Diagnostic]:
+    """Component ids are unique across the whole file, groups included, and not reserved."""
+    seen: dict[str, m.Component] = {}
+    for component in config.walk():
+        if component.id in RESERVED_COMPONENT_IDS:
+            yield error(component.loc_of("id"), "reserved-id", f"`{component.id}` is reserved "
+                        f"(api/shields/{component.id}.json is the whole page's badge); choose "
+                        "another id")
+        first = seen.setdefault(component.id, component)
+        if first is not component:
+            # Compared as objects: two entries on one line (flow style) are still two.
+            yield error(component.loc_of("id"), "duplicate-id", f"component id `{component.id}` is "
+                        f"already used on line {first.loc_of('id').line}; ids must be unique, "
+                        "groups included")
+
+
+def component_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Components that exist, at levels that fit the entry's kind."""
+    config = context.config
+    ids = [c.id for c in config.walk()]
+    for ref in incident.components:
+        yield from _reference(ref, ids)
+        if incident.kind is m.Kind.MAINTENANCE:
+            if ref.level not in (None, m.Level.UNDER_MAINTENANCE):
+                yield error(ref.loc_of("level"), "level", "maintenance puts components "
+                            "under_maintenance; list their ids: `components: [db]`")
+        elif ref.level is None:
+            yield error(ref.loc, "level", f"give `{ref.id}` a level: `{{{ref.id}: "
+                        "partial_outage}`; one of " + ", ".join(m.INCIDENT_LEVELS))
+        elif ref.level not in m.INCIDENT_LEVELS:
+            yield error(ref.loc_of("level"), "level", f"`{ref.level}` is not an incident level; use "
+                        "one of " + ", ".join(m.INCIDENT_LEVELS))
+    for update in incident.updates:
+        if update.components is None:
+            continue
+        if incident.kind is m.Kind.MAINTENANCE:
+            yield error(update.loc_of("components"), "level", "maintenance updates cannot set "
+                        "levels; the maintenance's `components` are under maintenance")
+            continue
+        allowed = (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS)
+        for ref in update.components:
+            yield from _reference(ref, ids)
+            if ref.level not in allowed:
+                yield error(ref.loc_of("level") if ref.level else ref.loc, "level", f"give "
+                            f"`{ref.id}` one of " + ", ".join(allowed))
+
+
+def _reference(ref: m.ComponentRef, ids: list[str]) -> Iterator[Diagnostic]:
+    if ref.id not in ids:
+        yield error(ref.loc, "unknown-component", f"no component `{ref.id}` in components.yml"
+                    f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")

@@ -1,0 +1,92 @@
+"""Lifecycle rules: statuses of the entry's kind, the terminal update, the order and times of
+updates, maintenance windows, and what a public entry must show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from generator import model as m
+from generator.check.context import Context
+from generator.diagnostics import Diagnostic, error, warning
+
+SKEW = timedelta(minutes=5)
+STALE = timedelta(days=14)
+
+
+def _a(kind: m.Kind) -> str:
+    """``an incident``, ``a maintenance``."""
+    return f"an {kind}" if kind is m.Kind.INCIDENT else f"a {kind}"
+
+
+def stamp(at: datetime) -> str:
+    """A timestamp as a person would write it back: ``Z`` for UTC."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Statuses of the entry's kind, ending once; windows for maintenance only."""
+    kind = incident.kind
+    allowed = m.STATUSES[kind]
+    terminal = m.TERMINAL[kind]
+    for index, update in enumerate(incident.updates):
+        if update.status not in allowed:
+            yield error(update.loc_of("status"), "status-kind", f"`{update.status}` is not "
+                        f"{_a(kind)} status; use one of {', '.join(allowed)}")
+        elif update.status is terminal and index > 0:
+            yield error(update.loc_of("status"), "terminal", f"`{terminal}` ends the {kind}, so it "
+                        "can only be the newest update (the first in the list), and only once")
+    # An entry may start at any status: hosted pages open incidents as `identified` or even
+    # `resolved`, and every imported history has such entries.
+    if incident.mode is m.Mode.RETROSPECTIVE and incident.terminal is None:
+        yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
+                    f"after the fact and must end with a `{terminal}` update")
+    if kind is m.Kind.MAINTENANCE:
+        if incident.window is None:
+            yield error(incident.loc, "window", "a maintenance needs `window: {start: …, end: …}`")
+        elif incident.window.end <= incident.window.start:
+            yield error(incident.window.loc_of("end"), "window", "the window ends before it starts; "
+                        "`end` must be after `start`")
+    elif incident.window is not None:
+        yield error(incident.loc_of("window"), "window", "only maintenance has a window; remove it "
+                    "or add `kind: maintenance`")
+
+
+def order_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Updates newest first."""
+    # Two updates in the same second are fine (commands pasted together, imported histories
+    # kept to the second): the list's order then says which came later.
+    for above, below in zip(incident.updates, incident.updates[1:], strict=False):
+        if below.at > above.at:
+            yield error(below.loc_of("at"), "order", f"updates are not newest first: "
+                        f"{stamp(below.at)} (line {below.loc_of('at').line}) is later than "
+                        f"{stamp(above.at)} (line {above.loc_of('at').line}); put the newest update "
+                        "first")
+
+
+def time_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Nothing posted in the future; a word about incidents open for weeks."""
+    now = context.now
+    for update in incident.updates:
+        # A difference, not `now + SKEW`: that overflows for a `now` in the year 9999.
+        if update.at - now > SKEW:
+            yield error(update.loc_of("at"), "future", f"{stamp(update.at)} is in the future (now is "
+                        f"{stamp(now)}); check the date and the zone")
+    oldest = incident.updates[-1].at
+    if incident.kind is m.Kind.INCIDENT and incident.terminal is None and now - oldest > STALE:
+        yield warning(incident.updates[0].loc_of("status"), "stale-open", f"open for "
+                      f"{(now - oldest).days} days; forgot to resolve? add a `resolved` update")
+
+
+def visibility_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """A public entry shows readers an update, and its end."""
+    if incident.visibility is m.Visibility.INTERNAL:
+        return
+    if all(u.internal for u in incident.updates):
+        yield error(incident.updates[0].loc_of("internal"), "no-public-update", "a public entry "
+                    "needs at least one update without `internal: true`; readers would see none")
+    elif incident.terminal is not None and incident.terminal.internal:
+        yield error(incident.terminal.loc_of("internal"), "internal-terminal", f"the "
+                    f"`{incident.terminal.status}` update is internal, so the public page would "
+                    "never see this end; remove `internal: true`")

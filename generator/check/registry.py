@@ -1,0 +1,237 @@
+"""Every rule the format has: its code, severity, what it means and how to fix it.
+
+The catalogue is the one source of the rule table in ``docs/format.md`` (``make docs``)
+and of ``statusgen``'s own knowledge of its codes: a test checks that every code the
+package reports is here with its severity, and that every rule here is reported
+somewhere.  ``stages`` says who finds the problem: the loader while reading (``read``),
+the rules over the loaded repository (``check``), or the build (``build``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.diagnostics import Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its code in diagnostics, how bad it is, and the two columns of the docs."""
+
+    code: str
+    severity: Severity
+    means: str
+    fix: str
+    stages: tuple[str, ...] = ("check",)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("front-matter", E,
+         "The incident file does not start with a `---` line, or the front matter is not closed by a "
+         "second `---` line.",
+         "Put `---` on the first line, the YAML keys, then `---` on a line of its own.",
+         stages=("read",)),
+    Rule("encoding", E,
+         "The file is not valid UTF-8 (the location is the first bad byte).",
+         "Save the file as UTF-8.",
+         stages=("read",)),
+    Rule("yaml", E,
+         "The YAML cannot be read: a syntax error, a control character, a value YAML cannot convert "
+         "(`0x_`, `!!int abc`), an alias without its anchor, an anchor used twice, or a second "
+         "document. The commonest mistakes are named with their fix at their place: a value containing "
+         "`: ` without quotes, an apostrophe inside single quotes, a key or list item indented "
+         "differently from its siblings, a quote never closed, a backslash inside double quotes, a tab.",
+         "Do what the message says; otherwise fix the syntax at the location, indent with spaces, and "
+         "quote values that are text.",
+         stages=("read",)),
+    Rule("yaml-tag", E,
+         "An explicit YAML tag (`!!binary`, `!custom`) or a merge key (`<<`).",
+         "Remove the tag; write merged keys out.",
+         stages=("read",)),
+    Rule("yaml-alias", E,
+         "Aliases (`*a`) repeat more than 20,000 values in one file. Each alias counts every value it "
+         "repeats, nested aliases included; values written out do not count, however many.",
+         "Write the values out instead of using aliases.",
+         stages=("read",)),
+    Rule("yaml-depth", E,
+         "Values are nested more than 40 levels deep, directly or through an alias, or an alias is "
+         "inside the value it repeats (`&a [*a]`).",
+         "Flatten the value; the format never needs that depth.",
+         stages=("read",)),
+    Rule("yaml-comment", E,
+         "A key's text starts with `#` on the key's line (`message: #1 priority`): YAML reads it as a "
+         "comment, so the value is empty.",
+         'Put the text in quotes: `message: "#1 priority …"`.',
+         stages=("read",)),
+    Rule("duplicate-key", E,
+         "A key appears twice in one mapping, or a component is listed twice.",
+         "Keep one of them.",
+         stages=("read",)),
+    Rule("type", E,
+         "A value has the wrong type (a list where text belongs, `yes` read as a boolean, a number "
+         "below its minimum), or a key is not a plain name.",
+         "Write the type the key tables give; quote text that YAML would read otherwise.",
+         stages=("read",)),
+    Rule("unknown-key", E,
+         "A key the format does not have, often a typo; the message suggests the closest key.",
+         "Rename it to the suggested key or remove it.",
+         stages=("read",)),
+    Rule("required", E,
+         "A required key is missing (for incidents also `impact`), a list that needs an entry is empty, "
+         "the front matter is empty, or `components.yml` is missing or empty.",
+         "Add the key, entry or file.",
+         stages=("read", "check")),
+    Rule("choice", E,
+         "A value is not one of the allowed words (`impact`, `status`, `kind`, `visibility`, `mode`, a "
+         "level).",
+         "Use one of the words the message lists.",
+         stages=("read",)),
+    Rule("slug", E,
+         "An id or an incident's file name is not lower-case letters, digits and hyphens starting with "
+         "a letter or digit.",
+         "Rename it, e.g. `Data base` → `database`.",
+         stages=("read",)),
+    Rule("timestamp", E,
+         "A time is not ISO 8601.",
+         "Write it like `2026-11-22T10:42:00Z`.",
+         stages=("read",)),
+    Rule("timestamp-zone", E,
+         "A time has no zone.",
+         "Add `Z` for UTC or an offset such as `+01:00`.",
+         stages=("read",)),
+    Rule("page-url", E,
+         "`page.url` is not an absolute `http` or `https` URL, or holds what `robots.txt`, `_headers` "
+         "or a feed would read as syntax: a space or control character, a user name, a query (`?`), a "
+         "fragment (`#`), or a path with characters other than letters, digits, `-._~/` and `%`.",
+         "Write it like `https://status.example.com/`.",
+         stages=("read",)),
+    Rule("text", E,
+         "A title, name or description holds a line break (a literal block value), or any text holds an "
+         "invisible control character (a terminal escape, NUL) or, outside Markdown, a direction "
+         "override. A folded (`>`) value's final line break is simply dropped.",
+         "Write one-line values after the key; remove the character.",
+         stages=("read",)),
+    Rule("timezone", E,
+         "`page.timezone` is not an IANA time zone.",
+         "Use a name such as `Europe/Berlin` or `UTC`.",
+         stages=("read",)),
+    Rule("group-depth", E,
+         "A group's member has its own `components`.",
+         "Groups are one level deep: make the member a group of its own at the top level.",
+         stages=("read",)),
+    Rule("duplicate-id", E,
+         "Two components have the same id, or two incident files differ only in case.",
+         "Rename one; ids must be unique, groups included.",
+         stages=("read", "check")),
+    Rule("reserved-id", E,
+         "An incident file is named `unresolved.md`, which the JSON API uses, or a component's id is "
+         "`page`, whose badge files are the whole page's.",
+         "Rename the file, or choose another component id.",
+         stages=("read", "check")),
+    Rule("extension", W,
+         "A file in `incidents/` looks like an incident but is not named `.md`, so it is not read.",
+         "Rename it to `<id>.md`, or move it out of `incidents/`.",
+         stages=("read",)),
+    Rule("attachment", E,
+         "A body or message links a file that does not exist in `incidents/`, lies outside it, cannot "
+         "be published (an HTML, XHTML, XML or script file, a file type browsers may run, an SVG that "
+         "is not a plain drawing — a `<script>`, an event handler, a link out of the file), is over 10 "
+         "MiB, or is reached through a symbolic link.",
+         "Put the file in `incidents/` and link it by its name; attach images, PDFs, text, CSV, JSON or "
+         "video; export a drawing with scripts as PNG.",
+         stages=("read", "check", "build")),
+    Rule("link", E,
+         "A link that could run code or points nowhere: a scheme other than `http`, `https` or `mailto` "
+         "(also once percent-decoded, or once the link is placed on the front page: `../javascript:…`), "
+         "a relative link with `:` in its path or leaving the site, or a link to an entry file "
+         "(`other.md`) that does not exist.",
+         "Use an `https` address, or link a file or entry in `incidents/` by its name."),
+    Rule("link-hidden", W,
+         "A public entry links an internal entry or a drill, which the public page does not show.",
+         "The public page shows the link's text without the link; remove the link, or publish the other "
+         "entry."),
+    Rule("theme", E,
+         "`build` only: the page's `theme` cannot be used — not a folder name, no `themes/<name>/`, or "
+         "no default theme.",
+         "Create `themes/<name>/`, or set `theme: default`.",
+         stages=("build",)),
+    Rule("output", E,
+         "`build` only: the output folder cannot be used or written — it is the repository or inside "
+         "its sources, a file, or a non-empty folder `statusgen` did not make.",
+         "Build into a folder of its own such as `site/`.",
+         stages=("build",)),
+    Rule("io", E,
+         "A file cannot be read: permissions, a folder named like a file (`x.md`), or a device or pipe "
+         "where a file should be.",
+         "Fix the file's permissions or type.",
+         stages=("read",)),
+    Rule("symlink", E,
+         "`components.yml`, `incidents/`, an incident file or an attachment is a symbolic link. "
+         "statusgen never follows links, so nothing outside the repository can be read or published.",
+         "Put the file or folder itself in its place.",
+         stages=("read",)),
+    Rule("size", E,
+         "A file is larger than statusgen reads: 1 MiB for `components.yml` and incident files (checked "
+         "before parsing), 10 MiB for an attachment.",
+         "Split the write-up, shrink the image, or link to the file elsewhere.",
+         stages=("read",)),
+    Rule("internal", E,
+         "`statusgen` failed on this file: a bug in `statusgen`, not in your file.",
+         "Report it, with the file. The other files are still checked.",
+         stages=("read", "build", "build", "build")),
+    Rule("future", E,
+         "An update is more than five minutes after `now`.",
+         "Check the date and the zone; for a planned time use a maintenance window."),
+    Rule("order", E,
+         "Updates are not newest first: an update is later than the one above it. (Two updates in the "
+         "same second are fine; the list's order says which came later.)",
+         "Put the newest update first."),
+    Rule("terminal", E,
+         "`resolved` (or `completed`) is not the newest update.",
+         "Move it first, or change the older one to another status."),
+    Rule("status-kind", E,
+         "An incident uses a maintenance status, or the other way round.",
+         "Use the statuses of the entry's kind."),
+    Rule("retrospective", E,
+         "A `mode: retrospective` entry has not ended.",
+         "Add the `resolved` (or `completed`) update."),
+    Rule("window", E,
+         "A maintenance has no `window`, its window ends before it starts, or an incident has a window.",
+         "Add `window: {start, end}` with `end` after `start`; remove it from incidents."),
+    Rule("empty", E,
+         "The title or an update's message is empty.",
+         "Say what readers notice and what is happening."),
+    Rule("impact-mismatch", W,
+         "`impact: none`, yet a component is in `major_outage`.",
+         "Raise the impact or lower the level."),
+    Rule("stale-open", W,
+         "An incident has been open for more than 14 days.",
+         "Add the `resolved` update, or keep it open knowingly."),
+    Rule("duplicate-open", W,
+         "Two open incidents have the same title or the same components.",
+         "Update the earlier incident instead, or resolve one."),
+    Rule("no-public-update", E,
+         "Every update of a public entry is internal, so readers would see none.",
+         "Make one update public, or make the entry `visibility: internal`."),
+    Rule("internal-terminal", E,
+         "The `resolved` (or `completed`) update of a public entry is internal.",
+         "Remove `internal: true` from it."),
+    Rule("unknown-component", E,
+         "An id that `components.yml` does not have; the message suggests the closest.",
+         "Use an id from `components.yml`, or add the component there."),
+    Rule("level", E,
+         "A level that does not fit: `operational` or `under_maintenance` on an incident, a component "
+         "without a level, a level on a maintenance component or update.",
+         "Incidents: `{id: level}` with `degraded_performance`, `partial_outage` or `major_outage` "
+         "(updates may also say `operational`). Maintenance: a list of ids, `[db]`."),
+)
+BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+
+def rule_table() -> str:
+    """The rule table of ``docs/format.md``."""
+    rows = ["| code | severity | what it means | how to fix |", "|---|---|---|---|"]
+    rows += [f"| `{r.code}` | {r.severity} | {r.means} | {r.fix} |" for r in RULES]
+    return "\n".join(rows) + "\n"

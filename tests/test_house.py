@@ -1,0 +1,111 @@
+"""The package's shape: no import cycle, and every room imports only the rooms below it.
+
+The pipeline reads top to bottom: commands → serve → pipeline → (incremental, authoring)
+→ output → render → compute → check → source → model.  A module may import its own
+room and the rooms its row allows; an import anywhere else is a step back up the
+pipeline, which this test names with the module and the line.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.helpers import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "generator"
+BASE = {"model", "diagnostics", "__init__"}
+ALLOWED: dict[str, set[str]] = {
+    "model": {"diagnostics"},
+    "diagnostics": set(),
+    "source": BASE,
+    "check": BASE | {"source"},
+    "compute": BASE | {"source"},
+    "render": BASE | {"source", "compute"},
+    "output": BASE,
+    "incremental": BASE | {"source", "output", "render"},
+    "authoring": BASE | {"source"},
+    "pipeline": BASE | {"source", "check", "compute", "render", "output", "incremental"},
+    "serve": BASE | {"source", "output", "incremental", "pipeline"},
+    "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
+                        "authoring", "pipeline", "serve"},
+    "__main__": {"commands"},
+    "__init__": set(),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO_ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def imports(path: Path) -> Iterator[tuple[str, int]]:
+    """Every module of the package ``path`` imports (at any depth), with the line."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
+            if node.module == "generator":
+                for alias in node.names:
+                    candidate = f"generator.{alias.name}"
+                    yield (candidate if (PACKAGE / alias.name).exists() or
+                           (PACKAGE / f"{alias.name}.py").exists() else "generator"), node.lineno
+            else:
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    is_module = (PACKAGE.parent / (sub.replace(".", "/") + ".py")).exists() or \
+                        (PACKAGE.parent / sub.replace(".", "/")).is_dir()
+                    yield (sub if is_module else node.module), node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("generator"):
+                    yield alias.name, node.lineno
+
+
+def graph() -> dict[str, list[tuple[str, int]]]:
+    return {module_name(p): list(imports(p)) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def test_no_import_cycle() -> None:
+    edges = {m: {target for target, _ in found if target != m} for m, found in graph().items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):] + [nxt]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+
+
+def test_every_room_imports_only_what_lies_below_it() -> None:
+    wrong = []
+    for module, found in graph().items():
+        here = room(module)
+        for target, line in found:
+            there = room(target)
+            if there != here and there not in ALLOWED[here]:
+                wrong.append(f"{module}:{line} imports {target}")
+    assert wrong == []
+
+
+def test_commands_never_import_the_command_line_back() -> None:
+    for module, found in graph().items():
+        if module.startswith("generator.commands.") and module != "generator.commands.cli":
+            assert "generator.commands.cli" not in {t for t, _ in found}, module
