@@ -243,6 +243,8 @@ class Incident(Located, KeepsHash):
     window: Window | None = None
     updates: tuple[Update, ...]
     """Newest first, as written."""
+    source: str = ""
+    """The importer's or monitor's key for the entry, ``""`` for one a person wrote."""
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1
@@ -250,7 +252,7 @@ class Incident(Located, KeepsHash):
     """Links and images in the body (derived from it), each where it is written."""
 
     def __hash__(self) -> int:
-        return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact,
+        return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact, self.source,
                                        self.components, self.visibility, self.mode, self.window,
                                        self.updates, self.body, self.body_line, self.loc))
 

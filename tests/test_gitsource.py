@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.commands.cli import main
-from generator.compute.pagediff import NO_CHANGE
 from generator.pipeline import run_checks
+from generator.render.diff import NO_CHANGE
 from generator.source.git import GitError, GitSource, read_ref, resolve
 from generator.source.load import load
 from tests.conftest import StatusRepo

@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator import model as m
-from generator.compute.pagediff import (
-    NO_CHANGE,
-    Change,
-    PageDiff,
-    diff,
-    first_line,
-    md,
-    render_markdown,
-    render_text,
-)
+from generator.compute.pagediff import Change, EntryChange, PageDiff, diff, first_line
 from generator.compute.snapshot import Snapshot, snapshot
+from generator.render.diff import NO_CHANGE, detail_text, md, render_markdown, render_text
 from generator.source.load import load
 from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
@@ -96,6 +88,11 @@ updates:
 """
 
 
+def words(change: EntryChange) -> tuple[str, ...]:
+    """An entry change's other differences as the report words them (the page's zone: UTC)."""
+    return tuple(detail_text(d, "UTC") for d in change.details)
+
+
 def page(status_repo: StatusRepo, files: Mapping[str, str], internal: bool = False) -> Snapshot:
     root: Path = status_repo(files)
     loaded = load(DiskSource(root))
@@ -165,7 +162,7 @@ def test_a_reopened_incident(status_repo: StatusRepo) -> None:
                   page(status_repo, {"incidents/a.md": INCIDENT}))
     [change] = result.incidents
     assert change.change is Change.REOPENED
-    assert "1 update removed" in change.details
+    assert "1 update removed" in words(change)
 
 
 def test_internal_updates_and_entries_are_no_change(status_repo: StatusRepo) -> None:
@@ -201,7 +198,7 @@ def test_edits_without_new_updates(status_repo: StatusRepo) -> None:
     [change] = result.incidents
     assert change.change is Change.EDITED
     assert change.title == "API request errors"
-    assert change.details == ("title was “API errors”", "impact Minor → Major",
+    assert words(change) == ("title was “API errors”", "impact Minor → Major",
                               "1 earlier update edited", "the write-up changed")
     assert result.banner_after.description == "Partial System Outage"
 
@@ -223,7 +220,7 @@ def test_maintenance_window_moved_into_now(status_repo: StatusRepo) -> None:
     [change] = result.maintenance
     assert change.change is Change.EDITED
     assert (change.status_before, change.status_after) == (m.Status.SCHEDULED, m.Status.IN_PROGRESS)
-    assert change.details == ("window 30 Nov 2026, 02:00 to 04:00 UTC → 22 Nov 2026, 08:30 to 10:30 UTC",)
+    assert words(change) == ("window 30 Nov 2026, 02:00 to 04:00 UTC → 22 Nov 2026, 08:30 to 10:30 UTC",)
     assert [(c.id, c.after) for c in result.components] == [
         ("platform", m.Level.UNDER_MAINTENANCE), ("db", m.Level.UNDER_MAINTENANCE)]
     assert result.banner_after.description == "Service Under Maintenance"

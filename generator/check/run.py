@@ -14,7 +14,7 @@ from generator import model as m
 from generator.check.components import check_config, component_rules
 from generator.check.content import content_rules
 from generator.check.context import Context
-from generator.check.duplicates import check_duplicates
+from generator.check.duplicates import check_duplicates, check_sources
 from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from generator.check.links import link_rules
 from generator.diagnostics import Diagnostic
@@ -35,4 +35,5 @@ def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
         for rules in INCIDENT_RULES:
             out.extend(rules(incident, context))
     out.extend(check_duplicates(repo.incidents))
+    out.extend(check_sources(repo.incidents))
     return out

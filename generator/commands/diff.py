@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.compute.pagediff import RENDERERS, diff
+from generator.compute.pagediff import diff
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import format_text, has_errors, summary
 from generator.pipeline import comparable, run_checks
+from generator.render.diff import RENDERERS
 from generator.source.git import GitError, read_ref
 from generator.source.parse import CONFIG_FILE
 

@@ -5,24 +5,20 @@ the banner, every component's level, and each incident and maintenance by id
 (added, updated with new updates, resolved, reopened, edited, removed).  Both
 snapshots must be public ones (``internal=False``); the diff then cannot name
 anything the public does not see.  :func:`render_markdown` (a pull request
-comment or job summary) and :func:`render_text` (a terminal) print it.
+comment or job summary) and :func:`render_text` (a terminal) in
+:mod:`generator.render.diff` print it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from generator import model as m
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.render.labels import IMPACTS, LEVELS, STATUSES
-from generator.render.timefmt import iso, local_time
-
-NO_CHANGE = "No change to the public page."
 
 
 class Change(StrEnum):
@@ -72,6 +68,30 @@ class Window:
     end: datetime
 
 
+class DetailKind(StrEnum):
+    """What else about an entry changed."""
+
+    TITLE = "title"
+    IMPACT = "impact"
+    COMPONENTS = "components"
+    WINDOW = "window"
+    EDITED = "edited"
+    """``after`` earlier updates were edited."""
+    REMOVED = "removed"
+    """``after`` updates were removed."""
+    WRITE_UP = "write-up"
+    """``before``/``after``: whether there was a write-up."""
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One other difference: the values before and after (their meaning by ``kind``)."""
+
+    kind: DetailKind
+    before: object = None
+    after: object = None
+
+
 @dataclass(frozen=True)
 class EntryChange:
     """One incident or maintenance the change touches."""
@@ -87,8 +107,8 @@ class EntryChange:
     """Public updates the change adds, newest first."""
     window_before: Window | None = None
     window_after: Window | None = None
-    details: tuple[str, ...] = ()
-    """Other differences, in words: ``impact Minor → Major``."""
+    details: tuple[Detail, ...] = ()
+    """Other differences (the title, the impact, the window …)."""
     note: str = ""
     """Why an entry is not comparable."""
 
@@ -159,31 +179,28 @@ def _refs(refs: Iterable[m.ComponentRef]) -> dict[str, str | None]:
     return {r.id: (str(r.level) if r.level else None) for r in refs}
 
 
-def _details(old: Entry, new: Entry, tz: str) -> list[str]:
+def _details(old: Entry, new: Entry) -> list[Detail]:
     a, b = old.incident, new.incident
     out = []
     if a.title != b.title:
-        out.append(f"title was “{a.title}”")
+        out.append(Detail(DetailKind.TITLE, a.title, b.title))
     if a.kind is m.Kind.INCIDENT and a.impact is not b.impact:
-        out.append(f"impact {IMPACTS[a.impact]} → {IMPACTS[b.impact]}")
+        out.append(Detail(DetailKind.IMPACT, a.impact, b.impact))
     if _refs(a.components) != _refs(b.components):
-        out.append("affected components changed")
+        out.append(Detail(DetailKind.COMPONENTS))
     if a.kind is m.Kind.MAINTENANCE and _window(old) != _window(new):
-        before, after = _window(old), _window(new)
-        assert before is not None and after is not None
-        out.append(f"window {format_window(before, tz)} → {format_window(after, tz)}")
+        out.append(Detail(DetailKind.WINDOW, _window(old), _window(new)))
     old_updates = {u.at: u for u in a.updates}
     new_updates = {u.at: u for u in b.updates}
     edited = sum(1 for at, u in new_updates.items()
                  if at in old_updates and _same_update(old_updates[at], u) is False)
     removed = sum(1 for at in old_updates if at not in new_updates)
     if edited:
-        out.append(f"{edited} earlier update{'s' if edited != 1 else ''} edited")
+        out.append(Detail(DetailKind.EDITED, after=edited))
     if removed:
-        out.append(f"{removed} update{'s' if removed != 1 else ''} removed")
+        out.append(Detail(DetailKind.REMOVED, after=removed))
     if a.body != b.body:
-        out.append("the write-up changed" if a.body and b.body else
-                   "a write-up was added" if b.body else "the write-up was removed")
+        out.append(Detail(DetailKind.WRITE_UP, bool(a.body), bool(b.body)))
     return out
 
 
@@ -199,7 +216,7 @@ def _ended(entry: Entry) -> bool:
 
 
 def _make(old: Entry | None, new: Entry | None, change: Change, *,
-          new_updates: tuple[UpdateLine, ...] = (), details: tuple[str, ...] = (),
+          new_updates: tuple[UpdateLine, ...] = (), details: tuple[Detail, ...] = (),
           note: str = "") -> EntryChange:
     shown = new or old
     assert shown is not None
@@ -217,7 +234,7 @@ def _make(old: Entry | None, new: Entry | None, change: Change, *,
     )
 
 
-def _entry_change(old: Entry | None, new: Entry | None, tz: str) -> EntryChange | None:
+def _entry_change(old: Entry | None, new: Entry | None) -> EntryChange | None:
     if old is None:
         assert new is not None
         updates = tuple(_update_line(u) for u in new.incident.updates)
@@ -226,7 +243,7 @@ def _entry_change(old: Entry | None, new: Entry | None, tz: str) -> EntryChange 
         return _make(old, None, Change.REMOVED)
     before_times = {u.at for u in old.incident.updates}
     added = tuple(_update_line(u) for u in new.incident.updates if u.at not in before_times)
-    details = tuple(_details(old, new, tz))
+    details = tuple(_details(old, new))
     if _ended(new) and not _ended(old):
         change = Change.RESOLVED
     elif _ended(old) and not _ended(new):
@@ -262,7 +279,7 @@ def diff(before: Snapshot | None, after: Snapshot, *, base: str = "the base",
         if old is None and new is not None and new.incident.path in broken:
             changes.append(_make(None, new, Change.NOT_COMPARABLE, note=broken[new.incident.path]))
             continue
-        change = _entry_change(old, new, tz)
+        change = _entry_change(old, new)
         if change is not None:
             changes.append(change)
     return PageDiff(
@@ -279,155 +296,3 @@ def diff(before: Snapshot | None, after: Snapshot, *, base: str = "the base",
 
 
 # --- rendering ---------------------------------------------------------------------------
-
-def format_window(window: Window, tz: str) -> str:
-    """``2 Dec 2026, 03:00 to 05:00 CET`` in the page's zone; both dates when they differ."""
-    zone = ZoneInfo(tz)
-    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
-    if start.date() == end.date() and start.tzname() == end.tzname():
-        return f"{local_time(start, zone).rsplit(' ', 1)[0]} to {end:%H:%M} {end.tzname()}"
-    return f"{local_time(start, zone)} to {local_time(end, zone)}"
-
-
-def _level(level: m.Level | None) -> str:
-    return LEVELS[level] if level is not None else "not on the page"
-
-
-def _status(status: m.Status | None) -> str:
-    return STATUSES[status] if status is not None else "—"
-
-
-def _component_name(change: ComponentChange) -> str:
-    return f"{change.group} / {change.name}" if change.group else change.name
-
-
-HEADLINES = {
-    Change.ADDED: "Added",
-    Change.UPDATED: "Updated",
-    Change.RESOLVED: "Resolved",
-    Change.REOPENED: "Reopened",
-    Change.EDITED: "Edited",
-    Change.REMOVED: "Removed from the public page",
-    Change.NOT_COMPARABLE: "Not comparable",
-}
-MAINTENANCE_HEADLINES = {**HEADLINES, Change.RESOLVED: "Completed"}
-
-
-def _entry_lines(change: EntryChange, tz: str, text: Callable[[str], str],
-                 code: Callable[[str], str], bold: Callable[[str], str]) -> tuple[str, list[str]]:
-    """The headline of one entry change and the lines under it."""
-    headlines = MAINTENANCE_HEADLINES if change.kind is m.Kind.MAINTENANCE else HEADLINES
-    head = f"{bold(headlines[change.change] + ':')} {text(change.title)} ({code(change.path)})"
-    if change.change is Change.NOT_COMPARABLE:
-        return head, [f"could not be read at the base ({text(change.note)}); it will show as "
-                      f"{_status(change.status_after)}"]
-    if change.change is Change.REMOVED:
-        return head, ["it will no longer be shown (deleted, made internal or marked as a test)"]
-    sub = []
-    if change.kind is m.Kind.MAINTENANCE:
-        window = change.window_after
-        if change.change is Change.ADDED and window:
-            sub.append(f"window {format_window(window, tz)}, {_status(change.status_after)}")
-        elif change.status_before is not change.status_after:
-            sub.append(f"status {_status(change.status_before)} → {_status(change.status_after)}")
-    elif change.status_before is not change.status_after and change.change is not Change.ADDED:
-        sub.append(f"status {_status(change.status_before)} → {_status(change.status_after)}")
-    sub.extend(text(d) for d in change.details)
-    updates = change.new_updates if change.change is not Change.ADDED else change.new_updates[:1]
-    for update in updates:
-        when = local_time(update.at, ZoneInfo(tz))
-        sub.append(f"{bold(STATUSES[update.status])} at {when}: {text(update.message)}")
-    if change.change is Change.ADDED and len(change.new_updates) > 1:
-        more = len(change.new_updates) - 1
-        sub.append(f"and {more} earlier update{'s' if more != 1 else ''}")
-    return head, sub
-
-
-def _banner_line(d: PageDiff) -> str:
-    after = d.banner_after.description
-    if d.banner_before is None:
-        return f"{after} (the base cannot be computed)"
-    before = d.banner_before.description
-    return f"{before} (unchanged)" if before == after else f"{before} → {after}"
-
-
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]|~#@!"} | {
-    "<": "&lt;", ">": "&gt;", "&": "&amp;"})
-
-
-def md(text: str) -> str:
-    """Authors' words made inert in Markdown: no links, markup, HTML or mentions."""
-    return " ".join(text.split()).translate(_MD_ESCAPES)
-
-
-def _md_code(text: str) -> str:
-    return f"`{text.replace('`', '')}`"
-
-
-def _md_bold(text: str) -> str:
-    return f"**{text}**"
-
-
-def render_markdown(d: PageDiff) -> str:
-    """A heading, the banner, a table of components and lists of entries; for a job summary."""
-    lines = ["## Public status page", ""]
-    lines.append(f"Compared with {_md_code(d.base)} at {iso(d.now)}.")
-    lines.append("")
-    if not d.changed:
-        lines += [NO_CHANGE, ""]
-        lines += [f"**Banner:** {md(_banner_line(d))}", ""]
-    else:
-        lines += [f"**Banner:** {md(_banner_line(d))}", ""]
-        if d.components:
-            lines += ["### Components", "", "| Component | Before | After |", "| --- | --- | --- |"]
-            lines += [f"| {md(_component_name(c))} | {_level(c.before)} | {_level(c.after)} |"
-                      for c in d.components]
-            lines.append("")
-        for title, changes in (("Incidents", d.incidents), ("Maintenance", d.maintenance)):
-            if not changes:
-                continue
-            lines += [f"### {title}", ""]
-            for change in changes:
-                head, sub = _entry_lines(change, d.timezone, md, _md_code, _md_bold)
-                lines.append(f"- {head}")
-                lines += [f"  - {s}" for s in sub]
-            lines.append("")
-    if d.notes:
-        lines += ["### Notes", ""]
-        lines += [f"- {md(n)}" for n in d.notes]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.split())
-
-
-def render_text(d: PageDiff) -> str:
-    """The same report for a terminal."""
-    lines = [f"Public page compared with {d.base} at {iso(d.now)}"]
-    if not d.changed:
-        lines.append(NO_CHANGE)
-    lines.append(f"Banner: {_banner_line(d)}")
-    if d.changed:
-        if d.components:
-            lines.append("Components:")
-            lines += [f"  {_plain(_component_name(c))}: {_level(c.before)} → {_level(c.after)}"
-                      for c in d.components]
-        for title, changes in (("Incidents", d.incidents), ("Maintenance", d.maintenance)):
-            if not changes:
-                continue
-            lines.append(f"{title}:")
-            for change in changes:
-                head, sub = _entry_lines(change, d.timezone, _plain, str, str)
-                lines.append(f"  {head}")
-                lines += [f"    {s}" for s in sub]
-    if d.notes:
-        lines.append("Notes:")
-        lines += [f"  {_plain(n)}" for n in d.notes]
-    return "\n".join(lines) + "\n"
-
-
-RENDERERS: dict[str, Callable[[PageDiff], str]] = {"markdown": render_markdown, "text": render_text}
-
-__all__ = ["NO_CHANGE", "RENDERERS", "Change", "PageDiff", "diff", "render_markdown", "render_text"]

@@ -481,6 +481,10 @@ INCIDENT = Schema("incident", (
           "resolved.", choice(m.Mode), default="standard", example="retrospective"),
     Field("window", "mapping", "Maintenance only, required there: `{start, end}` timestamps.",
           nested(WINDOW), default="none", example="{start: …, end: …}"),
+    Field("source", "text", "Where the entry came from when a tool wrote it: the importer's or the "
+          "monitor's key (`statuspage/z3lct0r596n4`, `alertmanager/<group key>`), so that the "
+          "same import or alert updates this file instead of writing another. Unique.",
+          line, default='""', example="statuspage/z3lct0r596n4"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",
           list_of(UPDATE, non_empty=True), required=True),
 ))
