@@ -14,7 +14,7 @@ from generator.diagnostics import Severity
 from generator.source.yaml_reader import parse_yaml
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, components, incident, rows, validate
-from tests.test_yamlsource import every_loader  # noqa: F401  (runs each test with both parsers)
+from tests.source.test_yaml_reader import every_loader  # noqa: F401  (runs each test with both parsers)
 
 UPDATE = "updates:\n  - at: 2026-11-22T10:00:00Z\n    status: identified\n"
 

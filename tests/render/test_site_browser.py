@@ -17,9 +17,9 @@ from generator.pipeline import load_attachments
 from generator.render import paths
 from generator.render.pages import render_pages
 from generator.source.tree import DiskSource
+from tests.render.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
 from tests.support.validators import format_vnu_messages, run_vnu
-from tests.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of
 
 SUB_PATH = "status"
 AUDITED = {

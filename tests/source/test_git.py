@@ -12,10 +12,10 @@ from generator.pipeline import run_checks
 from generator.render.diff import NO_CHANGE
 from generator.source.git import GitError, GitSource, read_ref, resolve
 from generator.source.load import load
+from tests.compute.test_pagediff import INTERNAL_UPDATE, RESOLVED, UPDATED
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, INCIDENT, MAINTENANCE, dedent
 from tests.helpers import NOW as HELPERS_NOW
-from tests.test_pagediff import INTERNAL_UPDATE, RESOLVED, UPDATED
 
 NOW = "2026-11-22T09:00:00Z"
 

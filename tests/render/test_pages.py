@@ -28,7 +28,7 @@ from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "themes"
 
 API_LATENCY = "2026-11-22-api-latency"

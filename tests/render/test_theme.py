@@ -18,7 +18,7 @@ from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-THEMES = Path(__file__).resolve().parent.parent / "themes"
+THEMES = Path(__file__).resolve().parents[2] / "themes"
 
 
 def snap_of(root: Path, theme: str | None = None) -> Snapshot:
