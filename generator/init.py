@@ -297,7 +297,7 @@ def make_repository(root: Path, written: list[PurePosixPath]) -> GitResult:
     for args in (("init", "--quiet", "--initial-branch=main"), ("add", "--", *map(str, written))):
         proc = _git(root, *args)
         if proc.returncode:
-            return GitResult(False, f"git {args[0]} failed: {proc.stderr.strip()}", failed=True)
+            return GitResult(False, f"git {args[0]} failed: {proc.stderr.strip()}\n", failed=True)
     if not has_identity(root):
         return GitResult(False, (
             f"Made {root} a git repository (branch main) and staged the files, but git does not\n"
@@ -338,8 +338,11 @@ def git_step(root: Path, choice: bool | None, written: list[PurePosixPath],
     ``None`` when nothing was done and there is nothing to say.
     """
     if shutil.which("git") is None:
+        by_hand = (f"  git init --initial-branch=main {shlex.quote(str(root))}\n"
+                   f"  {git_command(root)} add -A\n"
+                   f"  {git_command(root)} commit -m {shlex.quote(COMMIT_MESSAGE)}\n")
         return GitResult(False, "git is not installed (or not on PATH): install it, then run\n"
-                         f"  git init {shlex.quote(str(root))}\n", failed=True) if choice else None
+                         + by_hand, failed=True) if choice else None
     top = work_tree(root)
     if top is not None and top.resolve() == root.resolve():
         names = sorted({p.parts[0] for p in written})

@@ -469,7 +469,10 @@ def test_no_git_and_no_git_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     code, out, err = run(capsys, "init", str(tmp_path / "b"), "--git")
     assert code == 1
     assert (tmp_path / "b" / "components.yml").is_file()  # the files are there all the same
-    assert f"git is not installed (or not on PATH): install it, then run\n  git init {tmp_path / 'b'}" in err
+    root = tmp_path / "b"
+    assert err.endswith(f"git is not installed (or not on PATH): install it, then run\n"
+                        f"  git init --initial-branch=main {root}\n  git -C {root} add -A\n"
+                        f"  git -C {root} commit -m 'A status page, from statusgen init'\n")
 
 
 def answer_in_a_terminal(argv: list[str], answer: str, cwd: Path) -> tuple[int, str]:
