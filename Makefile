@@ -3,7 +3,9 @@
 #   make site    build the example site into site/ (runtime dependencies only)
 #   make check   fast suite: ruff, mypy, pytest without browser/validator tests
 #   make test    full suite: also installs the external tools (.ci/setup-tools)
-#                and runs every test, browser and validator ones included
+#                and runs every test, browser, validator and package ones included
+#   make lock    regenerate constraints.txt (the exact versions every install uses)
+#   make dist    build the sdist and wheel into dist/ and check them with twine
 #   make clean   remove build outputs, caches, .venv and node_modules
 
 SHELL := bash
@@ -17,32 +19,50 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-# Stamps inside the venv: redone when pyproject.toml changes (or the venv goes).
+# Every install below takes its versions from constraints.txt: the runtime and
+# test dependencies and the build backend, pinned exactly (`make lock` writes
+# it). Through PIP_CONSTRAINT rather than -c, because pip applies the variable
+# to the isolated environment it builds statusgen in as well. CONSTRAINTS=
+# (empty) installs the newest releases instead, as CI's "newest releases" job
+# does; use a venv of its own for that (VENV=.venv-newest), since pip does not
+# downgrade a venv whose stamp is already there.
+CONSTRAINTS ?= constraints.txt
+export PIP_CONSTRAINT := $(if $(CONSTRAINTS),$(abspath $(CONSTRAINTS)))
+
+# Stamps inside the venv: redone when pyproject.toml or the constraints change
+# (or the venv goes).
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: help site test check lint clean docs
+.PHONY: help site venv test check lint lock dist clean docs
 
 help:
-	@echo "make site    build the example site into site/"
+	@echo "make site    build the example site into site/ (statusgen is then .venv/bin/statusgen)"
 	@echo "make check   fast suite: ruff, mypy, pytest -m 'not browser and not validator'"
 	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
+	@echo "make venv    only create .venv with statusgen and the test tools"
+	@echo "make lock    regenerate constraints.txt: keeps the pins that still fit pyproject.toml;"
+	@echo "             UPGRADE=1 takes the newest release of everything, PACKAGE=NAME of one"
+	@echo "make dist    build the sdist and wheel into dist/ and run twine check on them"
 	@echo "make docs    regenerate docs/format.md's tables and docs/cli.md from the code"
-	@echo "make clean   remove site/, caches, .venv and node_modules"
+	@echo "make clean   remove site/, dist/, caches, .venv and node_modules"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install --quiet -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install --quiet -e '.[test]'
 	touch $@ $(RUNTIME_STAMP)
 
 site: $(RUNTIME_STAMP)
 	$(BIN)/statusgen build
+	@echo "statusgen is $(BIN)/statusgen (or run '. $(BIN)/activate' to have it on PATH)"
+
+venv: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -57,11 +77,26 @@ test: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# The resolver is uv, pinned in constraints.txt like everything else (it is
+# given on stdin, besides pyproject.toml): it resolves for every platform and
+# Python 3.11+ at once (--universal).
+lock: | $(BIN)/python
+	$(PIP) install --quiet uv
+	echo uv | $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
+		--extra test --custom-compile-command 'make lock' \
+		$(if $(UPGRADE),--upgrade) $(if $(PACKAGE),--upgrade-package '$(PACKAGE)') \
+		--output-file constraints.txt pyproject.toml -
+
+dist: $(TEST_STAMP)
+	rm -rf dist/
+	$(BIN)/python -m build --outdir dist/ .
+	$(BIN)/twine check --strict dist/*
+
 docs: $(TEST_STAMP)
 	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc; update_format_doc(); update_cli_doc()'
 
 clean:
-	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ \
+	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \
 		.cache/ .statusgen-cache/ .mypy_cache/ .ruff_cache/ .pytest_cache/ .hypothesis/ \
 		*.egg-info/
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

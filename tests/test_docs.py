@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
+from generator.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
 from generator.source.schema import SCHEMAS, markdown_table
 from tests.conftest import StatusRepo
 from tests.helpers import REPO_ROOT, validate
@@ -155,7 +155,7 @@ def test_tables_come_from_every_schema() -> None:
 
 
 def test_cli_doc_is_the_parser_help() -> None:
-    from generator.commands.docs import CLI_DOC, cli_reference
+    from generator.docs import CLI_DOC, cli_reference
 
     assert CLI_DOC.read_text(encoding="utf-8") == cli_reference(), (
         f"docs/cli.md is out of date; {REGENERATE}")

@@ -31,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve"},
     "__main__": {"commands"},
+    "docs": BASE | {"source", "check", "commands"},
     "__init__": set(),
 }
 

@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,6 +98,11 @@ def test_deploy_triggers_permissions_and_concurrency() -> None:
     assert deploy["on"]["push"] == {"branches": ["main"]}
     assert deploy["on"]["schedule"] == [{"cron": "*/10 * * * *"}]
     assert "workflow_dispatch" in deploy["on"] and "workflow_call" in deploy["on"]
+    # `inputs.ref` must exist for both triggers (actionlint 1.7 types `inputs` by trigger).
+    dispatch_ref = deploy["on"]["workflow_dispatch"]["inputs"]["ref"]
+    call_ref = deploy["on"]["workflow_call"]["inputs"]["ref"]
+    assert (dispatch_ref["type"], dispatch_ref["default"]) == (call_ref["type"], call_ref["default"]) \
+        == ("string", "")
     assert deploy["permissions"] == {"contents": "read"}
     assert deploy["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     job = deploy["jobs"]["deploy"]
@@ -118,6 +123,97 @@ def test_incident_workflow_writes_with_contents_write_and_calls_deploy() -> None
     deploy = incident["jobs"]["deploy"]
     assert deploy["uses"] == "./.github/workflows/deploy.yml"
     assert deploy["needs"] == "write"
+
+
+def test_release_publishes_with_trusted_publishing_only() -> None:
+    release = load_workflow(WORKFLOWS / "release.yml")
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {}
+    jobs = release["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    publish = jobs["publish"]
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"id-token": "write"}  # and no other job may mint a token
+    assert publish["environment"]["name"] == "pypi"
+    assert [s["uses"].split("@")[0] for s in publish["steps"]] == [
+        "actions/download-artifact", "pypa/gh-action-pypi-publish"]
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    assert "password" not in text and "secrets." not in text
+
+
+def _dist(folder: Path, *names: str) -> Path:
+    (folder / "dist").mkdir(parents=True)
+    for name in names:
+        (folder / "dist" / name).write_bytes(b"")
+    return folder
+
+
+@pytest.mark.parametrize(("tag", "ok"), [("v1.2.3", True), ("v1.2.4", False), ("v1.2", False)])
+def test_release_refuses_a_tag_that_is_not_the_version(tag: str, ok: bool, tmp_path: Path) -> None:
+    workspace = _dist(tmp_path / "work", "statusgen-1.2.3.tar.gz", "statusgen-1.2.3-py3-none-any.whl")
+    step = "Check that the tag is the version built"
+    run = run_job(WORKFLOWS / "release.yml", "build", workspace, {"github.ref_name": tag},
+                  tmp_path / "runner", datetime.now(UTC), only={step})
+    assert [s.name for s in run.steps] == [step]
+    assert run.ok is ok, run.step(step)
+    if ok:
+        assert run.outputs["version"] == {"version": "1.2.3"}
+    else:
+        assert f"::error title=Tag and version differ::the tag {tag} asks for statusgen " \
+            f"{tag.removeprefix('v')}, but the build made: statusgen-1.2.3-py3-none-any.whl " \
+            "statusgen-1.2.3.tar.gz." in run.step(step).stdout
+
+
+def _install_step(name: str) -> str:
+    [step] = [s for s in load_workflow(WORKFLOWS / name)["jobs"][_first_job(name)]["steps"]
+              if s.get("id") == "install"]
+    script: str = step["run"]
+    return script
+
+
+def _first_job(name: str) -> str:
+    return str(next(iter(load_workflow(WORKFLOWS / name)["jobs"])))
+
+
+def _stub(folder: Path, name: str, script: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    (folder / name).chmod(0o755)
+
+
+@pytest.mark.parametrize("name", SHARED)
+@pytest.mark.parametrize(("requirements", "installs_statusgen"), [
+    ("# nothing uncommented, as init writes it from a folder\n", False),
+    ("statusgen==9.9.9\n", True),
+    (None, True),
+])
+def test_install_step_fails_clearly_when_nothing_installs_statusgen(
+        name: str, requirements: str | None, installs_statusgen: bool, tmp_path: Path) -> None:
+    assert _install_step(name) == _install_step("check.yml")  # one script in every workflow
+    work, stubs = tmp_path / "work", tmp_path / "bin"
+    work.mkdir()
+    if requirements is not None:
+        (work / "requirements.txt").write_text(requirements, encoding="utf-8")
+    # `python` stands for the runner's: it notes how pip was asked, and installs a
+    # `statusgen` when the requirements name one.
+    _stub(stubs, "python", f'echo "$*" > "{tmp_path}/pip-args"\n' + (
+        f'printf \'#!/bin/sh\\necho statusgen 9.9.9\\n\' > "{stubs}/statusgen"; '
+        f'chmod +x "{stubs}/statusgen"' if installs_statusgen else ":"))
+    script = tmp_path / "install.sh"
+    script.write_text(_install_step(name), encoding="utf-8")
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=work,
+                          env={"PATH": f"{stubs}:/usr/bin:/bin"}, capture_output=True, text=True,
+                          check=False)
+    pip = (tmp_path / "pip-args").read_text(encoding="utf-8").strip()
+    assert pip == ("-m pip install -r requirements.txt" if requirements is not None
+                   else "-m pip install .")
+    if installs_statusgen:
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == "statusgen 9.9.9\n"
+    else:
+        assert proc.returncode == 1
+        assert proc.stdout.startswith("::error file=requirements.txt,title=No statusgen::requirements.txt "
+                                      "installs no statusgen: write (or uncomment) the line")
 
 
 def test_pre_commit_hook() -> None:
@@ -229,11 +325,18 @@ def substitute(value: str, context: Mapping[str, str]) -> str:
     return EXPRESSION.sub(replace, value)
 
 
+def _runs(step: Mapping[str, Any], only: Collection[str] | None) -> bool:
+    if "uses" in step:
+        return False
+    return step.get("name") in only if only is not None else step.get("id") != "install"
+
+
 def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, str],
-            runner_temp: Path, clock: datetime) -> JobRun:
+            runner_temp: Path, clock: datetime, only: Collection[str] | None = None) -> JobRun:
     """Run a job's ``run:`` steps in order, stopping at the first that fails, as Actions does.
 
-    ``clock`` is the time statusgen sees (through ``SOURCE_DATE_EPOCH``).
+    ``clock`` is the time statusgen sees (through ``SOURCE_DATE_EPOCH``); ``only``
+    names the steps to run (default: all but the ``install`` one).
     """
     job = load_workflow(workflow)["jobs"][job_id]
     runner_temp.mkdir(parents=True, exist_ok=True)
@@ -261,7 +364,7 @@ def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, 
     context = dict(context)
     result = JobRun()
     for index, step in enumerate(job["steps"]):
-        if "uses" in step or step.get("id") == "install":
+        if not _runs(step, only):
             continue
         assert "if" not in step, "the local runner does not evaluate `if:`"
         output = runner_temp / f"output-{index}"

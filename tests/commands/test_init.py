@@ -1,18 +1,33 @@
-"""``statusgen init``: a new status repository that validates and builds, written once, never over."""
+"""``statusgen init``: a new status repository that validates and builds, written once, never over.
+
+Also: the ``requirements.txt`` it writes from how statusgen was installed (fake
+installed distributions, real ``dist-info`` folders put first on ``sys.path``,
+and this checkout's own install), the git repository it can make, and the
+package itself: built, checked and installed into a fresh venv.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
 
+import generator.commands.init
 from generator import __version__
 from generator.commands.cli import main
-from generator.commands.init import skeleton, skeleton_files, target_path
+from generator.commands.init import installed_distribution, pin_for, skeleton, skeleton_files, target_path
 from tests.helpers import REPO_ROOT
 
 EXPECTED = {
@@ -27,6 +42,35 @@ EXPECTED = {
 }
 
 
+FAKE_VERSION = "9.9.9"
+COMMIT = "4f2a9c0e5b7d8a1f3c6e9b2d5a8f1c4e7b0d3a6f"
+
+
+@pytest.fixture
+def installed_as(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Make ``statusgen`` look installed with a given ``direct_url.json`` (PEP 610).
+
+    ``installed_as(None)``: from an index (no direct_url.json); ``installed_as({...})``
+    or ``installed_as("text")``: with that file.  A real ``dist-info`` folder goes
+    first on ``sys.path``, so the real metadata lookup finds it before this checkout's.
+    """
+    def install(direct: dict[str, Any] | str | None, *, record: bool = True) -> Path:
+        site = tmp_path / "fake-site-packages"
+        info = site / f"statusgen-{FAKE_VERSION}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.4\nName: statusgen\nVersion: {FAKE_VERSION}\n", encoding="utf-8")
+        if record:
+            (info / "RECORD").write_text("", encoding="utf-8")
+        if direct is not None:
+            text = direct if isinstance(direct, str) else json.dumps(direct)
+            (info / "direct_url.json").write_text(text, encoding="utf-8")
+        monkeypatch.syspath_prepend(str(site))
+        return info
+
+    yield install
+
+
 def snapshot_tree(root: Path) -> dict[str, tuple[bytes, int]]:
     return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in sorted(root.rglob("*")) if p.is_file()}
@@ -38,8 +82,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_init_writes_the_skeleton_and_says_what_next(tmp_path: Path,
+def test_init_writes_the_skeleton_and_says_what_next(tmp_path: Path, installed_as: Any,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    installed_as(None)
     root = tmp_path / "status"
     code, out, err = run(capsys, "init", str(root))
     assert code == 0, err
@@ -50,8 +95,10 @@ def test_init_writes_the_skeleton_and_says_what_next(tmp_path: Path,
     assert f"statusgen validate --root {root}" in out
     assert "Settings -> Pages -> Source: GitHub Actions" in out
     requirements = (root / "requirements.txt").read_text(encoding="utf-8")
-    assert f"statusgen=={__version__}\n" in requirements
-    assert "@STATUSGEN_VERSION@" not in requirements
+    assert requirements.splitlines()[-1] == f"statusgen=={FAKE_VERSION}"
+    assert "@STATUSGEN" not in requirements
+    assert f"2. requirements.txt installs statusgen=={FAKE_VERSION}: keep it" in out
+    assert not (root / ".git").exists()  # no terminal, no --git: no repository
     gitignore = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "/site/" in gitignore and "/.statusgen-cache/" in gitignore
 
@@ -147,6 +194,17 @@ def test_dot_names() -> None:
     assert {str(p) for p in skeleton_files()} == EXPECTED
 
 
+def copy_source(source: Path) -> Path:
+    """What the sdist is made of, copied out of the checkout (so builds leave it untouched)."""
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO_ROOT / name, source / name)
+    shutil.copytree(REPO_ROOT / "generator", source / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO_ROOT / "themes" / "default", source / "themes" / "default")
+    return source
+
+
 def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> None:
     """A non-editable install gets every skeleton file, hidden-named ones included.
 
@@ -155,13 +213,7 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
     """
     pytest.importorskip("setuptools", reason="the packaging check runs setuptools' build_py; "
                         "this Python's venv has no setuptools")
-    source = tmp_path / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(REPO_ROOT / name, source / name)
-    shutil.copytree(REPO_ROOT / "generator", source / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO_ROOT / "themes" / "default", source / "themes" / "default")
+    source = copy_source(tmp_path / "source")
     lib = tmp_path / "lib"
     proc = subprocess.run(
         [sys.executable, "-c", "import setuptools; setuptools.setup()",
@@ -182,3 +234,336 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
                for p in theme.rglob("*") if p.is_file()}
     assert "generator/default_theme/base.html" in shipped
     assert shipped <= gathered, sorted(shipped - gathered)
+
+
+# --- requirements.txt: where the workflows install statusgen from ------------------------------
+
+ARCHIVE = "https://files.example.org/statusgen-9.9.9.tar.gz"
+INSTALLS = {
+    "git": ({"url": "https://github.com/acme/statusgen.git",
+             "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "v9.9.9"}},
+            f"statusgen @ git+https://github.com/acme/statusgen.git@{COMMIT}"),
+    "git-subdirectory": ({"url": "https://git.example.org/tools.git", "subdirectory": "statusgen",
+                          "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+                         f"statusgen @ git+https://git.example.org/tools.git@{COMMIT}"
+                         "#subdirectory=statusgen"),
+    "archive": ({"url": ARCHIVE, "archive_info": {"hashes": {"sha256": "ab12", "md5": "cd34"},
+                                                  "hash": "md5=cd34"}},
+                f"statusgen @ {ARCHIVE}#sha256=ab12"),
+    "archive-legacy-hash": ({"url": ARCHIVE, "archive_info": {"hash": "sha256=ab12"}},
+                            f"statusgen @ {ARCHIVE}#sha256=ab12"),
+    "archive-no-hash": ({"url": ARCHIVE, "archive_info": {}}, f"statusgen @ {ARCHIVE}"),
+}
+
+
+def requirement_lines(root: Path) -> list[str]:
+    """The lines of requirements.txt that pip would install (not comments)."""
+    text = (root / "requirements.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("direct", INSTALLS.values(), ids=INSTALLS.keys())
+def test_requirements_name_where_statusgen_came_from(direct: tuple[dict[str, Any], str], tmp_path: Path,
+                                                     installed_as: Any,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    info, expected = direct
+    installed_as(info)
+    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+    assert code == 0
+    assert requirement_lines(tmp_path / "status") == [expected]
+    requirement = Requirement(expected)  # what pip parses
+    assert requirement.name == "statusgen" and requirement.url
+    assert f"requirements.txt installs {expected}: keep it" in out
+    assert "needs you" not in out
+
+
+def test_from_an_index_the_version_installed(tmp_path: Path, installed_as: Any) -> None:
+    installed_as(None)
+    pin = pin_for(installed_distribution())
+    assert pin.requirement == f"statusgen=={FAKE_VERSION}"
+    assert skeleton_files()[PurePosixPath("requirements.txt")].decode().endswith(
+        f"\nstatusgen=={FAKE_VERSION}\n")
+
+
+LOCAL = {
+    "editable-folder": ({"url": "file:///home/ana/src/statusgen", "dir_info": {"editable": True}},
+                        "file:///home/ana/src/statusgen (a folder on this computer, editable)"),
+    "folder": ({"url": "file:///home/ana/src/statusgen", "dir_info": {}},
+               "file:///home/ana/src/statusgen (a folder on this computer)"),
+    "wheel-file": ({"url": "file:///tmp/statusgen-9.9.9-py3-none-any.whl",
+                    "archive_info": {"hashes": {"sha256": "ab12"}}},
+                   "file:///tmp/statusgen-9.9.9-py3-none-any.whl (a file on this computer)"),
+    "local-git": ({"url": "file:///home/ana/src/statusgen",
+                   "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+                  "file:///home/ana/src/statusgen (a repository on this computer)"),
+    "unreadable": ("{not json", "an unreadable direct_url.json in the installed statusgen"),
+}
+
+
+@pytest.mark.parametrize("direct", LOCAL.values(), ids=LOCAL.keys())
+def test_from_this_computer_the_lines_to_choose_from(direct: tuple[dict[str, Any] | str, str],
+                                                      tmp_path: Path, installed_as: Any,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    info, origin = direct
+    installed_as(info)
+    root = tmp_path / "status"
+    code, out, _ = run(capsys, "init", str(root), "--no-git")
+    assert code == 0
+    # Nothing for pip to install: the workflows say so, rather than install a stranger's package.
+    assert requirement_lines(root) == []
+    text = (root / "requirements.txt").read_text(encoding="utf-8")
+    choices = [f"statusgen=={FAKE_VERSION}", f"statusgen @ git+https://github.com/YOUR-ORG/statusgen@v{FAKE_VERSION}"]
+    for line in choices:
+        assert f"\n# {line}\n" in text
+        assert f"\n  {line}\n" in out
+        Requirement(line)
+    assert f"#   {origin}\n" in text and f"\n  {origin}\n" in out
+    assert "requirements.txt needs you" in out
+    assert "2. In requirements.txt, uncomment the line" in out
+
+
+def test_a_checkout_with_an_https_origin_offers_its_commit(tmp_path: Path, installed_as: Any,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    checkout = tmp_path / "statusgen-src"
+    checkout.mkdir()
+    git(checkout, "init", "--quiet")
+    git(checkout, "commit", "--quiet", "--allow-empty", "-m", "x")
+    git(checkout, "remote", "add", "origin", "https://github.com/acme/statusgen.git")
+    head = git(checkout, "rev-parse", "HEAD").strip()
+    installed_as({"url": checkout.as_uri(), "dir_info": {"editable": True}})
+    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+    assert code == 0
+    assert f"\n  statusgen @ git+https://github.com/acme/statusgen.git@{head}\n" in out
+
+
+def test_not_installed_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(generator.commands.init, "installed_distribution", lambda: None)
+    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+    assert code == 0
+    assert "a source folder where statusgen is not installed as a package" in out
+    assert requirement_lines(tmp_path / "status") == []
+
+
+def test_an_egg_info_left_by_a_build_is_not_the_install(tmp_path: Path, installed_as: Any) -> None:
+    """A ``statusgen.egg-info`` (no RECORD) found first on sys.path says nothing about the install."""
+    installed_as(None, record=False)
+    dist = installed_distribution()
+    assert dist is not None and dist.version == __version__  # this checkout's install, not the fake
+
+
+def test_this_checkouts_own_install(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tests run from a ``pip install -e .`` of this checkout: a folder CI cannot reach."""
+    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+    assert code == 0
+    assert f"  {REPO_ROOT.as_uri()} (a folder on this computer" in out
+    assert requirement_lines(tmp_path / "status") == []
+    text = (tmp_path / "status" / "requirements.txt").read_text(encoding="utf-8")
+    assert f"# statusgen=={__version__}\n" in text
+
+
+# --- a git repository with a first commit -------------------------------------------------------
+
+def isolate_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *, identity: bool = True) -> None:
+    """No global or system git config leaks in; a name and email to commit with, or none at all."""
+    config = tmp_path / "gitconfig"
+    config.write_text("" if identity else "[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("EMAIL", raising=False)
+    for who in ("AUTHOR", "COMMITTER"):
+        if identity:
+            monkeypatch.setenv(f"GIT_{who}_NAME", "Ana Status")
+            monkeypatch.setenv(f"GIT_{who}_EMAIL", "ana@example.com")
+        else:
+            monkeypatch.delenv(f"GIT_{who}_NAME", raising=False)
+            monkeypatch.delenv(f"GIT_{who}_EMAIL", raising=False)
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_git_makes_a_repository_that_diff_can_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    root = tmp_path / "status"
+    code, out, err = run(capsys, "init", str(root), "--git")
+    assert code == 0, err
+    assert f"Made {root} a git repository (branch main) and committed the files above" in out
+    assert "4. Push to GitHub" in out
+    assert git(root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+    assert git(root, "log", "--format=%an <%ae>|%s").strip() == \
+        "Ana Status <ana@example.com>|A status page, from statusgen init"
+    assert sorted(git(root, "ls-files").split()) == sorted(str(p) for p in skeleton_files())
+    assert git(root, "status", "--porcelain") == ""
+    code, out, err = run(capsys, "diff", "--root", str(root), "--base", "HEAD", "--format", "text")
+    assert code == 0, err
+    assert "No change to the public page." in out
+
+
+def test_without_a_git_identity_it_stages_and_says_what_to_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path, identity=False)
+    root = tmp_path / "status"
+    code, out, _ = run(capsys, "init", str(root), "--git")
+    assert code == 0
+    assert git(root, "rev-parse", "--verify", "HEAD", check=False) == ""  # no commit
+    staged = git(root, "diff", "--cached", "--name-only").split()
+    assert sorted(staged) == sorted(str(p) for p in skeleton_files())
+    assert "git does not\nknow who you are, so nothing is committed yet" in out
+    for command in ('git config --global user.name "Your Name"',
+                    'git config --global user.email "you@example.com"',
+                    f"git -C {root} commit -m 'A status page, from statusgen init'"):
+        assert f"\n  {command}\n" in out
+    assert "4. Commit and push to GitHub" in out
+
+
+def test_inside_another_work_tree_it_asks_for_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    outer = tmp_path / "monorepo"
+    outer.mkdir()
+    git(outer, "init", "--quiet")
+    code, out, _ = run(capsys, "init", str(outer / "status"))
+    assert code == 0
+    assert f"{outer / 'status'} is inside the git work tree of {outer}, so it was not made a git " \
+        "repository of its own (--git makes one)." in out
+    assert not (outer / "status" / ".git").exists()
+
+    code, out, _ = run(capsys, "init", str(outer / "nested"), "--git")
+    assert code == 0
+    assert f"Note: {outer / 'nested'} is inside the git work tree of {outer}; that repository " \
+        f"will see {outer / 'nested'} as an untracked folder." in out
+    assert git(outer / "nested", "rev-parse", "--show-toplevel").strip() == str(outer / "nested")
+
+
+def test_an_existing_repository_gets_no_new_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    root = tmp_path / "cloned"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", "Initial commit")
+    code, out, _ = run(capsys, "init", str(root), "--git")
+    assert code == 0
+    assert f"{root} is already a git repository: commit the new files with\n  git -C {root} add " \
+        ".github .gitignore README.md components.yml incidents requirements.txt && " \
+        f"git -C {root} commit -m 'A status page, from statusgen init'\n" in out
+    assert git(root, "log", "--format=%s").strip() == "Initial commit"
+    assert git(root, "diff", "--cached", "--name-only") == ""
+
+
+def test_no_git_and_no_git_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "init", str(tmp_path / "a"), "--no-git")
+    assert code == 0 and not (tmp_path / "a" / ".git").exists()
+    assert "git repository" not in out
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no git anywhere
+    code, out, err = run(capsys, "init", str(tmp_path / "b"), "--git")
+    assert code == 1
+    assert (tmp_path / "b" / "components.yml").is_file()  # the files are there all the same
+    root = tmp_path / "b"
+    assert err.endswith(f"git is not installed (or not on PATH): install it, then run\n"
+                        f"  git init --initial-branch=main {root}\n  git -C {root} add -A\n"
+                        f"  git -C {root} commit -m 'A status page, from statusgen init'\n")
+
+
+def answer_in_a_terminal(argv: list[str], answer: str, cwd: Path) -> tuple[int, str]:
+    """Run statusgen with a pseudo-terminal as stdin and stdout; answer its question."""
+    leader, follower = pty.openpty()
+    statusgen = Path(sys.executable).parent / "statusgen"
+    proc = subprocess.Popen([str(statusgen), *argv], stdin=follower, stdout=follower,
+                            stderr=subprocess.PIPE, cwd=cwd, env=os.environ.copy())
+    os.close(follower)
+    seen, answered, deadline = b"", False, time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: statusgen has exited
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not answered and b"] " in seen:
+            os.write(leader, answer.encode() + b"\n")
+            answered = True
+        if proc.poll() is not None and not ready:
+            break
+    os.close(leader)
+    if proc.poll() is None:  # it never asked, or never finished: fail, do not hang
+        proc.kill()
+    proc.wait(timeout=60)
+    assert proc.stderr is not None
+    shown = (seen + proc.stderr.read()).decode("utf-8", errors="replace")
+    return proc.returncode, shown.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(("answer", "made"), [("", True), ("y", True), ("n", False)])
+def test_in_a_terminal_it_asks(answer: str, made: bool, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    code, shown = answer_in_a_terminal(["init", "status"], answer, tmp_path)
+    assert code == 0, shown
+    assert "Make status a git repository with a first commit? [Y/n] " in shown
+    assert (tmp_path / "status" / ".git").is_dir() is made
+    if made:
+        assert git(tmp_path / "status", "log", "--format=%s").strip() == \
+            "A status page, from statusgen init"
+
+
+# --- the package: built, checked, installed into a fresh venv and run ---------------------------
+
+def run_checked(argv: list[str | Path], cwd: Path, timeout: float = 600) -> str:
+    proc = subprocess.run([str(a) for a in argv], cwd=cwd, capture_output=True, text=True,
+                          check=False, timeout=timeout)
+    assert proc.returncode == 0, (f"{argv}: exit {proc.returncode}\n"
+                                  f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+@pytest.mark.package
+@pytest.mark.validator
+def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
+    """``python -m build`` (the wheel built from the sdist), ``twine check``, then a fresh venv.
+
+    The fresh venv takes the dependencies from the package index at the versions
+    of this venv, so the pinned and the newest-releases runs each test their own.
+    """
+    source = copy_source(tmp_path / "source")
+    dist = tmp_path / "dist"
+    run_checked([sys.executable, "-m", "build", "--outdir", dist, source], tmp_path)
+    sdist = dist / f"statusgen-{__version__}.tar.gz"
+    wheel = dist / f"statusgen-{__version__}-py3-none-any.whl"
+    assert sorted(dist.iterdir()) == [wheel, sdist]
+    checked = run_checked([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], tmp_path)
+    assert checked.count("PASSED") == 2
+
+    pins = tmp_path / "pins.txt"
+    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
+    venv = tmp_path / "venv"
+    run_checked([sys.executable, "-m", "venv", venv], tmp_path)
+    pip: list[str | Path] = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check",
+                             "install", "--quiet", "--constraint", pins]
+    statusgen = venv / "bin" / "statusgen"
+    # The wheel with its dependencies, then the sdist in its place (pip builds it).
+    for package, folder, options in ((wheel, "from-wheel", []),
+                                     (sdist, "from-sdist", ["--force-reinstall", "--no-deps"])):
+        run_checked([*pip, *options, package], tmp_path)
+        out = run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
+        assert f"  {package.as_uri()} (a file on this computer)" in out
+        built = run_checked([statusgen, "build", "--root", folder], tmp_path)
+        assert built.startswith(f"built the site in {folder}/site:"), built
+        index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
+        assert "Example Status" in index  # the default theme, from inside the package
+    where = run_checked([venv / "bin" / "python", "-c", "import generator; print(generator.__file__)"],
+                        tmp_path)
+    assert where.startswith(str(venv)), where

@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.check.registry import rule_table
 from generator.source.schema import SCHEMAS, markdown_table
 
-FORMAT_DOC = Path(__file__).resolve().parents[2] / "docs" / "format.md"
+FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 CLI_DOC = FORMAT_DOC.parent / "cli.md"
 HELP_WIDTH = 96
 
