@@ -159,8 +159,9 @@ RULES: tuple[Rule, ...] = (
          stages=("build",)),
     Rule("output", E,
          "`build` only: the output folder cannot be used or written — it is the repository or inside "
-         "its sources, a file, or a non-empty folder `statusgen` did not make.",
-         "Build into a folder of its own such as `site/`.",
+         "its sources, a file, or a non-empty folder `statusgen` did not make; its parent cannot be "
+         "made; or another build of the same folder held its lock for five minutes.",
+         "Build into a folder of its own such as `site/`; wait for the other build, or stop it.",
          stages=("build",)),
     Rule("io", E,
          "A file cannot be read: permissions, a folder named like a file (`x.md`), or a device or pipe "
