@@ -44,7 +44,7 @@ help:
 	@echo "make lock    regenerate constraints.txt: keeps the pins that still fit pyproject.toml;"
 	@echo "             UPGRADE=1 takes the newest release of everything, PACKAGE=NAME of one"
 	@echo "make dist    build the sdist and wheel into dist/ and run twine check on them"
-	@echo "make docs    regenerate docs/format.md's tables and docs/cli.md from the code"
+	@echo "make docs    regenerate docs/format.md's tables, docs/themes.md's views and docs/cli.md from the code"
 	@echo "make clean   remove site/, dist/, caches, .venv and node_modules"
 
 $(BIN)/python:
@@ -93,7 +93,7 @@ dist: $(TEST_STAMP)
 	$(BIN)/twine check --strict dist/*
 
 docs: $(TEST_STAMP)
-	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc; update_format_doc(); update_cli_doc()'
+	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc, update_themes_doc; update_format_doc(); update_cli_doc(); update_themes_doc()'
 
 clean:
 	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \

@@ -11,6 +11,7 @@ run ``make docs``.
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 from pathlib import Path
 
@@ -66,6 +67,78 @@ def update_format_doc(path: Path = FORMAT_DOC) -> bool:
     """Rewrite the tables of ``docs/format.md``; ``True`` when the file changed."""
     text = path.read_text(encoding="utf-8")
     updated = with_tables(text)
+    if updated == text:
+        return False
+    path.write_text(updated, encoding="utf-8")
+    return True
+
+
+THEMES_DOC = FORMAT_DOC.parent / "themes.md"
+VIEWS_START, VIEWS_END = "<!-- views -->", "<!-- /views -->"
+
+
+def _documented_fields(tree: ast.Module) -> dict[str, tuple[str, list[tuple[str, str, str]]]]:
+    """Each dataclass of a module: its docstring, and each field's name, type and docstring
+    (the string literal written under it)."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields: list[tuple[str, str, str]] = []
+        body = node.body
+        for index, item in enumerate(body):
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                after = body[index + 1] if index + 1 < len(body) else None
+                doc = after.value.value if isinstance(after, ast.Expr) and \
+                    isinstance(after.value, ast.Constant) and isinstance(after.value.value, str) else ""
+                fields.append((item.target.id, ast.unparse(item.annotation), " ".join(doc.split())))
+        doc = " ".join((ast.get_docstring(node) or "").split())
+        bases = [b.id for b in node.bases if isinstance(b, ast.Name) and b.id in found]
+        if bases:
+            doc += f" It has every field of {bases[0]} too."
+        found[node.name] = (doc, fields)
+    return found
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("``", "`")
+
+
+def views_reference() -> str:
+    """What each template receives and every view's fields, from ``render/views.py``."""
+    from generator.render import views
+
+    documented = _documented_fields(ast.parse(Path(views.__file__).read_text(encoding="utf-8")))
+    lines = ["Generated from `generator/render/views.py` by `make docs`.", ""]
+    base = documented["PageContext"]
+    lines += ["#### Every template receives", "", "| name | what |", "|---|---|"]
+    lines += [f"| `{name}` | {_cell(doc)} |" for name, _, doc in base[1]]
+    for template, context in views.CONTEXTS.items():
+        if context is views.PageContext:
+            continue
+        doc, fields = documented[context.__name__]
+        lines += ["", f"#### `{template}` also receives", "", "| name | type | what |", "|---|---|---|"]
+        lines += [f"| `{name}` | `{_cell(kind)}` | {_cell(text)} |" for name, kind, text in fields]
+    shown = [name for name in documented if name not in {c.__name__ for c in views.CONTEXTS.values()}]
+    for name in shown:
+        doc, fields = documented[name]
+        lines += ["", f"#### {name}", "", _cell(doc), "", "| field | type | what |", "|---|---|---|"]
+        lines += [f"| `{field}` | `{_cell(kind)}` | {_cell(text)} |" for field, kind, text in fields]
+    return "\n".join(lines) + "\n"
+
+
+def with_views(text: str) -> str:
+    """``docs/themes.md`` with its reference rewritten from the views."""
+    first, last = text.find(VIEWS_START), text.find(VIEWS_END)
+    if first == -1 or last < first:
+        raise ValueError(f"{VIEWS_START} … {VIEWS_END} is missing from docs/themes.md")
+    return f"{text[:first + len(VIEWS_START)]}\n{views_reference()}{text[last:]}"
+
+
+def update_themes_doc(path: Path = THEMES_DOC) -> bool:
+    """Rewrite ``docs/themes.md``'s reference; ``True`` when the file changed."""
+    text = path.read_text(encoding="utf-8")
+    updated = with_views(text)
     if updated == text:
         return False
     path.write_text(updated, encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from generator import model as m
+from generator.caching import NO_CACHE, Cache
 from generator.check.run import check
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import (
@@ -31,6 +32,7 @@ from generator.diagnostics import (
 )
 from generator.incremental.last_build import LastBuild, inputs_fingerprint
 from generator.incremental.memo import RenderMemo
+from generator.incremental.parallel import processes
 from generator.incremental.parse_cache import ParseCache
 from generator.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from generator.render.site import OutputClash, render_site
@@ -106,10 +108,10 @@ def load_attachments(source: Source, snap: Snapshot) -> dict[str, bytes]:
     return found
 
 
-def render(root: Path, snap: Snapshot, jobs: int = 1,
-           memo: RenderMemo | None = None) -> dict[str, bytes]:
+def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
-    return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), jobs, memo)
+    return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), cache,
+                       processes(jobs))
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
@@ -200,23 +202,29 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     read = result.loaded.files
     if repo is None or has_errors(diagnostics):
         return BuildResult(diagnostics, read)
-    memo = session.memo if session is not None else None
+    cache: Cache = NO_CACHE
+    if session is not None and session.memo is not None:
+        session.memo.start()
+        cache = session.memo
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
-        snap = snapshot(repo, now, internal=internal, memo=memo)
-        files = render(root, snap, jobs, memo)
+        snap = snapshot(repo, now, internal=internal, cache=cache)
+        files = render(root, snap, jobs, cache)
         report = writer(out, files)
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
     except AttachmentRefused as exc:
         return BuildResult([*diagnostics, error(Location(INCIDENTS_DIR), "attachment", str(exc))],
                            read)
-    except (OutputError, ThemeError) as exc:
-        where = Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1) \
-            if isinstance(exc, ThemeError) else Location(str(out))
-        code = "theme" if isinstance(exc, ThemeError) else "output"
-        return BuildResult([*diagnostics, error(where, code, str(exc))], read)
+    except ThemeError as exc:
+        # A broken template is reported at its line; a theme that cannot be found at the key
+        # that names it.
+        where = Location(exc.path, exc.line) if exc.path else \
+            Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1)
+        return BuildResult([*diagnostics, error(where, "theme", exc.message)], read)
+    except OutputError as exc:
+        return BuildResult([*diagnostics, error(Location(str(out)), "output", str(exc))], read)
     except OSError as exc:
         return BuildResult([*diagnostics, error(Location(str(out)), "output",
                                                 f"cannot write the site: {exc}")], read)

@@ -181,3 +181,26 @@ def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
                     stages = BY_CODE[code].stages
                     rooms = tuple(r for stage in stages for r in STAGE_ROOMS[stage])
                     assert room.startswith(rooms), f"`{code}` ({stages}) is reported in {room}"
+
+
+def test_the_themes_reference_is_generated_from_the_views() -> None:
+    from generator.docs import THEMES_DOC, with_views
+
+    text = THEMES_DOC.read_text(encoding="utf-8")
+    assert with_views(text) == text, f"docs/themes.md is out of date; {REGENERATE}"
+    from generator.render import views
+
+    for template in views.CONTEXTS:
+        assert f"`{template}`" in text
+
+
+def test_every_view_field_is_documented() -> None:
+    import ast as syntax
+
+    from generator.docs import _documented_fields
+    from generator.render import views
+
+    documented = _documented_fields(syntax.parse(Path(views.__file__).read_text(encoding="utf-8")))
+    missing = [f"{cls}.{name}" for cls, (_, fields) in documented.items()
+               for name, _, doc in fields if not doc]
+    assert missing == []

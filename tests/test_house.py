@@ -15,10 +15,11 @@ from pathlib import Path
 from tests.helpers import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "generator"
-BASE = {"model", "diagnostics", "__init__"}
+BASE = {"model", "diagnostics", "caching", "__init__"}
 ALLOWED: dict[str, set[str]] = {
     "model": {"diagnostics"},
     "diagnostics": set(),
+    "caching": set(),
     "source": BASE,
     "check": BASE | {"source"},
     "compute": BASE | {"source"},
@@ -27,11 +28,11 @@ ALLOWED: dict[str, set[str]] = {
     "incremental": BASE | {"source", "output", "render"},
     "authoring": BASE | {"source"},
     "pipeline": BASE | {"source", "check", "compute", "render", "output", "incremental"},
-    "serve": BASE | {"source", "output", "incremental", "pipeline"},
+    "serve": BASE | {"source", "render", "output", "incremental", "pipeline"},
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve"},
     "__main__": {"commands"},
-    "docs": BASE | {"source", "check", "commands"},
+    "docs": BASE | {"source", "check", "render", "commands"},
     "__init__": set(),
 }
 

@@ -1,64 +1,54 @@
-"""History: one page per year with entries, by month, newest first, and an index.
+"""History: every entry by year and month in the page's zone, newest first.
 
-A page never holds more than one year, so its size does not grow with the
-whole history; ``history/index.html`` shows the latest year and links them all.
+Pure data: the pages, labels and links of the history are the renderer's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import tzinfo
 
-from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.render import paths, timefmt
 
 
 @dataclass(frozen=True)
-class YearLink:
+class Month:
+    """A month's entries, newest start first."""
+
     year: int
-    path: str
-    count: int
-
-
-@dataclass(frozen=True)
-class MonthOf:
-    """A month's entries, newest start first (entries not yet made into views)."""
-
-    id: str
-    """``2026-11``: the heading's anchor."""
-    label: str
-    """``November 2026``."""
+    month: int
     entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
-class YearOf:
+class Year:
     year: int
-    months: tuple[MonthOf, ...]
+    months: tuple[Month, ...]
+    """Newest first."""
+
+    @property
+    def count(self) -> int:
+        return sum(len(m.entries) for m in self.months)
 
 
-def by_year(snap: Snapshot) -> tuple[YearOf, ...]:
-    """Every year with entries, newest first, each by month in the page's zone."""
+def by_year(entries: Iterable[Entry], tz: tzinfo) -> tuple[Year, ...]:
+    """Every year with entries, newest first, each by month in ``tz``; ``entries`` come newest
+    start first and keep that order."""
     years: dict[int, dict[int, list[Entry]]] = {}
-    for e in snap.entries:  # newest start first
-        local = e.started_at.astimezone(snap.tz)
+    for e in entries:
+        local = e.started_at.astimezone(tz)
         years.setdefault(local.year, {}).setdefault(local.month, []).append(e)
     return tuple(
-        YearOf(year, tuple(
-            MonthOf(f"{year}-{month:02d}", f"{timefmt.month_name(month)} {year}", tuple(entries))
-            for month, entries in sorted(years[year].items(), reverse=True)
-        ))
+        Year(year, tuple(Month(year, month, tuple(found))
+                         for month, found in sorted(years[year].items(), reverse=True)))
         for year in sorted(years, reverse=True)
     )
 
 
-def year_links(years: tuple[YearOf, ...]) -> tuple[YearLink, ...]:
-    return tuple(YearLink(y.year, paths.history_page(y.year),
-                          sum(len(month.entries) for month in y.months)) for y in years)
-
-
-def latest(snap: Snapshot, years: tuple[YearOf, ...]) -> YearOf | None:
-    """The year the index shows: the newest with something that has started, else the newest."""
+def latest(years: tuple[Year, ...]) -> Year | None:
+    """The year the history's index shows: the newest with something that has started, else
+    the newest."""
     for y in years:
         if any(not e.upcoming for month in y.months for e in month.entries):
             return y

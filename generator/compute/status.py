@@ -60,6 +60,8 @@ class Entry(m.KeepsHash):
     """Per update, in the order of ``incident.updates``: the levels it changed."""
     named: tuple[str, ...] = ()
     """Every leaf component the entry names or changes, in display order (feeds, API)."""
+    cancelled: bool = False
+    """A maintenance completed before it ever ran."""
 
     @property
     def id(self) -> str:
@@ -68,7 +70,7 @@ class Entry(m.KeepsHash):
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.incident, self.status, self.active, self.upcoming,
                                        self.started_at, self.resolved_at, self.spans,
-                                       self.changes))
+                                       self.changes, self.cancelled))
 
     @property
     def updated_at(self) -> datetime:
@@ -213,6 +215,7 @@ def _entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:
             started_at=interval[0] if interval else window.start,
             resolved_at=(interval[1] if interval and status is m.Status.COMPLETED else None),
             monitoring_at=None,
+            cancelled=status is m.Status.COMPLETED and interval is None,
             spans=spans,
             changes=tuple(() for _ in incident.updates),
         )

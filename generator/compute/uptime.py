@@ -8,10 +8,10 @@ DST day is 23 or 25 hours long.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from itertools import pairwise
 
 from generator import model as m
 from generator.compute.status import Span
@@ -56,44 +56,96 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, datetime(after.year, after.month, after.day, tzinfo=tz).astimezone(UTC)
 
 
-def _weighted(spans: Sequence[Span], start: datetime, end: datetime) -> tuple[float, float]:
-    """Seconds of major and partial outage in [start, end), each moment at its worst weight."""
-    cuts = {start, end}
-    clipped = []
+def _days(first: date, count: int, tz: tzinfo, now: datetime) -> list[tuple[date, datetime, datetime]]:
+    """Each day of the window: its date and its bounds in UTC, the last one cut at ``now``."""
+    out = []
+    for offset in range(count):
+        day = first + timedelta(days=offset)
+        start, end = day_bounds(day, tz)
+        out.append((day, start, min(end, now)))
+    return out
+
+
+def _weighted(spans: Sequence[Span], days: list[tuple[date, datetime, datetime]]
+              ) -> list[tuple[float, float]]:
+    """Seconds of major and partial outage in each day, each moment counted once at its worst.
+
+    One sweep over the spans' ends and the days' bounds: the cost grows with spans plus days,
+    not with their product, however many entries overlap (a migrated page can hold hundreds
+    of incidents never resolved).
+    """
+    if not days:
+        return []
+    window_start, window_end = days[0][1], days[-1][2]
+    events: list[tuple[datetime, int, int]] = []  # (time, +1/-1, 1 major / 0 partial)
     for span in spans:
-        s = max(span.start, start)
-        e = end if span.end is None else min(span.end, end)
-        if s < e and span.level in WEIGHTS:
-            clipped.append((s, e, span.level))
-            cuts.update((s, e))
-    major = partial = 0.0
-    points = sorted(cuts)
-    for a, b in pairwise(points):
-        levels = [lv for s, e, lv in clipped if s <= a and b <= e]
-        if not levels:
+        if span.level not in WEIGHTS:
             continue
-        seconds = (b - a).total_seconds()
-        if m.Level.MAJOR_OUTAGE in levels:
-            major += seconds
-        else:
-            partial += seconds
-    return major, partial
+        s = max(span.start, window_start)
+        e = window_end if span.end is None else min(span.end, window_end)
+        if s < e:
+            kind = 1 if span.level is m.Level.MAJOR_OUTAGE else 0
+            events += [(s, 1, kind), (e, -1, kind)]
+    events.sort(key=lambda ev: ev[0])
+    totals = [[0.0, 0.0] for _ in days]
+    active = [0, 0]  # partial, major
+    at = window_start
+    index = 0
+    day = 0
+
+    def credit(until: datetime) -> None:
+        nonlocal at, day
+        while at < until:
+            while day < len(days) and days[day][2] <= at:
+                day += 1
+            if day == len(days):
+                at = until
+                return
+            step = min(until, days[day][2])
+            seconds = (step - at).total_seconds()
+            if active[1]:
+                totals[day][0] += seconds
+            elif active[0]:
+                totals[day][1] += seconds
+            at = step
+
+    while index < len(events):
+        time = events[index][0]
+        credit(time)
+        while index < len(events) and events[index][0] == time:
+            _, delta, kind = events[index]
+            active[kind] += delta
+            index += 1
+    credit(window_end)
+    return [(major, partial) for major, partial in totals]
 
 
 def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime) -> Uptime:
     """The last ``days`` days up to and including today (in ``tz``) for one component's spans."""
     today = now.astimezone(tz).date()
-    first = today - timedelta(days=days - 1)
-    window_start, _ = day_bounds(first, tz)
+    window = _days(today - timedelta(days=days - 1), days, tz, now)
+    window_start = window[0][1]
     relevant = [s for s in spans if (s.end is None or s.end > window_start) and s.start < now]
+    worst: list[m.Level] = [m.Level.OPERATIONAL] * days
+    touched: list[dict[str, None]] = [{} for _ in range(days)]
+    starts = [start for _, start, _ in window]
+    for span in relevant:
+        # The days the span overlaps: from the day holding its start to the one holding its end.
+        first = max(bisect_right(starts, span.start) - 1, 0)
+        for index in range(first, days):
+            _, start, end = window[index]
+            if span.end is not None and span.end <= start:
+                break
+            if not (span.start < end and (span.end is None or span.end > start)):
+                continue
+            if span.level.rank > worst[index].rank:
+                worst[index] = span.level
+            touched[index][span.entry] = None
+    weighted = _weighted(relevant, window)
     result = []
     total_down = total_elapsed = 0.0
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        start, end = day_bounds(day, tz)
-        end = min(end, now)
-        touching = [s for s in relevant if s.start < end and (s.end is None or s.end > start)]
-        major, partial = _weighted(touching, start, end)
+    for index, (day, start, end) in enumerate(window):
+        major, partial = weighted[index]
         elapsed = max((end - start).total_seconds(), 0.0)
         down = major + WEIGHTS[m.Level.PARTIAL_OUTAGE] * partial
         total_down += down
@@ -101,8 +153,8 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
         result.append(Day(
             date=day,
             uptime=1.0 - down / elapsed if elapsed else 1.0,
-            level=max((s.level for s in touching), key=lambda lv: lv.rank, default=m.Level.OPERATIONAL),
-            entries=tuple(dict.fromkeys(s.entry for s in touching)),
+            level=worst[index],
+            entries=tuple(touched[index]),
             major_seconds=major,
             partial_seconds=partial,
         ))

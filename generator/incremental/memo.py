@@ -1,58 +1,66 @@
-"""Outputs kept between the dev server's rebuilds.
+"""The render memo: values kept from one of the dev server's builds to the next.
 
-An entry's page depends only on the entry (as computed at ``now``), the site
-around it (page settings, components, theme) and, while the entry is open, the
-clock.  When none of those changed, the bytes of the last build are the bytes
-this build would render: a one-file edit renders one entry page, not 10,000.
-Each renderer keeps its own :class:`Scope`, valid for one context.
+An entry's page depends only on the entry (as computed at ``now``), the site around it
+(page settings, components, theme) and, while the entry is open, the clock.  When none
+of those changed, the bytes of the last build are the bytes this build would render:
+a one-file edit renders one entry page, not 10,000.  :class:`RenderMemo` is the
+:class:`~generator.caching.Cache` that keeps them; :meth:`RenderMemo.start` begins a
+build, and what a build does not ask for is dropped at the start of the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from generator.caching import Store
 
 V = TypeVar("V")
+K = TypeVar("K", bound=Hashable)
 
 
-class Scope(Generic[V]):
-    """What one renderer (or the snapshot) made, keyed by what it depends on."""
+class Scope:
+    """What one kind of computation made, keyed by what it reads, for one context."""
 
-    def __init__(self) -> None:
-        self._context: Hashable = None
-        self._kept: dict[Hashable, V] = {}
-        self._used: dict[Hashable, V] = {}
+    def __init__(self, context: Hashable) -> None:
+        self.context = context
+        self.kept: dict[Hashable, Any] = {}
+        self.used: dict[Hashable, Any] = {}
 
-    def begin(self, context: Hashable) -> None:
-        """Start a build; a different context (settings, components, theme) forgets all."""
-        if context != self._context:
-            self._context = context
-            self._kept = {}
-        self._used = {}
+    def cached(self, key: Hashable, make: Callable[[], V]) -> V:
+        found = self.used.get(key, self.kept.get(key, _MISSING))
+        if found is _MISSING:
+            found = make()
+        self.used[key] = found
+        return found  # type: ignore[no-any-return]
 
-    def get(self, key: Hashable) -> V | None:
-        found = self._kept.get(key)
-        if found is not None:
-            self._used[key] = found
-        return found
+    def cached_all(self, keys: Sequence[K], make: Callable[[list[K]], list[V]]) -> list[V]:
+        missing = [k for k in keys if k not in self.used and k not in self.kept]
+        made = dict(zip(missing, make(missing), strict=True)) if missing else {}
+        return [self.cached(k, lambda k=k: made[k]) for k in keys]  # type: ignore[misc]
 
-    def put(self, key: Hashable, data: V) -> None:
-        self._used[key] = data
+    def rotate(self) -> None:
+        """Keep only what the last build used, so deleted entries do not linger."""
+        self.kept, self.used = self.used, {}
 
-    def end(self) -> None:
-        """Keep only what this build used, so deleted entries do not linger."""
-        self._kept = self._used
-        self._used = {}
+
+_MISSING = object()
 
 
 class RenderMemo:
-    """One :class:`Scope` per renderer, kept by the dev server from one build to the next."""
+    """The dev server's :class:`~generator.caching.Cache`: one :class:`Scope` per name."""
 
     def __init__(self) -> None:
-        self._scopes: dict[str, Scope[Any]] = {}
+        self._scopes: dict[str, Scope] = {}
 
-    def scope(self, name: str, context: Hashable) -> Scope[Any]:
-        """The scope of renderer ``name``, begun for ``context``."""
-        found: Scope[Any] = self._scopes.setdefault(name, Scope())
-        found.begin(context)
+    def start(self) -> None:
+        """A build begins."""
+        for scope in self._scopes.values():
+            scope.rotate()
+
+    def scope(self, name: str, context: Hashable) -> Store:
+        """The scope ``name``; a different context (settings, components, theme) forgets all."""
+        found = self._scopes.get(name)
+        if found is None or found.context != context:
+            found = self._scopes[name] = Scope(context)
         return found

@@ -14,6 +14,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from generator.caching import Mapper, serial_map
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -60,3 +62,13 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
         _task = None
         gc.unfreeze()
     return mine + [result for chunk in done for result in chunk]
+
+
+def processes(jobs: int) -> Mapper:
+    """A :data:`~generator.caching.Mapper` that uses ``jobs`` processes where that pays."""
+    if jobs < 2:
+        return serial_map
+
+    def mapped(task: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+        return parallel_map(task, items, jobs)
+    return mapped

@@ -25,9 +25,9 @@ from datetime import datetime
 from typing import Any
 
 from generator import model as m
+from generator.caching import NO_CACHE, Cache
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.incremental.memo import RenderMemo
 from generator.render import paths
 from generator.render.timefmt import iso_utc
 
@@ -60,10 +60,10 @@ def incident_json_path(entry_id: str) -> str:
     return f"{API}/incidents/{entry_id}.json"
 
 
-def render_api(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes.
 
-    ``memo`` keeps each entry's document between the dev server's rebuilds.
+    ``cache`` keeps each entry's document between the dev server's rebuilds.
     """
     api = _Api(snap)
     page = api.page()
@@ -79,7 +79,7 @@ def render_api(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, byte
             "page": page,
             "components": components,
             "incidents": [api.incident(e) for e in unresolved],
-            "scheduled_maintenances": [api.incident(e) for e in snap.maintenance()],
+            "scheduled_maintenances": [api.incident(e) for e in snap.maintenance],
             "status": status,
         },
         "status.json": {"page": page, "status": status},
@@ -96,21 +96,14 @@ def render_api(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, byte
             "page": page, "scheduled_maintenances": [api.incident(e) for e in active]},
     }
     # An entry's document embeds the components' current state; it is otherwise the entry's.
-    scope = memo.scope("api", (dump(components), snap.page.url, snap.page.timezone)) \
-        if memo else None
+    kept = cache.scope("api", (dump(components), snap.page.url, snap.page.timezone))
     head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
     out = {}
     for e in snap.entries:
         key = (e, snap.now if e.active or e.upcoming else None)
-        body = scope.get(key) if scope else None
-        if body is None:
-            body = dump(api.incident(e)).rstrip(b"\n")
-        if scope:
-            scope.put(key, body)
+        body = kept.cached(key, lambda e=e: dump(api.incident(e)).rstrip(b"\n"))  # type: ignore[misc]
         # Byte for byte what dump({"page": page, "incident": …}) writes.
         out[incident_json_path(e.id)] = head + body + b"}\n"
-    if scope:
-        scope.end()
     # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
     out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
     return out

@@ -8,41 +8,17 @@ entry always has its own, naming the date, the uptime and what happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from generator.compute.snapshot import Snapshot
 from generator.compute.uptime import Day, Uptime
 from generator.render import labels
-from generator.render.views import percent, short_date
+from generator.render.entries import percent, short_date
+from generator.render.views import Bar, BarRun
 
 DAY = 6
 """Width of one day in the SVG's units: a tick of 4 and a gap of 2 (see ``.bar`` in the CSS)."""
 HEIGHT = 30
 DASH = "\u2013"
 """The en dash between two dates."""
-
-
-@dataclass(frozen=True)
-class BarRun:
-    """Consecutive days drawn alike: ``x`` and ``width`` in SVG units."""
-
-    x: int
-    width: int
-    days: int
-    level: str
-    label: str
-    """The tooltip: dates, level, uptime and the titles of what happened."""
-
-
-@dataclass(frozen=True)
-class Bar:
-    days: int
-    width: int
-    height: int
-    runs: tuple[BarRun, ...]
-    percent: str
-    label: str
-    """A summary for screen readers: the percentage and every day that saw an entry."""
 
 
 def _range(first: Day, last: Day) -> str:
@@ -58,12 +34,18 @@ def _quiet(day: Day) -> bool:
     return not day.entries and day.uptime >= 1.0
 
 
+TITLES = 3
+"""A day's tooltip names at most this many entries: a page with hundreds of incidents open
+for years would otherwise repeat every title on every day of every bar."""
+
+
 def _titles(snap: Snapshot, day: Day) -> str:
     titles = []
-    for entry_id in day.entries:
+    for entry_id in day.entries[:TITLES]:
         found = snap.get(entry_id)
         titles.append(found.incident.title if found is not None else entry_id)
-    return "; ".join(titles)
+    more = len(day.entries) - TITLES
+    return "; ".join(titles) + (f"; and {more} more" if more > 0 else "")
 
 
 def _day_text(snap: Snapshot, day: Day) -> str:

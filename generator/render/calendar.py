@@ -20,7 +20,7 @@ from icalendar import Calendar, Event, vText
 
 from generator import model as m
 from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry, maintenance_interval
+from generator.compute.status import Entry
 from generator.render import paths
 from generator.render.feeds import INTERNAL, absolute_links, entry_uuid, xml_text
 from generator.render.labels import STATUSES
@@ -82,11 +82,6 @@ def plain_text(markdown: str, rewrite: Rewrite | None = None) -> str:
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip()
-
-
-def cancelled(e: Entry) -> bool:
-    """A maintenance completed before it ever ran."""
-    return e.status is m.Status.COMPLETED and maintenance_interval(e.incident) is None
 
 
 def ended_at(e: Entry) -> datetime | None:
@@ -154,7 +149,7 @@ def render_calendar(snap: Snapshot) -> dict[str, bytes]:
         event.add("summary", xml_text(mark + e.incident.title))
         event.add("description", xml_text(_description(snap, e, url)))
         event.add("url", url)
-        event.add("status", "CANCELLED" if cancelled(e) else "CONFIRMED")
+        event.add("status", "CANCELLED" if e.cancelled else "CONFIRMED")
         event.add("sequence", max(len(e.incident.updates) - 1, 0))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

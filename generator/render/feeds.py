@@ -24,12 +24,14 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from generator import model as m
+from generator.caching import NO_CACHE, Cache
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.incremental.memo import RenderMemo
 from generator.render import paths
+from generator.render.entries import shown_links
 from generator.render.labels import STATUSES
 from generator.render.markdown import Rewrite, linker, render_markdown
+from generator.render.media import ATOM, RSS
 from generator.render.timefmt import local_time
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
@@ -43,8 +45,6 @@ PAGE_FEED = "history"
 INTERNAL = "[internal] "
 """Put before internal entries and updates in an internal build."""
 
-ATOM_TYPE = "application/atom+xml"
-RSS_TYPE = "application/rss+xml"
 
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -71,10 +71,10 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def render_feeds(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, bytes]:
+def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     """The page's feeds and every component's and group's, path → bytes.
 
-    ``memo`` keeps each entry's timeline between the dev server's rebuilds.
+    ``cache`` keeps each entry's timeline between the dev server's rebuilds.
     """
     out: dict[str, bytes] = {}
     newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
@@ -89,17 +89,13 @@ def render_feeds(snap: Snapshot, memo: RenderMemo | None = None) -> dict[str, by
                 chosen.append(e)
         scopes.append((component, chosen))
     # An entry is in the page's feed and in its components': its timeline is written once.
-    kept = memo.scope("feeds", (snap.config, snap.page, snap.internal)) if memo else None
+    kept = cache.scope("feeds", (snap.config, snap.page, snap.internal))
     timelines: dict[str, str] = {}
     for _, entries in scopes:
         for e in entries:
             if e.id not in timelines:
-                found = kept.get(e) if kept else None
-                timelines[e.id] = found if found is not None else xml_text(timeline_html(snap, e))
-                if kept:
-                    kept.put(e, timelines[e.id])
-    if kept:
-        kept.end()
+                timelines[e.id] = kept.cached((e, shown_links(e, snap.by_id)),
+                                              lambda e=e: xml_text(timeline_html(snap, e)))  # type: ignore[misc]
     for owner, entries in scopes:
         for extension in ("atom", "rss"):
             out[feed_path(owner.id if owner else None, extension)] = _feed(
@@ -137,7 +133,7 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.language(page.language)
     fg.generator("statusgen")
     fg.link(href=_absolute(snap, path), rel="self",
-            type=ATOM_TYPE if extension == "atom" else RSS_TYPE)
+            type=ATOM if extension == "atom" else RSS)
     fg.link(href=home, rel="alternate", type="text/html")
     fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
     for e in entries:

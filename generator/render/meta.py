@@ -14,22 +14,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
+from generator.caching import NO_CACHE, Cache
 from generator.compute.snapshot import Snapshot
-from generator.incremental.memo import RenderMemo
 from generator.render import paths
+from generator.render.media import media_type
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EXCLUDED = frozenset({"404.html"})
 MAX_AGE = 60
 """Seconds a cache may keep the API, feeds, badges and calendar: they change with every build."""
 
-CONTENT_TYPES = {
-    "atom": "application/atom+xml; charset=utf-8",
-    "rss": "application/rss+xml; charset=utf-8",
-    "ics": "text/calendar; charset=utf-8",
-    "svg": "image/svg+xml",
-    "json": "application/json; charset=utf-8",
-}
 
 
 def pages(outputs: Collection[str]) -> list[str]:
@@ -91,14 +85,10 @@ def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     blocks: list[tuple[str, list[str]]] = [
         ("api/*", [cors, cache]),
     ]
-    live = [
-        ("history.atom", "atom"), ("history.rss", "rss"),
-        ("components/:id/history.atom", "atom"), ("components/:id/history.rss", "rss"),
-        ("badge.svg", "svg"), ("components/:id/badge.svg", "svg"),
-        ("maintenance.ics", "ics"),
-    ]
-    for pattern, kind in live:
-        blocks.append((pattern, [cors, cache, f"Content-Type: {CONTENT_TYPES[kind]}"]))
+    live = ["history.atom", "history.rss", "components/:id/history.atom",
+            "components/:id/history.rss", "badge.svg", "components/:id/badge.svg", "maintenance.ics"]
+    for pattern in live:
+        blocks.append((pattern, [cors, cache, f"Content-Type: {media_type(pattern)}"]))
     lines = ["# Response headers for Netlify and Cloudflare Pages; written by statusgen."]
     for pattern, values in blocks:
         if not any(matches(pattern, path) for path in outputs):
@@ -111,23 +101,15 @@ def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_meta(snap: Snapshot, outputs: Collection[str],
-                memo: RenderMemo | None = None) -> dict[str, bytes]:
+def render_meta(snap: Snapshot, outputs: Collection[str], cache: Cache = NO_CACHE) -> dict[str, bytes]:
     """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``.
 
-    They depend only on the page and the list of outputs, so ``memo`` keeps them
-    between the dev server's rebuilds until a file appears or goes.
+    They depend only on the page and the list of outputs, so ``cache`` keeps them between
+    the dev server's rebuilds until a file appears or goes.
     """
     key = (snap.page, snap.internal, tuple(sorted(outputs)))
-    scope = memo.scope("meta", None) if memo else None
-    found = scope.get(key) if scope else None
-    if found is None:
-        found = {
-            "sitemap.xml": sitemap(snap, outputs),
-            "robots.txt": robots(snap),
-            "_headers": headers(snap, outputs),
-        }
-    if scope:
-        scope.put(key, found)
-        scope.end()
-    return dict(found)
+    return dict(cache.scope("meta", None).cached(key, lambda: {
+        "sitemap.xml": sitemap(snap, outputs),
+        "robots.txt": robots(snap),
+        "_headers": headers(snap, outputs),
+    }))

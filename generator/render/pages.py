@@ -1,96 +1,61 @@
 """The HTML site: every page of the theme, and its static files, from a snapshot.
 
-:func:`render_pages` is pure: no writing, no clock (only ``snap.now``), and the
-same snapshot always gives the same bytes.  Every link between pages is
-relative (``paths.relative``), so the site works under a sub-path and from a
-folder on disk; only ``404.html``, which is served at any address, links
-absolutely from ``page.url`` and carries its CSS inline.
+:func:`render_pages` is pure: no writing, no clock (only ``snap.now``), and the same
+snapshot always gives the same bytes.  Each page's context (:mod:`generator.render.views`)
+is made before its template runs; templates only format.  Every link between pages is
+relative (``paths.relative``), so the site works under a sub-path and from a folder on
+disk; only ``404.html``, which is served at any address, links absolutely from
+``page.url`` and carries its CSS inline.
+
+The front page shows at most a few of each list (unresolved incidents, maintenance,
+recently ended entries), so its size does not grow with the history: a migrated page
+with hundreds of incidents never resolved lists them on ``incidents/unresolved/``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from generator import model as m
-from generator.compute.history import by_year, latest, year_links
+from generator.caching import NO_CACHE, Cache, Mapper, Store, serial_map
+from generator.compute.history import Year
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.incremental.memo import RenderMemo, Scope
-from generator.incremental.parallel import parallel_map
 from generator.render import paths
-from generator.render.bar import Bar, uptime_bar
-from generator.render.theme import STATIC, Theme, ThemeError, load_theme
-from generator.render.views import EntryView, LevelView, Time, entry_view, level_view, time_view
+from generator.render.bar import uptime_bar
+from generator.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
+from generator.render.media import ATOM, RSS
+from generator.render.theme import STATIC, Theme, load_theme
+from generator.render.views import (
+    ComponentContext,
+    ComponentRow,
+    EntryLine,
+    EntryView,
+    Feed,
+    GroupLink,
+    HistoryContext,
+    IncidentContext,
+    IndexContext,
+    MonthView,
+    PageContext,
+    SiteView,
+    UnresolvedContext,
+    YearLink,
+)
 
 NOT_FOUND = "404.html"
 COMPONENT_ENTRIES = 50
 """A component page lists this many entries at most; the history has the rest."""
-ATOM = "application/atom+xml"
-RSS = "application/rss+xml"
-
-
-@dataclass(frozen=True)
-class SiteView:
-    """What every page says about the site."""
-
-    title: str
-    description: str
-    language: str
-    url: str
-    timezone: str
-    internal: bool
-    indicator: str
-    """none, minor, major, critical or maintenance."""
-    indicator_text: str
-    """``Partial System Outage``."""
-    updated: Time | None
-    """When the site was built: set on the pages that change with the clock (the front page
-    and component pages), ``None`` elsewhere so that their bytes stay put between builds."""
-
-
-@dataclass(frozen=True)
-class Feed:
-    title: str
-    """For ``<link rel=alternate title>``: ``Acme Status: Atom feed``."""
-    label: str
-    """For a link in the text: ``Atom``."""
-    type: str
-    path: str
-
-
-@dataclass(frozen=True)
-class GroupLink:
-    name: str
-    path: str
-
-
-@dataclass(frozen=True)
-class ComponentRow:
-    """A component or group with its level now and its uptime bar."""
-
-    id: str
-    name: str
-    description: str
-    path: str
-    level: LevelView
-    bar: Bar
-    members: tuple[ComponentRow, ...]
-    group: GroupLink | None
-    open: bool
-    """A group with a member not operational: shown unfolded."""
-
-
-@dataclass(frozen=True)
-class MonthView:
-    id: str
-    label: str
-    entries: tuple[EntryView, ...]
+FRONT_ACTIVE = 25
+"""The front page shows this many unresolved incidents in full at most; ``unresolved/`` has all."""
+FRONT_MAINTENANCE = 25
+"""The front page shows this much maintenance at most."""
+FRONT_RECENT = 20
+"""The front page lists this many recently ended entries at most; the history has the rest."""
 
 
 def feed_path(component_id: str | None, extension: str) -> str:
@@ -126,6 +91,12 @@ def _row(snap: Snapshot, component: m.Component) -> ComponentRow:
     )
 
 
+def incident_key(snap: Snapshot, e: Entry) -> Hashable:
+    """Everything an entry's page reads besides the site around it: the entry as computed at
+    ``now``, the clock while it runs, and which of the entries it links to are shown."""
+    return (e, snap.now if e.active else None, shown_links(e, snap.by_id))
+
+
 class _Site:
     """Renders the pages of one snapshot with one theme."""
 
@@ -140,19 +111,18 @@ class _Site:
             updated=None,
         )
         self.clocked = replace(self.view, updated=time_view(snap.now, snap.tz))
-        self.entries: dict[tuple[str, str, bool], EntryView] = {}
+        self.lines: dict[str, EntryLine] = {}
         self.rows = {c.id: _row(snap, c) for c in snap.config.components}
         for row in list(self.rows.values()):
             for member in row.members:
                 self.rows[member.id] = member
 
-    def render(self, template: str, page: str, *, nav: str | None = None,
-               feeds: tuple[Feed, ...] | None = None, clocked: bool = False,
-               **context: Any) -> bytes:
-        theme = self.theme
-        snap = self.snap
-        url: Callable[[str], str]
+    def base(self, page: str, *, nav: str | None = None, feeds: tuple[Feed, ...] | None = None,
+             clocked: bool = False) -> PageContext:
+        """What every template of ``page`` receives."""
+        theme, snap = self.theme, self.snap
         inline_css: Markup | None = None
+        url: Callable[[str], str]
         if page == NOT_FOUND:
             def url(to: str) -> str:
                 return paths.absolute(snap.page.url, to)
@@ -166,119 +136,115 @@ class _Site:
             output = f"{STATIC}/{name}"
             return f"{url(output)}?v={theme.version(output)}"
 
-        try:
-            html = theme.env.get_template(template).render(
-                site=self.clocked if clocked else self.view, page=page, url=url, asset=asset, nav=nav,
-                feeds=feeds if feeds is not None else _feeds(snap), inline_css=inline_css,
-                history_path=paths.history_page(), **context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = f"{exc.filename or exc.name or template}, line {exc.lineno}"
-            raise ThemeError(f"theme `{theme.name}`: {where}: {exc.message}") from exc
-        except jinja2.TemplateError as exc:
-            raise ThemeError(f"theme `{theme.name}`: rendering {template} for {page}: {exc}") from exc
-        return html.encode("utf-8")
+        return PageContext(site=self.clocked if clocked else self.view, page=page, url=url,
+                           asset=asset, nav=nav, feeds=feeds if feeds is not None else _feeds(snap),
+                           history_path=paths.history_page(), inline_css=inline_css)
 
-    def entry(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
-        """The view of ``e`` for ``page``; pages as deep as each other share it (their relative
-        links into ``incidents/`` are the same), so each message is rendered a few times at most."""
-        key = (e.id, paths.relative(page, "incidents/"), body)
-        view = self.entries.get(key)
-        if view is None:
-            view = self.entries[key] = entry_view(self.snap, e, page, body=body)
-        return view
+    def line(self, e: Entry) -> EntryLine:
+        """An entry's line: the same on every page (its links are output paths)."""
+        found = self.lines.get(e.id)
+        if found is None:
+            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now)
+        return found
+
+    def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
+        return entry_view(e, self.snap.config, self.snap.now, page, self.snap.by_id, body=body)
 
     def index(self) -> bytes:
         snap = self.snap
         page = paths.INDEX
-        maintenance = snap.maintenance()
-        return self.render(
-            "index.html", page, nav="status", clocked=True,
-            active=[self.entry(e, page) for e in snap.active()],
-            maintenance=[self.entry(e, page) for e in maintenance],
+        maintenance = snap.maintenance[:FRONT_MAINTENANCE]
+        return self.theme.render("index.html", IndexContext(
+            **vars(self.base(page, nav="status", clocked=True)),
+            active=tuple(self.card(e, page) for e in snap.active[:FRONT_ACTIVE]),
+            more_active=max(len(snap.active) - FRONT_ACTIVE, 0),
+            unresolved_path=paths.unresolved_page(),
+            maintenance=tuple(self.card(e, page) for e in maintenance),
             maintenance_now=any(e.active for e in maintenance),
             maintenance_later=any(e.upcoming for e in maintenance),
-            components=[self.rows[c.id] for c in snap.config.components],
-            recent=[self.entry(e, page) for e in snap.recent()],
+            components=tuple(self.rows[c.id] for c in snap.config.components),
+            recent=tuple(self.line(e) for e in snap.recent[:FRONT_RECENT]),
+            more_recent=len(snap.recent) > FRONT_RECENT,
             keep_days=snap.page.keep_resolved_days,
-        )
+        ))
 
     def incident(self, e: Entry) -> bytes:
         page = paths.incident_page(e.id)
-        return self.render("incident.html", page, entry=self.entry(e, page, body=True))
+        return self.theme.render("incident.html", IncidentContext(
+            **vars(self.base(page)), entry=self.card(e, page, body=True)))
 
-    def incidents(self, jobs: int, memo: Scope[bytes] | None) -> dict[str, bytes]:
+    def incidents(self, store: Store, mapper: Mapper) -> dict[str, bytes]:
         snap = self.snap
-        # What an entry's page shows: the entry at now, and the clock while it is open.
-        keys = [(e, snap.now if e.active else None) for e in snap.entries]
-        found = [memo.get(key) if memo else None for key in keys]
-        todo = [e for e, page in zip(snap.entries, found, strict=True) if page is None]
-        fresh = iter(parallel_map(self.incident, todo, jobs))
-        out = {}
-        for e, key, page in zip(snap.entries, keys, found, strict=True):
-            if page is None:
-                page = next(fresh)
-            if memo:
-                memo.put(key, page)
-            out[paths.incident_page(e.id)] = page
-        return out
+        by_key = {incident_key(snap, e): e for e in snap.entries}
+        pages = store.cached_all(list(by_key), lambda missing: mapper(
+            self.incident, [by_key[k] for k in missing]))
+        return {paths.incident_page(e.id): page for e, page in zip(by_key.values(), pages, strict=True)}
 
-    def history(self, memo: Scope[bytes] | None) -> dict[str, bytes]:
-        years = by_year(self.snap)
-        links = year_links(years)
-        shown = latest(self.snap, years)
+    def history(self, store: Store) -> dict[str, bytes]:
+        years = self.snap.years
+        links = tuple(YearLink(y.year, paths.history_page(y.year), y.count) for y in years)
+        targets: list[tuple[str, Year | None, bool]] = [(paths.history_page(), self.snap.history_year,
+                                                         True)]
+        targets += [(paths.history_page(y.year), y, False) for y in years]
         out = {}
-        targets = [(paths.history_page(), shown, True)] + [(paths.history_page(y.year), y, False)
-                                                            for y in years]
         for page, year, is_index in targets:
             entries = [e for month in (year.months if year else ()) for e in month.entries]
             clock = self.snap.now if any(e.active for e in entries) else None
-            key = ("history", page, year, links, clock)
-            found = memo.get(key) if memo else None
-            if found is None:
-                months = [MonthView(month.id, month.label,
-                                    tuple(self.entry(e, page) for e in month.entries))
-                          for month in (year.months if year is not None else ())]
-                found = self.render("history.html", page, nav="history", is_index=is_index,
-                                    year=year.year if year is not None else None,
-                                    years=links, months=months)
-            if memo:
-                memo.put(key, found)
-            out[page] = found
+            key = (page, year, links, clock)
+            out[page] = store.cached(key, lambda page=page, year=year, is_index=is_index:  # type: ignore[misc]
+                                     self._history_page(page, year, is_index, links))
         return out
+
+    def _history_page(self, page: str, year: Year | None, is_index: bool,
+                      links: tuple[YearLink, ...]) -> bytes:
+        months = tuple(MonthView(f"{month.year}-{month.month:02d}", month_label(month.year, month.month),
+                                 tuple(self.line(e) for e in month.entries))
+                       for month in (year.months if year is not None else ()))
+        return self.theme.render("history.html", HistoryContext(
+            **vars(self.base(page, nav="history")), is_index=is_index,
+            year=year.year if year is not None else None, years=links, months=months))
 
     def components(self) -> dict[str, bytes]:
         out = {}
         for component in self.snap.config.walk():
             page = paths.component_page(component.id)
-            entries = self.snap.of_component(component.id)
-            out[page] = self.render(
-                "component.html", page, feeds=_feeds(self.snap, component), clocked=True,
+            entries = self.snap.by_component[component.id]
+            out[page] = self.theme.render("component.html", ComponentContext(
+                **vars(self.base(page, feeds=_feeds(self.snap, component), clocked=True)),
                 component=self.rows[component.id],
-                entries=[self.entry(e, page) for e in entries[:COMPONENT_ENTRIES]],
+                entries=tuple(self.line(e) for e in entries[:COMPONENT_ENTRIES]),
                 more=len(entries) > COMPONENT_ENTRIES,
-            )
+            ))
         return out
 
+    def unresolved(self) -> bytes:
+        page = paths.unresolved_page()
+        return self.theme.render("unresolved.html", UnresolvedContext(
+            **vars(self.base(page, clocked=True)),
+            entries=tuple(self.line(e) for e in self.snap.active)))
+
     def not_found(self) -> bytes:
-        return self.render("404.html", NOT_FOUND)
+        return self.theme.render("404.html", self.base(NOT_FOUND))
 
 
-def render_pages(snap: Snapshot, themes_dir: Path, jobs: int = 1,
-                 memo: RenderMemo | None = None) -> dict[str, bytes]:
+def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,
+                 mapper: Mapper = serial_map) -> dict[str, bytes]:
     """Every HTML page and static file of ``snap.page.theme``: output path → bytes.
 
-    Raises :class:`~generator.theme.ThemeError` when ``themes/<theme>`` does not exist or one
+    ``cache`` keeps entry and history pages between the dev server's rebuilds, ``mapper``
+    may render entry pages on several processes; neither changes a byte.  Raises
+    :class:`~generator.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
     of its templates is broken.
     """
     theme = load_theme(themes_dir, snap.page.theme)
     site = _Site(snap, theme)
+    store = cache.scope("pages", (site.view, snap.config, theme.fingerprint))
     out: dict[str, bytes] = {paths.INDEX: site.index()}
-    scope = memo.scope("pages", (site.view, snap.config, theme.fingerprint)) if memo else None
-    out.update(site.incidents(jobs, scope))
-    out.update(site.history(scope))
-    if scope is not None:
-        scope.end()
+    out.update(site.incidents(store, mapper))
+    out.update(site.history(store))
     out.update(site.components())
+    out[paths.unresolved_page()] = site.unresolved()
     out[NOT_FOUND] = site.not_found()
     out.update(theme.assets)
     return dict(sorted(out.items()))
+

@@ -19,6 +19,11 @@ def component_page(component_id: str) -> str:
     return f"components/{component_id}/{INDEX}"
 
 
+def unresolved_page() -> str:
+    """Every unresolved incident (``unresolved`` is a reserved id, so no entry has it)."""
+    return f"incidents/unresolved/{INDEX}"
+
+
 def history_page(year: int | None = None) -> str:
     return f"history/{INDEX}" if year is None else f"history/{year}/{INDEX}"
 

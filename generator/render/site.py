@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.caching import NO_CACHE, Cache, Mapper, serial_map
 from generator.compute.snapshot import Snapshot
-from generator.incremental.memo import RenderMemo
 from generator.render import api, badges, calendar, feeds, meta, pages
 
 
@@ -19,18 +19,18 @@ class OutputClash(Exception):
 
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
-                jobs: int = 1, memo: RenderMemo | None = None) -> dict[str, bytes]:
+                cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
 
-    ``attachments`` are the files incident bodies link to, keyed by output path; ``jobs``
-    processes render the pages of entries, and ``memo`` keeps them between the dev server's
-    rebuilds (the output depends on neither).
+    ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
+    may render entry pages on several processes, and ``cache`` keep outputs between the dev
+    server's rebuilds (the output depends on neither).
     """
     files: dict[str, bytes] = {}
     for part in (
-        pages.render_pages(snap, themes_dir, jobs, memo),
-        feeds.render_feeds(snap, memo),
-        api.render_api(snap, memo),
+        pages.render_pages(snap, themes_dir, cache, mapper),
+        feeds.render_feeds(snap, cache),
+        api.render_api(snap, cache),
         badges.render_badges(snap),
         calendar.render_calendar(snap),
         attachments,
@@ -39,5 +39,5 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         if clash:
             raise OutputClash(sorted(clash))
         files.update(part)
-    files.update(meta.render_meta(snap, frozenset(files), memo))
+    files.update(meta.render_meta(snap, frozenset(files), cache))
     return files

@@ -9,13 +9,17 @@ file.  ``docs/themes.md`` describes the templates and what they receive.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+
+from generator.source.schema import suggest
 
 DEFAULT = "default"
 STATIC = "static"
@@ -26,11 +30,43 @@ BUILTIN = _INSTALLED if _INSTALLED.is_dir() else _CHECKOUT
 
 
 class ThemeError(Exception):
-    """The page's theme cannot be used; the build reports the message."""
+    """The page's theme cannot be used; the build reports the message at ``path:line`` (a
+    template of the theme) when it knows the place."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, path: str | None = None, line: int = 1) -> None:
+        super().__init__(f"{path}:{line}: {message}" if path else message)
         self.message = message
+        self.path = path
+        self.line = line
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """A missing variable or field, told in the theme's words: what is missing, what the page
+    or the object has instead (never a Python class name)."""
+
+    @property
+    def _undefined_message(self) -> str:
+        name = self._undefined_name
+        owner = self._undefined_obj
+        if owner is jinja2.utils.missing or name is None:
+            return super()._undefined_message
+        kind = type(owner)
+        if dataclasses.is_dataclass(kind):
+            known = [f.name for f in dataclasses.fields(kind)]
+            noun = _NOUNS.get(kind.__name__, "this value")
+            return (f"`{name}` is not a field of {noun}{suggest(str(name), known)}; it has: "
+                    f"{', '.join(known)}")
+        return f"`{name}` does not exist on this value"
+
+
+_NOUNS = {
+    "EntryLine": "an entry line", "EntryView": "an entry", "UpdateView": "an update",
+    "ComponentRow": "a component row", "ComponentLevel": "an entry's component",
+    "LevelView": "a level", "Time": "a time", "WindowView": "a window", "SiteView": "`site`",
+    "Feed": "a feed", "Bar": "an uptime bar", "BarRun": "a run of an uptime bar",
+    "MonthView": "a month", "YearLink": "a year link", "ChangeView": "a change",
+    "GroupLink": "a group link",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +93,47 @@ class Theme:
     def version(self, output: str) -> str:
         """A short digest of an asset, to tell browsers when it changed."""
         return hashlib.sha256(self.assets[output]).hexdigest()[:10]
+
+    def shown(self, filename: str) -> str:
+        """A template's file as the user knows it: ``themes/calm/index.html``, or the default
+        theme that ships with statusgen."""
+        path = Path(filename)
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                inside = path.relative_to(folder).as_posix()
+                if folder == BUILTIN:
+                    return f"statusgen's default theme: {inside}"
+                return f"{folder.parent.name}/{folder.name}/{inside}"
+        return filename
+
+    def render(self, template: str, context: object) -> bytes:
+        """``template`` with the fields of ``context`` (a dataclass of
+        :mod:`generator.render.views`) as its variables; :class:`ThemeError` at the template's
+        line when it is broken."""
+        assert dataclasses.is_dataclass(context) and not isinstance(context, type)
+        variables = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+        try:
+            return self.env.get_template(template).render(variables).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            where = self.shown(exc.filename) if exc.filename else f"themes/{self.name}/{template}"
+            raise ThemeError(f"{exc.message} (theme `{self.name}`)", where, exc.lineno) from exc
+        except jinja2.TemplateError as exc:
+            path, line = self._place(exc, template)
+            message = str(exc)
+            if isinstance(exc, jinja2.UndefinedError) and message.endswith(" is undefined"):
+                name = message.split("'")[1] if message.count("'") >= 2 else message
+                given = [*variables, *self.env.globals]
+                message = (f"`{name}` is undefined{suggest(name, given)}; {template} receives: "
+                           f"{', '.join(variables)}")
+            raise ThemeError(f"{message} (theme `{self.name}`, rendering {template})", path,
+                             line) from exc
+
+    def _place(self, exc: BaseException, template: str) -> tuple[str, int]:
+        """The innermost line of a template in ``exc``'s traceback."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html") and frame.lineno is not None:
+                return self.shown(frame.filename), frame.lineno
+        return f"themes/{self.name}/{template}", 1
 
 
 def _refuse_links(folder: Path, shown: str) -> None:
@@ -116,10 +193,17 @@ def _assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
 def load_theme(themes_dir: Path, name: str) -> Theme:
     """The theme ``name`` under ``themes_dir``; :class:`ThemeError` if it does not exist."""
     folders = _folders(themes_dir, name)
+    # `{% extends "default/base.html" %}` reaches the default theme's own template, so a theme
+    # that overrides base.html can still build on the default one.
+    defaults = [f for f in folders if f.name == DEFAULT or f == BUILTIN]
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        loader=jinja2.ChoiceLoader([
+            *(jinja2.FileSystemLoader(str(f)) for f in folders),
+            jinja2.PrefixLoader({DEFAULT: jinja2.ChoiceLoader(
+                [jinja2.FileSystemLoader(str(f)) for f in defaults])}),
+        ]),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -52,3 +53,8 @@ def duration(span: timedelta) -> str:
     if minutes and not days:
         parts.append(f"{minutes} min")
     return " ".join(parts)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (validated by the schema)."""
+    return ZoneInfo(name)

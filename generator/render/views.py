@@ -1,50 +1,30 @@
-"""What the templates show: plain, immutable views of a snapshot, with every word and time made.
+"""What the templates receive: plain, immutable views with every word, time and link made.
 
-Templates only lay these out; labels, times in the page's zone, durations and
-Markdown are decided here, once, so every theme says the same thing.
-Links are output paths (``incidents/<id>/index.html``); templates turn them into
-relative links with ``url()``.
+Templates only lay these out; labels, times in the page's zone, durations and Markdown
+are decided before any template runs, so every theme says the same thing.  Links are
+output paths (``incidents/<id>/index.html``); templates turn them into links with
+``url()``.  Each field's docstring is its documentation: ``docs/themes.md``'s context
+tables are generated from this module (``make docs``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
-from functools import cached_property
+from dataclasses import dataclass
 
 from markupsafe import Markup
-
-from generator import model as m
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
-from generator.render import labels, paths, timefmt
-from generator.render.markdown import linker, render_markdown
 
 
 @dataclass(frozen=True)
 class Time:
-    """A moment as a reader sees it, and as ``<time datetime>`` says it."""
+    """A moment, as a reader sees it and as ``<time datetime>`` says it."""
 
     iso: str
+    """ISO 8601 with the offset: ``2026-11-22T07:45:00+01:00``."""
     text: str
     """``22 Nov 2026, 07:45 CET`` in the page's zone."""
     date: str
     """``22 November 2026`` in the page's zone."""
-
-
-def time_view(at: datetime, tz: tzinfo) -> Time:
-    return Time(timefmt.iso(at), timefmt.local_time(at, tz), timefmt.local_date(at, tz))
-
-
-def short_date(day: date) -> str:
-    """``3 Nov 2026``."""
-    return f"{day.day} {timefmt.month_name(day.month)[:3]} {day.year}"
-
-
-def percent(ratio: float) -> str:
-    """``99.96%``, floored so a bad day never shows as ``100.00%``."""
-    return f"{int(ratio * 10000) / 100:.2f}%"
 
 
 @dataclass(frozen=True)
@@ -52,177 +32,357 @@ class LevelView:
     """A component level: ``value`` for styling and the icon, ``label`` for the words."""
 
     value: str
+    """``operational``, ``under_maintenance``, ``degraded_performance``, ``partial_outage`` or
+    ``major_outage``."""
     label: str
-
-
-def level_view(level: m.Level) -> LevelView:
-    return LevelView(str(level), labels.LEVELS[level])
+    """``Partial outage``."""
 
 
 @dataclass(frozen=True)
 class ComponentLevel:
-    """A component an entry touches, with its level (``None``: no level to say, e.g. upcoming)."""
+    """A component an entry touches, with its level."""
 
     id: str
+    """The component's id."""
     name: str
+    """The component's name."""
     path: str
+    """Its page."""
     level: LevelView | None
+    """Now for an open entry, the worst it reached for an ended one, none for an upcoming one."""
 
 
 @dataclass(frozen=True)
 class ChangeView:
-    """``Public API: Partial outage → Degraded performance``."""
+    """What one update did to one component: ``Public API: Partial outage → Degraded``."""
 
     name: str
+    """The component's name."""
     old: LevelView
+    """Its level before the update."""
     new: LevelView
+    """Its level from the update on."""
 
 
 @dataclass(frozen=True)
 class UpdateView:
+    """One update of an entry's timeline."""
+
     status: str
+    """``investigating`` … ``resolved``, ``scheduled`` … ``completed``."""
     status_label: str
+    """``Identified``."""
     at: Time
+    """When it was posted."""
     html: Markup
+    """The message, Markdown rendered, links made safe and relative to the page."""
     internal: bool
+    """Shown in the team's internal build only (and marked there)."""
     changes: tuple[ChangeView, ...]
+    """The component levels this update changed."""
 
 
 @dataclass(frozen=True)
 class WindowView:
-    """A maintenance window; ``end_text`` leaves out the date when it ends the day it starts."""
+    """A maintenance window."""
 
     start: Time
+    """When it begins."""
     end: Time
+    """When it is planned to end."""
     end_text: str
+    """The end as the page writes it: without the date when it ends the day it starts."""
 
 
 @dataclass(frozen=True)
-class EntryView:
-    """One incident or maintenance, everything a page may show of it."""
+class EntryLine:
+    """An incident or maintenance as a line of a list (history, component pages, recently
+    resolved): everything but its timeline."""
 
     id: str
+    """The entry's id, its file name without ``.md``."""
     path: str
+    """Its page."""
     title: str
+    """The headline."""
     kind: str
+    """``incident`` or ``maintenance``."""
     maintenance: bool
+    """A maintenance, not an incident."""
     impact: str
+    """``none``, ``minor``, ``major`` or ``critical``."""
     impact_label: str
+    """``Major``."""
     status: str
+    """The newest update's status; for maintenance, the phase the window gives."""
     status_label: str
+    """``Monitoring``."""
     active: bool
+    """An unresolved incident, or a maintenance in progress."""
     upcoming: bool
+    """A maintenance that has not started yet."""
     internal: bool
     """Visible to the team only (shown in internal builds, and marked)."""
     test: bool
     """A drill: shown in internal builds only, and marked."""
     retrospective: bool
+    """Written after the fact."""
     started: Time
+    """When it started."""
     resolved: Time | None
+    """When it was resolved or completed, if it was."""
     duration: str
     """``2 h 18 min``; for an open entry, how long it has run; empty for an upcoming one."""
     window: WindowView | None
+    """A maintenance's window."""
+
+
+@dataclass(frozen=True)
+class EntryView(EntryLine):
+    """An incident or maintenance with its whole visible timeline (the front page's cards and
+    the entry's own page)."""
+
     components: tuple[ComponentLevel, ...]
-    timeline: Callable[[], tuple[UpdateView, ...]] = field(repr=False, compare=False)
-    markdown_body: Callable[[], Markup] = field(repr=False, compare=False)
-
-    # Lazy: a history or component list shows only titles and dates, and rendering every
-    # message of 10,000 entries there would dominate the build.
-    @cached_property
-    def updates(self) -> tuple[UpdateView, ...]:
-        """Newest first."""
-        return self.timeline()
-
-    @cached_property
-    def body(self) -> Markup:
-        """The Markdown body (post-mortem) as HTML, headings below the page's ``<h1>``."""
-        return self.markdown_body()
+    """The components it touches, in the page's order."""
+    updates: tuple[UpdateView, ...]
+    """The visible timeline, newest first."""
+    body: Markup
+    """The write-up (a post-mortem) as HTML, headings below the page's own ``<h1>``; empty on
+    the front page's cards."""
 
 
-def _name(snap: Snapshot, component_id: str) -> str:
-    component = snap.config.get(component_id)
-    return component.name if component is not None else component_id
+@dataclass(frozen=True)
+class SiteView:
+    """What every page says about the site."""
+
+    title: str
+    """``page.title``."""
+    description: str
+    """``page.description``."""
+    language: str
+    """``page.language``, for ``<html lang>``."""
+    url: str
+    """``page.url``, ending with ``/``."""
+    timezone: str
+    """The IANA zone times are shown in."""
+    internal: bool
+    """The team's internal build: every page is marked."""
+    indicator: str
+    """``none``, ``minor``, ``major``, ``critical`` or ``maintenance``."""
+    indicator_text: str
+    """``Partial System Outage``."""
+    updated: Time | None
+    """When the site was built: set on the pages that change with the clock (the front page
+    and component pages), ``None`` elsewhere so that their bytes stay put between builds."""
 
 
-def _components(snap: Snapshot, e: Entry) -> tuple[ComponentLevel, ...]:
-    order = snap.config.order
-    affected = tuple(sorted(e.affected(), key=lambda c: (order.get(c, len(order)), c)))
-    if e.upcoming or not affected:
-        ids = affected or tuple(dict.fromkeys(
-            leaf for ref in e.incident.components for leaf in snap.config.expand(ref.id)))
-        return tuple(ComponentLevel(c, _name(snap, c), paths.component_page(c), None) for c in ids)
-    if e.active:
-        now = e.levels_at(snap.now)
-        levels = {c: now.get(c, m.Level.OPERATIONAL) for c in affected}
-    else:
-        levels = e.peak()
-    return tuple(ComponentLevel(c, _name(snap, c), paths.component_page(c), level_view(levels[c]))
-                 for c in affected)
+@dataclass(frozen=True)
+class Feed:
+    """A feed a page offers."""
+
+    title: str
+    """For ``<link rel=alternate title>``: ``Acme Status: Atom feed``."""
+    label: str
+    """For a link in the text: ``Atom``."""
+    type: str
+    """Its media type."""
+    path: str
+    """Its output path."""
 
 
-def _window(snap: Snapshot, incident: m.Incident) -> WindowView | None:
-    if incident.window is None:
-        return None
-    start = time_view(incident.window.start, snap.tz)
-    end = time_view(incident.window.end, snap.tz)
-    local_start = incident.window.start.astimezone(snap.tz)
-    local_end = incident.window.end.astimezone(snap.tz)
-    same_day = local_start.date() == local_end.date() and local_start.tzname() == local_end.tzname()
-    end_text = f"{local_end:%H:%M} {local_end.tzname()}" if same_day else end.text
-    return WindowView(start, end, end_text)
+@dataclass(frozen=True)
+class BarRun:
+    """Consecutive days of an uptime bar drawn alike: ``x`` and ``width`` in SVG units."""
+
+    x: int
+    """Where the run starts."""
+    width: int
+    """How wide it is."""
+    days: int
+    """How many days it covers."""
+    level: str
+    """The level its days reached (for the colour)."""
+    label: str
+    """The tooltip: dates, level, uptime and the titles of what happened."""
 
 
-def _duration(snap: Snapshot, e: Entry) -> str:
-    if e.upcoming:
-        return ""
-    if e.resolved_at is not None:
-        return timefmt.duration(e.resolved_at - e.started_at)
-    return timefmt.duration(max(snap.now - e.started_at, timedelta(0)))
+@dataclass(frozen=True)
+class Bar:
+    """A component's uptime bar: one tick per day, quiet days drawn together."""
+
+    days: int
+    """How many days it covers (``page.uptime_days``)."""
+    width: int
+    """Its width in SVG units."""
+    height: int
+    """Its height in SVG units."""
+    runs: tuple[BarRun, ...]
+    """The runs of days, oldest first."""
+    percent: str
+    """``99.87%``: the weighted uptime over the whole bar, never rounded up."""
+    label: str
+    """A summary for screen readers: the percentage and every day that saw an entry."""
 
 
-def entry_view(snap: Snapshot, e: Entry, page: str, *, body: bool = False) -> EntryView:
-    """The view of ``e`` for the page at output path ``page`` (Markdown links are made relative
-    to it); ``body`` renders the post-mortem too."""
-    incident = e.incident
-    rewrite = linker(lambda to: paths.relative(page, to), snap.ids)
-    names = {c.id: c.name for c in snap.config.walk()}
-    def timeline() -> tuple[UpdateView, ...]:
-        return tuple(UpdateView(
-            status=str(u.status),
-            status_label=labels.STATUSES[u.status],
-            at=time_view(u.at, snap.tz),
-            html=Markup(render_markdown(u.message, rewrite)),
-            internal=u.internal,
-            changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old),
-                                     level_view(c.new)) for c in changes),
-        )
-        for u, changes in zip(incident.updates, e.changes, strict=True))
+@dataclass(frozen=True)
+class GroupLink:
+    """The group a component belongs to."""
 
-    def markdown_body() -> Markup:
-        if not body or not incident.body.strip():
-            return Markup("")
-        return Markup(render_markdown(incident.body, rewrite, shift_headings=1))
+    name: str
+    """The group's name."""
+    path: str
+    """The group's page."""
 
-    return EntryView(
-        id=e.id,
-        path=paths.incident_page(e.id),
-        title=incident.title,
-        kind=str(incident.kind),
-        maintenance=incident.kind is m.Kind.MAINTENANCE,
-        impact=str(incident.impact),
-        impact_label=labels.IMPACTS[incident.impact],
-        status=str(e.status),
-        status_label=labels.STATUSES[e.status],
-        active=e.active,
-        upcoming=e.upcoming,
-        internal=incident.visibility is m.Visibility.INTERNAL,
-        test=incident.mode is m.Mode.TEST,
-        retrospective=incident.mode is m.Mode.RETROSPECTIVE,
-        started=time_view(e.started_at, snap.tz),
-        resolved=time_view(e.resolved_at, snap.tz) if e.resolved_at is not None else None,
-        duration=_duration(snap, e),
-        window=_window(snap, incident),
-        components=_components(snap, e),
-        timeline=timeline,
-        markdown_body=markdown_body,
-    )
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """A component or group with its level now and its uptime bar."""
+
+    id: str
+    """Its id."""
+    name: str
+    """Its name."""
+    description: str
+    """Its description."""
+    path: str
+    """Its page."""
+    level: LevelView
+    """Its level now (a group's is its worst member's)."""
+    bar: Bar
+    """Its uptime bar."""
+    members: tuple[ComponentRow, ...]
+    """A group's components."""
+    group: GroupLink | None
+    """The group a member belongs to."""
+    open: bool
+    """A group with a member not operational: shown unfolded."""
+
+
+@dataclass(frozen=True)
+class YearLink:
+    """A year of the history."""
+
+    year: int
+    """The year."""
+    path: str
+    """Its page."""
+    count: int
+    """How many entries it holds."""
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """A month of a history page."""
+
+    id: str
+    """``2026-11``: the heading's anchor."""
+    label: str
+    """``November 2026``."""
+    entries: tuple[EntryLine, ...]
+    """Its entries, newest start first."""
+
+
+# --------------------------------------------------------------------------
+# What each template receives
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every template receives."""
+
+    site: SiteView
+    """The site: its title, language, banner, and on clocked pages when it was built."""
+    page: str
+    """The output path of the page being rendered."""
+    url: Callable[[str], str]
+    """``url(path)``: the link from this page to an output path."""
+    asset: Callable[[str], str]
+    """``asset(name)``: the link to a static file of the theme, with its version."""
+    nav: str | None
+    """The navigation item of this page: ``status``, ``history`` or none."""
+    feeds: tuple[Feed, ...]
+    """The feeds this page offers."""
+    history_path: str
+    """The history's index page."""
+    inline_css: Markup | None
+    """The theme's CSS, for the one page served at any address (``404.html``)."""
+
+
+@dataclass(frozen=True)
+class IndexContext(PageContext):
+    """``index.html``: the front page."""
+
+    active: tuple[EntryView, ...]
+    """Unresolved incidents (the first few): page-wide ones first, then newest first."""
+    more_active: int
+    """How many more incidents are unresolved than ``active`` shows."""
+    unresolved_path: str
+    """The page listing every unresolved incident."""
+    maintenance: tuple[EntryView, ...]
+    """Maintenance in progress, then upcoming, soonest first (the first few)."""
+    maintenance_now: bool
+    """Some maintenance is in progress."""
+    maintenance_later: bool
+    """Some maintenance is upcoming."""
+    components: tuple[ComponentRow, ...]
+    """Every top-level component and group, in order."""
+    recent: tuple[EntryLine, ...]
+    """Entries that ended within ``keep_days`` (the newest few)."""
+    more_recent: bool
+    """More ended within ``keep_days`` than ``recent`` shows."""
+    keep_days: int
+    """``page.keep_resolved_days``."""
+
+
+@dataclass(frozen=True)
+class IncidentContext(PageContext):
+    """``incident.html``: one incident or maintenance."""
+
+    entry: EntryView
+    """The entry, with its timeline and write-up."""
+
+
+@dataclass(frozen=True)
+class HistoryContext(PageContext):
+    """``history.html``: the history's index, or one year of it."""
+
+    is_index: bool
+    """The index page (it shows the latest year)."""
+    year: int | None
+    """The year shown; none when nothing was ever reported."""
+    years: tuple[YearLink, ...]
+    """Every year with entries, newest first."""
+    months: tuple[MonthView, ...]
+    """The months of the year shown, newest first."""
+
+
+@dataclass(frozen=True)
+class ComponentContext(PageContext):
+    """``component.html``: one component or group."""
+
+    component: ComponentRow
+    """The component, its level and its uptime bar."""
+    entries: tuple[EntryLine, ...]
+    """The newest entries that touched it."""
+    more: bool
+    """More touched it than ``entries`` shows (the history has them all)."""
+
+
+@dataclass(frozen=True)
+class UnresolvedContext(PageContext):
+    """``unresolved.html``: every unresolved incident."""
+
+    entries: tuple[EntryLine, ...]
+    """Unresolved incidents, page-wide ones first, then newest first."""
+
+
+CONTEXTS: dict[str, type[PageContext]] = {
+    "index.html": IndexContext,
+    "incident.html": IncidentContext,
+    "history.html": HistoryContext,
+    "component.html": ComponentContext,
+    "unresolved.html": UnresolvedContext,
+    "404.html": PageContext,
+}
+"""Each page template and what it receives."""

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from generator.diagnostics import format_text
+from generator.render.media import MEDIA_TYPES
 from generator.serve.builder import Hub
 from generator.serve.client import (
     CLIENT_CSS,
@@ -43,19 +44,6 @@ from generator.serve.log import say
 KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream (proxies drop silent ones)."""
 
-_TYPES = {
-    ".atom": "application/atom+xml",
-    ".css": "text/css; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".ics": "text/calendar; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".rss": "application/rss+xml",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".webmanifest": "application/manifest+json",
-    ".xml": "application/xml",
-}
 
 
 # --------------------------------------------------------------------------
@@ -459,14 +447,14 @@ class Handler(BaseHTTPRequestHandler):
         if path == EVENTS:
             self._events(body)
         elif path == CLIENT_JS:
-            self._send(HTTPStatus.OK, _TYPES[".js"], CLIENT_SCRIPT, body)
+            self._send(HTTPStatus.OK, MEDIA_TYPES[".js"], CLIENT_SCRIPT, body)
         elif path == CLIENT_CSS:
-            self._send(HTTPStatus.OK, _TYPES[".css"], CLIENT_STYLE, body)
+            self._send(HTTPStatus.OK, MEDIA_TYPES[".css"], CLIENT_STYLE, body)
         elif path == STATE:
             version, problems = self.server.hub.snapshot()
             state = {"version": version, "ok": problems is None,
                      "problems": format_text(problems or []).splitlines()}
-            self._send(HTTPStatus.OK, _TYPES[".json"], json.dumps(state).encode(), body)
+            self._send(HTTPStatus.OK, MEDIA_TYPES[".json"], json.dumps(state).encode(), body)
         else:
             self._file(segments, folder, body)
 
@@ -518,7 +506,7 @@ class Handler(BaseHTTPRequestHandler):
         if suffix == ".html":
             self._page(HTTPStatus.OK, data, body)
             return
-        content_type = _TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] \
+        content_type = MEDIA_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0] \
             or "application/octet-stream"
         self._send(HTTPStatus.OK, content_type, data, body)
 
@@ -533,7 +521,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _page(self, status: int, page: bytes, body: bool) -> None:
         version, problems = self.server.hub.snapshot()
-        self._send(status, _TYPES[".html"], inject(page, version, problems), body)
+        self._send(status, MEDIA_TYPES[".html"], inject(page, version, problems), body)
 
     def _events(self, body: bool) -> None:
         if not self.server.streams.acquire(blocking=False):

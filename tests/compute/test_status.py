@@ -258,8 +258,8 @@ def test_recent_keeps_resolved_entries_for_keep_resolved_days() -> None:
           - {at: "2026-11-20T09:00:00Z", status: investigating, message: x}
     """, "new")
     snap = snapshot(repo(old, new), t("10:00"))
-    assert [e.id for e in snap.recent()] == ["new"]
-    assert [e.id for e in snap.active()] == []
+    assert [e.id for e in snap.recent] == ["new"]
+    assert [e.id for e in snap.active] == []
 
 
 def test_a_drill_is_shown_to_the_team_but_never_moves_a_status() -> None:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import model as m
 from generator.compute.status import Span
@@ -96,3 +98,30 @@ def test_group_is_the_mean_of_members_and_their_worst_level() -> None:
     group = group_uptime([down, fine])
     assert day_of(group, date(2026, 11, 20)) == pytest.approx(0.75)
     assert group.days[0].level is m.Level.MAJOR_OUTAGE
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(m.Level)), st.integers(0, 3 * MINUTES_PER_DAY),
+                          st.one_of(st.none(), st.integers(0, 2 * MINUTES_PER_DAY))), max_size=8),
+       st.sampled_from(["UTC", "Europe/Berlin", "America/Santiago"]))
+def test_weighted_minutes_equal_a_minute_by_minute_count(
+        raw: list[tuple[m.Level, int, int | None]], zone: str) -> None:
+    # An oracle that shares no code with the sweep: look at every minute, take the worst weight.
+    tz = ZoneInfo(zone)
+    now = datetime(2026, 11, 22, 13, 0, tzinfo=UTC)
+    origin = now - timedelta(days=3)
+    spans = [span(level, origin + timedelta(minutes=start), minutes) for level, start, minutes in raw]
+    uptime = component_uptime(spans, 4, tz, now)
+    for day in uptime.days:
+        start, end = day_bounds(day.date, tz)
+        major = partial = 0
+        minute = start
+        while minute < min(end, now):
+            covering = [s.level for s in spans
+                        if s.start <= minute and (s.end is None or minute < s.end)]
+            if m.Level.MAJOR_OUTAGE in covering:
+                major += 60
+            elif m.Level.PARTIAL_OUTAGE in covering:
+                partial += 60
+            minute += timedelta(minutes=1)
+        assert (day.major_seconds, day.partial_seconds) == (major, partial), day.date

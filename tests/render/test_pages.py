@@ -26,6 +26,7 @@ from generator.render.pages import render_pages
 from generator.source.load import load
 from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
+from tests.helpers import INCIDENT
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -337,7 +338,7 @@ def test_component_pages_for_every_component_and_group() -> None:
                                                                        f"{labels.LEVELS[snap.levels[component.id]]}"))
         listed = [resolve(page, str(h.find("a")["href"]), "") for h in  # type: ignore[index]
                   section(soup, "Incidents and maintenance").find_all("h3")]
-        assert listed == [paths.incident_page(e.id) for e in snap.of_component(component.id)]
+        assert listed == [paths.incident_page(e.id) for e in snap.by_component[component.id]]
     platform = soup_of(pages, paths.component_page("platform"))
     assert [words(li) for li in section(platform, "Components").find_all("li")] == [
         "Database Operational", "Job queue Operational", "Object storage Operational"]
@@ -589,3 +590,36 @@ def test_the_example_renders_at_other_times(now: datetime) -> None:
     for row in soup.select(".components .component"):
         level = row.select_one(".c-head .lvl")
         assert level is not None and words(level) in labels.LEVELS.values()
+
+
+def test_the_front_page_stays_the_same_size_however_many_incidents_stay_open(
+        status_repo: StatusRepo) -> None:
+    def repo(open_count: int) -> dict[str, bytes]:
+        files = {f"incidents/2026-{month:02d}-{day:02d}-open-{n}.md": INCIDENT.replace(
+            "2026-11-22T08:00:00Z", f"2026-{month:02d}-{day:02d}T08:00:00Z").replace(
+            "API errors", f"Forgotten {n}") for n, (month, day) in enumerate(
+            ((m, d) for m in range(1, 11) for d in range(1, 29)), start=1) if n <= open_count}
+        return render_pages(snap_of(status_repo(files)), THEMES)
+
+    thirty, ninety = repo(30), repo(90)
+    front = soup_of(thirty, "index.html")
+    cards = section(front, "Active incidents").find_all("article")
+    assert len(cards) == 25
+    more = section(front, "Active incidents").find("p", class_="more")
+    assert more is not None and words(more) == "5 more unresolved incidents"
+    assert resolve("index.html", str(more.find("a")["href"]), "") == paths.unresolved_page()  # type: ignore[index]
+    listed = soup_of(thirty, paths.unresolved_page()).find_all("h2")
+    assert len(listed) == 30
+    # Ninety open incidents: the front page shows as many, and its size moves by a few bytes.
+    assert abs(len(ninety["index.html"]) - len(thirty["index.html"])) < 200
+
+
+def test_a_busy_day_names_three_entries_in_its_tooltip(status_repo: StatusRepo) -> None:
+    resolved = "  - at: 2026-11-20T09:00:00Z\n    status: resolved\n    message: Over.\n  - at:"
+    files = {f"incidents/2026-11-20-busy-{n}.md": INCIDENT.replace(
+        "2026-11-22T08:00:00Z", f"2026-11-20T0{n}:00:00Z").replace("API errors", f"Busy {n}").replace(
+        "  - at:", resolved, 1) for n in range(5)}
+    pages = render_pages(snap_of(status_repo(files)), THEMES)
+    labels_ = [str(t.get_text()) for t in soup_of(pages, "index.html").find_all("title")]
+    busy = [label for label in labels_ if "Busy" in label]
+    assert busy and all(label.count("Busy") == 3 and label.endswith("; and 2 more") for label in busy)

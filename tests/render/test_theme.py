@@ -11,14 +11,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.compute.snapshot import Snapshot, snapshot
+from generator.pipeline import build
 from generator.render.pages import render_pages
 from generator.render.theme import BUILTIN, ThemeError, load_theme
 from generator.source.load import load
 from generator.source.tree import DiskSource
 from tests.conftest import StatusRepo
+from tests.helpers import COMPONENTS
+from tests.helpers import INCIDENT as INCIDENT_TEXT
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 THEMES = Path(__file__).resolve().parents[2] / "themes"
+A = "incidents/a.md"
 
 
 def snap_of(root: Path, theme: str | None = None) -> Snapshot:
@@ -90,11 +94,51 @@ def test_a_missing_theme_raises_theme_error(status_repo: StatusRepo) -> None:
 
 def test_a_broken_template_is_a_theme_error(status_repo: StatusRepo) -> None:
     root = status_repo({"themes/broken/index.html": "{% extends 'base.html' %}\n{% block main %}{% if %}\n"})
-    with pytest.raises(ThemeError, match=r"theme `broken`: .*index\.html, line 2"):
+    with pytest.raises(ThemeError, match=r"^themes/broken/index\.html:2: .*\(theme `broken`\)") as syntax:
         render_pages(snap_of(root, "broken"), root / "themes")
+    assert (syntax.value.path, syntax.value.line) == ("themes/broken/index.html", 2)
     root = status_repo({"themes/typo/404.html": "{{ sitee.title }}"})
-    with pytest.raises(ThemeError, match=r"theme `typo`: rendering 404\.html .*'sitee' is undefined"):
+    with pytest.raises(ThemeError, match=r"^themes/typo/404\.html:1: `sitee` is undefined "
+                                         r"\(did you mean `site`\?\)") as undefined:
         render_pages(snap_of(root, "typo"), root / "themes")
+    assert "404.html receives: site, page, url, asset" in undefined.value.message
+
+
+def test_a_misspelled_field_names_the_fields_of_the_view(status_repo: StatusRepo) -> None:
+    template = "{% extends 'base.html' %}\n{% block main %}\n<h1>{{ entry.titel }}</h1>\n{% endblock %}\n"
+    root = status_repo({A: INCIDENT_TEXT, "themes/typo/incident.html": template})
+    with pytest.raises(ThemeError) as raised:
+        render_pages(snap_of(root, "typo"), root / "themes")
+    error = raised.value
+    assert (error.path, error.line) == ("themes/typo/incident.html", 3)
+    assert error.message.startswith("`titel` is not a field of an entry (did you mean `title`?); "
+                                    "it has: id, path, title")
+    assert "View" not in error.message and "generator" not in error.message
+
+
+def test_a_theme_can_build_on_the_default_template_it_overrides(status_repo: StatusRepo) -> None:
+    root = status_repo({"themes/brand/base.html": """
+        {% extends "default/base.html" %}
+        {% block head %}<meta name="brand" content="acme">{% endblock %}
+        {% block footer %}<footer><p>Acme, Inc.</p></footer>{% endblock %}
+        """})
+    pages = render_pages(snap_of(root, "brand"), root / "themes")
+    soup = BeautifulSoup(pages["index.html"].decode(), "html.parser")
+    assert soup.find("meta", attrs={"name": "brand"}) is not None
+    assert soup.find("footer").get_text(strip=True) == "Acme, Inc."  # type: ignore[union-attr]
+    assert soup.find("nav") is not None  # the default header is still there
+
+
+def test_a_broken_template_is_reported_at_its_line_by_the_build(status_repo: StatusRepo) -> None:
+    template = "{% extends 'base.html' %}\n{% block main %}{{ componnets }}{% endblock %}\n"
+    root = status_repo({"components.yml": COMPONENTS.replace("  url:", "  theme: typo\n  url:"),
+                        "themes/typo/index.html": template})
+    result = build(root, root / "site", NOW)
+    assert not result.ok
+    [problem] = result.diagnostics
+    assert (problem.location.path, problem.location.line, problem.code) == (
+        "themes/typo/index.html", 2, "theme")
+    assert "did you mean `components`?" in problem.message
 
 
 @pytest.mark.parametrize("name", ["..", "a/b", ""])
