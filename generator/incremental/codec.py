@@ -1,27 +1,31 @@
-"""Parsed incidents as plain JSON, and back: what the parse cache keeps on disk.
+"""Parsed incidents as compact plain JSON, and back: what the parse cache keeps on disk.
 
-JSON, never pickle or marshal: a pull request can commit the cache folder, and
-reading a cache must never run code.  The encoding is tagged (``{"$": "Update",
-…}``, ``{"$E": ["Status", "resolved"]}``, ``{"$D": "2026-…"}``), decoding accepts
-only the classes and enumerations listed here, and anything else makes the whole
-cache unreadable (:class:`CodecError`), so a build then parses from the files.
+JSON, never pickle or marshal: a pull request can commit the cache folder, and reading a
+cache must never run code.  A model object is written as the list of its fields' values,
+in the dataclass's order; how to read each value back (a time, an enumeration, a
+location, a nested object, a tuple of them) is worked out once per class from the
+field's type, so a field added to the model is cached without a line written here.
+Locations are written as ``[line, column]``: every location of a parsed file is in that
+file.  Anything that does not fit the plan raises :class:`CodecError`, and the whole
+cache is then ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
+from collections.abc import Callable
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum
+from functools import cache
 from typing import Any
 
 from generator import model as m
 from generator.diagnostics import Diagnostic, Location, Severity
 
-CLASSES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
-    m.Incident, m.Update, m.ComponentRef, m.Window, Diagnostic)}
-ENUMS: dict[str, type[StrEnum]] = {cls.__name__: cls for cls in (
-    m.Kind, m.Impact, m.Level, m.Status, m.Visibility, m.Mode, Severity)}
-_FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init) for name, cls in CLASSES.items()}
+Reader = Callable[[Any, str], Any]
+"""Turns a JSON value back into a model value; the second argument is the file's path."""
 
 
 class CodecError(ValueError):
@@ -30,54 +34,94 @@ class CodecError(ValueError):
 
 def encode(value: Any) -> Any:
     """``value`` (model objects, tuples, enums, datetimes, locations) as JSON data."""
-    if value is None or isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, StrEnum):
-        return {"$E": [type(value).__name__, value.value]}
-    if isinstance(value, str):
-        return value
+    if value is None or isinstance(value, bool | int | float | str):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, Location):
-        return {"$L": [value.path, value.line, value.column]}
+        return [value.line, value.column]
     if isinstance(value, datetime):
-        return {"$D": value.isoformat()}
+        return value.isoformat()
     if isinstance(value, tuple | list):
         return [encode(v) for v in value]
-    name = type(value).__name__
-    if name in CLASSES and isinstance(value, CLASSES[name]):
-        data = {"$": name}
-        data.update((f, encode(getattr(value, f))) for f in _FIELDS[name])
-        return data
-    raise CodecError(f"cannot encode {name}")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [encode(getattr(value, f.name)) for f in _fields(type(value))]
+    raise CodecError(f"cannot encode {type(value).__name__}")
 
 
-def _tuples(value: Any) -> Any:
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+_FIELDS: dict[type[Any], tuple[dataclasses.Field[Any], ...]] = {}
 
 
-def _object(data: dict[str, Any]) -> Any:
-    if "$" in data:
-        name = data.pop("$")
-        cls = CLASSES.get(name) if isinstance(name, str) else None
-        if cls is None or set(data) != set(_FIELDS[name]):
-            raise CodecError(f"unknown object {name!r}")
-        return cls(**{k: _tuples(v) for k, v in data.items()})
-    if "$E" in data:
-        enum, value = data["$E"]
-        if enum not in ENUMS:
-            raise CodecError(f"unknown enumeration {enum!r}")
-        return ENUMS[enum](value)
-    if "$L" in data:
-        path, line, column = data["$L"]
-        return Location(str(path), int(line), int(column))
-    if "$D" in data:
-        return datetime.fromisoformat(data["$D"])
-    return data
+def _fields(cls: type[Any]) -> tuple[dataclasses.Field[Any], ...]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple(f for f in dataclasses.fields(cls) if f.init)
+    return found
 
 
-def object_hook(data: dict[str, Any]) -> Any:
-    """For ``json.loads``: rebuild tagged objects; :class:`CodecError` on anything unknown."""
+def _fail(message: str) -> Any:
+    raise CodecError(message)
+
+
+@cache
+def reader(kind: Any) -> Reader:
+    """How to read a value of the type ``kind`` (a field's annotation)."""
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"the cache cannot read {kind}")
+        inner = reader(options[0])
+        return lambda v, path: None if v is None else inner(v, path)
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = reader(args[0])
+            return lambda v, path: tuple(item(x, path) for x in v) if isinstance(v, list) else \
+                _fail("expected a list")
+        parts = [reader(a) for a in args]
+        return lambda v, path: tuple(r(x, path) for r, x in zip(parts, v, strict=True))
+    if kind is Location:
+        return lambda v, path: Location(path, int(v[0]), int(v[1]))
+    if kind is datetime:
+        return lambda v, path: datetime.fromisoformat(v)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return lambda v, path: kind(v)
+    if kind in (str, int, bool, float):
+        return lambda v, path: v if isinstance(v, kind) else _fail(f"expected {kind.__name__}")
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _object_reader(kind)
+    raise TypeError(f"the cache cannot read {kind}")
+
+
+def _object_reader(cls: type[Any]) -> Reader:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in _fields(cls)]
+    # Resolved on first use: a class may hold itself (a component's members).
+    plan: list[tuple[str, Reader]] = []
+
+    def read(value: Any, path: str) -> Any:
+        if not plan:
+            plan.extend((name, reader(hints[name])) for name in names)
+        if not isinstance(value, list) or len(value) != len(plan):
+            raise CodecError(f"a {cls.__name__} of another shape")
+        return cls(**{name: read_one(v, path) for (name, read_one), v in zip(plan, value, strict=True)})
+    return read
+
+
+def encode_parsed(incident: m.Incident | None, problems: list[Diagnostic]) -> Any:
+    """One file's parse result as JSON data."""
+    return [encode(incident), [[d.location.path, d.location.line, d.location.column,
+                                str(d.severity), d.code, d.message] for d in problems]]
+
+
+def decode_parsed(data: Any, path: str) -> tuple[m.Incident | None, list[Diagnostic]]:
+    """What :func:`encode_parsed` wrote for the file at ``path``."""
     try:
-        return _object(data)
+        incident, problems = data
+        return (None if incident is None else reader(m.Incident)(incident, path),
+                [Diagnostic(Location(p, int(line), int(column)), Severity(s), str(code), str(text))
+                 for p, line, column, s, code, text in problems])
     except CodecError:
         raise
     except (TypeError, ValueError, KeyError) as exc:

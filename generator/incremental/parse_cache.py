@@ -3,7 +3,8 @@
 :class:`ParseCache` stands in for :func:`~generator.source.parse.parse_incident`: it
 parses a file only when its path and bytes (or statusgen's code) changed.  With a
 repository root it keeps its results in ``ROOT/.statusgen-cache/parse.json``, plain
-JSON (:mod:`generator.incremental.codec`), beside a stamp that records the file's
+JSON (:mod:`generator.incremental.codec`; an entry is decoded only when a build asks
+for it), beside a stamp that records the file's
 own inode, size and modification time when it was written.  A cache that was
 committed, copied, restored or edited by anyone else has another inode or time, so
 it is ignored, never trusted; so is one that does not parse.  Deleting the folder
@@ -17,14 +18,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.codec import CodecError, encode, object_hook
+from generator.incremental.codec import CodecError, decode_parsed, encode_parsed
 from generator.output.atomic import replace_file
 from generator.source.parse import Parsed, ParseFn, parse_incident
 
 CACHE_DIR = ".statusgen-cache"
 PARSE_FILE = "parse.json"
 STAMP_FILE = "parse.stamp"
-FORMAT = "statusgen-parse-cache 2"
+FORMAT = "statusgen-parse-cache 3"
 
 
 def code_hash() -> str:
@@ -52,27 +53,38 @@ class ParseCache:
         self._parse = parse
         self.code = code_hash()
         self.folder = root / CACHE_DIR if root is not None else None
-        self.old: dict[str, Parsed] = self._read() if self.folder is not None else {}
+        self.stored: dict[str, Any] = self._read() if self.folder is not None else {}
+        """Entries read from disk, still as JSON data: decoded when a build asks for one."""
+        self.old: dict[str, Parsed] = {}
         self.new: dict[str, Parsed] = {}
+        self.paths: dict[str, str] = {}
         self.parsed = 0
         """Files parsed (not found in the cache) since the last :meth:`begin`."""
         self._built = False
 
-    def _read(self) -> dict[str, Parsed]:
+    def _read(self) -> dict[str, Any]:
         assert self.folder is not None
         path, stamp = self.folder / PARSE_FILE, self.folder / STAMP_FILE
         try:
             if self.folder.is_symlink() or stamp.read_text(encoding="ascii") != _identity(path):
                 return {}
-            data: Any = json.loads(path.read_bytes(), object_hook=object_hook)
-        except (OSError, ValueError, UnicodeDecodeError, CodecError, RecursionError):
+            data: Any = json.loads(path.read_bytes())
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != self.code:
             return {}
         entries = data.get("entries")
-        if not isinstance(entries, dict):
-            return {}
-        return {key: (found[0], list(found[1])) for key, found in entries.items()}
+        return entries if isinstance(entries, dict) else {}
+
+    def _stored(self, key: str, path: str) -> Parsed | None:
+        found = self.stored.pop(key, None)
+        if not isinstance(found, list) or len(found) != 2:
+            return None
+        try:
+            return decode_parsed(found[1], path) if found[0] == path else None
+        except CodecError:
+            self.stored = {}  # a cache that lies once is not asked again
+            return None
 
     def begin(self) -> None:
         """Start a build: count parses anew; what the build does not ask for is forgotten."""
@@ -88,7 +100,8 @@ class ParseCache:
     def parse(self, path: str, raw: bytes) -> Parsed:
         """What ``parse_incident(path, raw)`` returns, from the cache when it has it."""
         key = self.key_of(path, raw)
-        found = self.new.get(key) or self.old.get(key)
+        self.paths[key] = path
+        found = self.new.get(key) or self.old.get(key) or self._stored(key, path)
         if found is None:
             self.parsed += 1
             found = self._parse(path, raw)
@@ -98,10 +111,12 @@ class ParseCache:
 
     def save(self) -> None:
         """Keep what this build used; an unwritable cache is left alone."""
-        if self.folder is None or (self.new.keys() == self.old.keys() and self.parsed == 0):
+        unchanged = self.parsed == 0 and not self.stored and self.new.keys() == self.old.keys()
+        if self.folder is None or unchanged:
             return
-        document = {"format": FORMAT, "code": self.code,
-                    "entries": {k: [encode(i), encode(p)] for k, (i, p) in self.new.items()}}
+        document = {"format": FORMAT, "code": self.code, "entries": {
+            key: [self.paths[key], encode_parsed(incident, problems)]
+            for key, (incident, problems) in self.new.items()}}
         path = self.folder / PARSE_FILE
         try:
             self.folder.mkdir(exist_ok=True)

@@ -25,7 +25,7 @@ def test_the_parse_cache_is_used_and_gives_the_same_model(tmp_path: Path) -> Non
     cold.save()
     assert (root / CACHE_DIR / PARSE_FILE).is_file()
     warm = ParseCache(root)
-    assert first.repository is not None and len(warm.old) == len(first.repository.incidents)
+    assert first.repository is not None and len(warm.stored) == len(first.repository.incidents)
     again = load(DiskSource(root), warm.parse)
     assert again.repository == first.repository
     assert again.diagnostics == first.diagnostics
@@ -41,11 +41,11 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path: Path) -> No
     for damaged in (good[:100], good[:32] + b"x" + good[33:], b"", b"\0" * 64,
                     good[:-1] + bytes([good[-1] ^ 1])):
         cache_file.write_bytes(damaged)
-        assert ParseCache(root).old == {}
+        assert ParseCache(root).stored == {}
         shutil.rmtree(tmp_path / "a")
         assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
         assert tree(tmp_path / "a") == tree(tmp_path / "reference")
-        assert ParseCache(root).old, "the cache was written again"
+        assert ParseCache(root).stored, "the cache was written again"
 
 
 def test_deleting_the_cache_changes_no_output(tmp_path: Path) -> None:
@@ -145,17 +145,17 @@ def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, e
 def test_a_cache_that_was_committed_or_copied_is_never_trusted(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
-    assert ParseCache(root).old, "the cache is read back where it was written"
+    assert ParseCache(root).stored, "the cache is read back where it was written"
     # A clone holds the same bytes in new files: another inode and time than the stamp says.
     (tmp_path / "clone").mkdir()
     clone = copy_example(tmp_path / "clone")
     shutil.copytree(root / CACHE_DIR, clone / CACHE_DIR)
-    assert ParseCache(clone).old == {}
+    assert ParseCache(clone).stored == {}
     # Even with a poisoned entry and its stamp rewritten for the old file, a rewrite is seen.
     cache = root / CACHE_DIR / PARSE_FILE
     cache.write_bytes(cache.read_bytes().replace(b'"visibility":{"$E":["Visibility","public"]}',
                                                  b'"visibility":{"$E":["Visibility","internal"]}'))
-    assert ParseCache(root).old == {}
+    assert ParseCache(root).stored == {}
 
 
 def test_the_cache_is_plain_json_inside_the_repository(tmp_path: Path, monkeypatch: object) -> None:
@@ -167,4 +167,4 @@ def test_the_cache_is_plain_json_inside_the_repository(tmp_path: Path, monkeypat
     assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
     assert list(home.iterdir()) == []
     document = json.loads((root / CACHE_DIR / PARSE_FILE).read_bytes())
-    assert document["format"] == "statusgen-parse-cache 2" and document["entries"]
+    assert document["format"] == "statusgen-parse-cache 3" and document["entries"]
