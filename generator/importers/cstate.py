@@ -259,6 +259,8 @@ def _issue(path: Path, clock: _Clock, names: dict[str, str], result: Imported,
     tracked, rest = _tracked(body, read_time, result.notes, label)
     severity = _text(front.get("severity")).strip().lower()
     informational = front.get("informational") is True
+    if informational and not severity:
+        severity = "notice"  # an informational post needs no severity
     if severity not in ("down", "disrupted", "notice"):
         result.notes.append(Note(label, f"the severity `{severity}` is not cState's: read as "
                                  "`disrupted`", "not mapped"))
@@ -338,7 +340,9 @@ def _timeline(draft: Draft, start: datetime, tracked: list[_Tracked], resolved: 
     """The draft's updates: an opening one at ``date`` unless a tracked one comes first, the
     tracked ones, and the resolution."""
     kind = draft.kind
-    opening = "scheduled" if kind is m.Kind.MAINTENANCE else "investigating"
+    # An informational post is written once, ended: it is never an open incident.
+    opening = "scheduled" if kind is m.Kind.MAINTENANCE else \
+        "resolved" if informational and not tracked else "investigating"
     updates: list[DraftUpdate] = []
     if not tracked or tracked[0].at > start:
         # A maintenance is announced when it is written, never in the future.
@@ -347,6 +351,7 @@ def _timeline(draft: Draft, start: datetime, tracked: list[_Tracked], resolved: 
     for t in tracked:
         status = t.word or status
         updates.append(DraftUpdate(at=t.at, status=status, message=t.text))
+    draft.updates = updates
     terminal = m.TERMINAL[kind].value
     if updates[-1].status == terminal:
         return
