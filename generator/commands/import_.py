@@ -92,6 +92,9 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     name = f"statusgen import {args.system}"
     try:
         imported = _read(args, now)
+        if not imported.entries and not imported.components:
+            raise SourceError(f"{args.source or args.page_id} holds no incident, maintenance or "
+                              "component to import")
         plan = apply.plan(args.root, imported, now, args.strict)
         if not args.dry_run:
             apply.write(args.root, plan.changes)
