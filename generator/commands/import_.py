@@ -28,37 +28,30 @@ from generator.importers.statuspage import SourceError
 
 
 def register(commands: Any) -> None:
-    """Add ``import statuspage`` and ``import cstate`` to the ``statusgen`` parser."""
+    """Add ``import statuspage|cstate`` to the ``statusgen`` parser."""
     command = commands.add_parser(
         "import", help="import the history of a Statuspage or cState status page",
         description="Import every incident, maintenance and component of another status page "
         "into this repository: validated as a whole before anything is written, and again "
-        "later to add what is new. See docs/migrate.md.")
-    kinds = command.add_subparsers(dest="system", required=True, metavar="SYSTEM")
-    page = kinds.add_parser(
-        "statuspage", help="from Atlassian Statuspage",
-        description="SOURCE is a Statuspage API v2 JSON file (incidents.json, summary.json, "
-        "scheduled-maintenances.json, components.json), a folder of them, or the address of a "
-        "public page (https://status.example.com), whose public API holds only the newest 50 "
-        "incidents. With --api-key-env and --page-id, the whole history is read from the "
-        "manage API instead.")
-    page.add_argument("source", metavar="SOURCE", nargs="?",
-                      help="a JSON file, a folder of them, or a page's address")
-    page.add_argument("--api-key-env", metavar="NAME",
-                      help="the environment variable that holds a Statuspage API key")
-    page.add_argument("--page-id", metavar="ID", help="the page's id in Statuspage")
-    page.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                      help="how long to wait for each HTTP answer (default: 30)")
-    site = kinds.add_parser(
-        "cstate", help="from a cState site",
-        description="SOURCE is the folder of a cState (Hugo) site: its config.yml and "
-        "content/issues/*.md.")
-    site.add_argument("source", metavar="SOURCE", help="the cState site's folder")
-    for sub in (page, site):
-        common_options(sub)
-        sub.add_argument("--dry-run", action="store_true",
+        "later to add what is new. statuspage: SOURCE is a Statuspage API v2 JSON file "
+        "(incidents.json, summary.json, scheduled-maintenances.json, components.json), a folder "
+        "of them, or the address of a public page (https://status.example.com), whose public "
+        "API holds only the newest 50 incidents; with --api-key-env and --page-id the whole "
+        "history is read from the manage API instead. cstate: SOURCE is the folder of a cState "
+        "(Hugo) site. See docs/migrate.md.")
+    command.add_argument("system", choices=("statuspage", "cstate"),
+                         help="the status page the history comes from")
+    command.add_argument("source", metavar="SOURCE", nargs="?",
+                         help="a JSON file, a folder of them, a page's address, or a cState site")
+    common_options(command)
+    command.add_argument("--dry-run", action="store_true",
                          help="list what would be written and every repair; write nothing")
-        sub.set_defaults(run=run)
+    command.add_argument("--api-key-env", metavar="NAME",
+                         help="statuspage: the environment variable that holds a manage-API key")
+    command.add_argument("--page-id", metavar="ID", help="statuspage: the page's id in Statuspage")
+    command.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                         help="statuspage: how long to wait for each HTTP answer (default: 30)")
+    command.set_defaults(run=run)
 
 
 class _Usage(Exception):
@@ -67,6 +60,10 @@ class _Usage(Exception):
 
 def _read(args: argparse.Namespace, now: datetime) -> Imported:
     if args.system == "cstate":
+        if args.api_key_env or args.page_id:
+            raise _Usage("--api-key-env and --page-id are for statuspage")
+        if not args.source:
+            raise _Usage("give SOURCE: the cState site's folder")
         return cstate.read_site(Path(args.source), now)
     fetcher = Fetcher(timeout=args.timeout)
     if args.api_key_env or args.page_id:

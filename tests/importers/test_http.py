@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -26,7 +27,7 @@ class Server:
         seen = self.seen = []  # type: list[tuple[str, str]]
 
         class Handle(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            def do_GET(self) -> None:
                 seen.append((self.path, self.headers.get("Authorization", "")))
                 code, headers, body = answer(self)
                 self.send_response(code)
@@ -34,10 +35,9 @@ class Server:
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                # The client may have given up waiting, as the time-out test wants.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting, as the time-out test wants
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -115,7 +115,7 @@ def _manage(pages: list[list[dict[str, Any]]], flaky: dict[str, list[int]]) -> H
 
 
 def _incident(number: int) -> dict[str, Any]:
-    incident = json.loads(json.dumps(SOURCE["incidents"][0]))
+    incident: dict[str, Any] = json.loads(json.dumps(SOURCE["incidents"][0]))
     incident.update(id=f"inc{number:05d}", name=f"Incident {number}", status="resolved")
     day = f"2022-{1 + number // 28:02d}-{1 + number % 28:02d}"
     for index, update in enumerate(incident["incident_updates"]):

@@ -24,7 +24,7 @@ ISSUES = sorted(p.name for p in (PACKIT / "content" / "issues").iterdir())
 
 def _export(oldest: int, order: list[int] | None = None) -> dict[str, Any]:
     """GitHub's summary as it was when the incident had its ``oldest`` first updates."""
-    doc = json.loads(json.dumps(SOURCE))
+    doc: dict[str, Any] = json.loads(json.dumps(SOURCE))
     updates = doc["incidents"][0]["incident_updates"][UPDATES - oldest:]
     doc["incidents"][0]["incident_updates"] = [updates[i] for i in order] if order else updates
     return doc
@@ -123,7 +123,7 @@ def test_new_components_are_appended_and_nothing_of_the_users_changes(
     code, out, _ = run(capsys, "statuspage", str(GITHUB), "--root", str(tmp_path))
     assert code == 0, out
     text = (tmp_path / "components.yml").read_text(encoding="utf-8")
-    head, tail = USER_COMPONENTS.split("# trailing remark\n")
+    head = USER_COMPONENTS.split("# trailing remark\n")[0]
     assert text.startswith(head)
     assert text.endswith("# trailing remark\n")
     assert "    -   id: git-operations\n        name: Git Operations\n" in text

@@ -23,7 +23,7 @@ def _expected(text: str) -> list[str]:
 
 
 SYNTAX = "#*_-+=>`[]()!<&|~\\.1234567890 \n"
-text = st.text(alphabet=st.sampled_from(list(SYNTAX) + ["a", "b", "é", "Z"]), max_size=60)
+text = st.text(alphabet=st.sampled_from([*SYNTAX, "a", "b", "é", "Z"]), max_size=60)
 
 
 @settings(max_examples=300, deadline=None)
