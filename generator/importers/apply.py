@@ -1,0 +1,322 @@
+"""An import onto a repository: what each file becomes, validated as a whole, then written.
+
+:func:`plan` maps the source's components onto ``components.yml`` (matching by name,
+adding what is new), gives each new entry a stable id from its date and title (in
+order of time, then source key, so collisions resolve the same way every time), finds
+the file each known entry already has by its ``source`` key, and lays every new or
+changed file over the repository to validate it all at once.  A file that would not
+validate is tried once more with its Markdown read as plain text, then left out and
+noted.  :func:`write` then writes ``components.yml`` first and each file atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator import model as m
+from generator.authoring.text import AuthoringError, incident_name, slugify
+from generator.diagnostics import Diagnostic, Severity
+from generator.importers.components_yml import EditError, NewComponent, append_text, create_text, page_url
+from generator.importers.entries import add_updates, covers, missing_updates, render, untouched
+from generator.importers.plaintext import markdown_from_text
+from generator.importers.plan import Entry, Imported, Levels, Note, Page
+from generator.output.atomic import Changed, create_file, replace_file
+from generator.pipeline import checked
+from generator.source.files import MAX_SOURCE_BYTES, Unreadable
+from generator.source.load import read_config
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
+from generator.source.tree import DiskSource, Kind, Overlay
+
+RESERVED_IDS = {"page"}
+
+
+class ImportFailed(Exception):
+    """Nothing can be written; the message (and diagnostics) say why."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file to write: its new bytes, and the bytes it holds now (``None``: a new file)."""
+
+    path: str
+    data: bytes
+    original: bytes | None
+    entry: Entry | None = None
+
+
+@dataclass
+class Plan:
+    """What an import would do."""
+
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    added: list[str] = field(default_factory=list)
+    """Ids of the components added to ``components.yml``."""
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class _Existing:
+    path: str
+    raw: bytes
+    incident: m.Incident
+
+
+def plan(root: Path, imported: Imported, now: datetime, strict: bool = False) -> Plan:
+    """Every file the import writes, validated together with the rest of the repository."""
+    result = Plan(notes=list(imported.notes))
+    source = DiskSource(root)
+    config_change, keymap = _components(source, imported, result)
+    existing = _existing(source)
+    taken = {Path(e.path).stem for e in existing.values()} | _stems(source)
+    for entry in sorted(imported.entries, key=_order):
+        mapped = _mapped(entry, keymap, result.notes)
+        change = _entry_change(mapped, existing.get(entry.source), taken, result)
+        if change is None:
+            result.unchanged += 1
+        else:
+            result.changes.append(change)
+    _validate(root, config_change, result, imported, now, strict)
+    if config_change is not None:
+        result.changes.insert(0, config_change)
+    return result
+
+
+def _order(entry: Entry) -> tuple[datetime, str]:
+    return _start(entry).astimezone(UTC), entry.source
+
+
+def _start(entry: Entry) -> datetime:
+    return entry.window[0] if entry.window is not None else entry.updates[-1].at
+
+
+# --------------------------------------------------------------------------
+# components.yml
+# --------------------------------------------------------------------------
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    base = slugify(name, fallback="component")
+    if base in RESERVED_IDS:
+        base += "-component"
+    cid, number = base, 1
+    while cid in taken:
+        number += 1
+        cid = f"{base}-{number}"
+    taken.add(cid)
+    return cid
+
+
+def _components(source: DiskSource, imported: Imported,
+                result: Plan) -> tuple[Change | None, dict[str, str]]:
+    """The change to ``components.yml`` (if any) and each source key's component id."""
+    exists = source.kind(CONFIG_FILE) is not None
+    config: m.Config | None = None
+    original = b""
+    if exists:
+        config, problems = read_config(source)
+        if config is None:
+            raise ImportFailed(f"{CONFIG_FILE} cannot be read; fix it first", problems)
+        original = source.read(CONFIG_FILE, MAX_SOURCE_BYTES)
+    walk = list(config.walk()) if config else []
+    by_name = {c.name.lower(): c for c in walk}
+    taken = {c.id for c in walk}
+    used: set[str] = set()
+    keymap: dict[str, str] = {}
+    new: list[NewComponent] = []
+    groups = {c.key for c in imported.components if c.is_group}
+    for c in imported.components:
+        match = by_name.get(c.name.lower())
+        if match is not None and match.id not in used and match.is_group == c.is_group:
+            used.add(match.id)
+            keymap[c.key] = match.id
+            continue
+        cid = _unique(c.name, taken)
+        parent = keymap.get(c.group) if c.group in groups else None
+        if parent is not None and config is not None:
+            found = config.get(parent)
+            if found is not None and not found.is_group:
+                parent = None  # the user's file has it as a component: the new one goes on top
+        new.append(NewComponent(id=cid, name=c.name, description=c.description, group=parent,
+                                is_group=c.is_group))
+        keymap[c.key] = cid
+    # A new group none of whose members is new would be empty: leave it out.
+    empty = {n.id for n in new if n.is_group and not any(x.group == n.id for x in new)}
+    new = [n for n in new if n.id not in empty]
+    keymap = {k: v for k, v in keymap.items() if v not in empty}
+    if not exists and not any(not n.is_group for n in new):
+        title = imported.page.title if imported.page else "Service"
+        new.append(NewComponent(id=_unique(title, taken), name=title))
+        result.notes.append(Note(CONFIG_FILE, "the source names no component: one named after "
+                                 "the page is added, as components.yml needs one"))
+    result.added = [n.id for n in new]
+    if exists and not new:
+        return None, keymap
+    try:
+        if exists:
+            text = append_text(original.decode("utf-8"), new,
+                               [c.id for c in (config.walk() if config else []) if c.is_group])
+        else:
+            text = create_text(_page(imported, result.notes), _zone(imported, result.notes), new)
+    except (EditError, UnicodeDecodeError) as exc:
+        raise ImportFailed(str(exc)) from exc
+    return Change(CONFIG_FILE, text.encode("utf-8"), original if exists else None), keymap
+
+
+def _page(imported: Imported, notes: list[Note]) -> Page:
+    page = imported.page or Page(title="Status", url="")
+    if page_url(page.url) is None:
+        notes.append(Note(CONFIG_FILE, f"the page's address `{page.url}` is not an http(s) URL: "
+                          "set page.url in components.yml"))
+    return page
+
+
+def _zone(imported: Imported, notes: list[Note]) -> str:
+    name = imported.page.timezone if imported.page else "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        notes.append(Note(CONFIG_FILE, f"the time zone `{name}` is not an IANA zone: UTC is used"))
+        return "UTC"
+    return name
+
+
+# --------------------------------------------------------------------------
+# Entries
+# --------------------------------------------------------------------------
+
+
+def _stems(source: DiskSource) -> set[str]:
+    try:
+        return {e.name[:-3] for e in source.listing(INCIDENTS_DIR) if e.name.endswith(".md")}
+    except Unreadable:
+        return set()
+
+
+def _existing(source: DiskSource) -> dict[str, _Existing]:
+    """The files that carry a ``source`` key, by that key."""
+    if source.kind(INCIDENTS_DIR) is not Kind.FOLDER:
+        return {}
+    found: dict[str, _Existing] = {}
+    paths = [f"{INCIDENTS_DIR}/{e.name}" for e in source.listing(INCIDENTS_DIR)
+             if e.name.endswith(".md") and e.kind is Kind.FILE]
+    for path, raw in source.read_many(paths, MAX_SOURCE_BYTES).items():
+        if isinstance(raw, Unreadable):
+            continue
+        incident, _ = parse_incident(path, raw)
+        if incident is not None and incident.source:
+            found.setdefault(incident.source, _Existing(path, raw, incident))
+    return found
+
+
+def _mapped(entry: Entry, keymap: dict[str, str], notes: list[Note]) -> Entry:
+    """``entry`` naming components by their ids in ``components.yml``."""
+    def ids(levels: Levels) -> Levels:
+        out: dict[str, m.Level | None] = {}
+        for key, level in levels:
+            if key in keymap:
+                out[keymap[key]] = level
+            else:
+                notes.append(Note(entry.label, f"the component `{key}` is not in the source's list "
+                                  "of components and was left out", "not mapped"))
+        return tuple(out.items())
+
+    updates = tuple(replace(u, components=None if u.components is None else ids(u.components) or None)
+                    for u in entry.updates)
+    return replace(entry, components=ids(entry.components), updates=updates)
+
+
+def _entry_change(entry: Entry, found: _Existing | None, taken: set[str],
+                  result: Plan) -> Change | None:
+    if found is None:
+        name = incident_name(entry.title, _start(entry), taken, fallback=str(entry.kind))
+        taken.add(name)
+        return Change(f"{INCIDENTS_DIR}/{name}.md", render(entry).encode("utf-8"), None, entry)
+    text = found.raw.decode("utf-8")
+    if untouched(text, found.incident) and covers(entry, found.incident):
+        new = render(entry)
+    else:
+        newest = found.incident.updates[0].at
+        missing = missing_updates(entry, found.incident)
+        late = [u for u in missing if u.at >= newest]
+        if len(late) < len(missing):
+            result.notes.append(Note(entry.label, f"{found.path} was edited since it was imported: "
+                                     f"{len(missing) - len(late)} update(s) older than its newest "
+                                     "were not added", "not imported"))
+        try:
+            new = add_updates(text, late, found.path)
+        except AuthoringError as exc:
+            result.notes.append(Note(entry.label, str(exc), "not imported"))
+            return None
+    if new == text:
+        return None
+    return Change(found.path, new.encode("utf-8"), found.raw, entry)
+
+
+def _plain(entry: Entry, markdown_messages: bool) -> Entry:
+    """``entry`` with its body (and Markdown messages) read as plain text."""
+    updates = tuple(replace(u, message=markdown_from_text(u.message)) for u in entry.updates) \
+        if markdown_messages else entry.updates
+    return replace(entry, body=markdown_from_text(entry.body), updates=updates)
+
+
+def _validate(root: Path, config_change: Change | None, result: Plan, imported: Imported,
+              now: datetime, strict: bool) -> None:
+    """Validate every change at once; retry or leave out the files that would not pass."""
+    retried: set[str] = set()
+    for _ in range(3):
+        files = {c.path: c.data for c in result.changes}
+        if config_change is not None:
+            files[CONFIG_FILE] = config_change.data
+        checked_ = checked(Overlay(DiskSource(root), files), now, strict)
+        errors = [d for d in checked_.diagnostics if d.severity is Severity.ERROR]
+        if checked_.loaded.repository is None or any(d.location.path == CONFIG_FILE for d in errors):
+            raise ImportFailed(f"{CONFIG_FILE} would not validate; nothing was written",
+                               [d for d in errors if d.location.path == CONFIG_FILE])
+        bad = {d.location.path: d for d in errors if d.location.path in files}
+        if not bad:
+            return
+        kept = []
+        for change in result.changes:
+            problem = bad.get(change.path)
+            if problem is None:
+                kept.append(change)
+            elif change.entry is not None and change.path not in retried and \
+                    (change.original is None or change.data == render(change.entry).encode("utf-8")):
+                retried.add(change.path)
+                plain = _plain(change.entry, imported.system != "statuspage")
+                result.notes.append(Note(change.entry.label, "its Markdown would not validate "
+                                         f"({problem.message}): it is written as plain text"))
+                kept.append(replace(change, data=render(plain).encode("utf-8"), entry=plain))
+            else:
+                label = change.entry.label if change.entry else change.path
+                result.notes.append(Note(label, f"{change.path} would not validate "
+                                         f"({problem.message}); it was left out", "not imported"))
+        result.changes = kept
+    raise ImportFailed("the import would not validate; nothing was written")
+
+
+def write(root: Path, changes: Sequence[Change]) -> list[str]:
+    """Write each change atomically, ``components.yml`` first; the paths written."""
+    written = []
+    for change in changes:
+        path = root / change.path
+        try:
+            if change.original is None:
+                create_file(path, change.data)
+            else:
+                replace_file(path, change.data, expected=change.original, keep_mode=True)
+        except Changed as exc:
+            raise ImportFailed(f"{exc}; run the import again (it continues where it stopped)") from exc
+        except OSError as exc:
+            raise ImportFailed(f"cannot write {change.path}: {exc}") from exc
+        written.append(change.path)
+    return written
