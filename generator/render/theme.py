@@ -204,6 +204,7 @@ def load_theme(themes_dir: Path, name: str) -> Theme:
         ]),
         autoescape=True,
         undefined=_Undefined,
+        auto_reload=False,  # a theme is loaded for one build: no stat per template lookup
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
