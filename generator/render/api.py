@@ -29,6 +29,8 @@ from generator.caching import NO_CACHE, Cache
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
 from generator.render import paths
+from generator.render.feeds import absolute_links
+from generator.render.text import plain_text
 from generator.render.timefmt import iso_utc
 
 API = "api/v2"
@@ -130,6 +132,7 @@ class _Api:
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self.page_id = page_id(snap.page)
+        self.links = absolute_links(snap)
         times = [u.at for e in snap.entries for u in e.incident.updates if u.at <= snap.now]
         times += [t for e in snap.entries for s in e.spans for t in (s.start, s.end)
                   if t is not None and t <= snap.now]
@@ -209,7 +212,7 @@ class _Api:
             out.append({
                 "id": update_id(e.id, count - index),
                 "status": str(update.status),
-                "body": update.message.strip(),
+                "body": plain_text(update.message, self.links),
                 "incident_id": e.id,
                 "created_at": at,
                 "updated_at": at,

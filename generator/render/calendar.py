@@ -14,7 +14,6 @@ snapshot, so the same snapshot always gives the same bytes:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 
 from icalendar import Calendar, Event, vText
 
@@ -24,64 +23,13 @@ from generator.compute.status import Entry
 from generator.render import paths
 from generator.render.feeds import INTERNAL, absolute_links, entry_uuid, xml_text
 from generator.render.labels import STATUSES
-from generator.render.markdown import Rewrite, render_markdown
+from generator.render.text import plain_text
 from generator.render.timefmt import local_time
 
 CALENDAR = "maintenance.ics"
 KEEP_DAYS = 90
 """Ended maintenance stays in the calendar this many days."""
 PRODID = "-//statusgen//Maintenance calendar//EN"
-
-
-class _Text(HTMLParser):
-    """The text of rendered Markdown, with paragraphs and list items on their own lines."""
-
-    BLOCKS = frozenset({"p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
-                        "tr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self.pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "li":
-            self.parts.append("\n- ")
-        elif tag in self.BLOCKS or tag == "br":
-            self.parts.append("\n")
-        if tag == "pre":
-            self.pre += 1
-        if tag == "a":
-            self.links.append(dict(attrs).get("href") or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "pre":
-            self.pre = max(self.pre - 1, 0)
-        if tag == "a" and self.links:
-            href = self.links.pop()
-            if href:
-                self.parts.append(f" ({href})")
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.pre and not data.strip() and "\n" in data:
-            return  # the line breaks markdown-it puts between blocks
-        self.parts.append(data)
-
-
-def plain_text(markdown: str, rewrite: Rewrite | None = None) -> str:
-    """A message as plain text: Markdown rendered (links through ``rewrite``), then its text
-    kept, links in brackets."""
-    parser = _Text()
-    parser.feed(render_markdown(markdown, rewrite))
-    parser.close()
-    lines = [line.rstrip() for line in "".join(parser.parts).split("\n")]
-    text = "\n".join(lines)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip()
 
 
 def ended_at(e: Entry) -> datetime | None:

@@ -283,3 +283,12 @@ def test_entry_documents_are_what_one_json_dump_writes() -> None:
         doc = json.loads(first[path])
         assert first[path] == dump(doc)
     assert render_api(snap, memo) == first == render_api(snap)
+
+
+def test_update_bodies_are_the_plain_text_statuspage_clients_show(status_repo: StatusRepo) -> None:
+    message = "See **the fix** in [our notes](https://docs.example/x) and api\\_v2."
+    root = status_repo({"incidents/2026-11-22-a.md": incident_file(
+        "Errors", [("2026-11-22T07:00:00Z", "investigating", message)])})
+    doc = json.loads(render_api(snapshot(repository(root), NOW))["api/v2/incidents/2026-11-22-a.json"])
+    body = doc["incident"]["incident_updates"][0]["body"]
+    assert body == "See the fix in our notes (https://docs.example/x) and api_v2."

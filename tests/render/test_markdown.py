@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from generator.render.markdown import _MD, plain_paragraph
 
-PLAIN = "aAzZéß中ا1 0,.;:'\"?()/%$@=+-"
+PLAIN = "aAzZéß中\u0627" + "1 0,.;:'\"?()/%$@=+-"
 ALPHABET = PLAIN + "!_*#>[]<&`\\|~\t\n"
 
 
