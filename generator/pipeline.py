@@ -41,7 +41,7 @@ from generator.source.attachments import Refused as AttachmentRefused
 from generator.source.attachments import files_linked, output_path, read_attachment
 from generator.source.git import RefSource
 from generator.source.load import Loaded, load
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, parse_incident
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, Recall, parse_incident
 from generator.source.tree import DiskSource, Source
 
 
@@ -54,9 +54,9 @@ class Checked:
 
 
 def checked(source: Source, now: datetime, strict: bool = False,
-            parse: ParseFn = parse_incident) -> Checked:
+            parse: ParseFn = parse_incident, recall: Recall | None = None) -> Checked:
     """Load and check a repository: every problem, sorted."""
-    loaded = load(source, parse)
+    loaded = load(source, parse, recall=recall)
     diagnostics = list(loaded.diagnostics)
     if loaded.repository is not None:
         diagnostics.extend(check(loaded.repository, now))
@@ -194,7 +194,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     parse = session.parse if session is not None else None
     if parse is not None:
         parse.begin()
-    result = checked(DiskSource(root), now, strict, parse.parse if parse else parse_incident)
+    result = checked(DiskSource(root), now, strict, parse.parse if parse else parse_incident,
+                     parse.recall if parse else None)
     if parse is not None:
         parse.save()
     diagnostics = result.diagnostics

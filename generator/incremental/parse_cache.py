@@ -13,6 +13,7 @@ only makes the next build slower.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -25,9 +26,10 @@ from generator.source.parse import Parsed, ParseFn, parse_incident
 CACHE_DIR = ".statusgen-cache"
 PARSE_FILE = "parse.json"
 STAMP_FILE = "parse.stamp"
-FORMAT = "statusgen-parse-cache 3"
+FORMAT = "statusgen-parse-cache 4"
 
 
+@functools.cache
 def code_hash() -> str:
     """Changes whenever any of statusgen's code does: results of other code are stale."""
     digest = hashlib.sha256()
@@ -58,6 +60,13 @@ class ParseCache:
         self.old: dict[str, Parsed] = {}
         self.new: dict[str, Parsed] = {}
         self.paths: dict[str, str] = {}
+        self.identities: dict[str, str] = {}
+        """The identity each path had when this build asked for it."""
+        self.known: dict[str, tuple[str, str]] = {
+            found[0]: (found[2], key) for key, found in self.stored.items()
+            if isinstance(found, list) and len(found) == 3 and isinstance(found[0], str)
+            and isinstance(found[2], str) and found[2]}
+        """Path → the identity its file had when it was last parsed, and the cache key."""
         self.parsed = 0
         """Files parsed (not found in the cache) since the last :meth:`begin`."""
         self._built = False
@@ -78,7 +87,7 @@ class ParseCache:
 
     def _stored(self, key: str, path: str) -> Parsed | None:
         found = self.stored.pop(key, None)
-        if not isinstance(found, list) or len(found) != 2:
+        if not isinstance(found, list) or len(found) != 3:
             return None
         try:
             return decode_parsed(found[1], path) if found[0] == path else None
@@ -94,6 +103,21 @@ class ParseCache:
         self.new = {}
         self.parsed = 0
 
+    def recall(self, path: str, identity: str) -> Parsed | None:
+        """What was parsed for ``path`` when it had this ``identity``: the file is not read."""
+        self.identities[path] = identity
+        known = self.known.get(path)
+        if known is None or known[0] != identity:
+            return None
+        key = known[1]
+        found = self.new.get(key) or self.old.get(key) or self._stored(key, path)
+        if found is None:
+            return None
+        self.new[key] = found
+        self.paths[key] = path
+        incident, problems = found
+        return incident, list(problems)
+
     def key_of(self, path: str, raw: bytes) -> str:
         return hashlib.sha256(f"{self.code}\0{path}\0".encode() + raw).hexdigest()
 
@@ -101,6 +125,9 @@ class ParseCache:
         """What ``parse_incident(path, raw)`` returns, from the cache when it has it."""
         key = self.key_of(path, raw)
         self.paths[key] = path
+        identity = self.identities.get(path)
+        if identity:
+            self.known[path] = (identity, key)
         found = self.new.get(key) or self.old.get(key) or self._stored(key, path)
         if found is None:
             self.parsed += 1
@@ -115,7 +142,8 @@ class ParseCache:
         if self.folder is None or unchanged:
             return
         document = {"format": FORMAT, "code": self.code, "entries": {
-            key: [self.paths[key], encode_parsed(incident, problems)]
+            key: [self.paths[key], encode_parsed(incident, problems),
+                  self.identities.get(self.paths[key], "")]
             for key, (incident, problems) in self.new.items()}}
         path = self.folder / PARSE_FILE
         try:

@@ -15,6 +15,7 @@ it is the feed's address in another form, and changes only when the site moves.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import uuid
@@ -79,14 +80,21 @@ def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
     scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
+    # Each leaf's entries in feed order, in one pass; a group's are its members' merged.
+    rank = {e.id: index for index, e in enumerate(newest_first)}
+    by_leaf: dict[str, list[Entry]] = {}
+    for e in newest_first:
+        for leaf in e.named:
+            by_leaf.setdefault(leaf, []).append(e)
     for component in snap.config.walk():
-        leaves = set(snap.config.expand(component.id))
+        merged = heapq.merge(*(by_leaf.get(leaf, []) for leaf in snap.config.expand(component.id)),
+                             key=lambda e: rank[e.id])
         chosen: list[Entry] = []
-        for e in newest_first:
-            if len(chosen) == LIMIT:
-                break
-            if leaves.intersection(e.named):
+        for e in merged:  # an entry naming two members comes twice, one after the other
+            if not chosen or chosen[-1] is not e:
                 chosen.append(e)
+                if len(chosen) == LIMIT:
+                    break
         scopes.append((component, chosen))
     # An entry is in the page's feed and in its components': its timeline is written once.
     kept = cache.scope("feeds", (snap.config, snap.page, snap.internal))

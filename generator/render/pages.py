@@ -29,7 +29,7 @@ from generator.render import paths
 from generator.render.bar import uptime_bar
 from generator.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
 from generator.render.media import ATOM, RSS
-from generator.render.theme import STATIC, Theme, load_theme
+from generator.render.theme import STATIC, Theme, load_theme, signature
 from generator.render.views import (
     ComponentContext,
     ComponentRow,
@@ -236,7 +236,9 @@ def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,
     :class:`~generator.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
     of its templates is broken.
     """
-    theme = load_theme(themes_dir, snap.page.theme)
+    name = snap.page.theme
+    theme = cache.scope("theme", None).cached((themes_dir, name, signature(themes_dir, name)),
+                                              lambda: load_theme(themes_dir, name))
     site = _Site(snap, theme)
     store = cache.scope("pages", (site.view, snap.config, theme.fingerprint))
     out: dict[str, bytes] = {paths.INDEX: site.index()}

@@ -10,6 +10,7 @@ file.  ``docs/themes.md`` describes the templates and what they receive.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import traceback
@@ -80,7 +81,7 @@ class Theme:
     assets: Mapping[str, bytes]
     """Output path (``static/…``) → bytes, the theme's files winning over the default's."""
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """A digest of every template and static file the theme can use."""
         digest = hashlib.sha256()
@@ -188,6 +189,21 @@ def _assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
             if file.is_file() and not any(part.startswith(".") for part in relative.parts):
                 merged[f"{STATIC}/{relative.as_posix()}"] = file.read_bytes()
     return dict(sorted(merged.items()))
+
+
+def signature(themes_dir: Path, name: str) -> tuple[tuple[str, int, int], ...]:
+    """The names, sizes and times of every file a theme can use, without reading them: the
+    dev server loads (and compiles) a theme again only when this changes."""
+    found = []
+    for folder in (themes_dir / name, themes_dir / DEFAULT, BUILTIN):
+        for base, _dirs, files in os.walk(folder):
+            for file in files:
+                try:
+                    info = os.lstat(os.path.join(base, file))
+                except OSError:
+                    continue
+                found.append((os.path.join(base, file), info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 def load_theme(themes_dir: Path, name: str) -> Theme:

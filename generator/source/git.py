@@ -191,6 +191,10 @@ class GitSource:
                              f"most {size_text(limit)} here")
         return entry
 
+    def identity(self, path: str) -> str | None:
+        entry, through_link = self._entry(path)
+        return None if entry is None or through_link else f"git:{entry.sha}"
+
     def read(self, path: str, limit: int) -> bytes:
         found = self.read_many([path], limit)[path]
         if isinstance(found, Unreadable):

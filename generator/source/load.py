@@ -14,7 +14,15 @@ from generator import model as m
 from generator.diagnostics import Diagnostic, Location, error, warning
 from generator.source.attachments import check_attachments
 from generator.source.files import MAX_SOURCE_BYTES, Unreadable
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, parse_config, parse_incident
+from generator.source.parse import (
+    CONFIG_FILE,
+    INCIDENTS_DIR,
+    Parsed,
+    ParseFn,
+    Recall,
+    parse_config,
+    parse_incident,
+)
 from generator.source.schema import SLUG
 from generator.source.tree import Kind, Listed, Source
 
@@ -116,22 +124,32 @@ def read_config(source: Source) -> tuple[m.Config | None, list[Diagnostic]]:
     return parse_config(raw)
 
 
-def load(source: Source, parse: ParseFn = parse_incident) -> Loaded:
+def load(source: Source, parse: ParseFn = parse_incident, *, recall: Recall | None = None) -> Loaded:
     """Read ``components.yml`` and every incident of ``source``.
 
-    ``parse`` may keep results between builds (it is given each file's path and bytes).
-    The repository is ``None`` only when ``components.yml`` cannot be read; incidents
-    that cannot be read are left out and their problems returned.
+    ``parse`` may keep results between builds (it is given each file's path and bytes), and
+    ``recall`` give them back for a file whose identity has not changed, which is then not
+    read at all. The repository is ``None`` only when ``components.yml`` cannot be read;
+    incidents that cannot be read are left out and their problems returned.
     """
     config, out = read_config(source)
     paths, problems = incident_files(source)
     out.extend(problems)
+    recalled: dict[str, Parsed] = {}
+    if recall is not None:
+        for path in paths:
+            identity = source.identity(path)
+            found = recall(path, identity) if identity is not None else None
+            if found is not None:
+                recalled[path] = found
+    read = source.read_many([p for p in paths if p not in recalled], MAX_SOURCE_BYTES)
     incidents = []
-    for path, raw in source.read_many(paths, MAX_SOURCE_BYTES).items():
+    for path in paths:
+        raw = read.get(path)
         if isinstance(raw, Unreadable):
             out.append(unreadable(path, raw))
             continue
-        incident, problems = parse(path, raw)
+        incident, problems = recalled[path] if raw is None else parse(path, raw)
         out.extend(problems)
         if incident is not None:
             incidents.append(incident)

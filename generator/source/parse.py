@@ -22,6 +22,8 @@ INCIDENTS_DIR = "incidents"
 Parsed = tuple[m.Incident | None, list[Diagnostic]]
 ParseFn = Callable[[str, bytes], Parsed]
 """``parse_incident`` or a caching stand-in for it."""
+Recall = Callable[[str, str], Parsed | None]
+"""What a cache parsed for a path when the file's identity was the given one, if it has it."""
 
 
 @dataclass(frozen=True)

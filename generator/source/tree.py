@@ -6,6 +6,7 @@ tree in ``statusgen build``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -54,6 +55,10 @@ class Source(Protocol):
     def read_many(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unreadable]:
         """:meth:`read` of several files at once (one ``git cat-file`` for a commit)."""
 
+    def identity(self, path: str) -> str | None:
+        """A string that changes whenever the file's bytes do (without reading them), or
+        ``None``: a cache may then skip reading the file."""
+
 
 @dataclass(frozen=True)
 class DiskSource:
@@ -84,6 +89,17 @@ class DiskSource:
 
     def read(self, path: str, limit: int) -> bytes:
         return read_inside(self.root, path, limit)
+
+    def identity(self, path: str) -> str | None:
+        # What git's index compares: the same inode, size and nanosecond modification time
+        # mean the same bytes, short of someone forging the time back.
+        try:
+            info = (self.root / path).lstat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
     def read_many(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unreadable]:
         found: dict[str, bytes | Unreadable] = {}
@@ -128,6 +144,11 @@ class Overlay:
             listed = []
         kept = [e for e in listed if e.name not in added]
         return sorted([*kept, *(Listed(name, Kind.FILE) for name in added)], key=lambda e: e.name)
+
+    def identity(self, path: str) -> str | None:
+        if path in self.files:
+            return "sha256:" + hashlib.sha256(self.files[path]).hexdigest()
+        return self.base.identity(path)
 
     def read(self, path: str, limit: int) -> bytes:
         if path not in self.files:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +15,8 @@ from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
 from generator.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
 from generator.pipeline import Session, build
+from generator.source import files
+from generator.source import tree as source_tree
 from generator.source.load import load
 from generator.source.tree import DiskSource
 from tests.helpers import NOW, copy_example, tree
@@ -167,4 +171,32 @@ def test_the_cache_is_plain_json_inside_the_repository(tmp_path: Path, monkeypat
     assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
     assert list(home.iterdir()) == []
     document = json.loads((root / CACHE_DIR / PARSE_FILE).read_bytes())
-    assert document["format"] == "statusgen-parse-cache 3" and document["entries"]
+    assert document["format"] == "statusgen-parse-cache 4" and document["entries"]
+
+
+def test_files_whose_identity_has_not_changed_are_not_read_again(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
+    read: list[str] = []
+    real = files.read_inside
+
+    def counting(folder: Path, relative: str, limit: int) -> bytes:
+        read.append(relative)
+        return real(folder, relative, limit)
+
+    monkeypatch.setattr(files, "read_inside", counting)
+    monkeypatch.setattr(source_tree, "read_inside", counting)
+    session = Session.on_disk(root)
+    assert build(root, tmp_path / "b", NOW, session=session).ok
+    assert [p for p in read if p.endswith(".md")] == []
+    assert session.parse.parsed == 0
+    # An edit that keeps the size still changes the time: the file is read and parsed again.
+    victim = root / "incidents" / "2026-11-22-api-latency.md"
+    victim.write_bytes(victim.read_bytes().replace(b"investigating", b"INVESTIGATING", 1).replace(
+        b"INVESTIGATING", b"investigating", 1))
+    os.utime(victim, ns=(victim.stat().st_atime_ns, victim.stat().st_mtime_ns + 1000))
+    read.clear()
+    session = Session.on_disk(root)
+    assert build(root, tmp_path / "c", NOW, session=session).ok
+    assert [p for p in read if p.endswith(".md")] == ["incidents/2026-11-22-api-latency.md"]
