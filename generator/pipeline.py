@@ -54,12 +54,13 @@ class Checked:
 
 
 def checked(source: Source, now: datetime, strict: bool = False,
-            parse: ParseFn = parse_incident, recall: Recall | None = None) -> Checked:
+            parse: ParseFn = parse_incident, recall: Recall | None = None,
+            cache: Cache = NO_CACHE) -> Checked:
     """Load and check a repository: every problem, sorted."""
     loaded = load(source, parse, recall=recall)
     diagnostics = list(loaded.diagnostics)
     if loaded.repository is not None:
-        diagnostics.extend(check(loaded.repository, now))
+        diagnostics.extend(check(loaded.repository, now, cache))
     if strict:
         diagnostics = strictly(diagnostics)
     return Checked(loaded, sort_diagnostics(diagnostics))
@@ -194,8 +195,12 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     parse = session.parse if session is not None else None
     if parse is not None:
         parse.begin()
+    cache: Cache = NO_CACHE
+    if session is not None and session.memo is not None:
+        session.memo.start()
+        cache = session.memo
     result = checked(DiskSource(root), now, strict, parse.parse if parse else parse_incident,
-                     parse.recall if parse else None)
+                     parse.recall if parse else None, cache)
     if parse is not None:
         parse.save()
     diagnostics = result.diagnostics
@@ -203,10 +208,6 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     read = result.loaded.files
     if repo is None or has_errors(diagnostics):
         return BuildResult(diagnostics, read)
-    cache: Cache = NO_CACHE
-    if session is not None and session.memo is not None:
-        session.memo.start()
-        cache = session.memo
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from generator import model as m
+from generator.caching import NO_CACHE, Cache
 from generator.check.components import check_config, component_rules
 from generator.check.content import content_rules
 from generator.check.context import Context
@@ -18,21 +19,33 @@ from generator.check.duplicates import check_duplicates, check_sources
 from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from generator.check.links import link_rules
 from generator.diagnostics import Diagnostic
+from generator.source.links import Kind, classify
 
 IncidentRules = Callable[[m.Incident, Context], Iterator[Diagnostic]]
-INCIDENT_RULES: tuple[IncidentRules, ...] = (
-    content_rules, status_rules, order_rules, time_rules, visibility_rules, component_rules,
-    link_rules,
+STEADY_RULES: tuple[IncidentRules, ...] = (
+    content_rules, status_rules, order_rules, visibility_rules, component_rules, link_rules,
 )
-"""The rules over one incident, in the order their diagnostics are gathered."""
+"""The rules over one incident that read only the incident, the components, and whether the
+entries it links to exist and are public: their verdict can be kept while those stay."""
+CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules,)
+"""The rules over one incident that read the clock."""
 
 
-def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
-    """Every rule over ``repo`` as of ``now``."""
+def _linked(incident: m.Incident, published: dict[str, bool]) -> tuple[tuple[str, bool | None], ...]:
+    return tuple((link.target, published.get(link.target)) for url, _ in incident.all_links()
+                 if (link := classify(url)).kind is Kind.ENTRY)
+
+
+def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Diagnostic]:
+    """Every rule over ``repo`` as of ``now``; ``cache`` may keep the verdicts that do not read
+    the clock between the dev server's rebuilds."""
     out = list(check_config(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
+    kept = cache.scope("rules", repo.config)
     for incident in repo.incidents:
-        for rules in INCIDENT_RULES:
+        out.extend(kept.cached((incident, _linked(incident, context.published)), lambda i=incident: [
+            d for rules in STEADY_RULES for d in rules(i, context)]))  # type: ignore[misc]
+        for rules in CLOCK_RULES:
             out.extend(rules(incident, context))
     out.extend(check_duplicates(repo.incidents))
     out.extend(check_sources(repo.incidents))

@@ -105,9 +105,14 @@ def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
                 timelines[e.id] = kept.cached((e, shown_links(e, snap.by_id)),
                                               lambda e=e: xml_text(timeline_html(snap, e)))  # type: ignore[misc]
     for owner, entries in scopes:
+        # A feed reads its entries and their timelines, and the clock only when it is empty.
+        texts = tuple((e, timelines[e.id]) for e in entries)
+        clock = None if entries else snap.now
         for extension in ("atom", "rss"):
-            out[feed_path(owner.id if owner else None, extension)] = _feed(
-                snap, owner, entries, extension, timelines)
+            out[feed_path(owner.id if owner else None, extension)] = kept.cached(
+                (owner.id if owner else None, extension, texts, clock),
+                lambda owner=owner, entries=entries, extension=extension:  # type: ignore[misc]
+                _feed(snap, owner, entries, extension, timelines))
     return out
 
 
