@@ -143,6 +143,8 @@ class Config(Located):
 
     page: Page
     components: tuple[Component, ...] = ()
+    digest: str = field(default="", compare=False)
+    """A digest of the file's bytes: what anything made from the config may be keyed by."""
 
     def walk(self) -> Iterator[Component]:
         """Every component and group, groups before their members, in display order."""
@@ -250,6 +252,8 @@ class Incident(Located, KeepsHash):
     body_line: int = 1
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the body (derived from it), each where it is written."""
+    digest: str = field(default="", compare=False)
+    """A digest of the file's bytes: what anything made from the incident may be keyed by."""
 
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact, self.source,

@@ -6,6 +6,7 @@ or from a cache is parsed the same way, and callers may keep the results.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -72,6 +73,11 @@ def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
                  "the front matter is not closed: add a line `---` after the last key")
 
 
+def file_digest(raw: bytes) -> str:
+    """The digest a model object made from a file keeps of it."""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def _internal_failure(path: str, exc: Exception) -> Diagnostic:
     # A bug of ours must not hide the rest of the report, nor show a traceback.
     return error(Location(path, 1, 1), "internal",
@@ -122,6 +128,7 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
         body=split.body,
         body_line=split.body_line,
         links=body_links(path, split.body, split.body_line),
+        digest=file_digest(raw),
         **values,
     )
     return incident, out
@@ -159,7 +166,7 @@ def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, 
         config = parse_object(node, CONFIG, out)
         if config is INVALID or out:
             return None, out
-        return _with_groups(config), out
+        return replace(_with_groups(config), digest=file_digest(raw)), out
     except Exception as exc:
         return None, [_internal_failure(path, exc)]
 
