@@ -157,4 +157,7 @@ def secrets(found: Target) -> list[str]:
     if isinstance(found, SmtpTarget):
         return [s for s in (found.password, found.user) if s]
     parts = urlsplit(found.url)
-    return [s for s in (found.url, parts.path, parts.query, found.secret) if len(s) > 1]
+    # A receiver may echo one part of the URL: Slack's and Discord's tokens are its last
+    # path segment, others put a token in the query.
+    pieces = [*parts.path.split("/"), *re.split(r"[&=]", parts.query)]
+    return [s for s in (found.url, parts.path, parts.query, found.secret, *pieces) if len(s) >= 8]
