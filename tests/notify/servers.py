@@ -31,6 +31,12 @@ class Request:
     headers: dict[str, str]
     """Lower-case names."""
     body: bytes
+    status: int = 200
+    """What the receiver answered (or was about to, when the sender gave up)."""
+
+    @property
+    def accepted(self) -> bool:
+        return 200 <= self.status < 300
 
     def signed_by(self, secret: str) -> bool:
         expected = "sha256=" + hmac.new(secret.encode(), self.body, hashlib.sha256).hexdigest()
@@ -65,9 +71,10 @@ class Receiver:
                 length = min(int(self.headers.get("Content-Length", "0")), BODY_LIMIT)
                 body = self.rfile.read(length)
                 with receiver.lock:
-                    receiver.requests.append(Request(
-                        self.path, {k.lower(): v for k, v in self.headers.items()}, body))
                     answer = receiver.answers.pop(0) if receiver.answers else Answer()
+                    receiver.requests.append(Request(
+                        self.path, {k.lower(): v for k, v in self.headers.items()}, body,
+                        answer.status))
                 if answer.hang:
                     time.sleep(answer.hang)
                 try:
