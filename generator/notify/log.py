@@ -22,7 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,8 +97,11 @@ class SendLog:
         self.channels.setdefault(channel, {})[key] = {
             "at": _stamp(at), "logged": _stamp(logged), "sent": sent}
 
-    def prune(self, now: datetime) -> None:
-        """Drop entries of events that can never be due again."""
+    def prune(self, now: datetime, channels: Collection[str]) -> None:
+        """Drop entries of events that can never be due again, and channels no longer
+        configured (one added again later starts with a first run, never a flood)."""
+        for gone in set(self.channels) - set(channels):
+            del self.channels[gone]
         oldest = now - KEEP
         for entries in self.channels.values():
             for key in [k for k, v in entries.items() if (_time(v["at"]) or now) < oldest]:

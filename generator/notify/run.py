@@ -126,7 +126,7 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
                 if result.attempts else ""
             report.outcomes.append(_outcome(delivery, State.FAILED, result.detail + tries))
             stopped[channel] = f"{delivery.name} {delivery.key} failed"
-    log.prune(now)
+    log.prune(now, [c.id for c in repo.config.notify])
     log.save()
     return report
 

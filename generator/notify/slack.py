@@ -22,7 +22,7 @@ FIELDS = 10
 FALLBACK_LIMIT = 3000
 """The notification text (``text``), shown where blocks are not."""
 FIELD_TEXT = 300
-"""How much of a field statusgen fills: a component's name and its levels."""
+"""How much of a field a component's name may fill (its levels take some 50 more)."""
 
 
 def escape(text: str) -> str:
@@ -59,12 +59,13 @@ def build(channel: m.Channel, notice: Notice, scene: Scene) -> list[Delivery]:
     if parts:
         section.append({"type": "section", "text": {"type": "mrkdwn",
                                                     "text": fit(parts, SECTION_LIMIT, more, MRKDWN)}})
-    changes = [f"*{escape(c.name)}*\n{escape(c.old)} → {escape(c.new)}" for c in notice.changes]
+    changes = [f"*{clip(c.name, FIELD_TEXT, escape)}*\n{escape(c.old)} → {escape(c.new)}"
+               for c in notice.changes]
     if len(changes) > FIELDS:
         changes[FIELDS - 1:] = [f"and {len(changes) - FIELDS + 1} more components"]
     if changes:
-        section.append({"type": "section", "fields": [
-            {"type": "mrkdwn", "text": clip(text, FIELD_TEXT)} for text in changes]})
+        section.append({"type": "section", "fields": [{"type": "mrkdwn", "text": text}
+                                                      for text in changes]})
     footer = f"{escape(notice.page.title)} · {escape(notice.when)} · {_link('View on the status page', url)}"
     payload = {
         "text": clip(notice.subject, FALLBACK_LIMIT, escape),

@@ -486,7 +486,7 @@ def kinds(node: Node, out: list[Diagnostic]) -> tuple[m.Kind, ...] | _Invalid:
 
 CHANNEL = Schema("channel", (
     Field("id", "id", "A stable slug naming the channel in the send log and in reports; "
-          "renaming it sends the last week's events to it again.", slug, required=True,
+          "renamed, it is a new channel, whose first run sends nothing.", slug, required=True,
           example="team-slack"),
     Field("type", "channel type", "slack, discord or teams (their incoming webhooks), webhook "
           "(Statuspage's webhook JSON, signed) or email.", choice(m.ChannelType), required=True,

@@ -199,3 +199,21 @@ def test_the_docs_examples_use_every_channel_key_and_validate(status_repo: Statu
             for line in block.splitlines() if line.startswith(("    ", "  - "))}
     assert {f.name for f in CHANNEL.fields} <= used
     assert validate(status_repo({"components.yml": components(example)})) == []
+
+
+def test_a_channel_removed_and_added_again_starts_with_a_first_run(
+        status_repo: StatusRepo, hook: Receiver, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(status_repo, OPENED)
+    assert notify(root) == 0
+    (root / "components.yml").write_text(components(CHAT.split("  - id: hooks")[0]))
+    assert notify(root) == 0
+    log = root / ".statusgen" / "notified.json"
+    assert list(json.loads(log.read_text())["channels"]) == ["chat"]
+    (root / "components.yml").write_text(components(CHAT))
+    (root / "incidents" / "2026-11-22-api.md").write_text(incident("API errors", [UPDATED, OPENED]))
+    capsys.readouterr()
+    assert notify(root, "--format", "json") == 0
+    lines = json.loads(capsys.readouterr().out)
+    report = {(line["channel"], line["event"], line["result"]) for line in lines}
+    assert ("chat", "incident.updated", "sent") in report
+    assert ("hooks", "incident.updated", "recorded") in report and len(hook.requests) == 1
