@@ -330,3 +330,16 @@ def test_every_message_has_the_same_stable_id_for_the_same_channel_and_event(
     second = [d.id for kind in m.ChannelType for d in build(status_repo, kind)]
     assert first == second and len(set(first)) == len(first)
 
+
+
+def test_a_huge_update_is_cut_with_a_link_in_the_webhook_and_the_email(status_repo: StatusRepo) -> None:
+    huge = "\n\n".join(f"Paragraph {n}: " + "wörd " * 100 for n in range(800))  # ~400,000 characters
+    incident_message, _ = build(status_repo, m.ChannelType.WEBHOOK, huge)
+    body = payload(incident_message)["incident"]["incident_updates"][0]["body"]
+    assert len(body) <= 20_000 and body.endswith(f"(continued at {PAGE}incidents/2026-11-22-api/)")
+    assert len(incident_message.body) <= 256 * 1024
+    [mail] = build(status_repo, m.ChannelType.EMAIL, huge)
+    assert len(mail.body) < 600_000
+    html = html_of(mail)
+    assert f'<a href="{PAGE}incidents/2026-11-22-api/">Read the rest on the status page</a>' in html
+    assert html_problems(html) == []
