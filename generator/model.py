@@ -137,12 +137,49 @@ class Component(Located):
         return bool(self.members)
 
 
+class ChannelType(StrEnum):
+    """Where a notification channel delivers: a chat's incoming webhook, any webhook, or email."""
+
+    SLACK = "slack"
+    DISCORD = "discord"
+    TEAMS = "teams"
+    WEBHOOK = "webhook"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Channel(Located):
+    """One entry of ``notify:``: where public updates are sent, and which of them.
+
+    The addresses and passwords are never here: only the names of the environment
+    variables (repository secrets) that hold them.
+    """
+
+    id: str
+    type: ChannelType
+    url_env: str = ""
+    secret_env: str = ""
+    smtp_env: str = ""
+    sender: str = ""
+    """``from``: the address email is sent from."""
+    to_env: str = ""
+    components: tuple[ComponentRef, ...] = ()
+    """Only entries touching these (a group means its members); empty: every entry."""
+    events: tuple[Kind, ...] = (Kind.INCIDENT, Kind.MAINTENANCE)
+    retrospective: bool = False
+    """Also send ``mode: retrospective`` entries."""
+    reminder: int = 60
+    """Minutes before a maintenance starts to remind; 0 for none."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Config(Located):
     """``components.yml``: the page and its components in display order."""
 
     page: Page
     components: tuple[Component, ...] = ()
+    notify: tuple[Channel, ...] = ()
+    """Where public updates are sent (``statusgen notify``)."""
     digest: str = field(default="", compare=False)
     """A digest of the file's bytes: what anything made from the config may be keyed by."""
 
@@ -199,6 +236,8 @@ class Update(Located):
     internal: bool = False
     components: tuple[ComponentRef, ...] | None = None
     """Levels from this update on; ``None`` keeps the previous ones."""
+    notify: bool = True
+    """``False`` keeps the update out of every notification channel (it is still published)."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message (derived from it), each where it is written."""
 

@@ -113,6 +113,25 @@ def test_deploy_triggers_permissions_and_concurrency() -> None:
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= uses
 
 
+def test_deploy_notifies_after_the_site_is_live_and_only_pushes_the_log() -> None:
+    deploy = load_workflow(WORKFLOWS / "deploy.yml")
+    job = deploy["jobs"]["notify"]
+    assert job["needs"] == ["build", "deploy"]  # links in the messages work when they arrive
+    assert job["permissions"] == {"contents": "write"}
+    assert job["if"] == "github.workflow == 'Deploy'"
+    checkout = job["steps"][0]
+    assert checkout["with"]["ref"] == "${{ needs.build.outputs.commit }}"  # what was deployed
+    assert deploy["jobs"]["build"]["outputs"] == {"commit": "${{ steps.built.outputs.commit }}"}
+    [send] = [s for s in job["steps"] if s.get("name") == NOTIFY_STEP]
+    assert "statusgen notify --log" in send["run"]
+    assert 'git push --quiet origin "$commit:refs/heads/$LOG_BRANCH"' in send["run"]
+    assert all(value == f"${{{{ secrets.{name} }}}}" for name, value in send["env"].items()
+               if name != "LOG_BRANCH")
+
+
+NOTIFY_STEP = "Send new updates and keep the send log"
+
+
 def test_incident_workflow_writes_with_contents_write_and_calls_deploy() -> None:
     incident = load_workflow(WORKFLOWS / "incident.yml")
     inputs = incident["on"]["workflow_dispatch"]["inputs"]
@@ -581,3 +600,78 @@ def test_incident_yml_inputs_are_data_not_code(origin: Path, tmp_path: Path) -> 
     landed = checkout(origin, tmp_path / "landed")
     [written] = (landed / "incidents").glob("2026-11-22-*.md")
     assert f"$(touch {canary})" in written.read_text(encoding="utf-8")
+
+
+# --- notifications in the deploy -----------------------------------------------------------------
+
+CHANNELS = """\
+
+notify:
+  - id: team-chat
+    type: slack
+    url_env: SLACK_STATUS_WEBHOOK
+  - id: partners
+    type: webhook
+    url_env: PARTNER_WEBHOOK_URL
+    secret_env: PARTNER_WEBHOOK_SECRET
+"""
+
+
+def test_deploy_sends_each_update_once_and_keeps_the_log_on_its_branch(
+        origin: Path, tmp_path: Path) -> None:
+    from tests.notify.servers import receiver
+
+    seed = checkout(origin, tmp_path / "seed")
+    with (seed / "components.yml").open("a", encoding="utf-8") as handle:
+        handle.write(CHANNELS)
+    (seed / "incidents" / "2026-11-22-api-errors.md").write_text(dedent(GOOD), encoding="utf-8")
+    git(seed, "add", "--all")
+    git(seed, "commit", "--quiet", "-m", "Channels, and an incident")
+    git(seed, "push", "--quiet", "origin", "main")
+
+    def deploy(name: str, clock: datetime, secrets: dict[str, str]) -> JobRun:
+        work = checkout(origin, tmp_path / name)
+        context = {f"secrets.{key}": "" for key in (
+            "SLACK_STATUS_WEBHOOK", "DISCORD_STATUS_WEBHOOK", "TEAMS_STATUS_WEBHOOK",
+            "PARTNER_WEBHOOK_URL", "PARTNER_WEBHOOK_SECRET", "STATUS_SMTP_URL", "STATUS_SUBSCRIBERS")}
+        context.update({f"secrets.{key}": value for key, value in secrets.items()})
+        return run_job(WORKFLOWS / "deploy.yml", "notify", work, context, tmp_path / f"runner-{name}",
+                       clock, only={NOTIFY_STEP})
+
+    with receiver() as hook:
+        secrets = {"SLACK_STATUS_WEBHOOK": hook.url, "PARTNER_WEBHOOK_URL": hook.url,
+                   "PARTNER_WEBHOOK_SECRET": "signing-key"}
+        first = deploy("first", NOW, secrets)  # the first run records what is already due
+        assert first.ok, first.step(NOTIFY_STEP).stderr
+        assert hook.requests == []
+        assert git(origin, "log", "--format=%s", "statusgen-notify-log").strip() == "Notifications sent"
+
+        seed = checkout(origin, tmp_path / "seed2")
+        update = dedent(GOOD).replace("updates:\n", "updates:\n  - at: 2026-11-22T08:30:00Z\n"
+                                      "    status: identified\n    message: A bad deploy.\n", 1)
+        (seed / "incidents" / "2026-11-22-api-errors.md").write_text(update, encoding="utf-8")
+        git(seed, "commit", "--quiet", "-am", "Identified")
+        git(seed, "push", "--quiet", "origin", "main")
+        second = deploy("second", NOW + timedelta(minutes=40), secrets)
+        assert second.ok, second.step(NOTIFY_STEP).stderr
+        assert len(hook.requests) == 2 and all(r.signed_by("signing-key") for r in hook.requests[1:])
+        assert "| team-chat (slack) | `incident.updated` | Elevated API error rates | sent" in second.summary
+        third = deploy("third", NOW + timedelta(minutes=50), secrets)
+        assert third.ok and len(hook.requests) == 2  # never twice
+        for run in (first, second, third):
+            assert hook.url not in run.summary + run.step(NOTIFY_STEP).stdout + run.step(NOTIFY_STEP).stderr
+
+        # A channel without its secret fails the job, and the log still keeps what was sent.
+        seed = checkout(origin, tmp_path / "seed3")
+        (seed / "incidents" / "2026-11-22-api-errors.md").write_text(update.replace(
+            "updates:\n", "updates:\n  - at: 2026-11-22T09:40:00Z\n    status: resolved\n"
+            "    message: Fixed.\n", 1), encoding="utf-8")
+        git(seed, "commit", "--quiet", "-am", "Resolved")
+        git(seed, "push", "--quiet", "origin", "main")
+        fourth = deploy("fourth", NOW + timedelta(minutes=41), {**secrets, "SLACK_STATUS_WEBHOOK": ""})
+        assert not fourth.ok and "SLACK\\_STATUS\\_WEBHOOK" in fourth.summary
+        assert len(hook.requests) == 4  # the webhook's: the incident, and the component it ended
+        log = json.loads(git(origin, "show", "statusgen-notify-log:notified.json"))
+        assert any(k.endswith("20261122T094000Z") and v["sent"]
+                   for k, v in log["channels"]["partners"].items())
+        assert git(origin, "rev-list", "--count", "statusgen-notify-log").strip() == "3"

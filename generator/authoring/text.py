@@ -54,6 +54,8 @@ class NewUpdate:
     internal: bool = False
     components: tuple[tuple[str, m.Level], ...] | None = None
     """Levels from this update on; ``None`` writes no ``components`` key."""
+    notify: bool = True
+    """``False`` writes ``notify: false``: no notification channel is sent the update."""
 
 
 # --------------------------------------------------------------------------
@@ -257,6 +259,8 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
     }
     if update.internal:
         parts["internal"] = ["internal: true"]
+    if not update.notify:
+        parts["notify"] = ["notify: false"]
     if update.components is not None:
         if flow_components or not update.components:
             pairs = ", ".join(f"{cid}: {level}" for cid, level in update.components)

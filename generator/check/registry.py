@@ -225,6 +225,15 @@ RULES: tuple[Rule, ...] = (
     Rule("unknown-component", E,
          "An id that `components.yml` does not have; the message suggests the closest.",
          "Use an id from `components.yml`, or add the component there."),
+    Rule("channel", E,
+         "A notification channel in `notify` cannot be used as written: it lacks a key its `type` "
+         "needs (`url_env` for slack, discord, teams and webhook; `smtp_env`, `from` and `to_env` "
+         "for email), has a key its type does not use, has the id of another channel, names a "
+         "variable with characters a variable cannot have (often the secret itself, pasted in "
+         "place of its name), or gives a `from` that is not an email address.",
+         "Give the keys the message names; put URLs and passwords in repository secrets and "
+         "write only the secrets' names.",
+         stages=("read", "check")),
     Rule("level", E,
          "A level that does not fit: `operational` or `under_maintenance` on an incident, a component "
          "without a level, a level on a maintenance component or update.",

@@ -74,6 +74,12 @@ def _update_options(parser: argparse.ArgumentParser, *, message_help: str) -> No
                         help="when the update was posted, ISO 8601 with a zone (default: now)")
 
 
+def _no_notify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-notify", dest="notify", action="store_false",
+                        help="publish the update but send it to no notification channel "
+                        "(writes `notify: false`)")
+
+
 def register(commands: Any) -> None:
     """Add ``new``, ``update``, ``resolve`` and ``maintenance`` to the ``statusgen`` parser."""
     editor = ("the update's Markdown; without it, $EDITOR (default vi) opens when stdin and "
@@ -94,6 +100,7 @@ def register(commands: Any) -> None:
     _update_options(new, message_help=editor)
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
+    _no_notify(new)
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser(
@@ -110,6 +117,7 @@ def register(commands: Any) -> None:
     _update_options(update, message_help=editor)
     update.add_argument("--internal", action="store_true",
                         help="this update is internal: shown only in the team's build")
+    _no_notify(update)
     update.set_defaults(run=cmd_update)
 
     resolve = commands.add_parser(
@@ -122,6 +130,7 @@ def register(commands: Any) -> None:
     _update_options(resolve, message_help=editor)
     resolve.add_argument("--internal", action="store_true",
                          help="this update is internal (only allowed for internal entries)")
+    _no_notify(resolve)
     resolve.set_defaults(run=cmd_resolve)
 
     maintenance = commands.add_parser(
@@ -287,8 +296,8 @@ def _verify(rel: str, data: bytes, update: NewUpdate) -> None:
     if incident is None:
         return  # validation reports why
     first = incident.updates[0]
-    if (first.at, first.status, first.message, first.internal) != \
-            (update.at, update.status, update.message, update.internal):
+    if (first.at, first.status, first.message, first.internal, first.notify) != \
+            (update.at, update.status, update.message, update.internal, update.notify):
         raise Refused(f"statusgen could not write this update faithfully to {rel}; nothing was "
                       "written. Please report this as a bug")
 
@@ -356,7 +365,7 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     status = _status(args.status, m.Kind.INCIDENT)
     at = _at(args, now)
     message = _message(args, f"the first update of “{args.title}”")
-    update = NewUpdate(at=at, status=status, message=message)
+    update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal)
     return _new_file(args, now, text, args.title, at, update, "incident")
@@ -431,7 +440,7 @@ def _update(args: argparse.Namespace, now: datetime) -> int:
     at = _at(args, now)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
-                       components=components)
+                       components=components, notify=args.notify)
     return _add(args, now, rel, raw, incident, update)
 
 
@@ -441,7 +450,8 @@ def _resolve(args: argparse.Namespace, now: datetime) -> int:
     status = m.TERMINAL[incident.kind]
     at = _at(args, now)
     message = _message(args, f"the {status} update of {rel}")
-    update = NewUpdate(at=at, status=status, message=message, internal=args.internal)
+    update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
+                       notify=args.notify)
     return _add(args, now, rel, raw, incident, update)
 
 

@@ -1,7 +1,8 @@
 """``statusgen diff``: what a change does to the public page, for a pull request.
 
 Compares the public page at ``--base`` (read from git's objects: nothing is
-checked out) with the working tree, both at the same ``now``.  Exit 0 whether
+checked out) with the working tree, both at the same ``now``, and lists the
+notifications a merge would send (no secret is needed or shown).  Exit 0 whether
 or not the page changes (it is a report), 1 when the working tree has
 validation errors, 2 when the ref does not exist or git cannot be used.
 """
@@ -17,6 +18,7 @@ from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, commo
 from generator.compute.pagediff import diff
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import format_text, has_errors, summary
+from generator.notify.report import PREVIEWS, preview
 from generator.pipeline import comparable, run_checks
 from generator.render.diff import RENDERERS
 from generator.source.git import GitError, read_ref
@@ -29,9 +31,10 @@ def register(commands: Any) -> None:
         "diff", help="what the working tree changes on the public page, compared with a git ref",
         description="Compare the public page at a git ref (read from git, nothing is checked "
         "out) with the working tree at the same time, and say what readers will see "
-        "differently: the banner, component statuses, incidents and maintenance. Nothing "
-        "internal is shown. Exit 0 whether or not anything changes, 1 when the working tree "
-        "has errors, 2 when the ref does not exist.")
+        "differently: the banner, component statuses, incidents and maintenance, and the "
+        "messages the channels of `notify:` would be sent. Nothing internal is shown. Exit 0 "
+        "whether or not anything changes, 1 when the working tree has errors, 2 when the ref "
+        "does not exist.")
     common_options(parser)
     parser.add_argument("--base", required=True, metavar="REF",
                         help="the git ref to compare with, such as origin/main or HEAD~1")
@@ -73,4 +76,6 @@ def cmd_diff(args: argparse.Namespace, now: datetime) -> int:
     after = snapshot(head, now, internal=False)
     result = diff(before, after, base=label, not_comparable=base.broken, notes=notes)
     sys.stdout.write(RENDERERS[args.format](result))
+    # The messages a merge would send: what is due in the working tree and was not at the base.
+    sys.stdout.write(PREVIEWS[args.format](preview(base.repository, head, now)))
     return EXIT_OK

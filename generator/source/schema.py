@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parseaddr
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, TypeVar
@@ -432,11 +433,97 @@ COMPONENT = Schema("component", (
           example="[{id: db, name: Database}]"),
 ), _builder(m.Component, components="members"))
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def env_name(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """The name of an environment variable, never its value: a URL or a password pasted in
+    its place would be committed for everyone to read."""
+    value = line(node, out)
+    if isinstance(value, str) and not _ENV_NAME.match(value):
+        pasted = "://" in value or "@" in value or len(value) > 40
+        hint = (" This looks like the value itself: put it in a repository secret and write "
+                "the secret's name here, such as SLACK_STATUS_WEBHOOK." if pasted else
+                " Use letters, digits and `_`, such as SLACK_STATUS_WEBHOOK.")
+        out.append(error(node.loc, "channel", "this is the name of an environment variable, "
+                         f"not a value.{hint}"))
+        return INVALID
+    return value
+
+
+def address(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """An email address, alone or with a name: ``status@acme.example``,
+    ``Acme Status <status@acme.example>``."""
+    value = line(node, out)
+    if not isinstance(value, str):
+        return value
+    _, mailbox = parseaddr(value)
+    local, at, domain = mailbox.rpartition("@")
+    if not at or not local or "." not in domain or any(c in mailbox for c in " ,;<>\\"):
+        out.append(error(node.loc, "channel", f"`{value}` is not an email address; write it "
+                         "like status@acme.example or `Acme Status <status@acme.example>`"))
+        return INVALID
+    return value
+
+
+def id_list(node: Node, out: list[Diagnostic]) -> tuple[m.ComponentRef, ...] | _Invalid:
+    """``[id, ...]``: component ids, each where it is written."""
+    if not isinstance(node, Seq):
+        return _wrong(node, "a list of component ids, such as [api, platform]", out)
+    return component_refs(node, out)
+
+
+def kinds(node: Node, out: list[Diagnostic]) -> tuple[m.Kind, ...] | _Invalid:
+    """``[incident, maintenance]``, either or both."""
+    if not isinstance(node, Seq) or not node.items:
+        return _wrong(node, "a list of incident, maintenance or both", out)
+    read = choice(m.Kind)
+    found = [read(item, out) for item in node.items]
+    if any(not isinstance(k, m.Kind) for k in found):
+        return INVALID
+    return tuple(dict.fromkeys(k for k in found if isinstance(k, m.Kind)))
+
+
+CHANNEL = Schema("channel", (
+    Field("id", "id", "A stable slug naming the channel in the send log and in reports; "
+          "renamed, it is a new channel, whose first run sends nothing.", slug, required=True,
+          example="team-slack"),
+    Field("type", "channel type", "slack, discord or teams (their incoming webhooks), webhook "
+          "(Statuspage's webhook JSON, signed) or email.", choice(m.ChannelType), required=True,
+          example="slack"),
+    Field("url_env", "variable name", "slack, discord, teams and webhook: the environment "
+          "variable (a repository secret) holding the webhook's URL; never the URL itself.",
+          env_name, default='""', example="SLACK_STATUS_WEBHOOK"),
+    Field("secret_env", "variable name", "webhook only, optional: the variable holding the key "
+          "that signs each body (HMAC-SHA256, in `X-Statusgen-Signature`).", env_name,
+          default='""', example="PARTNER_WEBHOOK_SECRET"),
+    Field("smtp_env", "variable name", "email: the variable holding the mail server, "
+          "`smtps://user:password@host:465` or `smtp://user:password@host:587` (STARTTLS).",
+          env_name, default='""', example="STATUS_SMTP_URL"),
+    Field("from", "email address", "email: the address messages are sent from.", address,
+          default='""', example="status@acme.example"),
+    Field("to_env", "variable name", "email: the variable holding the recipients: addresses "
+          "separated by commas, or the path of a file of them (one or more a line, `#` "
+          "comments).", env_name, default='""', example="STATUS_SUBSCRIBERS"),
+    Field("components", "list of ids", "Only entries that touch one of these components (a "
+          "group means its members), and entries that name no component (page-wide).",
+          id_list, default="all", example="[api, platform]"),
+    Field("events", "list", "`incident`, `maintenance` or both.", kinds,
+          default="[incident, maintenance]", example="[incident]"),
+    Field("retrospective", "true/false", "Also send `mode: retrospective` entries, which are "
+          "written after the fact.", boolean, default="false", example="true"),
+    Field("reminder", "minutes", "How long before a maintenance starts to send a reminder; 0 "
+          "for none.", integer(0), default="60", example="1440"),
+), _builder(m.Channel, **{"from": "sender"}))
+
 CONFIG = Schema("components.yml", (
     Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
     Field("components", "list of components", "The components in the order the page shows "
           "them: see the component table below.", list_of(COMPONENT, non_empty=True),
           required=True),
+    Field("notify", "list of channels", "Where `statusgen notify` sends each public update: "
+          "see [notifications](#notify) below and docs/notifications.md.",
+          list_of(CHANNEL, non_empty=False), default="none"),
 ), _builder(m.Config))
 
 WINDOW = Schema("window", (
@@ -459,6 +546,8 @@ UPDATE = Schema("update", (
     Field("components", "mapping", "Component levels from this update on (incidents only); "
           "leave out to keep the previous ones.", component_refs, default="unchanged",
           example="{api: degraded_performance}"),
+    Field("notify", "true/false", "`false`: published, but sent to no notification channel "
+          "(`--no-notify`).", boolean, default="true", example="false"),
 ), _builder(m.Update))
 
 INCIDENT = Schema("incident", (
@@ -489,7 +578,7 @@ INCIDENT = Schema("incident", (
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW)
+SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW, CHANNEL)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -1,0 +1,1 @@
+"""Notifications: each public update sent once to chats, webhooks and email (``statusgen notify``)."""

@@ -1,0 +1,199 @@
+"""Events: what happened on the public page that subscribers are told about, as of ``now``.
+
+An event is worked out from the files and the clock alone, so the same repository and
+``now`` always give the same events with the same ids, on a laptop, in a pull request's
+check and in the deploy.  Internal entries, internal updates and drills are removed
+first (:func:`~generator.compute.status.redact`), as for the public site, so no event
+can name them.
+
+* Each public update is one event (an incident ``created``, ``updated`` or ``resolved``;
+  a maintenance ``scheduled``, ``started``, ``updated`` or ``completed``), unless it says
+  ``notify: false``.  Its id is the entry's id and the update's time, which stays the same
+  when newer updates are added.
+* A maintenance also ``started`` and ``completed`` by the clock alone, when its window
+  begins and ends without an update saying so, and sends a ``reminder`` before it starts;
+  a maintenance announced with ``notify: false`` does neither.
+* Only events of the last :data:`STALE` are due: older ones are history, never sent, so a
+  repository's past never floods a channel and the send log stays small.
+
+Each event holds the entry as it stood when the event happened, so a message says what
+was true then even when it is sent later (after a failed delivery, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from generator import model as m
+from generator.check.lifecycle import SKEW
+from generator.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redact
+
+STALE = timedelta(days=7)
+"""Events older than this at ``now`` are never sent."""
+
+
+class EventKind(StrEnum):
+    """What happened: the second part of an event's name (``incident.updated``)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    RESOLVED = "resolved"
+    SCHEDULED = "scheduled"
+    REMINDER = "reminder"
+    STARTED = "started"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing subscribers are told about."""
+
+    id: str
+    """Stable: ``<entry id>/<update time>`` or ``<entry id>/<started|completed|reminder>-<time>``."""
+    kind: EventKind
+    entry: Entry
+    """The entry as it stood when the event happened (public updates up to it only)."""
+    at: datetime
+    """When it happened; for a reminder, when the maintenance starts."""
+    update: m.Update | None
+    """The update it announces; ``None`` for an event of the clock."""
+    changes: tuple[Change, ...] = ()
+    """The component levels it changed."""
+
+    @property
+    def incident(self) -> m.Incident:
+        return self.entry.incident
+
+    @property
+    def name(self) -> str:
+        """``incident.created``, ``maintenance.reminder`` …"""
+        return f"{self.incident.kind}.{self.kind}"
+
+
+def compact(at: datetime) -> str:
+    """``20261122T065800Z``: a time as part of an id."""
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def due_events(repo: m.Repository, now: datetime) -> tuple[Event, ...]:
+    """Every event of the public page that is due at ``now``, oldest first."""
+    config = repo.config
+    found: list[Event] = []
+    for incident in redact(repo.incidents, internal=False):
+        posted = tuple(u for u in incident.updates if u.at <= now + SKEW)
+        if not posted or not _recent(incident, now):
+            continue
+        public = incident if len(posted) == len(incident.updates) else replace(incident, updates=posted)
+        found.extend(_update_events(public, config, now))
+        if public.kind is m.Kind.MAINTENANCE:
+            found.extend(_clock_events(public, config, now))
+    return tuple(sorted(found, key=lambda e: (e.at, e.id)))
+
+
+def _recent(incident: m.Incident, now: datetime) -> bool:
+    """Whether anything of the entry can still be due (most of a long history is not)."""
+    since = now - STALE
+    window = incident.window
+    return incident.updates[0].at >= since or (window is not None and window.end >= since)
+
+
+def _update_keys(chronological: Iterable[m.Update]) -> list[str]:
+    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for update in chronological:
+        key = compact(update.at)
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
+    return keys
+
+
+def _maintenance_changes(incident: m.Incident, config: m.Config, kind: EventKind) -> tuple[Change, ...]:
+    """What a maintenance's start or end does to its components."""
+    if kind not in (EventKind.STARTED, EventKind.COMPLETED):
+        return ()
+    levels = (m.Level.OPERATIONAL, m.Level.UNDER_MAINTENANCE)
+    old, new = levels if kind is EventKind.STARTED else levels[::-1]
+    return tuple(Change(c, old, new) for c in expand(incident.components, config, new))
+
+
+def _update_events(incident: m.Incident, config: m.Config, now: datetime) -> Iterator[Event]:
+    count = len(incident.updates)
+    chronological = incident.updates[::-1]
+    for index, (update, key) in enumerate(zip(chronological, _update_keys(chronological), strict=True)):
+        if not update.notify or update.at < now - STALE:
+            continue
+        upto = replace(incident, updates=incident.updates[count - 1 - index:])
+        then = entry(upto, config, update.at)
+        kind = _update_kind(upto, index)
+        changes = then.changes[0] if incident.kind is m.Kind.INCIDENT else \
+            _maintenance_changes(incident, config, kind)
+        yield Event(f"{incident.id}/{key}", kind, then, update.at, update, changes)
+
+
+def _update_kind(upto: m.Incident, index: int) -> EventKind:
+    """What the newest update of ``upto`` (the ``index``-th from the oldest) announces."""
+    update = upto.updates[0]
+    if upto.terminal is update:
+        return EventKind.RESOLVED if upto.kind is m.Kind.INCIDENT else EventKind.COMPLETED
+    if upto.kind is m.Kind.INCIDENT:
+        return EventKind.CREATED if index == 0 else EventKind.UPDATED
+    interval = maintenance_interval(upto)
+    if update.status in OPEN and interval is not None and interval[0] == update.at:
+        return EventKind.STARTED
+    return EventKind.SCHEDULED if index == 0 else EventKind.UPDATED
+
+
+def _clock_events(incident: m.Incident, config: m.Config, now: datetime) -> Iterator[Event]:
+    """A maintenance's start and end when no update said so, and the reminder before it."""
+    window = incident.window
+    interval = maintenance_interval(incident)
+    if window is None or interval is None or not incident.updates[-1].notify:
+        return  # cancelled before it ran, or announced quietly
+    start, end = interval
+    since = now - STALE
+    started_by_update = any(u.status in OPEN and u.at <= window.start for u in incident.updates)
+    completed_by_update = any(u.status is m.Status.COMPLETED for u in incident.updates)
+    clock: list[tuple[EventKind, datetime]] = []
+    if now < start:
+        clock.append((EventKind.REMINDER, start))
+    elif not started_by_update and (end is None or now < end) and start >= since:
+        clock.append((EventKind.STARTED, start))
+    if not completed_by_update and end is not None and since <= end <= now:
+        clock.append((EventKind.COMPLETED, end))
+    for kind, at in clock:
+        then = entry(incident, config, now if kind is EventKind.REMINDER else at)
+        yield Event(f"{incident.id}/{kind}-{compact(at)}", kind, then, at, None,
+                    _maintenance_changes(incident, config, kind))
+
+
+def follows(channel: m.Channel, event: Event, config: m.Config) -> bool:
+    """Whether ``channel`` wants ``event``: its kind of entry, its components, and
+    retrospective entries only when it asks for them."""
+    incident = event.incident
+    if incident.kind not in channel.events:
+        return False
+    if incident.mode is m.Mode.RETROSPECTIVE and not channel.retrospective:
+        return False
+    if channel.components and event.entry.named:  # an entry naming none is page-wide
+        followed = {leaf for ref in channel.components for leaf in config.expand(ref.id)}
+        return not followed.isdisjoint(event.entry.named)
+    return True
+
+
+def reminder_due(channel: m.Channel, event: Event, now: datetime) -> bool:
+    """A reminder goes out from ``reminder`` minutes before the start, and only for a
+    maintenance announced earlier than that (a short notice needs no reminder)."""
+    lead = timedelta(minutes=channel.reminder)
+    announced = event.incident.updates[-1].at
+    return channel.reminder > 0 and now >= event.at - lead and announced < event.at - lead
+
+
+def for_channel(channel: m.Channel, events: Iterable[Event], config: m.Config,
+                now: datetime) -> list[Event]:
+    """The events ``channel`` is to receive at ``now``."""
+    return [e for e in events if follows(channel, e, config)
+            and (e.kind is not EventKind.REMINDER or reminder_due(channel, e, now))]

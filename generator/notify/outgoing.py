@@ -1,0 +1,95 @@
+"""One message on its way to one channel, and what all the messages of a run share."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from generator import __version__
+from generator import model as m
+from generator.compute.snapshot import Snapshot, snapshot
+from generator.compute.status import redact
+from generator.notify.events import Event
+from generator.notify.notice import Notice, notice
+
+USER_AGENT = f"statusgen/{__version__} (+notify)"
+DELIVERY_HEADER = "X-Statusgen-Delivery"
+EVENT_HEADER = "X-Statusgen-Event"
+SIGNATURE_HEADER = "X-Statusgen-Signature"
+COMPONENT_EVENT = "component.updated"
+"""The name of a webhook's message about one component."""
+
+
+def component_key(event: Event, component: str) -> str:
+    """The send log's key of a webhook's message about one component the event changed."""
+    return f"{event.id}/component/{component}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message for one channel: its bytes, and the ids that make it exactly-once."""
+
+    channel: m.Channel
+    key: str
+    """The send log's key within the channel: the event id, or for a webhook's component
+    message ``<event id>/component/<id>``."""
+    name: str
+    """``incident.updated``, ``maintenance.reminder``, ``component.updated`` …"""
+    notice: Notice
+    body: bytes
+    """The HTTP request's body, or the email message (without recipients)."""
+    id: str
+    """The same for every attempt and every run: a webhook's ``X-Statusgen-Delivery``, an
+    email's ``Message-ID``, so a receiver can drop a duplicate."""
+    content_type: str = "application/json; charset=utf-8"
+
+    @property
+    def event(self) -> Event:
+        return self.notice.event
+
+    def headers(self) -> dict[str, str]:
+        """The HTTP headers of the request (webhook types)."""
+        return {"Content-Type": self.content_type, "User-Agent": USER_AGENT,
+                DELIVERY_HEADER: self.id, EVENT_HEADER: self.name}
+
+
+def delivery_id(page: m.Page, channel: m.Channel, key: str) -> str:
+    """A UUID of the page, the channel and the key: stable across attempts and runs."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{page.url}\n{channel.id}\n{key}"))
+
+
+def dump(doc: Any) -> bytes:
+    """Compact UTF-8 JSON."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Scene:
+    """What the messages of one run share: the repository, ``now``, the entries the public
+    page shows, and the public page at ``now`` (computed once, if a message needs it)."""
+
+    def __init__(self, repo: m.Repository, now: datetime) -> None:
+        self.repo = repo
+        self.now = now
+        self._notices: dict[str, Notice] = {}
+
+    @property
+    def config(self) -> m.Config:
+        return self.repo.config
+
+    @cached_property
+    def shown(self) -> frozenset[str]:
+        return frozenset(i.id for i in redact(self.repo.incidents, internal=False))
+
+    @cached_property
+    def snapshot(self) -> Snapshot:
+        return snapshot(self.repo, self.now, internal=False)
+
+    def notice(self, event: Event) -> Notice:
+        """The words of ``event``, worked out once for every channel."""
+        if event.id not in self._notices:
+            self._notices[event.id] = notice(event, self.config, self.shown)
+        return self._notices[event.id]
