@@ -17,6 +17,7 @@ from generator.check.context import Context
 from generator.check.duplicates import check_duplicates, check_sources
 from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from generator.check.links import link_rules
+from generator.check.monitors import check_monitors
 from generator.diagnostics import Diagnostic
 
 IncidentRules = Callable[[m.Incident, Context], Iterator[Diagnostic]]
@@ -30,6 +31,7 @@ INCIDENT_RULES: tuple[IncidentRules, ...] = (
 def check(repo: m.Repository, now: datetime) -> list[Diagnostic]:
     """Every rule over ``repo`` as of ``now``."""
     out = list(check_config(repo.config))
+    out.extend(check_monitors(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
     for incident in repo.incidents:
         for rules in INCIDENT_RULES:
