@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from generator import __version__
-from generator.commands import authoring, build, diff, ingest, init, serve, validate
+from generator.commands import authoring, build, diff, ingest, init, relay, serve, validate
 from generator.commands.clock import ClockError, resolve_now
 
-COMMANDS = (validate, build, authoring, ingest, serve, diff, init)
+COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, init)
 """In the order ``statusgen --help`` lists them."""
 
 
