@@ -77,7 +77,7 @@ def decide(repo: m.Repository, delivery: Delivery, now: datetime) -> Plan:
     if held_by:
         entry = held_by[-1]
         own = rule or next((r for r in rules if r.title == entry.incident.title), None)
-        return _follow(entry, delivery, own)
+        return _follow(entry, delivery, own, "holds these alerts")
     if not delivery.firing:
         return Plan(Action.NOTHING, "the alerts are resolved and no open incident holds them")
     if rule is None:
@@ -85,11 +85,11 @@ def decide(repo: m.Repository, delivery: Delivery, now: datetime) -> Plan:
                     "alerts")
     same_rule = [t for t in open_entries if t.incident.title == rule.title]
     if same_rule:
-        return _follow(same_rule[-1], delivery, rule)
+        return _follow(same_rule[-1], delivery, rule, "was opened by a rule with the same title")
     return _open(entries, {i.source for i in repo.incidents}, delivery, rule, now)
 
 
-def _follow(entry: Tracked, delivery: Delivery, rule: m.MonitorRule | None) -> Plan:
+def _follow(entry: Tracked, delivery: Delivery, rule: m.MonitorRule | None, why: str) -> Plan:
     """An open incident and a delivery about it: record, resolve, or nothing new."""
     path = entry.incident.path
     if delivery.firing:
@@ -115,10 +115,9 @@ def _follow(entry: Tracked, delivery: Delivery, rule: m.MonitorRule | None) -> P
     if latest is not None and same_state(latest.update.message, text):
         return Plan(Action.NOTHING, f"{path} already records this state of the alerts (a "
                     "repeated delivery)")
-    why = {Action.UPDATE: f"{path} is open and holds these alerts, or was opened by the same "
-           "rule: an internal update records them",
-           Action.RESOLVE: f"every alert of {path} is resolved: it is resolved"}[action]
-    return Plan(action, why, rule, entry.incident, text)
+    said = {Action.UPDATE: f"{path} is open and {why}: an internal update records them",
+            Action.RESOLVE: f"every alert of {path} is resolved: it is resolved"}[action]
+    return Plan(action, said, rule, entry.incident, text)
 
 
 def _open(entries: list[Tracked], used: set[str], delivery: Delivery, rule: m.MonitorRule,
@@ -130,9 +129,10 @@ def _open(entries: list[Tracked], used: set[str], delivery: Delivery, rule: m.Mo
     started = min(starts) if starts else None
     note = ""
     if rule.after and started is not None and now - started < timedelta(seconds=rule.after):
-        return Plan(Action.NOTHING, f"held: the alert has fired for {_span((now - started).total_seconds())}"
-                    f" of the {_span(rule.after)} its rule asks (`after`); a later delivery opens "
-                    "the incident if it still fires")
+        fired = max(0.0, (now - started).total_seconds())
+        return Plan(Action.NOTHING, f"held: the alert has fired for {_span(fired)} of the "
+                    f"{_span(rule.after)} its rule asks (`after`); a later delivery opens the "
+                    "incident if it still fires")
     if rule.after and started is None:
         note = f" ({delivery.kind} sends no start time, so `after` cannot apply)"
     ended = holding([t for t in entries if not t.open], delivery.ref)

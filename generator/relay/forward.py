@@ -137,27 +137,41 @@ class Sender(threading.Thread):
     def run(self) -> None:
         pause = self.first_pause
         while not self.stopping.is_set():
-            item = self.queue.take(self._ready, timeout=0.2)
-            if item is None:
-                continue
-            attempt = self._attempt(item)
-            self.metrics.count("statusgen_relay_dispatches_total", result=attempt.result.value)
-            if attempt.result is Result.SENT:
-                self.queue.done(item)
-                if item.key:
-                    self._last_sent[item.key] = time.monotonic()
-                pause = self.first_pause
-            elif attempt.result is Result.REJECTED:
-                where = self.queue.dead(item)
-                _log(f"GitHub refused request {item.seq} ({attempt.status}); it is kept in {where}")
-            else:
-                self.queue.release(item)
-                _log(f"request {item.seq} not sent: {attempt.why}"
-                     f"{f' ({attempt.status})' if attempt.status else ''}; trying again")
-                self.stopping.wait(min(attempt.wait if attempt.wait is not None else pause,
-                                       self.max_pause))
-                pause = min(pause * 2, self.max_pause)
+            try:
+                pause = self._once(pause)
+            except Exception as exc:  # the sender must outlive any one bad moment
+                _log(f"the sender failed ({type(exc).__name__}); trying again")
+                self.stopping.wait(self.max_pause / 10)
+
+    def _once(self, pause: float) -> float:
+        """Send the next ready request, if any; the pause before the next retry."""
+        item = self.queue.take(self._ready, timeout=0.2)
+        if item is not None:
+            pause = self._deliver(item, pause)
             self._forget_old_keys()
+        return pause
+
+    def _deliver(self, item: Item, pause: float) -> float:
+        try:
+            attempt = self._attempt(item)
+        except BaseException:
+            self.queue.release(item)
+            raise
+        self.metrics.count("statusgen_relay_dispatches_total", result=attempt.result.value)
+        if attempt.result is Result.SENT:
+            self.queue.done(item)
+            if item.key:
+                self._last_sent[item.key] = time.monotonic()
+            return self.first_pause
+        if attempt.result is Result.REJECTED:
+            where = self.queue.dead(item)
+            _log(f"GitHub refused request {item.seq} ({attempt.status}); it is kept in {where}")
+            return pause
+        self.queue.release(item)
+        _log(f"request {item.seq} not sent: {attempt.why}"
+             f"{f' ({attempt.status})' if attempt.status else ''}; trying again")
+        self.stopping.wait(min(attempt.wait if attempt.wait is not None else pause, self.max_pause))
+        return min(pause * 2, self.max_pause)
 
     def _attempt(self, item: Item) -> Attempt:
         try:

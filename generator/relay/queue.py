@@ -9,6 +9,7 @@ older, because each notification carries the group's whole current state.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -133,7 +134,8 @@ class DiskQueue:
     def _set_aside(self, path: Path) -> Path:
         self.dead_folder.mkdir(exist_ok=True)
         target = self.dead_folder / path.name
-        os.replace(path, target)
+        with contextlib.suppress(FileNotFoundError):  # removed by hand meanwhile
+            os.replace(path, target)
         return target
 
     def read(self, item: Item) -> bytes:

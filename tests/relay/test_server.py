@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.relay.app import RelayApp
-from generator.relay.forward import Dispatcher, Sender
+from generator.relay.forward import ApiError, Dispatcher, Result, Sender, classify
 from generator.relay.metrics import Metrics
 from generator.relay.queue import DiskQueue
 from generator.relay.server import RelayServer
@@ -219,3 +219,48 @@ def test_github_refusing_for_good_moves_the_request_aside(relay: Relay, tmp_path
     assert relay.queue.depth() == 0
     assert len(list((tmp_path / "queue" / "dead").glob("*.json"))) == 1
     assert relay.metrics.value("statusgen_relay_dispatches_total", result="rejected") == 1
+
+
+def test_a_full_queue_says_when_to_come_back(relay: Relay) -> None:
+    relay.github.down()
+    for n in range(50):
+        assert relay.request("POST", "/hooks/generic", json.dumps({"key": f"k{n}", "status": "firing"})
+                             .encode(), AUTH)[0] == 202
+    status, headers, answer = relay.request("POST", "/hooks/generic", b'{"key": "k", "status": "firing"}',
+                                            AUTH)
+    assert status == 503 and headers["retry-after"] == "30" and b"queue is full" in answer
+
+
+def test_a_queued_file_removed_by_hand_does_not_stop_the_sender(relay: Relay, tmp_path: Path) -> None:
+    relay.github.down()
+    relay.request("POST", "/hooks/generic", b'{"key": "gone", "status": "firing"}', AUTH)
+    relay.request("POST", "/hooks/generic", b'{"key": "kept", "status": "firing"}', AUTH)
+    first = min((tmp_path / "queue").glob("*.json"))
+    first.unlink()
+    relay.github.up()
+    [sent] = relay.github.wait_for(1)
+    assert sent["client_payload"]["payload"]["key"] == "kept" and relay.sender.is_alive()
+
+
+@pytest.mark.parametrize(("status", "retry_after", "remaining", "result", "wait"), [
+    (204, None, None, Result.SENT, None),
+    (503, None, None, Result.RETRY, None),
+    (429, "7", None, Result.RETRY, 7.0),
+    (403, None, "0", Result.RETRY, None),
+    (401, None, None, Result.RETRY, None),
+    (422, None, None, Result.REJECTED, None),
+    (404, None, None, Result.REJECTED, None),
+])
+def test_what_githubs_answers_mean(status: int, retry_after: str | None, remaining: str | None,
+                                   result: Result, wait: float | None) -> None:
+    attempt = classify(status, retry_after, remaining)
+    assert (attempt.result, attempt.wait) == (result, wait)
+
+
+@pytest.mark.parametrize("url", ["http://api.github.com", "ftp://127.0.0.1",
+                                 "https://user@api.github.com", "https://api.github.com/?x=1"])
+def test_the_token_goes_only_to_https_or_this_machine(url: str) -> None:
+    with pytest.raises(ApiError):
+        Dispatcher(url, REPOSITORY, TOKEN)
+    with pytest.raises(ApiError):
+        Dispatcher("https://api.github.com", "acme/status/extra", TOKEN)
