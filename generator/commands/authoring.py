@@ -8,7 +8,9 @@ pass validation is never written: its diagnostics are printed instead.
 Exit codes: 0 written; 1 refused (the result would not validate, the incident
 is already resolved, the file cannot be edited, the editor was cancelled);
 2 a usage error (a bad or unknown argument value).  The written file's path,
-relative to ``--root``, is the only thing printed on stdout.
+relative to ``--root``, is the only thing printed on stdout; ``new --from-json`` prints
+the created incident as JSON instead, in the create-incident API's shape
+(:mod:`generator.ingest.api`).
 """
 
 from __future__ import annotations

@@ -113,13 +113,13 @@ def _components(value: Any, level: m.Level) -> tuple[tuple[str, m.Level], ...]:
     return tuple(found.items())
 
 
-def with_source(text_: str, source: str) -> str:
+def with_source(written: str, source: str) -> str:
     """A new incident's text (as ``authoring.text`` writes it) with ``source`` added above
     ``updates:``, where the format's key order puts it."""
     marker = "\nupdates:\n"
-    if marker not in text_:
+    if marker not in written:
         raise ValueError("the text has no `updates:` line")
-    return text_.replace(marker, f"\nsource: {inline_scalar(source)}{marker}", 1)
+    return written.replace(marker, f"\nsource: {inline_scalar(source)}{marker}", 1)
 
 
 def _update(status: str, description: str, at: datetime) -> dict[str, Any]:
