@@ -170,6 +170,30 @@ class Channel(Located):
     """Also send ``mode: retrospective`` entries."""
     reminder: int = 60
     """Minutes before a maintenance starts to remind; 0 for none."""
+MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "generic")
+"""The monitoring tools ``statusgen ingest`` reads alerts from, as they appear in ``source`` keys."""
+
+DEFAULT_RESOLVE_MESSAGE = "This incident has been resolved."
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitorRule(Located):
+    """One entry of ``monitors:`` in ``components.yml``: which alerts open an incident, and the
+    words readers see for it (never the alert's own text)."""
+
+    match: tuple[tuple[str, str], ...]
+    """Labels (or a tool's fields) that must all have these values."""
+    title: str
+    message: str
+    component: str = ""
+    """The component the incident puts at ``level``; ``""`` for a page-wide incident."""
+    level: Level = Level.PARTIAL_OUTAGE
+    impact: Impact = Impact.MINOR
+    resolve_message: str = DEFAULT_RESOLVE_MESSAGE
+    after: int = 0
+    """Seconds an alert must have fired before it opens an incident (a flap guard)."""
+    sources: tuple[str, ...] = ()
+    """The tools (``from``) whose alerts the rule reads; empty for every tool."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +206,8 @@ class Config(Located):
     """Where public updates are sent (``statusgen notify``)."""
     digest: str = field(default="", compare=False)
     """A digest of the file's bytes: what anything made from the config may be keyed by."""
+    monitors: tuple[MonitorRule, ...] = ()
+    """The rules that turn monitors' alerts into incidents (``statusgen ingest``)."""
 
     def walk(self) -> Iterator[Component]:
         """Every component and group, groups before their members, in display order."""

@@ -37,7 +37,7 @@ from tests.support.validators import format_actionlint_findings, run_actionlint
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 SKELETON_WORKFLOWS = REPO_ROOT / "generator" / "skeleton" / "dot-github" / "workflows"
-SHARED = ("check.yml", "deploy.yml", "incident.yml")
+SHARED = ("check.yml", "deploy.yml", "incident.yml", "ingest.yml")
 VENV_BIN = Path(sys.executable).parent
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")

@@ -85,8 +85,12 @@ RULES: tuple[Rule, ...] = (
          stages=("read", "check")),
     Rule("choice", E,
          "A value is not one of the allowed words (`impact`, `status`, `kind`, `visibility`, `mode`, a "
-         "level).",
+         "level, a monitor rule's `from`).",
          "Use one of the words the message lists.",
+         stages=("read",)),
+    Rule("duration", E,
+         "A monitor rule's `after` is not a duration.",
+         "Write a whole number and a unit: `90s`, `5m`, `2h` or `1d` (or `0`).",
          stages=("read",)),
     Rule("slug", E,
          "An id or an incident's file name is not lower-case letters, digits and hyphens starting with "

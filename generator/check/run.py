@@ -18,6 +18,7 @@ from generator.check.context import Context
 from generator.check.duplicates import check_duplicates, check_sources
 from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from generator.check.links import link_rules
+from generator.check.monitors import check_monitors
 from generator.check.notify import check_channels
 from generator.diagnostics import Diagnostic
 from generator.source.links import Kind, classify
@@ -42,6 +43,7 @@ def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Di
     the clock between the dev server's rebuilds."""
     out = list(check_config(repo.config))
     out.extend(check_channels(repo.config))
+    out.extend(check_monitors(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
     kept = cache.scope("rules", repo.config)
     for incident in repo.incidents:

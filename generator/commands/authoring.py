@@ -8,12 +8,15 @@ pass validation is never written: its diagnostics are printed instead.
 Exit codes: 0 written; 1 refused (the result would not validate, the incident
 is already resolved, the file cannot be edited, the editor was cancelled);
 2 a usage error (a bad or unknown argument value).  The written file's path,
-relative to ``--root``, is the only thing printed on stdout.
+relative to ``--root``, is the only thing printed on stdout; ``new --from-json`` prints
+the created incident as JSON instead, in the create-incident API's shape
+(:mod:`generator.ingest.api`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import subprocess
@@ -39,11 +42,14 @@ from generator.authoring.text import (
     stamp,
 )
 from generator.check.lifecycle import SKEW
+from generator.commands.ingest import read_input
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.diagnostics import Diagnostic, format_text, has_errors
+from generator.ingest.alerts import MAX_PAYLOAD
+from generator.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
 from generator.output.atomic import Changed, create_file, replace_file
 from generator.pipeline import checked
-from generator.source.load import read_config
+from generator.source.load import load, read_config
 from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
 from generator.source.schema import parse_timestamp, suggest
 from generator.source.tree import DiskSource, Overlay
@@ -87,20 +93,28 @@ def register(commands: Any) -> None:
     new = commands.add_parser(
         "new", help="write a new incident file",
         description="Write incidents/<date>-<slug of title>.md with its first update, after "
-        "validating it with the rest of the repository; prints the file's path.")
+        "validating it with the rest of the repository; prints the file's path. With "
+        "--from-json, the incident comes from a create-incident request and the created "
+        "incident is printed as JSON (docs/monitors.md).")
     common_options(new)
-    new.add_argument("title", help="the incident's headline")
-    new.add_argument("--impact", required=True, choices=[i.value for i in m.Impact],
-                     help="how bad it is for users")
+    new.add_argument("title", nargs="?", help="the incident's headline")
+    new.add_argument("--impact", choices=[i.value for i in m.Impact],
+                     help="how bad it is for users (required without --from-json)")
     new.add_argument("--component", action="append", default=[], metavar="ID=LEVEL",
                      help="an affected component and its level (degraded_performance, "
                      "partial_outage or major_outage); repeat for several")
-    new.add_argument("--status", default=m.Status.INVESTIGATING.value,
-                     help="the first update's status (default: investigating)")
+    new.add_argument("--status", help="the first update's status (default: investigating)")
     _update_options(new, message_help=editor)
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
+    new.add_argument("--from-json", metavar="FILE", help="read a create-incident request (JSON: "
+                     "title, status minor|major, description, resolution_stage, components) from "
+                     "FILE, or - for standard input, instead of the other options; prints the "
+                     "created incident as JSON")
+    new.add_argument("--request-id", metavar="ID", help="with --from-json: the request's id; "
+                     "a request with an id already used creates nothing and prints the incident "
+                     "it created")
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser(
@@ -305,6 +319,14 @@ def _verify(rel: str, data: bytes, update: NewUpdate) -> None:
 def _commit(args: argparse.Namespace, now: datetime, rel: str, data: bytes, update: NewUpdate,
             original: bytes | None) -> int:
     """Validate ``data`` as ``rel``, then write it; prints the path, or why it was refused."""
+    _write(args, now, rel, data, update, original)
+    print(rel)
+    return EXIT_OK
+
+
+def _write(args: argparse.Namespace, now: datetime, rel: str, data: bytes, update: NewUpdate,
+           original: bytes | None) -> None:
+    """Validate ``data`` as ``rel``, then write it; :class:`Refused` when it would not pass."""
     _verify(rel, data, update)
     mine = validate_with(args.root, rel, data, now, args.strict)
     if has_errors(mine):
@@ -323,8 +345,6 @@ def _commit(args: argparse.Namespace, now: datetime, rel: str, data: bytes, upda
         raise Refused(f"cannot write {rel}: {exc}") from exc
     if mine:
         sys.stderr.write(format_text(mine))
-    print(rel)
-    return EXIT_OK
 
 
 def _guarded(command: Command) -> Command:
@@ -360,15 +380,61 @@ def _new_file(args: argparse.Namespace, now: datetime, text: str, title: str, da
 
 def _new(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen new``."""
+    if args.from_json is not None:
+        return _new_from_json(args, now)
+    if args.request_id is not None:
+        raise UsageError("--request-id goes with --from-json")
+    if args.title is None or args.impact is None:
+        raise UsageError("give the incident's title and --impact (or --from-json FILE)")
     config = _config(args.root)
     components = _levels(args.component, config, m.INCIDENT_LEVELS)
-    status = _status(args.status, m.Kind.INCIDENT)
+    status = _status(args.status or m.Status.INVESTIGATING.value, m.Kind.INCIDENT)
     at = _at(args, now)
     message = _message(args, f"the first update of “{args.title}”")
     update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal)
     return _new_file(args, now, text, args.title, at, update, "incident")
+
+
+def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen new --from-json``: a create-incident request; prints the incident as JSON."""
+    given = [name for name, value in (("TITLE", args.title), ("--impact", args.impact),
+                                      ("--component", args.component), ("--status", args.status),
+                                      ("--message", args.message), ("--internal", args.internal))
+             if value]
+    if given:
+        raise UsageError(f"--from-json takes the incident from the JSON; leave out {', '.join(given)}")
+    if args.request_id is not None and not REQUEST_ID.match(args.request_id):
+        raise UsageError("--request-id: use 1 to 64 letters, digits, `.`, `_` and `-`")
+    source = f"api/{args.request_id}" if args.request_id else ""
+    if source:
+        loaded = load(DiskSource(args.root))
+        done = next((i for i in (loaded.repository.incidents if loaded.repository else ())
+                     if i.source == source), None)
+        if done is not None:
+            print(f"statusgen new: request {args.request_id} already created {done.path}; "
+                  "nothing was written", file=sys.stderr)
+            print(json.dumps(incident_json(done), indent=2, ensure_ascii=False))
+            return EXIT_OK
+    try:
+        request = parse_request(read_input(args.from_json, MAX_PAYLOAD))
+    except OSError as exc:
+        raise UsageError(f"--from-json {args.from_json}: {exc.strerror or exc}") from exc
+    except RequestError as exc:
+        raise Refused(f"the request cannot create an incident: {exc}; nothing was written") from exc
+    at = _at(args, now)
+    update = NewUpdate(at=at, status=request.stage, message=request.description)
+    text = new_incident_text(request.title, request.impact, request.components, update)
+    if source:
+        text = with_source(text, source)
+    rel = f"{INCIDENTS_DIR}/{incident_name(request.title, at, _ids(args.root))}.md"
+    data = text.encode("utf-8")
+    _write(args, now, rel, data, update, None)
+    incident, _ = parse_incident(rel, data)
+    assert incident is not None  # it was validated before it was written
+    print(json.dumps(incident_json(incident), indent=2, ensure_ascii=False))
+    return EXIT_OK
 
 
 def _maintenance(args: argparse.Namespace, now: datetime) -> int:

@@ -8,7 +8,7 @@ list a page shows — computed once, up front, with indexed lookups.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -107,6 +107,21 @@ def _by_component(entries: tuple[Entry, ...], config: m.Config) -> dict[str, tup
         for component_id in touched:
             found[component_id].append(e)
     return {c: tuple(es) for c, es in found.items()}
+
+
+def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> Snapshot:
+    """``snap`` showing only ``entries`` (in the same order), its levels and banner kept.
+
+    Every list derived from the entries is derived again: a snapshot copied with
+    ``replace`` would keep showing the entries it was built with.
+    """
+    years = by_year(entries, snap.tz)
+    return replace(
+        snap, internal=internal, entries=entries, by_id={e.id: e for e in entries},
+        active=_active(entries), maintenance=_maintenance(entries),
+        recent=_recent(entries, snap.now, snap.config.page.keep_resolved_days),
+        by_component=_by_component(entries, snap.config), years=years,
+        history_year=latest(years))
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,

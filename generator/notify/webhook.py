@@ -17,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import replace
 from typing import Any
 
 from generator import model as m
+from generator.compute.snapshot import narrowed
 from generator.notify.events import EventKind
 from generator.notify.markup import cut
 from generator.notify.notice import Notice
@@ -60,7 +60,7 @@ def _api(notice: Notice, scene: Scene) -> tuple[dict[str, Any], dict[str, dict[s
     """The API's incident object of the entry as it stood at the event, and its components."""
     now = scene.snapshot
     entry = notice.event.entry
-    one = replace(now, internal=False, entries=(entry,), by_id={entry.id: entry})
+    one = narrowed(now, (entry,), internal=False)
     documents = render_api(one)
     incident: dict[str, Any] = json.loads(documents[incident_json_path(notice.event.entry.id)])["incident"]
     components = json.loads(documents["api/v2/components.json"])["components"]

@@ -378,6 +378,54 @@ def component_refs(node: Node, out: list[Diagnostic]) -> tuple[m.ComponentRef, .
     return tuple(r for r in refs if isinstance(r, m.ComponentRef))
 
 
+def labels(node: Node, out: list[Diagnostic]) -> tuple[tuple[str, str], ...] | _Invalid:
+    """``{name: value, ...}``: at least one label, each value text (numbers as written)."""
+    if not isinstance(node, Map):
+        return _wrong(node, "a mapping of label names to values", out)
+    if not node.entries:
+        out.append(error(node.loc, "required", "add at least one label to match, such as "
+                         "`{alertname: ApiDown}`; an empty `match` would match every alert"))
+        return INVALID
+    pairs: list[tuple[str, str]] = []
+    for key, value in node.entries:
+        read = text(value, out)
+        if not isinstance(read, str):
+            return INVALID
+        pairs.append((str(key.value), read))
+    return tuple(pairs)
+
+
+_DURATION = re.compile(r"([0-9]{1,6})([smhd])\Z")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(node: Node, out: list[Diagnostic]) -> int | _Invalid:
+    """A duration such as ``90s``, ``5m``, ``2h`` or ``1d`` (or ``0``), as seconds."""
+    if isinstance(node, Scalar) and node.type_name == "int" and node.value == 0:
+        return 0
+    found = _DURATION.match(node.text) if isinstance(node, Scalar) and node.type_name == "str" else None
+    if found is None:
+        out.append(error(node.loc, "duration", "write a duration as a whole number and a unit: "
+                         "`90s`, `5m`, `2h` or `1d` (or `0`)"))
+        return INVALID
+    return int(found.group(1)) * _SECONDS[found.group(2)]
+
+
+def monitor_kinds(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Invalid:
+    """One monitoring tool (``alertmanager``) or a list of them."""
+    items = node.items if isinstance(node, Seq) else [node]
+    kinds: list[str] = []
+    for item in items:
+        if not isinstance(item, Scalar) or item.type_name != "str":
+            return _wrong(item, "one of " + ", ".join(m.MONITOR_KINDS), out)
+        if item.text not in m.MONITOR_KINDS:
+            out.append(error(item.loc, "choice", f"`{item.text}` is not one of "
+                             f"{', '.join(m.MONITOR_KINDS)}{suggest(item.text, list(m.MONITOR_KINDS))}"))
+            return INVALID
+        kinds.append(item.text)
+    return tuple(kinds)
+
+
 def _builder(cls: type[Any], **renames: str) -> Callable[..., Any]:
     def build(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
         args = {renames.get(k, k): v for k, v in values.items()}
@@ -515,6 +563,31 @@ CHANNEL = Schema("channel", (
     Field("reminder", "minutes", "How long before a maintenance starts to send a reminder; 0 "
           "for none.", integer(0), default="60", example="1440"),
 ), _builder(m.Channel, **{"from": "sender"}))
+MONITOR = Schema("monitor", (
+    Field("match", "mapping", "Labels (or the tool's fields) that must all have these values for "
+          "an alert to open the incident: `{alertname: ApiDown}`.", labels, required=True,
+          example="{alertname: ApiDown}"),
+    Field("title", "text", "The incident's title: what readers see, never the alert's own text.",
+          line, required=True, example="Public API unavailable"),
+    Field("message", "Markdown", "The incident's first public update.", markdown_text,
+          required=True, example="We are investigating errors on the public API."),
+    Field("resolve_message", "Markdown", "The public update that resolves the incident when the "
+          "alert resolves.", markdown_text, default=f'"{m.DEFAULT_RESOLVE_MESSAGE}"',
+          example="The API is answering normally again."),
+    Field("component", "id", "The component the incident affects; leave out for a page-wide "
+          "incident.", slug, default="none", example="api"),
+    Field("level", "level", "The component's level while the incident is open: "
+          "degraded_performance, partial_outage or major_outage.", choice(m.Level),
+          default="partial_outage", example="major_outage"),
+    Field("impact", "impact", "none, minor, major or critical.", choice(m.Impact),
+          default="minor", example="major"),
+    Field("after", "duration", "Open the incident only once the alert has fired this long "
+          "(`90s`, `5m`, `1h`): a flap guard. Needs the alert's start time, which Alertmanager, "
+          "Grafana and Uptime Kuma send.", duration, default="0", example="5m"),
+    Field("from", "tool or list", "Read only alerts from these tools: alertmanager, grafana, "
+          "gatus, uptime-kuma, generic.", monitor_kinds, default="every tool",
+          example="alertmanager"),
+), _builder(m.MonitorRule, **{"from": "sources"}))
 
 CONFIG = Schema("components.yml", (
     Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
@@ -524,6 +597,9 @@ CONFIG = Schema("components.yml", (
     Field("notify", "list of channels", "Where `statusgen notify` sends each public update: "
           "see [notifications](#notify) below and docs/notifications.md.",
           list_of(CHANNEL, non_empty=False), default="none"),
+    Field("monitors", "list of monitor rules", "Rules that turn monitors' alerts into incidents "
+          "(`statusgen ingest`): see the monitor table below.", list_of(MONITOR, non_empty=False),
+          default="none"),
 ), _builder(m.Config))
 
 WINDOW = Schema("window", (
@@ -578,7 +654,7 @@ INCIDENT = Schema("incident", (
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW, CHANNEL)
+SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -34,6 +34,7 @@ EXPECTED = {
     ".github/workflows/check.yml",
     ".github/workflows/deploy.yml",
     ".github/workflows/incident.yml",
+    ".github/workflows/ingest.yml",
     ".gitignore",
     "README.md",
     "components.yml",

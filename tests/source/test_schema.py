@@ -16,6 +16,7 @@ from generator.source.schema import (
     CONFIG,
     INCIDENT,
     INVALID,
+    MONITOR,
     PAGE,
     SCHEMAS,
     UPDATE,
@@ -211,7 +212,8 @@ def test_markdown_table() -> None:
 
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
-        "page", "component", "components.yml", "incident", "update", "window", "channel"]
+        "page", "component", "components.yml", "incident", "update", "window", "channel",
+        "monitor"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -246,6 +248,8 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
         used[COMPONENT.name] |= set(component)
         for member in component.get("components", []):
             used[COMPONENT.name] |= set(member)
+    for rule in config.get("monitors", []):
+        used[MONITOR.name] |= set(rule)
     for front in incidents:
         used[INCIDENT.name] |= set(front)
         if "window" in front:

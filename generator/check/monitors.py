@@ -1,0 +1,36 @@
+"""Monitor rules (``monitors:`` in ``components.yml``): what they put on the page must be valid
+before an alert ever uses them, so a bad rule is reported by ``validate``, not by an outage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator import model as m
+from generator.diagnostics import Diagnostic, error
+from generator.source.links import Kind, classify
+from generator.source.markdown import links_in
+from generator.source.schema import suggest
+
+
+def check_monitors(config: m.Config) -> Iterator[Diagnostic]:
+    """Each rule names a component that exists, at an incident level, with words to show."""
+    ids = [c.id for c in config.walk()]
+    for rule in config.monitors:
+        if rule.component and rule.component not in ids:
+            yield error(rule.loc_of("component"), "unknown-component", f"no component "
+                        f"`{rule.component}` in components.yml{suggest(rule.component, ids)}; "
+                        f"known ids: {', '.join(ids)}")
+        if rule.level not in m.INCIDENT_LEVELS:
+            yield error(rule.loc_of("level"), "level", f"`{rule.level}` is not an incident level; "
+                        "use one of " + ", ".join(m.INCIDENT_LEVELS))
+        for key in ("title", "message", "resolve_message"):
+            if rule.has(key) and not getattr(rule, key).strip():
+                yield error(rule.loc_of(key), "empty", f"the rule's `{key}` is empty; write what "
+                            "readers should see")
+        for key in ("message", "resolve_message"):
+            for url, _ in links_in(getattr(rule, key)):
+                # The incident is written when an alert arrives, maybe long after this check:
+                # only addresses that cannot go missing or run code are allowed.
+                if classify(url).kind not in (Kind.EXTERNAL, Kind.FRAGMENT):
+                    yield error(rule.loc_of(key), "link", f"`{url}`: a monitor rule's message may "
+                                "link only http, https and mailto addresses")
