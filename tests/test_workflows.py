@@ -118,7 +118,9 @@ def test_deploy_notifies_after_the_site_is_live_and_only_pushes_the_log() -> Non
     job = deploy["jobs"]["notify"]
     assert job["needs"] == ["build", "deploy"]  # links in the messages work when they arrive
     assert job["permissions"] == {"contents": "write"}
-    assert job["if"] == "github.workflow == 'Deploy'"
+    # Runs the Incident and Ingest workflows call send too, one at a time, never two at once.
+    assert "if" not in job
+    assert job["concurrency"] == {"group": "statusgen-notify", "cancel-in-progress": False}
     checkout = job["steps"][0]
     assert checkout["with"]["ref"] == "${{ needs.build.outputs.commit }}"  # what was deployed
     assert deploy["jobs"]["build"]["outputs"] == {"commit": "${{ steps.built.outputs.commit }}"}
@@ -142,6 +144,19 @@ def test_incident_workflow_writes_with_contents_write_and_calls_deploy() -> None
     deploy = incident["jobs"]["deploy"]
     assert deploy["uses"] == "./.github/workflows/deploy.yml"
     assert deploy["needs"] == "write"
+
+
+@pytest.mark.parametrize("name", ["incident.yml", "ingest.yml"])
+def test_workflows_that_commit_deploy_and_notify_at_once(name: str) -> None:
+    deploy = load_workflow(WORKFLOWS / name)["jobs"]["deploy"]
+    assert deploy["uses"] == "./.github/workflows/deploy.yml"
+    # The notify job needs the channels' secrets, named one by one, and pushes only its log.
+    called = load_workflow(WORKFLOWS / "deploy.yml")
+    [send] = [s for s in called["jobs"]["notify"]["steps"] if s.get("name") == NOTIFY_STEP]
+    used = set(send["env"]) - {"LOG_BRANCH"}
+    assert set(called["on"]["workflow_call"]["secrets"]) == used
+    assert deploy["secrets"] == {name: f"${{{{ secrets.{name} }}}}" for name in used}
+    assert deploy["permissions"] == {"contents": "write", "pages": "write", "id-token": "write"}
 
 
 def test_release_publishes_with_trusted_publishing_only() -> None:
