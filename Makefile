@@ -1,7 +1,7 @@
 # statusgen: build the example site and run the checks.
 #
 #   make site    build the example site into site/ (runtime dependencies only)
-#   make check   fast suite: ruff, mypy, pytest without browser/validator tests
+#   make check   fast suite: ruff, mypy, pytest without browser, validator and slow tests
 #   make test    full suite: also installs the external tools (.ci/setup-tools)
 #                and runs every test, browser, validator and package ones included
 #   make lock    regenerate constraints.txt (the exact versions every install uses)
@@ -38,7 +38,7 @@ TEST_STAMP := $(VENV)/.stamp-test
 
 help:
 	@echo "make site    build the example site into site/ (statusgen is then .venv/bin/statusgen)"
-	@echo "make check   fast suite: ruff, mypy, pytest -m 'not browser and not validator'"
+	@echo "make check   fast suite: ruff, mypy, pytest -m 'not browser and not validator and not slow'"
 	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
 	@echo "make venv    only create .venv with statusgen and the test tools"
 	@echo "make lock    regenerate constraints.txt: keeps the pins that still fit pyproject.toml;"
@@ -69,7 +69,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 
 check: lint
-	$(BIN)/pytest -m "not browser and not validator"
+	$(BIN)/pytest -m "not browser and not validator and not slow"
 
 test: $(TEST_STAMP)
 	bash .ci/setup-tools

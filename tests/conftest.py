@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import atexit
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.helpers import COMPONENTS, dedent
 
@@ -13,6 +18,26 @@ from tests.helpers import COMPONENTS, dedent
 pytest_plugins = ["tests.support.fixtures"]
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
+
+# No example database or constants cache in the repository: the suite writes only into
+# temporary folders.
+settings.register_profile("statusgen", database=None)
+settings.load_profile("statusgen")
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="statusgen-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Point the home and cache folders at a temporary one, for the code and every tool
+    it starts: nothing a test runs may write to the real home folder."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+            patch.setenv(name, str(home / name.lower()))
+        yield
 
 
 @pytest.fixture

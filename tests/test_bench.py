@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from bench.generate import entries
 from tests.helpers import REPO_ROOT
 
@@ -17,6 +19,7 @@ def test_the_generator_is_deterministic_and_keeps_the_recent_days_fixed() -> Non
     assert len(large) == 300
 
 
+@pytest.mark.slow
 def test_the_benchmark_prints_its_figures() -> None:
     done = subprocess.run([sys.executable, "-m", "bench.run", "--sizes", "60"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=600, check=False)

@@ -523,6 +523,7 @@ def test_check_yml_annotates_broken_incidents(origin: Path, tmp_path: Path) -> N
     assert run.summary == ""
 
 
+@pytest.mark.slow
 def test_check_yml_summarises_a_good_change(origin: Path, tmp_path: Path) -> None:
     work = _pull_request(origin, tmp_path, {"incidents/2026-11-22-api-errors.md": GOOD})
     run = run_job(WORKFLOWS / "check.yml", "check", work, {"github.base_ref": "main"},
@@ -536,6 +537,7 @@ def test_check_yml_summarises_a_good_change(origin: Path, tmp_path: Path) -> Non
     assert "Compared with `origin/main (" in run.summary
 
 
+@pytest.mark.slow
 def test_incident_yml_new_update_resolve_commit_and_push(origin: Path, tmp_path: Path) -> None:
     minutes = iter(range(0, 60, 10))
 
@@ -632,6 +634,7 @@ notify:
 """
 
 
+@pytest.mark.slow
 def test_deploy_sends_each_update_once_and_keeps_the_log_on_its_branch(
         origin: Path, tmp_path: Path) -> None:
     from tests.notify.servers import receiver

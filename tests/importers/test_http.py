@@ -46,7 +46,8 @@ class Server:
         self.httpd.daemon_threads = True
         self.httpd.block_on_close = False
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -124,6 +125,7 @@ def _incident(number: int) -> dict[str, Any]:
     return incident
 
 
+@pytest.mark.slow
 def test_the_manage_api_is_read_page_by_page_through_429_and_500(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], serve: Callable[[Handler], Server],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,6 +67,7 @@ def _import_site(root: Path, site: Path) -> None:
     apply.write(root, apply.plan(root, imported, NOW).changes)
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, len(ISSUES)), st.integers(0, len(ISSUES)))
 def test_a_site_imported_as_it_grew_is_the_site_imported_once(first: int, second: int) -> None:

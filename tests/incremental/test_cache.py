@@ -75,6 +75,7 @@ def test_a_skipped_rebuild_is_noticed_when_the_output_was_touched(tmp_path: Path
     assert tree(out) == expected
 
 
+@pytest.mark.slow
 def test_parallel_rendering_is_byte_identical(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "bench", 450)
     one = build(root, tmp_path / "one", BENCH_NOW, jobs=1)
@@ -126,6 +127,7 @@ def _edit(root: Path, kind: str, n: int) -> None:
             f"<svg xmlns='http://www.w3.org/2000/svg'><title>{n}</title></svg>")
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, edits: list[tuple[str, int]]

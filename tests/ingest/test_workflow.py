@@ -77,6 +77,7 @@ def strict_validate(root: Path, at: datetime) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+@pytest.mark.slow
 def test_an_alert_opens_and_its_resolution_resolves(monitored: Path, tmp_path: Path) -> None:
     run = dispatch(monitored, tmp_path, "fire", "alert", alert("alertmanager", "alertmanager-firing.json"))
     assert run.ok, [(s.name, s.stdout, s.stderr) for s in run.steps]
@@ -102,6 +103,7 @@ def test_an_alert_opens_and_its_resolution_resolves(monitored: Path, tmp_path: P
     strict_validate(final, NOW + timedelta(minutes=20))
 
 
+@pytest.mark.slow
 def test_an_incident_request_creates_it_once(monitored: Path, tmp_path: Path) -> None:
     request = {"title": "Login errors", "status": "major", "description": "Some logins fail.",
                "components": ["api"]}
@@ -139,6 +141,7 @@ def test_a_malformed_payload_fails_the_run_and_commits_nothing(monitored: Path, 
     assert len(subjects(monitored)) == 2
 
 
+@pytest.mark.slow
 def test_a_run_that_loses_the_race_decides_again_on_the_new_main(monitored: Path, tmp_path: Path) -> None:
     """Two runs of the same alert start from the same main; the second pushes after the first
     and must not open a second incident."""

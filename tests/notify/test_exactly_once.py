@@ -96,6 +96,7 @@ def results(report: list[dict[str, str]]) -> Counter[tuple[str, str]]:
     return Counter((line["channel"], line["result"]) for line in report)
 
 
+@pytest.mark.slow
 def test_every_message_arrives_once_across_failures_and_a_kill(team: Team) -> None:
     # 1. The first run with no log records the past and sends nothing.
     code, report = team.run(T0)

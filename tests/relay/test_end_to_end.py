@@ -33,6 +33,7 @@ def relay(tmp_path: Path) -> Iterator[RelayProcess]:
     github.down()
 
 
+@pytest.mark.slow
 def test_an_alert_through_the_relay_opens_and_resolves_the_incident(
         relay: RelayProcess, monitored: Path, tmp_path: Path) -> None:
     path = "incidents/2026-11-22-public-api-unavailable.md"
@@ -61,6 +62,7 @@ def test_an_alert_through_the_relay_opens_and_resolves_the_incident(
     assert run.outputs["commit"]["commit"] == git(monitored, "rev-parse", "main").strip()
 
 
+@pytest.mark.slow
 def test_a_create_incident_request_through_the_relay(relay: RelayProcess, monitored: Path,
                                                      tmp_path: Path) -> None:
     request = {"title": "Login errors for some customers", "status": "minor",

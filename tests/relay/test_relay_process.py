@@ -41,6 +41,7 @@ def queued(relay: RelayProcess) -> int:
     return int(json.loads(relay.get("/healthz"))["queued"])
 
 
+@pytest.mark.slow
 def test_github_down_for_a_while_loses_nothing_and_duplicates_nothing(
         relay: RelayProcess, github: FakeGitHub) -> None:
     github.down()
@@ -75,6 +76,7 @@ def test_a_restart_keeps_what_was_queued(relay: RelayProcess, github: FakeGitHub
         again.kill()
 
 
+@pytest.mark.slow
 def test_a_burst_of_500_alerts_keeps_memory_bounded(relay: RelayProcess, github: FakeGitHub) -> None:
     github.down()
     template = json.loads(fixture("alertmanager-firing.json").read_bytes())

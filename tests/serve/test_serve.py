@@ -192,6 +192,7 @@ def test_serve_rebuilds_shows_problems_and_stops(served: tuple[Serve, Path]) -> 
             assert b"__statusgen" not in file.read_bytes(), file
 
 
+@pytest.mark.slow
 def test_one_rebuild_for_many_changes_and_only_changed_files(served: tuple[Serve, Path]) -> None:
     server, root = served
     out = root / DEFAULT_OUT

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -148,6 +149,7 @@ def test_parse_never_raises_and_stays_inside_the_file(case: tuple[str, bytes]) -
     assert_inside(out, {name: raw})
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(damaged())
 def test_load_and_check_never_raise_and_stay_inside_the_files(case: tuple[str, bytes]) -> None:

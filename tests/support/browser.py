@@ -75,8 +75,8 @@ def serve_directory(root: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(
-        target=server.serve_forever, name=f"serve {root}", daemon=True
-    )
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve {root}",
+        daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
