@@ -31,6 +31,8 @@ from bench.yamltext import clean
 LEVEL = {"down": "major_outage", "disrupted": "partial_outage", "notice": "degraded_performance"}
 IMPACT = {"down": "major", "disrupted": "minor", "notice": "none"}
 MAINTENANCE = re.compile(r"maintenance|upgrade", re.IGNORECASE)
+MAX_BYTES = 1024 * 1024
+"""The largest issue file read, as statusgen reads no larger incident file."""
 UNTIMED = timedelta(hours=1)
 """How long a maintenance without ``resolvedWhen`` is taken to last."""
 
@@ -75,6 +77,8 @@ def _when(value: object, key: str) -> datetime:
 
 def parse_issue(name: str, text: str) -> Issue:
     """The issue in ``text`` (a file named ``name``.md); :class:`NotAnIssue` if it is none."""
+    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        raise NotAnIssue("larger than 1 MiB")
     head, sep, rest = text.replace("\r\n", "\n").partition("\n---\n")
     if not head.startswith("---\n") or not sep:
         raise NotAnIssue("no front matter")

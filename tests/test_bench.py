@@ -186,8 +186,9 @@ def test_a_cstate_issue_without_zones_or_resolution_still_converts() -> None:
     assert utc(entry["updates"][0]["at"]) == datetime(2024, 5, 21, 10, tzinfo=UTC)
     text = parse_issue("a", "---\ntitle: t\ndate: '2024-01-02 03:04:05 UTC'\n---\n")
     assert text.start == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    huge = "---\ntitle: x\ndate: 2024-01-01\n---\n" + "x" * 2**20
     for broken in ("no front matter", "---\ntitle: x\n---\n", "---\ndate: 2024-01-01\n---\n",
-                   "---\ntitle: x\ndate: soon\n---\n"):
+                   "---\ntitle: x\ndate: soon\n---\n", huge):
         with pytest.raises(NotAnIssue):
             parse_issue("x", broken)
 
