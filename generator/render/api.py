@@ -209,7 +209,7 @@ class _Api:
             out.append({
                 "id": update_id(e.id, count - index),
                 "status": str(update.status),
-                "body": update.message.strip(),
+                "body": update.message_in(self.snap.page.language, self.snap.page.language)[0].strip(),
                 "incident_id": e.id,
                 "created_at": at,
                 "updated_at": at,

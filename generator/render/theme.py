@@ -190,6 +190,12 @@ def _assets(folders: tuple[Path, ...]) -> dict[str, bytes]:
     return dict(sorted(merged.items()))
 
 
+def theme_folders(themes_dir: Path, name: str) -> tuple[Path, ...]:
+    """Where the theme ``name`` is looked up, its own folder first (:class:`ThemeError` if it
+    does not exist): a theme's catalogues (``locales/``) are read from the same folders."""
+    return _folders(themes_dir, name)
+
+
 def load_theme(themes_dir: Path, name: str) -> Theme:
     """The theme ``name`` under ``themes_dir``; :class:`ThemeError` if it does not exist."""
     folders = _folders(themes_dir, name)
