@@ -99,11 +99,21 @@ def _strings(message: Message) -> tuple[str, ...]:
     return tuple(value) if isinstance(value, tuple | list) else (value or "",)
 
 
-def problems(tag: str) -> list[str]:
-    """What keeps ``tag``'s catalogue from being complete and right: each as one line."""
-    found: list[str] = []
-    template = source_catalog()
+def problems(tag: str, template: Catalog | None = None) -> list[str]:
+    """What keeps ``tag``'s shipped catalogue from being complete, right and compiled, each as
+    one line; ``template`` is :func:`source_catalog`, when the caller has it already."""
     catalog = _read(tag)
+    found = catalog_problems(tag, catalog, template or source_catalog())
+    mo = po_path(tag).with_suffix(".mo")
+    if not mo.is_file() or mo.read_bytes() != _mo(catalog):
+        found.append(f"{tag}: {mo.relative_to(PACKAGE.parent)} is not compiled from its .po")
+    return found
+
+
+def catalog_problems(tag: str, catalog: Catalog, template: Catalog) -> list[str]:
+    """Each message of ``template`` missing from ``catalog``, fuzzy, with other placeholders
+    or with markup, and each message ``catalog`` has that statusgen no longer says."""
+    found: list[str] = []
     for source in template:
         if not source.id:
             continue
@@ -133,10 +143,6 @@ def problems(tag: str) -> list[str]:
         key = message.id if not isinstance(message.id, tuple | list) else message.id[0]
         if message.id and (key, message.context) not in ids:
             found.append(f"{tag}: `{key}` is no longer a message of statusgen")
-    path = po_path(tag)
-    mo = path.with_suffix(".mo")
-    if not mo.is_file() or mo.read_bytes() != _mo(catalog):
-        found.append(f"{tag}: {mo.relative_to(PACKAGE.parent)} is not compiled from its .po")
     return found
 
 
@@ -146,7 +152,8 @@ def main(argv: list[str]) -> int:
         update()
         return 0
     if argv[1:] == ["check"]:
-        lines = [line for tag in m.LANGUAGES if tag != "en" for line in problems(tag)]
+        template = source_catalog()
+        lines = [line for tag in m.LANGUAGES if tag != "en" for line in problems(tag, template)]
         print("\n".join(lines) or "every catalogue is complete")
         return 1 if lines else 0
     print("usage: python -m generator.render.catalogues update|check", file=sys.stderr)

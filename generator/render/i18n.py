@@ -105,6 +105,9 @@ class Language:
         pattern = parse_pattern(self.locale.percent_formats[None].pattern)
         pattern.frac_prec = (2, 2)
         self._percent = pattern
+        # Babel takes the numbering system's decimal sign but leaves the pattern's `%` as is.
+        system = self.locale.default_numbering_system
+        self._percent_sign = str(self.locale.number_symbols[system].get("percentSign", "%"))
         self._cache: dict[tuple[Any, ...], str] = {}
 
     # -- words ------------------------------------------------------------------------------
@@ -178,8 +181,8 @@ class Language:
         key = ("%", floored)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._local_digits(
-                self._percent.apply(floored, self.locale, numbering_system="default"))
+            text = self._percent.apply(floored, self.locale, numbering_system="default")
+            found = self._cache[key] = self._local_digits(text.replace("%", self._percent_sign))
         return found
 
     def join(self, items: list[str]) -> str:
