@@ -148,7 +148,8 @@ class _Site:
                            asset=asset, nav=nav,
                            feeds=feeds if feeds is not None else _feeds(snap, self.lang),
                            history_path=paths.history_page(), inline_css=inline_css,
-                           alternates=alternates(self.edition, page, self.names))
+                           alternates=() if page == NOT_FOUND else
+                           alternates(self.edition, page, self.names))
 
     def line(self, e: Entry) -> EntryLine:
         """An entry's line: the same on every page (its links are output paths)."""
