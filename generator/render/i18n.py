@@ -139,15 +139,27 @@ class Language:
 
     def values(self, values: dict[str, object]) -> dict[str, object]:
         """Placeholder values as the language writes them: whole numbers in its digits."""
-        return {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v
-                for k, v in values.items()}
+        if not any(type(v) is int for v in values.values()):
+            return values
+        return {k: self.number(v) if type(v) is int else v for k, v in values.items()}
 
     def template_globals(self) -> dict[str, Callable[..., Markup | str]]:
         """``_``, ``gettext``, ``ngettext`` and ``pgettext`` for templates: the translation is
         escaped, then the (escaped) values are put in, so a catalogue never adds markup; and
         ``number(n)``, a whole number in the language's digits."""
+        escaped: dict[str, Markup] = {}
+        plain: dict[str, Markup] = {}
+
         def fill(text: str, values: dict[str, object]) -> Markup:
-            return Markup.escape(text) % self.values(values)
+            if not values:  # a message without placeholders: made once (`%%` still means `%`)
+                done = plain.get(text)
+                if done is None:
+                    done = plain[text] = Markup(Markup.escape(text) % ())
+                return done
+            safe = escaped.get(text)
+            if safe is None:
+                safe = escaped[text] = Markup.escape(text)
+            return safe % self.values(values)
 
         def gettext(message: str, **values: object) -> Markup:
             return fill(self.gettext(message), values)
@@ -214,7 +226,8 @@ class Language:
     def clock(self, at: datetime, tz: tzinfo) -> str:
         """``07:10 MEZ``: the time of day in ``tz``, with the zone."""
         local = at.astimezone(tz)
-        plain = local.replace(tzinfo=None, second=0, microsecond=0)
+        # Keyed by the clock time alone: a site has at most 1,440 of them, and many moments.
+        plain = datetime(2000, 1, 1, local.hour, local.minute)
         return f"{self._skeleton('Hm', plain)} {self.zone(local)}"
 
     def moment(self, at: datetime, tz: tzinfo) -> str:
