@@ -57,7 +57,7 @@ def source_catalog() -> Catalog:
 
 
 def po_path(tag: str) -> Path:
-    return LOCALES / folder(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return LOCALES / f"{folder(tag)}.po"
 
 
 def _mo(catalog: Catalog) -> bytes:

@@ -2,7 +2,7 @@
 
 A :class:`Language` is what a page, a feed, a badge or a notification needs to speak to its
 readers: ``gettext``/``ngettext``/``pgettext`` over statusgen's catalogue of the language
-(``generator/locales/<tag>/LC_MESSAGES/statusgen.mo``, compiled from the ``.po`` beside it),
+(``generator/locales/<tag>.mo``, compiled from the ``.po`` beside it),
 with a theme's additions and overrides (``themes/<name>/locales/<tag>.po``) in front; and
 the dates, times, zone names and numbers of the language's CLDR locale, through Babel.
 
@@ -45,7 +45,8 @@ from generator.render.theme import ThemeError
 
 DOMAIN = "statusgen"
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
-"""The shipped catalogues: ``<folder>/LC_MESSAGES/statusgen.po`` and its ``.mo``."""
+"""The shipped catalogues: ``de.po`` and the ``de.mo`` compiled from it, one pair per language
+(flat: the gettext folder layout is not needed, as statusgen opens the files itself)."""
 OVERRIDES = "locales"
 """A theme's folder of additions and overrides: ``themes/<name>/locales/<tag>.po``."""
 
@@ -62,7 +63,7 @@ _OFFSET = re.compile(r"[+-]\d{4}\Z")
 
 
 def folder(tag: str) -> str:
-    """The catalogue folder of a shipped language: ``pt-BR`` → ``pt_BR``."""
+    """The catalogue file name of a shipped language, without suffix: ``pt-BR`` → ``pt_BR``."""
     return tag.replace("-", "_")
 
 
@@ -78,7 +79,7 @@ def cldr_locale(tag: str) -> Locale:
 
 
 def _shipped_translations(tag: str) -> gettext_module.NullTranslations:
-    mo = LOCALES / folder(tag) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    mo = LOCALES / f"{folder(tag)}.mo"
     if tag == "en" or not mo.is_file():
         return gettext_module.NullTranslations()  # English is the source language
     with mo.open("rb") as handle:
