@@ -454,6 +454,19 @@ def test_a_theme_adds_and_overrides_words_without_a_fork(tmp_path: Path) -> None
     assert "Verlauf" in front.get_text()  # every other word still from statusgen's catalogue
 
 
+def test_a_catalogue_as_gettext_tools_write_it_is_read(tmp_path: Path) -> None:
+    """Another project's German catalogue (header, comments, contexts, plurals) as a theme's
+    de.po, with one of statusgen's messages added at its end: read, and that message used."""
+    real = (REPO_ROOT / "tests" / "fixtures" / "po" / "django-humanize-de.po").read_text(encoding="utf-8")
+    root = write_repo(tmp_path, "de")
+    locales = root / "themes" / "default" / "locales"
+    locales.mkdir(parents=True)
+    (locales / "de.po").write_text(real + '\nmsgid "Today"\nmsgstr "Heute, jetzt"\n', encoding="utf-8")
+    front = BeautifulSoup(build(root)[paths.INDEX], "html.parser")
+    assert "Heute, jetzt" in front.get_text()
+    assert "Aktuelle Störungen" in front.get_text()
+
+
 def test_a_theme_translation_that_loses_a_placeholder_is_refused_with_its_place(tmp_path: Path) -> None:
     root = write_repo(tmp_path, "de")
     locales = root / "themes" / "default" / "locales"
@@ -503,3 +516,13 @@ def test_builds_are_byte_identical_whatever_the_machine_s_locale(tmp_path: Path)
     assert {"ja/index.html", "ar/index.html", "en/index.html", "index.html"} <= german.keys()
     again = _cli_build(root, tmp_path / "again", {**env, "LC_ALL": "C"})
     assert again == plain
+
+
+def test_a_theme_catalogue_that_is_not_gettext_is_refused(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, "de")
+    locales = root / "themes" / "default" / "locales"
+    locales.mkdir(parents=True)
+    (locales / "de.po").write_bytes(b'msgid "Today"\nmsgstr "Heute\n\xff\xfe')
+    with pytest.raises(ThemeError) as raised:
+        build(root)
+    assert raised.value.path == "themes/default/locales/de.po"
