@@ -116,7 +116,7 @@ def test_uptime_with_the_language_s_separator_and_never_rounded_up(tag: str, exp
 @pytest.mark.parametrize(("tag", "span", "expected"), [
     ("en", timedelta(hours=2, minutes=18), "2 h 18 min"),
     ("de", timedelta(days=3, hours=4), "3 Tage 4 Std."),
-    ("ja", timedelta(hours=2, minutes=18), "2 時間18 分"),
+    ("ja", timedelta(hours=2, minutes=18), "2時間18分"),
     ("pl", timedelta(days=5), "5 dni"),
     ("ar", timedelta(days=2), "يومان"),
     ("he", timedelta(seconds=20), "פחות מדקה"),
@@ -145,7 +145,7 @@ def test_a_hundred_thousand_moments_take_little_time() -> None:
 
 def test_the_notifications_get_their_words_from_the_same_catalogue() -> None:
     assert translator("de").gettext("Resolved") == "Behoben"
-    assert translator("ja").ngettext("%(num)s day", "%(num)s days", 3) % {"num": 3} == "3 日"
+    assert translator("ja").ngettext("%(num)s day", "%(num)s days", 3) % {"num": 3} == "3日"
     assert translator("en").gettext("Resolved") == "Resolved"
 
 
