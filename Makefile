@@ -34,7 +34,7 @@ export PIP_CONSTRAINT := $(if $(CONSTRAINTS),$(abspath $(CONSTRAINTS)))
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: help site venv test check lint lock dist clean docs
+.PHONY: help site venv test check lint lock dist clean docs catalogues
 
 help:
 	@echo "make site    build the example site into site/ (statusgen is then .venv/bin/statusgen)"
@@ -45,6 +45,7 @@ help:
 	@echo "             UPGRADE=1 takes the newest release of everything, PACKAGE=NAME of one"
 	@echo "make dist    build the sdist and wheel into dist/ and run twine check on them"
 	@echo "make docs    regenerate docs/format.md's tables, docs/themes.md's views and docs/cli.md from the code"
+	@echo "make catalogues  merge the theme's and renderers' words into every language's .po and compile them"
 	@echo "make clean   remove site/, dist/, caches, .venv and node_modules"
 
 $(BIN)/python:
@@ -94,6 +95,10 @@ dist: $(TEST_STAMP)
 
 docs: $(TEST_STAMP)
 	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc, update_themes_doc; update_format_doc(); update_cli_doc(); update_themes_doc()'
+
+catalogues: $(TEST_STAMP)
+	$(BIN)/python -m generator.render.catalogues update
+	$(BIN)/python -m generator.render.catalogues check
 
 clean:
 	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \

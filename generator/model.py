@@ -107,6 +107,37 @@ class Located:
         return any(name == key for name, _ in self.keys)
 
 
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt-BR": "Português (Brasil)",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "ja": "日本語",
+    "zh-Hans": "简体中文",
+    "ko": "한국어",
+    "ar": "العربية",
+    "he": "עברית",
+}
+"""The languages statusgen's words are shipped in (a catalogue each under ``generator/locales/``),
+by BCP 47 tag, with the name readers of each know it by."""
+
+
+def shipped_language(tag: str) -> str | None:
+    """The shipped language whose words ``tag`` takes: ``de`` for ``de`` and ``de-AT``,
+    ``zh-Hans`` for ``zh-Hans-SG``; ``None`` when none is shipped."""
+    parts = tag.split("-")
+    for end in range(len(parts), 0, -1):
+        candidate = "-".join(parts[:end])
+        for known in LANGUAGES:
+            if known.lower() == candidate.lower():
+                return known
+    return None
+
+
 @dataclass(frozen=True, kw_only=True)
 class Page(Located):
     """The ``page:`` section of ``components.yml``."""
@@ -119,6 +150,13 @@ class Page(Located):
     uptime_days: int = 90
     theme: str = "default"
     language: str = "en"
+    languages: tuple[str, ...] = ()
+    """Every language the site is built in, ``language`` first; empty: ``language`` alone."""
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The languages the pages, feeds and badges are built in, the default one first."""
+        return self.languages or (self.language,)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,6 +297,10 @@ class Update(Located):
     at: datetime
     status: Status
     message: str
+    """The message; written as translations, the first one written."""
+    translations: tuple[tuple[str, str], ...] = ()
+    """``message: {en: …, de: …}``: each language and its Markdown, as written; empty for
+    a message written as one text."""
     internal: bool = False
     components: tuple[ComponentRef, ...] | None = None
     """Levels from this update on; ``None`` keeps the previous ones."""
@@ -266,6 +308,25 @@ class Update(Located):
     """``False`` keeps the update out of every notification channel (it is still published)."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message (derived from it), each where it is written."""
+
+    def message_in(self, language: str, default: str) -> tuple[str, str | None]:
+        """The message for readers of ``language``: its translation, else the ``default``
+        language's, else the first written; with the language of the text when it is not
+        ``language`` (``None`` when it is), for the page to mark the fallback."""
+        if not self.translations:
+            return self.message, None if _same_language(language, default) else default
+        for wanted in (language, default):
+            for written, text in self.translations:
+                if _same_language(written, wanted):
+                    return text, None if _same_language(language, written) else written
+        written, text = self.translations[0]
+        return text, None if _same_language(language, written) else written
+
+
+def _same_language(a: str, b: str) -> bool:
+    """``de`` and ``de-AT`` are read by the same readers; ``en`` and ``de`` are not."""
+    a, b = a.lower(), b.lower()
+    return a == b or a.startswith(b + "-") or b.startswith(a + "-")
 
 
 @dataclass(frozen=True, kw_only=True)

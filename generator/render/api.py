@@ -212,7 +212,8 @@ class _Api:
             out.append({
                 "id": update_id(e.id, count - index),
                 "status": str(update.status),
-                "body": plain_text(update.message, self.links),
+                "body": plain_text(update.message_in(self.snap.page.language,
+                                                     self.snap.page.language)[0], self.links),
                 "incident_id": e.id,
                 "created_at": at,
                 "updated_at": at,

@@ -17,7 +17,7 @@ from generator import model as m
 from generator.compute.snapshot import Snapshot
 from generator.render.api import dump
 from generator.render.feeds import xml_text
-from generator.render.labels import LEVELS
+from generator.render.i18n import N_, Language, translator
 
 SHIELDS = "api/shields"
 
@@ -63,6 +63,24 @@ INDICATOR_TONES: dict[str, str] = {
     "major": "major",
     "critical": "critical",
 }
+
+# A badge's words, lower case as badges write them (shields.io's habit); each language
+# writes them as it would on a badge.
+LEVEL_WORDS: dict[m.Level, str] = {
+    m.Level.OPERATIONAL: N_("operational"),
+    m.Level.UNDER_MAINTENANCE: N_("under maintenance"),
+    m.Level.DEGRADED_PERFORMANCE: N_("degraded performance"),
+    m.Level.PARTIAL_OUTAGE: N_("partial outage"),
+    m.Level.MAJOR_OUTAGE: N_("major outage"),
+}
+INDICATOR_WORDS: dict[str, str] = {
+    "none": N_("all systems operational"),
+    "minor": N_("minor service outage"),
+    "major": N_("partial system outage"),
+    "critical": N_("major system outage"),
+    "maintenance": N_("service under maintenance"),
+}
+LABEL_WORD = N_("status")
 
 FONT_SIZE = 11
 HEIGHT = 20
@@ -119,18 +137,21 @@ def _shields(label: str, message: str, tone: Tone) -> bytes:
     return dump(doc)
 
 
-def render_badges(snap: Snapshot) -> dict[str, bytes]:
-    """``badge.svg``, every component's and group's badge, and their shields.io JSON."""
+def render_badges(snap: Snapshot, lang: Language | None = None) -> dict[str, bytes]:
+    """``badge.svg``, every component's and group's badge, and their shields.io JSON, in
+    ``lang`` (``page.language``'s words by default)."""
+    lang = lang or translator(snap.page.language)
     out: dict[str, bytes] = {}
     for component in snap.config.walk():
         level = snap.levels[component.id]
         tone = TONES[LEVEL_TONES[level]]
-        message = LEVELS[level].lower()
+        message = lang.gettext(LEVEL_WORDS[level])
         out[badge_path(component.id)] = render_svg(component.name, message, tone).encode("utf-8")
         out[shields_path(component.id)] = _shields(component.name, message, tone)
     # Last, so a component with the id ``page`` cannot take the page's shields.io JSON.
     tone = TONES[INDICATOR_TONES[snap.indicator]]
-    message = snap.description.lower()
-    out[badge_path(None)] = render_svg("status", message, tone).encode("utf-8")
-    out[shields_path(None)] = _shields("status", message, tone)
+    message = lang.gettext(INDICATOR_WORDS[snap.indicator])
+    label = lang.gettext(LABEL_WORD)
+    out[badge_path(None)] = render_svg(label, message, tone).encode("utf-8")
+    out[shields_path(None)] = _shields(label, message, tone)
     return out

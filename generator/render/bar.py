@@ -11,23 +11,16 @@ from __future__ import annotations
 from generator.compute.snapshot import Snapshot
 from generator.compute.uptime import Day, Uptime
 from generator.render import labels
-from generator.render.entries import percent, short_date
+from generator.render.i18n import Language
 from generator.render.views import Bar, BarRun
 
 DAY = 6
 """Width of one day in the SVG's units: a tick of 4 and a gap of 2 (see ``.bar`` in the CSS)."""
 HEIGHT = 30
-DASH = "\u2013"
-"""The en dash between two dates."""
 
 
-def _range(first: Day, last: Day) -> str:
-    if first.date == last.date:
-        return short_date(first.date)
-    if first.date.year == last.date.year:
-        head = short_date(first.date).rsplit(" ", 1)[0]
-        return f"{head} {DASH} {short_date(last.date)}"
-    return f"{short_date(first.date)} {DASH} {short_date(last.date)}"
+def _range(first: Day, last: Day, lang: Language) -> str:
+    return lang.date_range(first.date, last.date)
 
 
 def _quiet(day: Day) -> bool:
@@ -39,20 +32,28 @@ TITLES = 3
 for years would otherwise repeat every title on every day of every bar."""
 
 
-def _titles(snap: Snapshot, day: Day) -> str:
+def _titles(snap: Snapshot, day: Day, lang: Language) -> str:
     titles = []
     for entry_id in day.entries[:TITLES]:
         found = snap.get(entry_id)
         titles.append(found.incident.title if found is not None else entry_id)
     more = len(day.entries) - TITLES
-    return "; ".join(titles) + (f"; and {more} more" if more > 0 else "")
+    text = titles[0] if titles else ""
+    for title in titles[1:]:
+        text = lang._("%(first)s; %(second)s", first=text, second=title)
+    if more > 0:
+        text = lang.n_("%(titles)s; and %(num)s more", "%(titles)s; and %(num)s more", more,
+                       titles=text)
+    return text
 
 
-def _day_text(snap: Snapshot, day: Day) -> str:
-    return f"{labels.LEVELS[day.level]}, {percent(day.uptime)} uptime: {_titles(snap, day)}"
+def _day_text(snap: Snapshot, day: Day, lang: Language) -> str:
+    return lang._("%(level)s, %(percent)s uptime: %(titles)s",
+                  level=lang.gettext(labels.LEVELS[day.level]), percent=lang.percent(day.uptime),
+                  titles=_titles(snap, day, lang))
 
 
-def uptime_bar(snap: Snapshot, uptime: Uptime) -> Bar:
+def uptime_bar(snap: Snapshot, uptime: Uptime, lang: Language) -> Bar:
     """The bar of one component or group."""
     groups: list[list[Day]] = []
     for day in uptime.days:
@@ -66,16 +67,33 @@ def uptime_bar(snap: Snapshot, uptime: Uptime) -> Bar:
     for days in groups:
         first, final = days[0], days[-1]
         if _quiet(first):
-            label = f"{_range(first, final)}: {labels.LEVELS[first.level]}, {percent(1.0)} uptime, " \
-                    "no incidents"
+            label = lang._("%(days)s: %(level)s, %(percent)s uptime, no incidents",
+                           days=_range(first, final, lang),
+                           level=lang.gettext(labels.LEVELS[first.level]),
+                           percent=lang.percent(1.0))
         else:
-            label = f"{short_date(first.date)}: {_day_text(snap, first)}"
+            label = lang._("%(day)s: %(text)s", day=lang.short_date(first.date),
+                           text=_day_text(snap, first, lang))
         runs.append(BarRun(x, DAY * len(days), len(days), str(first.level), label))
         x += DAY * len(days)
     count = len(uptime.days)
-    eventful = [f"{short_date(d.date)}: {_day_text(snap, d)}" for d in uptime.days if not _quiet(d)]
-    summary = f"Uptime over the last {count} days: {uptime.percent}%. " + (
-        "Days with incidents or maintenance: " + ". ".join(eventful) + "." if eventful
-        else "No incidents or maintenance.")
+    eventful = [lang._("%(day)s: %(text)s", day=lang.short_date(d.date),
+                       text=_day_text(snap, d, lang)) for d in uptime.days if not _quiet(d)]
+    shown = lang.percent(uptime.ratio)
+    summary = lang.n_("Uptime over the last %(num)s day: %(percent)s.",
+                      "Uptime over the last %(num)s days: %(percent)s.", count, percent=shown)
+    if eventful:
+        summary = lang._("%(summary)s Days with incidents or maintenance: %(days)s.",
+                         summary=summary, days=_sentences(eventful, lang))
+    else:
+        summary = lang._("%(summary)s No incidents or maintenance.", summary=summary)
     return Bar(days=count, width=DAY * count, height=HEIGHT, runs=tuple(runs),
-               percent=f"{uptime.percent}%", label=summary)
+               percent=shown, label=summary)
+
+
+def _sentences(parts: list[str], lang: Language) -> str:
+    """Days of a summary, one after the other as the language separates sentences."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = lang._("%(first)s. %(second)s", first=text, second=part)
+    return text

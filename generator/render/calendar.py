@@ -21,10 +21,10 @@ from generator import model as m
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
 from generator.render import paths
-from generator.render.feeds import INTERNAL, absolute_links, entry_uuid, xml_text
+from generator.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
+from generator.render.i18n import Language, translator
 from generator.render.labels import STATUSES
 from generator.render.text import plain_text
-from generator.render.timefmt import local_time
 
 CALENDAR = "maintenance.ics"
 KEEP_DAYS = 90
@@ -50,26 +50,28 @@ def in_calendar(snap: Snapshot, e: Entry) -> bool:
     return end is None or end >= snap.now - timedelta(days=KEEP_DAYS)
 
 
-def _description(snap: Snapshot, e: Entry, url: str) -> str:
+def _description(snap: Snapshot, e: Entry, url: str, lang: Language) -> str:
     names = {c.id: c.name for c in snap.config.walk()}
     lines: list[str] = []
     rewrite = absolute_links(snap)
     affected = [names[c] for c in e.named if c in names]
     if affected:
-        lines.append(f"Affected: {', '.join(affected)}")
+        lines.append(lang._("Affected: %(components)s", components=lang.join(affected)))
         lines.append("")
     for update in e.incident.updates:
-        mark = INTERNAL if snap.internal and update.internal else ""
-        lines.append(f"{mark}{STATUSES[update.status]} ({local_time(update.at, snap.tz)}):")
-        lines.append(plain_text(update.message, rewrite))
+        mark = internal_mark(lang) if snap.internal and update.internal else ""
+        lines.append(lang._("%(status)s (%(time)s):", status=mark + lang.gettext(
+            STATUSES[update.status]), time=lang.moment(update.at, snap.tz)))
+        lines.append(plain_text(update.message_in(lang.tag, lang.tag)[0], rewrite))
         lines.append("")
     lines.append(url)
     return "\n".join(lines)
 
 
-def render_calendar(snap: Snapshot) -> dict[str, bytes]:
-    """``maintenance.ics``, path → bytes."""
+def render_calendar(snap: Snapshot, lang: Language | None = None) -> dict[str, bytes]:
+    """``maintenance.ics``, path → bytes, in ``lang`` (``page.language``'s by default)."""
     page = snap.page
+    lang = lang or translator(page.language)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -77,8 +79,9 @@ def render_calendar(snap: Snapshot) -> dict[str, bytes]:
     cal.add("method", "PUBLISH")
     # As vText: icalendar escapes only the properties it knows, and would refuse (with an
     # assertion, not an error) an X- property holding a line break.
-    cal.add("x-wr-calname", vText(xml_text(f"{page.title}: maintenance")))
-    cal.add("x-wr-caldesc", vText(xml_text(f"Scheduled maintenance of {page.title}")))
+    cal.add("x-wr-calname", vText(xml_text(lang._("%(page)s: maintenance", page=page.title))))
+    cal.add("x-wr-caldesc", vText(xml_text(lang._("Scheduled maintenance of %(page)s",
+                                                  page=page.title))))
     cal.add("x-published-ttl", "PT1H")
     events = sorted((e for e in snap.entries if in_calendar(snap, e)),
                     key=lambda e: (e.incident.window.start if e.incident.window else e.started_at,
@@ -87,7 +90,7 @@ def render_calendar(snap: Snapshot) -> dict[str, bytes]:
         window = e.incident.window
         assert window is not None
         url = paths.absolute(page.url, paths.incident_page(e.id))
-        mark = INTERNAL if snap.internal and not e.incident.published else ""
+        mark = internal_mark(lang) if snap.internal and not e.incident.published else ""
         event = Event()
         event.add("uid", str(entry_uuid(e.id)))
         event.add("dtstamp", e.updated_at.astimezone(UTC))
@@ -95,7 +98,7 @@ def render_calendar(snap: Snapshot) -> dict[str, bytes]:
         event.add("dtend", window.end.astimezone(UTC))
         # iCalendar text holds no control characters either.
         event.add("summary", xml_text(mark + e.incident.title))
-        event.add("description", xml_text(_description(snap, e, url)))
+        event.add("description", xml_text(_description(snap, e, url, lang)))
         event.add("url", url)
         event.add("status", "CANCELLED" if e.cancelled else "CONFIRMED")
         event.add("sequence", max(len(e.incident.updates) - 1, 0))

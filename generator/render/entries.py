@@ -12,6 +12,7 @@ from markupsafe import Markup
 from generator import model as m
 from generator.compute.status import Entry
 from generator.render import labels, paths, timefmt
+from generator.render.i18n import Language
 from generator.render.markdown import linker, render_markdown
 from generator.render.views import (
     ChangeView,
@@ -26,52 +27,52 @@ from generator.render.views import (
 from generator.source.links import Kind, classify
 
 
-def time_view(at: datetime, tz: tzinfo) -> Time:
-    """``at`` as the page shows it in ``tz``."""
-    return Time(timefmt.iso(at), timefmt.local_time(at, tz), timefmt.local_date(at, tz))
+def time_view(at: datetime, tz: tzinfo, lang: Language) -> Time:
+    """``at`` as the page shows it in ``tz``, in ``lang``."""
+    return Time(timefmt.iso(at), lang.moment(at, tz), lang.long_date(at, tz))
 
 
-def short_date(day: date) -> str:
+def short_date(day: date, lang: Language) -> str:
     """``3 Nov 2026``."""
-    return f"{day.day} {timefmt.month_name(day.month)[:3]} {day.year}"
+    return lang.short_date(day)
 
 
-def month_label(year: int, month: int) -> str:
+def month_label(year: int, month: int, lang: Language) -> str:
     """``November 2026``."""
-    return f"{timefmt.month_name(month)} {year}"
+    return lang.month(year, month)
 
 
-def percent(ratio: float) -> str:
+def percent(ratio: float, lang: Language) -> str:
     """``99.96%``, floored so a bad day never shows as ``100.00%``."""
-    return f"{int(ratio * 10000) / 100:.2f}%"
+    return lang.percent(ratio)
 
 
-def level_view(level: m.Level) -> LevelView:
-    return LevelView(str(level), labels.LEVELS[level])
+def level_view(level: m.Level, lang: Language) -> LevelView:
+    return LevelView(str(level), lang.gettext(labels.LEVELS[level]))
 
 
-def _window(incident: m.Incident, tz: tzinfo) -> WindowView | None:
+def _window(incident: m.Incident, tz: tzinfo, lang: Language) -> WindowView | None:
     if incident.window is None:
         return None
-    start = time_view(incident.window.start, tz)
-    end = time_view(incident.window.end, tz)
+    start = time_view(incident.window.start, tz, lang)
+    end = time_view(incident.window.end, tz, lang)
     local_start = incident.window.start.astimezone(tz)
     local_end = incident.window.end.astimezone(tz)
     same_day = local_start.date() == local_end.date() and local_start.tzname() == local_end.tzname()
-    end_text = f"{local_end:%H:%M} {local_end.tzname()}" if same_day else end.text
+    end_text = lang.clock(incident.window.end, tz) if same_day else end.text
     return WindowView(start, end, end_text)
 
 
-def _duration(e: Entry, now: datetime) -> str:
+def _duration(e: Entry, now: datetime, lang: Language) -> str:
     if e.upcoming:
         return ""
     if e.resolved_at is not None:
-        return timefmt.duration(e.resolved_at - e.started_at)
-    return timefmt.duration(max(now - e.started_at, timedelta(0)))
+        return lang.duration(e.resolved_at - e.started_at)
+    return lang.duration(max(now - e.started_at, timedelta(0)))
 
 
-def entry_line(e: Entry, tz: tzinfo, now: datetime) -> EntryLine:
-    """The line of ``e`` in a list, at ``now``, times in ``tz``."""
+def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language) -> EntryLine:
+    """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``."""
     incident = e.incident
     return EntryLine(
         id=e.id,
@@ -80,22 +81,23 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime) -> EntryLine:
         kind=str(incident.kind),
         maintenance=incident.kind is m.Kind.MAINTENANCE,
         impact=str(incident.impact),
-        impact_label=labels.IMPACTS[incident.impact],
+        impact_label=lang.gettext(labels.IMPACTS[incident.impact]),
         status=str(e.status),
-        status_label=labels.STATUSES[e.status],
+        status_label=lang.gettext(labels.STATUSES[e.status]),
         active=e.active,
         upcoming=e.upcoming,
         internal=incident.visibility is m.Visibility.INTERNAL,
         test=incident.mode is m.Mode.TEST,
         retrospective=incident.mode is m.Mode.RETROSPECTIVE,
-        started=time_view(e.started_at, tz),
-        resolved=time_view(e.resolved_at, tz) if e.resolved_at is not None else None,
-        duration=_duration(e, now),
-        window=_window(incident, tz),
+        started=time_view(e.started_at, tz, lang),
+        resolved=time_view(e.resolved_at, tz, lang) if e.resolved_at is not None else None,
+        duration=_duration(e, now, lang),
+        window=_window(incident, tz, lang),
     )
 
 
-def _components(e: Entry, config: m.Config, now: datetime) -> tuple[ComponentLevel, ...]:
+def _components(e: Entry, config: m.Config, now: datetime,
+                lang: Language) -> tuple[ComponentLevel, ...]:
     order = config.order
 
     def name(component_id: str) -> str:
@@ -112,32 +114,37 @@ def _components(e: Entry, config: m.Config, now: datetime) -> tuple[ComponentLev
         levels = {c: current.get(c, m.Level.OPERATIONAL) for c in affected}
     else:
         levels = e.peak()
-    return tuple(ComponentLevel(c, name(c), paths.component_page(c), level_view(levels[c]))
+    return tuple(ComponentLevel(c, name(c), paths.component_page(c), level_view(levels[c], lang))
                  for c in affected)
 
 
-def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Container[str], *,
-               body: bool = False) -> EntryView:
+def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Container[str],
+               lang: Language, *, body: bool = False) -> EntryView:
     """The card of ``e`` on the page at output path ``page`` (Markdown links are made relative
-    to it, and links to entries not in ``shown`` dropped); ``body`` renders the write-up too."""
+    to it, and links to entries not in ``shown`` dropped), in ``lang``; ``body`` renders the
+    write-up too.  A message without a translation into ``lang`` shows the default
+    language's, marked with its language."""
     tz = timefmt.zone(config.page.timezone)
     incident = e.incident
     rewrite = linker(lambda to: paths.relative(page, to), shown)
     names = {c.id: c.name for c in config.walk()}
+    default = config.page.editions[0]
+    messages = [u.message_in(lang.tag, default) for u in incident.updates]
     updates = tuple(UpdateView(
         status=str(u.status),
-        status_label=labels.STATUSES[u.status],
-        at=time_view(u.at, tz),
-        html=Markup(render_markdown(u.message, rewrite)),
+        status_label=lang.gettext(labels.STATUSES[u.status]),
+        at=time_view(u.at, tz, lang),
+        html=Markup(render_markdown(text, rewrite)),
+        language=written,
         internal=u.internal,
-        changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old),
-                                 level_view(c.new)) for c in changes),
-    ) for u, changes in zip(incident.updates, e.changes, strict=True))
+        changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old, lang),
+                                 level_view(c.new, lang)) for c in changes),
+    ) for u, changes, (text, written) in zip(incident.updates, e.changes, messages, strict=True))
     written = Markup(render_markdown(incident.body, rewrite, shift_headings=1)) \
         if body and incident.body.strip() else Markup("")
-    line = entry_line(e, tz, now)
+    line = entry_line(e, tz, now, lang)
     return EntryView(**{f.name: getattr(line, f.name) for f in fields(EntryLine)},
-                     components=_components(e, config, now), updates=updates, body=written)
+                     components=_components(e, config, now, lang), updates=updates, body=written)
 
 
 def linked_entries(e: Entry) -> tuple[str, ...]:

@@ -30,10 +30,10 @@ from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
 from generator.render import paths
 from generator.render.entries import shown_links
+from generator.render.i18n import N_, Language, translator
 from generator.render.labels import STATUSES
 from generator.render.markdown import Rewrite, linker, render_markdown
 from generator.render.media import ATOM, RSS
-from generator.render.timefmt import local_time
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
 """The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every
@@ -43,8 +43,13 @@ LIMIT = 50
 """How many entries a feed holds, newest updated first."""
 
 PAGE_FEED = "history"
-INTERNAL = "[internal] "
+INTERNAL = N_("[internal]")
 """Put before internal entries and updates in an internal build."""
+
+
+def internal_mark(lang: Language) -> str:
+    """:data:`INTERNAL` in ``lang``, with the space that follows it."""
+    return lang.gettext(INTERNAL) + " "
 
 
 
@@ -72,11 +77,14 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
-    """The page's feeds and every component's and group's, path → bytes.
+def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE,
+                 lang: Language | None = None) -> dict[str, bytes]:
+    """The page's feeds and every component's and group's, path → bytes, in ``lang``
+    (``page.language``'s words by default).
 
     ``cache`` keeps each entry's timeline between the dev server's rebuilds.
     """
+    lang = lang or translator(snap.page.language)
     out: dict[str, bytes] = {}
     newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
     scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
@@ -102,17 +110,17 @@ def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     for _, entries in scopes:
         for e in entries:
             if e.id not in timelines:
-                timelines[e.id] = kept.cached((e, shown_links(e, snap.by_id)),
-                                              lambda e=e: xml_text(timeline_html(snap, e)))  # type: ignore[misc]
+                timelines[e.id] = kept.cached((e, shown_links(e, snap.by_id), lang.tag),
+                                              lambda e=e: xml_text(timeline_html(snap, e, lang)))  # type: ignore[misc]
     for owner, entries in scopes:
         # A feed reads its entries and their timelines, and the clock only when it is empty.
         texts = tuple((e, timelines[e.id]) for e in entries)
         clock = None if entries else snap.now
         for extension in ("atom", "rss"):
             out[feed_path(owner.id if owner else None, extension)] = kept.cached(
-                (owner.id if owner else None, extension, texts, clock),
+                (owner.id if owner else None, extension, texts, clock, lang.tag),
                 lambda owner=owner, entries=entries, extension=extension:  # type: ignore[misc]
-                _feed(snap, owner, entries, extension, timelines))
+                _feed(snap, owner, entries, extension, timelines, lang))
     return out
 
 
@@ -125,16 +133,19 @@ def _utc(at: datetime) -> datetime:
 
 
 def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry],
-          extension: str, timelines: dict[str, str]) -> bytes:
+          extension: str, timelines: dict[str, str], lang: Language) -> bytes:
     page = snap.page
     path = feed_path(component.id if component else None, extension)
     if component is None:
-        title = f"{page.title}: incident history"
-        subtitle = page.description or f"Incidents and maintenance of {page.title}"
+        title = lang._("%(page)s: incident history", page=page.title)
+        subtitle = page.description or lang._("Incidents and maintenance of %(page)s",
+                                               page=page.title)
         home = _absolute(snap, paths.INDEX)
     else:
-        title = f"{page.title}: {component.name} history"
-        subtitle = f"Incidents and maintenance that affect {component.name}"
+        title = lang._("%(page)s: %(component)s history", page=page.title,
+                       component=component.name)
+        subtitle = lang._("Incidents and maintenance that affect %(component)s",
+                          component=component.name)
         home = _absolute(snap, paths.component_page(component.id))
     fg = FeedGenerator()
     fg.id(f"urn:uuid:{uuid.uuid5(NAMESPACE, page.url + ' ' + path)}")
@@ -150,17 +161,17 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.link(href=home, rel="alternate", type="text/html")
     fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
     for e in entries:
-        _add_entry(fg, snap, e, timelines[e.id])
+        _add_entry(fg, snap, e, timelines[e.id], lang)
     data: bytes = fg.atom_str(pretty=True) if extension == "atom" else fg.rss_str(pretty=True)
     return data
 
 
-def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str) -> None:
-    internal_mark = INTERNAL if snap.internal and not e.incident.published else ""
+def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str, lang: Language) -> None:
+    mark = internal_mark(lang) if snap.internal and not e.incident.published else ""
     link = _absolute(snap, paths.incident_page(e.id))
     fe = fg.add_entry(order="append")
     fe.id(entry_uid(e.id))
-    fe.title(xml_text(internal_mark + e.incident.title))
+    fe.title(xml_text(mark + e.incident.title))
     fe.link(href=link, rel="alternate", type="text/html")
     fe.updated(_utc(e.updated_at))
     fe.published(_utc(e.incident.updates[-1].at if e.incident.updates else e.started_at))
@@ -173,27 +184,35 @@ def absolute_links(snap: Snapshot) -> Rewrite:
     return linker(lambda to: paths.absolute(snap.page.url, to), snap.ids)
 
 
-def timeline_html(snap: Snapshot, e: Entry) -> str:
-    """The entry's public timeline as HTML, newest update first: status, time, message."""
-    tz = snap.tz
+def _time_html(at: datetime, snap: Snapshot, lang: Language) -> str:
+    return f"<time datetime=\"{_utc(at).isoformat()}\">{html.escape(lang.moment(at, snap.tz))}</time>"
+
+
+def timeline_html(snap: Snapshot, e: Entry, lang: Language | None = None) -> str:
+    """The entry's public timeline as HTML, newest update first: status, time, message; in
+    ``lang`` (``page.language``'s words by default), a message without a translation into it
+    marked with the language it is written in."""
+    lang = lang or translator(snap.page.language)
     rewrite = absolute_links(snap)
     parts: list[str] = []
     window = e.incident.window
     if e.incident.kind is m.Kind.MAINTENANCE and window is not None:
-        parts.append(
-            f"<p><strong>Scheduled</strong> from <time datetime=\"{_utc(window.start).isoformat()}\">"
-            f"{html.escape(local_time(window.start, tz))}</time> to "
-            f"<time datetime=\"{_utc(window.end).isoformat()}\">"
-            f"{html.escape(local_time(window.end, tz))}</time></p>")
+        # Escaped as a whole, then the times (already HTML) put in: a catalogue adds no markup.
+        words = html.escape(lang.gettext("Scheduled from %(start)s to %(end)s"), quote=False)
+        parts.append("<p>" + words % {"start": _time_html(window.start, snap, lang),
+                                      "end": _time_html(window.end, snap, lang)} + "</p>")
     names = {c.id: c.name for c in snap.config.walk()}
     affected = [names[c] for c in e.named if c in names]
     if affected:
-        parts.append(f"<p>Affected: {html.escape(', '.join(affected))}</p>")
+        words = lang._("Affected: %(components)s", components=lang.join(affected))
+        parts.append(f"<p>{html.escape(words)}</p>")
+    default = snap.page.editions[0]
     for update in e.incident.updates:
-        mark = INTERNAL if snap.internal and update.internal else ""
+        mark = internal_mark(lang) if snap.internal and update.internal else ""
         parts.append(
-            f"<p><strong>{html.escape(mark + STATUSES[update.status])}</strong> · "
-            f"<time datetime=\"{_utc(update.at).isoformat()}\">"
-            f"{html.escape(local_time(update.at, tz))}</time></p>")
-        parts.append(render_markdown(update.message, rewrite))
+            f"<p><strong>{html.escape(mark + lang.gettext(STATUSES[update.status]))}</strong> · "
+            f"{_time_html(update.at, snap, lang)}</p>")
+        text, written = update.message_in(lang.tag, default)
+        body = render_markdown(text, rewrite)
+        parts.append(f"<div lang=\"{html.escape(written)}\">{body}</div>" if written else body)
     return "\n".join(parts)

@@ -25,9 +25,11 @@ from generator.caching import NO_CACHE, Cache, Mapper, Store, serial_map
 from generator.compute.history import Year
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.render import paths
+from generator.render import labels, paths
 from generator.render.bar import uptime_bar
+from generator.render.editions import Edition, alternates, editions
 from generator.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
+from generator.render.i18n import Language, translator
 from generator.render.media import ATOM, RSS
 from generator.render.theme import STATIC, Theme, load_theme, signature
 from generator.render.views import (
@@ -64,27 +66,29 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def _feeds(snap: Snapshot, component: m.Component | None = None) -> tuple[Feed, ...]:
-    feeds = [Feed(f"{snap.page.title}: Atom feed", "Atom", ATOM, feed_path(None, "atom")),
-             Feed(f"{snap.page.title}: RSS feed", "RSS", RSS, feed_path(None, "rss"))]
+def _feeds(snap: Snapshot, lang: Language, component: m.Component | None = None) -> tuple[Feed, ...]:
+    title = snap.page.title
+    feeds = [Feed(lang._("%(name)s: Atom feed", name=title), "Atom", ATOM, feed_path(None, "atom")),
+             Feed(lang._("%(name)s: RSS feed", name=title), "RSS", RSS, feed_path(None, "rss"))]
     if component is not None:
-        feeds += [Feed(f"{component.name}: Atom feed", f"{component.name} (Atom)", ATOM,
+        name = component.name
+        feeds += [Feed(lang._("%(name)s: Atom feed", name=name), f"{name} (Atom)", ATOM,
                        feed_path(component.id, "atom")),
-                  Feed(f"{component.name}: RSS feed", f"{component.name} (RSS)", RSS,
+                  Feed(lang._("%(name)s: RSS feed", name=name), f"{name} (RSS)", RSS,
                        feed_path(component.id, "rss"))]
     return tuple(feeds)
 
 
-def _row(snap: Snapshot, component: m.Component) -> ComponentRow:
-    members = tuple(_row(snap, member) for member in component.members)
+def _row(snap: Snapshot, component: m.Component, lang: Language) -> ComponentRow:
+    members = tuple(_row(snap, member, lang) for member in component.members)
     group = snap.config.get(component.group) if component.group else None
     return ComponentRow(
         id=component.id,
         name=component.name,
         description=component.description,
         path=paths.component_page(component.id),
-        level=level_view(snap.levels.get(component.id, m.Level.OPERATIONAL)),
-        bar=uptime_bar(snap, snap.uptime[component.id]),
+        level=level_view(snap.levels.get(component.id, m.Level.OPERATIONAL), lang),
+        bar=uptime_bar(snap, snap.uptime[component.id], lang),
         members=members,
         group=GroupLink(group.name, paths.component_page(group.id)) if group is not None else None,
         open=any(row.level.value != m.Level.OPERATIONAL for row in members),
@@ -100,19 +104,23 @@ def incident_key(snap: Snapshot, e: Entry) -> Hashable:
 class _Site:
     """Renders the pages of one snapshot with one theme."""
 
-    def __init__(self, snap: Snapshot, theme: Theme) -> None:
+    def __init__(self, snap: Snapshot, theme: Theme, edition: Edition) -> None:
         self.snap = snap
         self.theme = theme
+        self.edition = edition
         page = snap.page
+        self.lang = lang = translator(page.language, theme.folders)
+        theme.env.globals.update(lang.template_globals())
+        self.names = {tag: translator(tag).name for tag in edition.languages}
         self.view = SiteView(
             title=page.title, description=page.description, language=page.language,
-            url=page.url, timezone=page.timezone, internal=snap.internal,
-            indicator=snap.indicator, indicator_text=snap.description,
+            direction=lang.direction, url=page.url, timezone=page.timezone, internal=snap.internal,
+            indicator=snap.indicator, indicator_text=lang.gettext(labels.INDICATORS[snap.indicator]),
             updated=None,
         )
-        self.clocked = replace(self.view, updated=time_view(snap.now, snap.tz))
+        self.clocked = replace(self.view, updated=time_view(snap.now, snap.tz, lang))
         self.lines: dict[str, EntryLine] = {}
-        self.rows = {c.id: _row(snap, c) for c in snap.config.components}
+        self.rows = {c.id: _row(snap, c, lang) for c in snap.config.components}
         for row in list(self.rows.values()):
             for member in row.members:
                 self.rows[member.id] = member
@@ -137,18 +145,22 @@ class _Site:
             return f"{url(output)}?v={theme.version(output)}"
 
         return PageContext(site=self.clocked if clocked else self.view, page=page, url=url,
-                           asset=asset, nav=nav, feeds=feeds if feeds is not None else _feeds(snap),
-                           history_path=paths.history_page(), inline_css=inline_css)
+                           asset=asset, nav=nav,
+                           feeds=feeds if feeds is not None else _feeds(snap, self.lang),
+                           history_path=paths.history_page(), inline_css=inline_css,
+                           alternates=() if page == NOT_FOUND else
+                           alternates(self.edition, page, self.names))
 
     def line(self, e: Entry) -> EntryLine:
         """An entry's line: the same on every page (its links are output paths)."""
         found = self.lines.get(e.id)
         if found is None:
-            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now)
+            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now, self.lang)
         return found
 
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
-        return entry_view(e, self.snap.config, self.snap.now, page, self.snap.by_id, body=body)
+        return entry_view(e, self.snap.config, self.snap.now, page, self.snap.by_id, self.lang,
+                          body=body)
 
     def index(self) -> bytes:
         snap = self.snap
@@ -197,7 +209,8 @@ class _Site:
 
     def _history_page(self, page: str, year: Year | None, is_index: bool,
                       links: tuple[YearLink, ...]) -> bytes:
-        months = tuple(MonthView(f"{month.year}-{month.month:02d}", month_label(month.year, month.month),
+        months = tuple(MonthView(f"{month.year}-{month.month:02d}",
+                                 month_label(month.year, month.month, self.lang),
                                  tuple(self.line(e) for e in month.entries))
                        for month in (year.months if year is not None else ()))
         return self.theme.render("history.html", HistoryContext(
@@ -210,7 +223,7 @@ class _Site:
             page = paths.component_page(component.id)
             entries = self.snap.by_component[component.id]
             out[page] = self.theme.render("component.html", ComponentContext(
-                **vars(self.base(page, feeds=_feeds(self.snap, component), clocked=True)),
+                **vars(self.base(page, feeds=_feeds(self.snap, self.lang, component), clocked=True)),
                 component=self.rows[component.id],
                 entries=tuple(self.line(e) for e in entries[:COMPONENT_ENTRIES]),
                 more=len(entries) > COMPONENT_ENTRIES,
@@ -228,25 +241,29 @@ class _Site:
 
 
 def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,
-                 mapper: Mapper = serial_map) -> dict[str, bytes]:
+                 mapper: Mapper = serial_map, edition: Edition | None = None) -> dict[str, bytes]:
     """Every HTML page and static file of ``snap.page.theme``: output path → bytes.
 
     ``cache`` keeps entry and history pages between the dev server's rebuilds, ``mapper``
-    may render entry pages on several processes; neither changes a byte.  Raises
+    may render entry pages on several processes; neither changes a byte.  ``edition`` is the
+    language of ``snap.page`` among the site's (:mod:`generator.render.editions`); the 404
+    page belongs to the default one only.  Raises
     :class:`~generator.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
     of its templates is broken.
     """
     name = snap.page.theme
     theme = cache.scope("theme", None).cached((themes_dir, name, signature(themes_dir, name)),
                                               lambda: load_theme(themes_dir, name))
-    site = _Site(snap, theme)
-    store = cache.scope("pages", (site.view, snap.config, theme.fingerprint))
+    edition = edition or editions(snap.page)[0]
+    site = _Site(snap, theme, edition)
+    store = cache.scope("pages", (site.view, snap.config, theme.fingerprint, edition))
     out: dict[str, bytes] = {paths.INDEX: site.index()}
     out.update(site.incidents(store, mapper))
     out.update(site.history(store))
     out.update(site.components())
     out[paths.unresolved_page()] = site.unresolved()
-    out[NOT_FOUND] = site.not_found()
+    if edition.default:
+        out[NOT_FOUND] = site.not_found()
     out.update(theme.assets)
     return dict(sorted(out.items()))
 

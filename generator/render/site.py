@@ -8,6 +8,9 @@ from pathlib import Path
 from generator.caching import NO_CACHE, Cache, Mapper, serial_map
 from generator.compute.snapshot import Snapshot
 from generator.render import api, badges, calendar, feeds, meta, pages
+from generator.render.editions import editions, localized
+from generator.render.i18n import translator
+from generator.render.theme import theme_folders
 
 
 class OutputClash(Exception):
@@ -20,21 +23,30 @@ class OutputClash(Exception):
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
                 cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> dict[str, bytes]:
-    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
+    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files;
+    pages, feeds and badges in each of ``page.languages`` (:mod:`generator.render.editions`).
 
     ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
     may render entry pages on several processes, and ``cache`` keep outputs between the dev
     server's rebuilds (the output depends on neither).
     """
     files: dict[str, bytes] = {}
-    for part in (
-        pages.render_pages(snap, themes_dir, cache, mapper),
-        feeds.render_feeds(snap, cache),
-        api.render_api(snap, cache),
-        badges.render_badges(snap),
-        calendar.render_calendar(snap),
-        attachments,
-    ):
+    folders = theme_folders(themes_dir, snap.page.theme)
+    parts: list[Mapping[str, bytes]] = []
+    # Pages, feeds and badges in every language of the site, the default at the top; each
+    # other language under its prefix, with its own copy of the theme's files and attachments
+    # so every relative link of a page works the same in every language.
+    for edition in editions(snap.page):
+        here = localized(snap, edition)
+        lang = translator(edition.language, folders)
+        made = {**pages.render_pages(here, themes_dir, cache, mapper, edition),
+                **feeds.render_feeds(here, cache, lang), **badges.render_badges(here, lang)}
+        if not edition.default:
+            made = {edition.prefix + path: data for path, data in {**made, **attachments}.items()}
+        parts.append(made)
+    lang = translator(snap.page.language, folders)
+    parts += [api.render_api(snap, cache), calendar.render_calendar(snap, lang), attachments]
+    for part in parts:
         clash = files.keys() & part.keys()
         if clash:
             raise OutputClash(sorted(clash))

@@ -206,6 +206,12 @@ def signature(themes_dir: Path, name: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(found))
 
 
+def theme_folders(themes_dir: Path, name: str) -> tuple[Path, ...]:
+    """Where the theme ``name`` is looked up, its own folder first (:class:`ThemeError` if it
+    does not exist): a theme's catalogues (``locales/``) are read from the same folders."""
+    return _folders(themes_dir, name)
+
+
 def load_theme(themes_dir: Path, name: str) -> Theme:
     """The theme ``name`` under ``themes_dir``; :class:`ThemeError` if it does not exist."""
     folders = _folders(themes_dir, name)

@@ -76,6 +76,9 @@ class UpdateView:
     """When it was posted."""
     html: Markup
     """The message, Markdown rendered, links made safe and relative to the page."""
+    language: str | None
+    """The language the message is written in when it is not the page's (no translation
+    into it was written): for ``lang`` on its element."""
     internal: bool
     """Shown in the team's internal build only (and marked there)."""
     changes: tuple[ChangeView, ...]
@@ -161,6 +164,8 @@ class SiteView:
     """``page.description``."""
     language: str
     """``page.language``, for ``<html lang>``."""
+    direction: str
+    """``ltr`` or ``rtl`` (Arabic, Hebrew), for ``<html dir>``."""
     url: str
     """``page.url``, ending with ``/``."""
     timezone: str
@@ -188,6 +193,22 @@ class Feed:
     """Its media type."""
     path: str
     """Its output path."""
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The page in one of the site's languages (``page.languages``)."""
+
+    language: str
+    """Its tag, for ``hreflang`` and ``lang``: ``de``."""
+    name: str
+    """The language's own name: ``Deutsch``."""
+    href: str
+    """Its absolute address, for ``<link rel=alternate hreflang>``."""
+    path: str
+    """The link from this page to it, for a language switch that works from disk too."""
+    current: bool
+    """It is this page."""
 
 
 @dataclass(frozen=True)
@@ -307,6 +328,9 @@ class PageContext:
     """The history's index page."""
     inline_css: Markup | None
     """The theme's CSS, for the one page served at any address (``404.html``)."""
+    alternates: tuple[Alternate, ...]
+    """The page in every language of the site, this one included; empty when the site has
+    one language."""
 
 
 @dataclass(frozen=True)

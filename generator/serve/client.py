@@ -4,8 +4,11 @@ reload script, and the overlay that lists the problems of a failed build."""
 from __future__ import annotations
 
 import html
+import re
 
+from generator import model as m
 from generator.diagnostics import Diagnostic, format_text
+from generator.render.i18n import Language, translator
 
 PREFIX = "/__statusgen/"
 EVENTS = PREFIX + "events"
@@ -61,30 +64,48 @@ CLIENT_STYLE = b"""\
 """
 
 
-def overlay_html(problems: list[Diagnostic]) -> bytes:
-    """The overlay listing the problems of the failed build, every text escaped."""
+def overlay_html(problems: list[Diagnostic], lang: Language | None = None) -> bytes:
+    """The overlay listing the problems of the failed build, every text escaped; its own words
+    in ``lang`` (the problems themselves are statusgen's messages, in English)."""
+    lang = lang or translator("en")
     items = "".join(
-        f'<li class="{html.escape(str(d.severity))}">{html.escape(line)}</li>\n'
+        f'<li class="{html.escape(str(d.severity))}" lang="en">{html.escape(line)}</li>\n'
         for d, line in zip(problems, format_text(problems).splitlines(), strict=False)
     )
     count = sum(d.severity == "error" for d in problems)
+    title = lang.n_("statusgen: the build failed (%(num)s error)",
+                    "statusgen: the build failed (%(num)s errors)", count)
+    note = lang._("This is the last good site. Fix the problems below and save; the page "
+                  "reloads by itself.")
+    hide = lang._("Hide")
     return (
         f'<div id="statusgen-overlay" role="alert">\n'
         f'<link rel="stylesheet" href="{CLIENT_CSS}">\n'
-        f"<h2>statusgen: the build failed ({count} error{'' if count == 1 else 's'})</h2>\n"
-        "<p>This is the last good site. Fix the problems below and save; the page reloads "
-        "by itself.</p>\n"
+        f"<h2>{html.escape(title)}</h2>\n"
+        f"<p>{html.escape(note)}</p>\n"
         f"<ul>\n{items}</ul>\n"
-        '<button type="button" id="statusgen-overlay-hide">Hide</button>\n'
+        f'<button type="button" id="statusgen-overlay-hide">{html.escape(hide)}</button>\n'
         "</div>\n"
     ).encode()
 
 
+_LANG = re.compile(rb"<html\b[^>]*\blang=\"([A-Za-z0-9-]{1,35})\"", re.IGNORECASE)
+
+
+def page_language(page: bytes) -> Language:
+    """The language a built page says it is in (``<html lang>``), for the overlay's words;
+    English for a page that names none statusgen ships."""
+    found = _LANG.search(page[:4096])
+    tag = found.group(1).decode("ascii") if found else "en"
+    return translator(tag if m.shipped_language(tag) else "en")
+
+
 def inject(page: bytes, version: int, problems: list[Diagnostic] | None) -> bytes:
-    """``page`` with the reload script (and the overlay, when broken) before ``</body>``."""
+    """``page`` with the reload script (and the overlay, when broken, in the page's language)
+    before ``</body>``."""
     added = b""
     if problems is not None:
-        added += overlay_html(problems)
+        added += overlay_html(problems, page_language(page))
     added += f'<script src="{CLIENT_JS}" data-version="{version}"></script>\n'.encode()
     at = page.lower().rfind(b"</body>")
     if at == -1:

@@ -155,13 +155,74 @@ _LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*\Z")
 
 
 def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
-    """A BCP 47 language tag such as ``en`` or ``pt-BR``."""
+    """A language statusgen ships (``de``, ``pt-BR``), or a regional form of one whose
+    conventions CLDR knows (``de-AT``, ``en-US``): its words come from the shipped one."""
     value = line(node, out)
-    if isinstance(value, str) and not _LANGUAGE.match(value):
-        out.append(error(node.loc, "choice", f"`{value}` is not a language tag; write it like "
-                         "en, de or pt-BR"))
-        return INVALID
-    return value
+    if not isinstance(value, str):
+        return value
+    shipped = m.shipped_language(value) if _LANGUAGE.match(value) else None
+    if shipped is not None and (shipped.lower() == value.lower() or _cldr_knows(value)):
+        return shipped if shipped.lower() == value.lower() else value
+    known = list(m.LANGUAGES)
+    alias = _LANGUAGE_ALIASES.get(value.lower())
+    near = f" (did you mean `{alias}`?)" if alias else suggest(value, known)
+    out.append(error(node.loc, "choice", f"`{value}` is not a language statusgen ships{near}; "
+                     f"use one of {', '.join(known)}, or a regional form of one such as de-AT"))
+    return INVALID
+
+
+_LANGUAGE_ALIASES = {
+    "zh": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "cn": "zh-Hans", "pt": "pt-BR",
+    "br": "pt-BR", "jp": "ja", "kr": "ko", "kp": "ko", "ge": "de", "iw": "he", "il": "he",
+    "eg": "ar", "sa": "ar", "gb": "en", "uk": "en", "us": "en",
+}
+"""What people write for a shipped language that is not its tag (a country code, an old or
+a wider tag), for "did you mean"."""
+
+
+def _cldr_knows(tag: str) -> bool:
+    """Whether CLDR has conventions (dates, numbers) for ``tag``, such as ``en-US``."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def languages(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Invalid:
+    """A list of languages, each once."""
+    if not isinstance(node, Seq) or not node.items:
+        return _wrong(node, "a list of languages like [en, de]", out)
+    found: list[str] = []
+    for item in node.items:
+        value = language(item, out)
+        if isinstance(value, str):
+            if value.lower() in (f.lower() for f in found):
+                out.append(error(item.loc, "duplicate-key", f"`{value}` is listed twice; keep one"))
+            found.append(value)
+    return tuple(found) if len(found) == len(node.items) else INVALID
+
+
+def message(node: Node, out: list[Diagnostic]) -> str | tuple[tuple[str, str], ...] | _Invalid:
+    """Markdown, or a mapping of languages to Markdown: ``{en: …, de: …}``."""
+    if not isinstance(node, Map):
+        return markdown_text(node, out)
+    texts: list[tuple[str, str]] = []
+    for key, value in node.entries:
+        tag, text = language(key, out), markdown_text(value, out)
+        if isinstance(tag, str) and any(tag.lower() == t.lower() for t, _ in texts):
+            out.append(error(key.loc, "duplicate-key", f"`{tag}` is written twice; keep one"))
+        elif isinstance(text, str) and not text.strip():
+            out.append(error(value.loc, "required", f"the `{key.value}` message is empty; write "
+                             "it, or leave the language out"))
+        elif isinstance(tag, str) and isinstance(text, str):
+            texts.append((tag, text))
+    if not node.entries:
+        out.append(error(node.loc, "required", "write the message, or a mapping of languages to "
+                         "messages like {en: …, de: …}"))
+    return tuple(texts) if texts and len(texts) == len(node.entries) else INVALID
 
 
 def _commented(comment: Comment, out: list[Diagnostic]) -> _Invalid:
@@ -449,9 +510,23 @@ PAGE = Schema("page", (
           default="90", example="90"),
     Field("theme", "text", "A folder under `themes/`; missing files fall back to `default`.",
           slug, default="default", example="default"),
-    Field("language", "text", "The language of the page's text, as an HTML `lang` code.",
-          language, default="en", example="en"),
-), _builder(m.Page))
+    Field("language", "language", "The language of every word and date on the page, feeds "
+          "and badges: one statusgen ships (see docs/languages.md) or a regional form of one "
+          "(`de-AT`, `en-US`).", language, default="en", example="de"),
+    Field("languages", "list of languages", "Build the site in several languages: the first "
+          "at the top, each other under `/<language>/`, linked to each other. `language`, when "
+          "given too, is the one at the top.", languages, default="[language]", example="[en, de]"),
+), lambda values, loc, keys: _page(values, loc, keys))
+
+
+def _page(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
+    """The page; ``languages`` decides ``language`` when only it is written."""
+    several: tuple[str, ...] = values.get("languages", ())
+    if several:
+        first = values.get("language", several[0])
+        others = tuple(t for t in several if t.lower() != first.lower())
+        values = {**values, "language": first, "languages": (first, *others)}
+    return m.Page(loc=loc, keys=keys, **values)
 
 MEMBER = Schema("component", (
     Field("id", "id", "A stable slug, unique in the file; it appears in URLs.", slug,
@@ -615,8 +690,10 @@ UPDATE = Schema("update", (
     Field("status", "status", "investigating, identified, monitoring or resolved for "
           "incidents; scheduled, in_progress, verifying or completed for maintenance.",
           choice(m.Status), required=True, example="identified"),
-    Field("message", "Markdown", "What readers should know; Markdown, raw HTML is not shown.",
-          markdown_text, required=True, example="We are investigating elevated error rates."),
+    Field("message", "Markdown", "What readers should know; Markdown, raw HTML is not shown. "
+          "Or the message in each language, `{en: …, de: …}`: a language without its own "
+          "shows the default language's (see docs/languages.md).",
+          message, required=True, example="We are investigating elevated error rates."),
     Field("internal", "true/false", "Shown only in the team's internal build, never in public.",
           boolean, default="false", example="true"),
     Field("components", "mapping", "Component levels from this update on (incidents only); "
@@ -624,7 +701,15 @@ UPDATE = Schema("update", (
           example="{api: degraded_performance}"),
     Field("notify", "true/false", "`false`: published, but sent to no notification channel "
           "(`--no-notify`).", boolean, default="true", example="false"),
-), _builder(m.Update))
+), lambda values, loc, keys: _update(values, loc, keys))
+
+
+def _update(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
+    """An update; a message written per language keeps its first one as ``message``."""
+    written = values.get("message")
+    if isinstance(written, tuple):
+        values = {**values, "message": written[0][1], "translations": written}
+    return m.Update(loc=loc, keys=keys, **values)
 
 INCIDENT = Schema("incident", (
     Field("kind", "incident/maintenance", "`maintenance` for scheduled work.",

@@ -353,7 +353,8 @@ def test_inject_and_overlay() -> None:
     bad = inject(page, 8, problems).decode()
     assert "<img" not in bad
     assert "incidents/x.md:3:5: error: `&lt;img src=x onerror=alert(1)&gt;` &amp; co [choice]" in bad
-    assert '<li class="warning">incidents/y.md:1:1: warning: open for 20 days [stale-open]</li>' in bad
+    assert ('<li class="warning" lang="en">incidents/y.md:1:1: warning: open for 20 days '
+            "[stale-open]</li>") in bad
     assert bad.index('id="statusgen-overlay"') < bad.index("</BODY>")
     assert b"(1 error)" in overlay_html(problems)
     assert inject(b"no body", 1, None).startswith(b"no body<script")
