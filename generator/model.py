@@ -291,6 +291,38 @@ class ComponentRef(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Slot:
+    """Where a link or an image stands in a :class:`Prose`, as written."""
+
+    url: str
+    """The URL as markdown-it read it (normalised, not escaped)."""
+    line: int
+    """The 0-based line of the text its paragraph or list item starts on."""
+    tail: str
+    """The rest of the opening tag after the URL's value: ``" title=\"…\">"``."""
+    image: bool = False
+    alt: str = ""
+    """An image's alternative text, escaped: what shows when the image may not."""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Markdown read once: templates of its HTML and of its plain text, with a slot for each
+    link and image that render fills with the URL the page may publish (or leaves out).
+
+    In both templates the even items are text and the odd ones slot codes: ``a<n>`` opens
+    link *n*, ``/<n>`` closes it, ``i<n>`` is image *n*.  ``source`` is the Markdown it was
+    read from: a model object copied with another message keeps a reading that no longer
+    matches, and render reads the new text instead.
+    """
+
+    source: str = ""
+    html: tuple[str, ...] = ("",)
+    text: tuple[str, ...] = ("",)
+    slots: tuple[Slot, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Update(Located):
     """One entry in an incident's timeline."""
 
@@ -307,20 +339,37 @@ class Update(Located):
     notify: bool = True
     """``False`` keeps the update out of every notification channel (it is still published)."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
-    """Links and images in the message (derived from it), each where it is written."""
+    """Links and images in the message and its translations (derived), each where written."""
+    prose: Prose | None = field(default=None, compare=False)
+    """The message, read when the file was (derived from it)."""
+    translated: tuple[Prose, ...] = field(default=(), compare=False)
+    """Each of ``translations``, read, in their order."""
 
     def message_in(self, language: str, default: str) -> tuple[str, str | None]:
         """The message for readers of ``language``: its translation, else the ``default``
         language's, else the first written; with the language of the text when it is not
         ``language`` (``None`` when it is), for the page to mark the fallback."""
+        index, written = self._chosen(language, default)
+        return (self.message if index < 0 else self.translations[index][1]), written
+
+    def prose_in(self, language: str, default: str) -> tuple[str, Prose | None, str | None]:
+        """:meth:`message_in`, with its reading when the file's reading was kept."""
+        index, written = self._chosen(language, default)
+        if index < 0:
+            return self.message, self.prose, written
+        kept = self.translated[index] if index < len(self.translated) else None
+        return self.translations[index][1], kept, written
+
+    def _chosen(self, language: str, default: str) -> tuple[int, str | None]:
+        """Which translation (``-1``: the single message) and the fallback's language."""
         if not self.translations:
-            return self.message, None if _same_language(language, default) else default
+            return -1, None if _same_language(language, default) else default
         for wanted in (language, default):
-            for written, text in self.translations:
+            for index, (written, _) in enumerate(self.translations):
                 if _same_language(written, wanted):
-                    return text, None if _same_language(language, written) else written
-        written, text = self.translations[0]
-        return text, None if _same_language(language, written) else written
+                    return index, None if _same_language(language, written) else written
+        return 0, None if _same_language(language, self.translations[0][0]) else \
+            self.translations[0][0]
 
 
 def _same_language(a: str, b: str) -> bool:
@@ -378,6 +427,8 @@ class Incident(Located, KeepsHash):
     body_line: int = 1
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the body (derived from it), each where it is written."""
+    body_prose: Prose | None = field(default=None, compare=False)
+    """The body, read, its headings one level down (under the page's title)."""
     digest: str = field(default="", compare=False)
     """A digest of the file's bytes: what anything made from the incident may be keyed by."""
 

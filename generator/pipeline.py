@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from generator import model as m
-from generator.caching import NO_CACHE, Cache
+from generator.caching import NO_CACHE, Cache, Mapper, serial_map
 from generator.check.run import check
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import (
@@ -41,7 +41,7 @@ from generator.source.attachments import Refused as AttachmentRefused
 from generator.source.attachments import files_linked, output_path, read_attachment
 from generator.source.git import RefSource
 from generator.source.load import Loaded, load
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, Recall, parse_incident
+from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
 from generator.source.tree import DiskSource, Source
 
 
@@ -54,10 +54,10 @@ class Checked:
 
 
 def checked(source: Source, now: datetime, strict: bool = False,
-            parse: ParseFn = parse_incident, recall: Recall | None = None,
-            cache: Cache = NO_CACHE) -> Checked:
+            parse: ParseFn = parse_incident, memory: ParseMemory | None = None,
+            cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> Checked:
     """Load and check a repository: every problem, sorted."""
-    loaded = load(source, parse, recall=recall)
+    loaded = load(source, parse, memory=memory, mapper=mapper)
     diagnostics = list(loaded.diagnostics)
     if loaded.repository is not None:
         diagnostics.extend(check(loaded.repository, now, cache))
@@ -199,8 +199,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     if session is not None and session.memo is not None:
         session.memo.start()
         cache = session.memo
-    result = checked(DiskSource(root), now, strict, parse.parse if parse else parse_incident,
-                     parse.recall if parse else None, cache)
+    result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
+                     parse, cache, processes(jobs))
     if parse is not None:
         parse.save()
     diagnostics = result.diagnostics

@@ -1,7 +1,7 @@
 """The parse cache: parsed incidents kept between builds, keyed by each file's bytes.
 
-:class:`ParseCache` stands in for :func:`~generator.source.parse.parse_incident`: it
-parses a file only when its path and bytes (or statusgen's code) changed.  With a
+:class:`ParseCache` is the loader's :class:`~generator.source.parse.ParseMemory`: a
+file is parsed only when its path and bytes (or statusgen's code) changed.  With a
 repository root it keeps its results in ``ROOT/.statusgen-cache/parse.json``, plain
 JSON (:mod:`generator.incremental.codec`; an entry is decoded only when a build asks
 for it), beside a stamp that records the file's
@@ -48,11 +48,13 @@ def _identity(path: Path) -> str | None:
 
 
 class ParseCache:
-    """A caching :data:`~generator.source.parse.ParseFn`: call :meth:`parse` for each file,
-    then :meth:`save` (with a root) to keep what this build used."""
+    """What was parsed, by path and bytes: the loader asks it (:meth:`recall`,
+    :meth:`lookup`) and tells it (:meth:`keep`); :meth:`save` (with a root) keeps what this
+    build used for the next."""
 
     def __init__(self, root: Path | None = None, parse: ParseFn = parse_incident) -> None:
-        self._parse = parse
+        self.parser = parse
+        """What parses a file this cache does not have."""
         self.code = code_hash()
         self.folder = root / CACHE_DIR if root is not None else None
         self.stored: dict[str, Any] = self._read() if self.folder is not None else {}
@@ -121,20 +123,36 @@ class ParseCache:
     def key_of(self, path: str, raw: bytes) -> str:
         return hashlib.sha256(f"{self.code}\0{path}\0".encode() + raw).hexdigest()
 
-    def parse(self, path: str, raw: bytes) -> Parsed:
-        """What ``parse_incident(path, raw)`` returns, from the cache when it has it."""
+    def lookup(self, path: str, raw: bytes) -> Parsed | None:
+        """What ``path`` with these bytes parsed to, if this cache has it."""
         key = self.key_of(path, raw)
+        found = self.new.get(key) or self.old.get(key) or self._stored(key, path)
+        if found is None:
+            return None
+        self._used(path, key, found)
+        incident, problems = found
+        return incident, list(problems)
+
+    def keep(self, path: str, raw: bytes, parsed: Parsed) -> None:
+        """Remember a file this cache did not have, as it was parsed."""
+        self.parsed += 1
+        incident, problems = parsed
+        self._used(path, self.key_of(path, raw), (incident, list(problems)))
+
+    def _used(self, path: str, key: str, found: Parsed) -> None:
         self.paths[key] = path
         identity = self.identities.get(path)
         if identity:
             self.known[path] = (identity, key)
-        found = self.new.get(key) or self.old.get(key) or self._stored(key, path)
-        if found is None:
-            self.parsed += 1
-            found = self._parse(path, raw)
         self.new[key] = found
-        incident, problems = found
-        return incident, list(problems)
+
+    def parse(self, path: str, raw: bytes) -> Parsed:
+        """What ``parse_incident(path, raw)`` returns, from the cache when it has it."""
+        found = self.lookup(path, raw)
+        if found is None:
+            found = self.parser(path, raw)
+            self.keep(path, raw, found)
+        return found[0], list(found[1])
 
     def save(self) -> None:
         """Keep what this build used; an unwritable cache is left alone."""

@@ -30,7 +30,7 @@ from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
 from generator.render import paths
 from generator.render.feeds import absolute_links
-from generator.render.text import plain_text
+from generator.render.markdown import fill_text, message
 from generator.render.timefmt import iso_utc
 
 API = "api/v2"
@@ -212,8 +212,8 @@ class _Api:
             out.append({
                 "id": update_id(e.id, count - index),
                 "status": str(update.status),
-                "body": plain_text(update.message_in(self.snap.page.language,
-                                                     self.snap.page.language)[0], self.links),
+                "body": fill_text(message(update, self.snap.page.language,
+                                          self.snap.page.language)[0], self.links),
                 "incident_id": e.id,
                 "created_at": at,
                 "updated_at": at,

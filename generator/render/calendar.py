@@ -24,7 +24,7 @@ from generator.render import paths
 from generator.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
 from generator.render.i18n import Language, translator
 from generator.render.labels import STATUSES
-from generator.render.text import plain_text
+from generator.render.markdown import fill_text, message
 
 CALENDAR = "maintenance.ics"
 KEEP_DAYS = 90
@@ -62,7 +62,7 @@ def _description(snap: Snapshot, e: Entry, url: str, lang: Language) -> str:
         mark = internal_mark(lang) if snap.internal and update.internal else ""
         lines.append(lang._("%(status)s (%(time)s):", status=mark + lang.gettext(
             STATUSES[update.status]), time=lang.moment(update.at, snap.tz)))
-        lines.append(plain_text(update.message_in(lang.tag, lang.tag)[0], rewrite))
+        lines.append(fill_text(message(update, lang.tag, lang.tag)[0], rewrite))
         lines.append("")
     lines.append(url)
     return "\n".join(lines)

@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from generator import model as m
 from generator.compute.status import Entry
-from generator.render import labels, paths, timefmt
+from generator.render import labels, markdown, paths, timefmt
 from generator.render.i18n import Language
-from generator.render.markdown import linker, render_markdown
+from generator.render.markdown import fill_html, linker, message
 from generator.render.views import (
     ChangeView,
     ComponentLevel,
@@ -129,18 +129,18 @@ def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Cont
     rewrite = linker(lambda to: paths.relative(page, to), shown)
     names = {c.id: c.name for c in config.walk()}
     default = config.page.editions[0]
-    messages = [u.message_in(lang.tag, default) for u in incident.updates]
+    messages = [message(u, lang.tag, default) for u in incident.updates]
     updates = tuple(UpdateView(
         status=str(u.status),
         status_label=lang.gettext(labels.STATUSES[u.status]),
         at=time_view(u.at, tz, lang),
-        html=Markup(render_markdown(text, rewrite)),
+        html=Markup(fill_html(text, rewrite)),
         language=written,
         internal=u.internal,
         changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old, lang),
                                  level_view(c.new, lang)) for c in changes),
     ) for u, changes, (text, written) in zip(incident.updates, e.changes, messages, strict=True))
-    written = Markup(render_markdown(incident.body, rewrite, shift_headings=1)) \
+    written = Markup(fill_html(markdown.body(incident), rewrite)) \
         if body and incident.body.strip() else Markup("")
     line = entry_line(e, tz, now, lang)
     return EntryView(**{f.name: getattr(line, f.name) for f in fields(EntryLine)},

@@ -32,7 +32,7 @@ from generator.render import paths
 from generator.render.entries import shown_links
 from generator.render.i18n import N_, Language, translator
 from generator.render.labels import STATUSES
-from generator.render.markdown import Rewrite, linker, render_markdown
+from generator.render.markdown import Rewrite, fill_html, linker, message
 from generator.render.media import ATOM, RSS
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
@@ -212,7 +212,7 @@ def timeline_html(snap: Snapshot, e: Entry, lang: Language | None = None) -> str
         parts.append(
             f"<p><strong>{html.escape(mark + lang.gettext(STATUSES[update.status]))}</strong> · "
             f"{_time_html(update.at, snap, lang)}</p>")
-        text, written = update.message_in(lang.tag, default)
-        body = render_markdown(text, rewrite)
+        text, written = message(update, lang.tag, default)
+        body = fill_html(text, rewrite)
         parts.append(f"<div lang=\"{html.escape(written)}\">{body}</div>" if written else body)
     return "\n".join(parts)

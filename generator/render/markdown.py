@@ -1,96 +1,103 @@
 """Markdown for messages and post-mortems: CommonMark, no raw HTML, safe links only.
 
-Links are decided twice: markdown-it refuses a link whose written URL has an
-unsafe scheme (:func:`~generator.links.safe_final` as ``validateLink``), and after
-every rewrite the URL that will stand in the ``href`` or ``src`` is checked again,
-so a link that only becomes a scheme once rebased is dropped, its text kept.
+The Markdown was read when its file was (:func:`generator.source.markdown.prose`); here
+each link and image is decided on the URL that will stand in the page: the written URL
+and the URL ``rewrite`` makes of it must both be safe
+(:func:`~generator.source.links.safe_final`), else the link keeps only its text and the
+image its alternative text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Container
 
-from markdown_it.token import Token
+from markdown_it.common.utils import escapeHtml
 
+from generator import model as m
 from generator.render import paths
 from generator.source.links import INCIDENTS, Kind, classify, encode_path, safe_final
-from generator.source.markdown import parser
+from generator.source.markdown import prose
 
 Rewrite = Callable[[str], str | None]
 """Maps a link as written to the URL to publish, or ``None`` to show its text only."""
 
-_MD = parser(safe_final)
+
+def _finals(read: m.Prose, rewrite: Rewrite | None) -> list[str | None]:
+    """Each slot's URL as published, or ``None`` where the link or image may not be."""
+    out: list[str | None] = []
+    for slot in read.slots:
+        final = slot.url if rewrite is None else rewrite(slot.url)
+        out.append(final if final is not None and safe_final(slot.url) and safe_final(final)
+                   else None)
+    return out
 
 
-def _unlink(token: Token) -> None:
-    """Turn a link into a plain span, or an image into its alt text."""
-    if token.type == "image":
-        token.type = "text"
-        token.content = token.content or "".join(c.content for c in token.children or ())
-        token.children = None
-        token.attrs = {}
-        return
-    token.tag = "span"
-    token.attrs = {}
+def fill_html(read: m.Prose, rewrite: Rewrite | None = None) -> str:
+    """The HTML of ``read`` with every link and image through ``rewrite``: one that may not
+    be published keeps its text (a link) or its alternative text (an image)."""
+    if not read.slots:
+        return "".join(read.html)
+    finals = _finals(read, rewrite)
+    out = []
+    for at, part in enumerate(read.html):
+        if not at % 2:
+            out.append(part)
+            continue
+        kind, index = part[0], int(part[1:])
+        slot, final = read.slots[index], finals[index]
+        if kind == "/":
+            out.append("</a>" if final is not None else "</span>")
+        elif final is None:
+            out.append(slot.alt if kind == "i" else "<span>")
+        else:
+            out.append(f'{"<img src" if kind == "i" else "<a href"}="{escapeHtml(final)}{slot.tail}')
+    return "".join(out)
 
 
-def _rewrite_tokens(tokens: list[Token], rewrite: Rewrite | None) -> None:
-    for token in tokens:
-        for attr in ("href", "src"):
-            value = token.attrGet(attr)
-            if not isinstance(value, str):
-                continue
-            final = rewrite(value) if rewrite is not None else value
-            if final is None or not safe_final(final):
-                _unlink(token)
-                break
-            token.attrSet(attr, final)
-        if token.children:
-            _rewrite_tokens(token.children, rewrite)
+def fill_text(read: m.Prose, rewrite: Rewrite | None = None) -> str:
+    """The plain text of ``read``: paragraphs and list items on their own lines, each link
+    followed by its published URL in brackets, images by nothing (their alternative text
+    when they may not be shown)."""
+    finals = _finals(read, rewrite) if read.slots else []
+    out = []
+    for at, part in enumerate(read.text):
+        if not at % 2:
+            out.append(part)
+            continue
+        kind, index = part[0], int(part[1:])
+        final = finals[index]
+        if kind == "/" and final:
+            out.append(f" ({final})")
+        elif kind == "i" and final is None:
+            out.append(_unescape(read.slots[index].alt))
+    lines = [line.rstrip() for line in "".join(out).split("\n")]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
 
 
-def _pair_closers(tokens: list[Token]) -> None:
-    """Mark each ``link_close`` whose ``link_open`` was dropped, so it closes a span."""
-    opened: list[Token] = []
-    for token in tokens:
-        if token.type == "link_open":
-            opened.append(token)
-        elif token.type == "link_close" and opened and opened.pop().tag == "span":
-            token.tag = "span"
-        if token.children:
-            _pair_closers(token.children)
+def _unescape(text: str) -> str:
+    return text.replace("&quot;", '"').replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
 
 
-# One line of words and plain punctuation, starting with a letter: markdown-it makes it one
-# paragraph, escaping only `"`. Most messages are such a line, and skipping the parser for
-# them halves the cost of rendering a history (a test holds the shortcut to the parser).
-_PLAIN = re.compile(r"[^\W\d_][^\W_]*(?:[ ,.;:'\"?()/%$@=+-]+[^\W_]*)*[.?!]?\Z")
+def message(update: m.Update, language: str, default: str) -> tuple[m.Prose, str | None]:
+    """The message of ``update`` for readers of ``language`` (see
+    :meth:`~generator.model.Update.message_in`), read, and the fallback's language."""
+    text, kept, written = update.prose_in(language, default)
+    return (kept if kept is not None and kept.source == text else prose(text)), written
 
 
-def plain_paragraph(text: str) -> str | None:
-    """The HTML markdown-it makes of ``text`` when it is one plain line, else ``None``."""
-    if len(text) > 2000 or not _PLAIN.match(text) or "  " in text or text.endswith(" "):
-        return None
-    return f"<p>{text.replace(chr(34), '&quot;')}</p>\n"
+def body(incident: m.Incident) -> m.Prose:
+    """The post-mortem of ``incident``, read, its headings under the page's title."""
+    kept = incident.body_prose
+    return kept if kept is not None and kept.source == incident.body else prose(incident.body, 1)
 
 
 def render_markdown(text: str, rewrite: Rewrite | None = None, shift_headings: int = 0) -> str:
-    """HTML for ``text``; ``rewrite`` maps links (``None`` drops one, keeping its text);
-    ``shift_headings`` demotes headings so a post-mortem's ``#`` sits under the page's ``<h1>``."""
-    plain = plain_paragraph(text)
-    if plain is not None:
-        return plain
-    tokens = _MD.parse(text)
-    _rewrite_tokens(tokens, rewrite)
-    _pair_closers(tokens)
-    if shift_headings:
-        for token in tokens:
-            if token.type in ("heading_open", "heading_close"):
-                level = min(int(token.tag[1]) + shift_headings, 6)
-                token.tag = f"h{level}"
-    html: str = _MD.renderer.render(tokens, _MD.options, {})
-    return html
+    """HTML for Markdown not read with a file (a notification's own text); ``rewrite`` maps
+    links (``None`` drops one, keeping its text); ``shift_headings`` demotes headings."""
+    return fill_html(prose(text, shift_headings), rewrite)
 
 
 def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:

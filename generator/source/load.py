@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import model as m
+from generator.caching import Mapper, serial_map
 from generator.diagnostics import Diagnostic, Location, error, warning
 from generator.source.attachments import check_attachments
 from generator.source.files import MAX_SOURCE_BYTES, Unreadable
@@ -19,7 +20,7 @@ from generator.source.parse import (
     INCIDENTS_DIR,
     Parsed,
     ParseFn,
-    Recall,
+    ParseMemory,
     parse_config,
     parse_incident,
 )
@@ -124,32 +125,44 @@ def read_config(source: Source) -> tuple[m.Config | None, list[Diagnostic]]:
     return parse_config(raw)
 
 
-def load(source: Source, parse: ParseFn = parse_incident, *, recall: Recall | None = None) -> Loaded:
+def load(source: Source, parse: ParseFn = parse_incident, *, memory: ParseMemory | None = None,
+         mapper: Mapper = serial_map) -> Loaded:
     """Read ``components.yml`` and every incident of ``source``.
 
-    ``parse`` may keep results between builds (it is given each file's path and bytes), and
-    ``recall`` give them back for a file whose identity has not changed, which is then not
-    read at all. The repository is ``None`` only when ``components.yml`` cannot be read;
-    incidents that cannot be read are left out and their problems returned.
+    ``memory`` gives back what was parsed before (a file whose identity has not changed is
+    not even read) and keeps what is parsed now; ``mapper`` may parse on several processes.
+    The repository is ``None`` only when ``components.yml`` cannot be read; incidents that
+    cannot be read are left out and their problems returned.
     """
     config, out = read_config(source)
     paths, problems = incident_files(source)
     out.extend(problems)
-    recalled: dict[str, Parsed] = {}
-    if recall is not None:
+    found: dict[str, Parsed] = {}
+    if memory is not None:
         for path in paths:
             identity = source.identity(path)
-            found = recall(path, identity) if identity is not None else None
-            if found is not None:
-                recalled[path] = found
-    read = source.read_many([p for p in paths if p not in recalled], MAX_SOURCE_BYTES)
+            recalled = memory.recall(path, identity) if identity is not None else None
+            if recalled is not None:
+                found[path] = recalled
+    read = source.read_many([p for p in paths if p not in found], MAX_SOURCE_BYTES)
+    missing = []
+    for path, raw in read.items():
+        known = memory.lookup(path, raw) if memory is not None and isinstance(raw, bytes) else None
+        if known is not None:
+            found[path] = known
+        elif isinstance(raw, bytes):
+            missing.append((path, raw))
+    for (path, raw), parsed in zip(missing, mapper(lambda item: parse(*item), missing), strict=True):
+        found[path] = parsed
+        if memory is not None:
+            memory.keep(path, raw, parsed)
     incidents = []
     for path in paths:
-        raw = read.get(path)
-        if isinstance(raw, Unreadable):
-            out.append(unreadable(path, raw))
+        failed = read.get(path)
+        if isinstance(failed, Unreadable):
+            out.append(unreadable(path, failed))
             continue
-        incident, problems = recalled[path] if raw is None else parse(path, raw)
+        incident, problems = found[path]
         out.extend(problems)
         if incident is not None:
             incidents.append(incident)

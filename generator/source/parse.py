@@ -10,10 +10,11 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
+from typing import Protocol
 
 from generator import model as m
 from generator.diagnostics import Diagnostic, Location, error
-from generator.source.markdown import links_in
+from generator.source.markdown import prose
 from generator.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
 from generator.source.yaml_reader import parse_yaml
 
@@ -22,9 +23,20 @@ INCIDENTS_DIR = "incidents"
 
 Parsed = tuple[m.Incident | None, list[Diagnostic]]
 ParseFn = Callable[[str, bytes], Parsed]
-"""``parse_incident`` or a caching stand-in for it."""
-Recall = Callable[[str, str], Parsed | None]
-"""What a cache parsed for a path when the file's identity was the given one, if it has it."""
+"""``parse_incident``, or a stand-in for it in tests."""
+
+
+class ParseMemory(Protocol):
+    """What was parsed before (:class:`~generator.incremental.parse_cache.ParseCache`)."""
+
+    def recall(self, path: str, identity: str) -> Parsed | None:
+        """What was parsed for ``path`` when its file had this identity: it is not read."""
+
+    def lookup(self, path: str, raw: bytes) -> Parsed | None:
+        """What was parsed for ``path`` with these bytes."""
+
+    def keep(self, path: str, raw: bytes, parsed: Parsed) -> None:
+        """Remember what ``path`` with these bytes parsed to."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +131,8 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
     if values is INVALID or out:
         return None, out
     name = PurePosixPath(path).name
-    values["updates"] = tuple(_with_links(u) for u in values["updates"])
+    values["updates"] = tuple(_read(u) for u in values["updates"])
+    body = prose(split.body, shift_headings=1)
     incident = m.Incident(
         loc=node.loc,
         keys=tuple((str(k.value), v.loc) for k, v in node.entries),  # type: ignore[union-attr]
@@ -127,29 +140,35 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
         path=path,
         body=split.body,
         body_line=split.body_line,
-        links=body_links(path, split.body, split.body_line),
+        links=body_links(path, split.body, split.body_line, body),
+        body_prose=body,
         digest=file_digest(raw),
         **values,
     )
     return incident, out
 
 
-def _with_links(update: m.Update) -> m.Update:
-    found = links_in(update.message)
-    if not found:
-        return update
+def _read(update: m.Update) -> m.Update:
+    """The update with its message and translations read, and their links."""
+    read = prose(update.message)
+    translated = tuple(prose(text) for _, text in update.translations)
     where = update.loc_of("message")
-    return replace(update, links=tuple((url, where) for url, _ in found))
+    links = [slot.url for slot in read.slots]
+    # A translation's links are checked too; one it shares with the message, once.
+    links += dict.fromkeys(s.url for p in translated for s in p.slots if s.url not in links)
+    return replace(update, prose=read, translated=translated,
+                   links=tuple((url, where) for url in links))
 
 
-def body_links(path: str, body: str, body_line: int) -> tuple[tuple[str, Location], ...]:
+def body_links(path: str, body: str, body_line: int,
+               read: m.Prose | None = None) -> tuple[tuple[str, Location], ...]:
     """Every link and image of a body where it is written, found once per file so a cached
     parse keeps them."""
     lines = body.split("\n")
     found = []
-    for link, offset in links_in(body):
-        line, column = _written_at(lines, link, offset)
-        found.append((link, Location(path, body_line + line, column)))
+    for slot in (read or prose(body)).slots:
+        line, column = _written_at(lines, slot.url, slot.line)
+        found.append((slot.url, Location(path, body_line + line, column)))
     return tuple(found)
 
 
