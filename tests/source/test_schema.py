@@ -14,10 +14,14 @@ from generator.diagnostics import Diagnostic
 from generator.source.schema import (
     COMPONENT,
     CONFIG,
+    CUSTOM_FIELD,
     INCIDENT,
+    INCIDENT_FIELDS,
     INVALID,
     PAGE,
+    REFERENCE,
     SCHEMAS,
+    SEVERITY,
     UPDATE,
     WINDOW,
     Reader,
@@ -211,7 +215,8 @@ def test_markdown_table() -> None:
 
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
-        "page", "component", "components.yml", "incident", "update", "window"]
+        "page", "component", "components.yml", "incident_fields", "reference", "severity",
+        "custom field", "incident", "update", "window"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -238,6 +243,13 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
         used[COMPONENT.name] |= set(component)
         for member in component.get("components", []):
             used[COMPONENT.name] |= set(member)
+    declared = config["incident_fields"]
+    used[INCIDENT_FIELDS.name] |= set(declared)
+    used[REFERENCE.name] |= set(declared["reference"])
+    for severity in declared["severities"]:
+        used[SEVERITY.name] |= set(severity)
+    for field in declared["custom"]:
+        used[CUSTOM_FIELD.name] |= set(field)
     for front in incidents:
         used[INCIDENT.name] |= set(front)
         if "window" in front:
