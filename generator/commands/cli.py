@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from generator import __version__
-from generator.commands import authoring, build, diff, import_, init, serve, validate
+from generator.commands import authoring, build, diff, import_, init, report, serve, validate
 from generator.commands.clock import ClockError, resolve_now
 
-COMMANDS = (validate, build, authoring, serve, diff, init, import_)
+COMMANDS = (validate, build, authoring, serve, diff, report, init, import_)
 """In the order ``statusgen --help`` lists them."""
 
 

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from generator.caching import NO_CACHE, Cache, Mapper, serial_map
+from generator.compute.reports import Revision
 from generator.compute.snapshot import Snapshot
-from generator.render import api, badges, calendar, feeds, meta, pages
+from generator.render import api, badges, calendar, feeds, meta, pages, reports
 
 
 class OutputClash(Exception):
@@ -19,12 +20,15 @@ class OutputClash(Exception):
 
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
-                cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> dict[str, bytes]:
-    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files.
+                cache: Cache = NO_CACHE, mapper: Mapper = serial_map,
+                revision: Revision | None = None) -> dict[str, bytes]:
+    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, the
+    reliability reports, site files.
 
     ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
     may render entry pages on several processes, and ``cache`` keep outputs between the dev
-    server's rebuilds (the output depends on neither).
+    server's rebuilds (the output depends on neither); the reports name ``revision``, the
+    commit the files come from, when there is one.
     """
     files: dict[str, bytes] = {}
     for part in (
@@ -33,6 +37,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         api.render_api(snap, cache),
         badges.render_badges(snap),
         calendar.render_calendar(snap),
+        reports.render_reports(snap, themes_dir, revision),
         attachments,
     ):
         clash = files.keys() & part.keys()
