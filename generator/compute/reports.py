@@ -199,7 +199,7 @@ def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period
             moments.append(e.resolved_at)
     days = {t.astimezone(tz).date() for t in moments if t <= now}
     found = {Period.containing(d, kind) for d in days for kind in PeriodKind}
-    return tuple(sorted(found, key=lambda p: (p.first_day, p.kind), reverse=True))
+    return tuple(sorted(found, key=lambda p: (p.first_day, p.kind is PeriodKind.MONTH), reverse=True))
 
 
 def report(period: Period, entries: Sequence[Entry], config: m.Config, now: datetime,
