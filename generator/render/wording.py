@@ -82,6 +82,7 @@ REPORT: Mapping[str, str] = MappingProxyType({
     "resolved_count": "{resolved} of {count} resolved.",
     "no_incidents": "No incidents in this period.",
     "resolved_in": METRICS["time_to_resolve"],
+    "not_resolved": "Not resolved yet",
     "maintenance_heading": "Maintenance",
     "maintenance_note": "Time under maintenance is not counted against the uptime.",
     "no_maintenance": "No maintenance in this period.",
