@@ -138,16 +138,27 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         components = refs(draw, path, m.INCIDENT_LEVELS)
         impact = draw(st.sampled_from((m.Impact.MINOR, m.Impact.MAJOR, m.Impact.CRITICAL)))
     keys = (("impact", loc(path)), ("mode", loc(path)))
+    meta = metadata(draw, markers, published, path)
     return m.Incident(
         loc=loc(path), keys=keys, id=slug, path=path, kind=kind, title=f"Title {title_marker}",
         impact=impact, components=components, visibility=visibility, mode=mode, window=window,
         updates=tuple(reversed(updates)), body=f"Post-mortem {body_marker}.",
-        **metadata(draw, markers, published, path, number),
+        reference=f"INC-{number}", roles=meta.roles, fields=meta.fields,
+        external_issue=meta.external_issue, postmortem_url=meta.postmortem_url,
     )
 
 
-def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str,
-             number: int) -> dict[str, object]:
+@dataclass
+class Metadata:
+    """What an incident records besides its timeline."""
+
+    roles: tuple[m.Assigned, ...] = ()
+    fields: tuple[m.FieldEntry, ...] = ()
+    external_issue: str = ""
+    postmortem_url: str = ""
+
+
+def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str) -> Metadata:
     """Roles, custom fields and links, each value a marker: only the public fields and the
     post-mortem link of a published entry may be seen."""
     def marker(public: bool) -> str:
@@ -155,11 +166,11 @@ def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str,
         (markers.public if public and published else markers.internal).add(found)
         return found
 
-    found: dict[str, object] = {"reference": f"INC-{number}"}
+    found = Metadata()
     if draw(st.booleans()):
-        found["roles"] = tuple(m.Assigned(loc=loc(path), role=role, person=f"Person {marker(False)}")
-                               for role in draw(st.lists(st.sampled_from(("lead", "communications")),
-                                                         min_size=1, unique=True)))
+        found.roles = tuple(m.Assigned(loc=loc(path), role=role, person=f"Person {marker(False)}")
+                            for role in draw(st.lists(st.sampled_from(("lead", "communications")),
+                                                      min_size=1, unique=True)))
     fields = []
     if draw(st.booleans()):
         fields.append(m.FieldEntry(loc=loc(path), id="notes", value=f"Notes {marker(False)}"))
@@ -168,11 +179,11 @@ def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str,
                                    value=f"https://tracker.example/{marker(False)}"))
     if draw(st.booleans()):
         fields.append(m.FieldEntry(loc=loc(path), id="summary", value=f"Summary {marker(True)}"))
-    found["fields"] = tuple(fields)
+    found.fields = tuple(fields)
     if draw(st.booleans()):
-        found["external_issue"] = f"https://tracker.example/{marker(False)}"
+        found.external_issue = f"https://tracker.example/{marker(False)}"
     if draw(st.booleans()):
-        found["postmortem_url"] = f"https://docs.example/{marker(True)}"
+        found.postmortem_url = f"https://docs.example/{marker(True)}"
     return found
 
 
