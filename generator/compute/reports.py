@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from generator import model as m
-from generator.compute.metrics import Metrics, incident_metrics
+from generator.caching import NO_CACHE, Cache
+from generator.compute.metrics import incident_metrics
 from generator.compute.status import Entry, Span
 from generator.compute.uptime import WEIGHTS, Uptime, component_uptime, day_bounds, group_uptime
 
@@ -159,9 +160,27 @@ class MaintenanceTime:
 
 
 @dataclass(frozen=True)
+class Inputs(m.KeepsHash):
+    """Everything one period's figures read besides the components: a cache key whose hash is
+    worked out once (it holds every entry the period touches)."""
+
+    period: Period
+    started: tuple[Entry, ...]
+    """The incidents whose first update falls in the period, oldest first."""
+    running: tuple[Entry, ...]
+    """Every entry with a level during the period, in the build's order."""
+    until: datetime
+
+    def __hash__(self) -> int:
+        return self.kept_hash(lambda: (self.period, self.started, self.running, self.until))
+
+
+@dataclass(frozen=True)
 class Report:
     """One period's figures."""
 
+    inputs: Inputs
+    """What they were computed from (a key for caches of what is made from them)."""
     period: Period
     start: datetime
     end: datetime
@@ -174,8 +193,8 @@ class Report:
     """Every incident the period counts."""
     incidents: tuple[Entry, ...]
     """The incidents the period counts, oldest first."""
-    metrics: Mapping[str, Metrics]
-    """Each counted incident's duration metrics, by id."""
+    time_to_resolve: tuple[float | None, ...]
+    """Each counted incident's time to resolve in seconds, in the order of ``incidents``."""
     maintenance: tuple[MaintenanceTime, ...]
     """Maintenance that ran during the period, oldest first."""
 
@@ -189,47 +208,164 @@ def counted(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     return tuple(e for e in entries if e.incident.mode is not m.Mode.TEST)
 
 
+Month = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Touched:
+    """The months (in the page's zone) one entry touches up to ``now``."""
+
+    started: Month | None
+    """Where an incident's first update falls."""
+    running: tuple[Month, ...]
+    """Every month in which it held a component at some level."""
+    events: tuple[Month, ...]
+    """The months in which it started, changed a level or ended."""
+
+
+def _months(first: date, last: date) -> Iterator[Month]:
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _touched(e: Entry, tz: tzinfo, now: datetime) -> _Touched:
+    def month(at: datetime) -> Month:
+        local = at.astimezone(tz)
+        return local.year, local.month
+
+    running: dict[Month, None] = {}
+    for span in e.spans:
+        if span.start < now:
+            last = now if span.end is None else min(span.end, now)
+            running.update(dict.fromkeys(_months(span.start.astimezone(tz).date(),
+                                                 last.astimezone(tz).date())))
+    moments = [e.started_at, *(t for s in e.spans for t in (s.start, s.end) if t is not None)]
+    if e.resolved_at is not None:
+        moments.append(e.resolved_at)
+    started = e.incident.kind is m.Kind.INCIDENT and e.started_at <= now
+    return _Touched(month(e.started_at) if started else None, tuple(running),
+                    tuple(dict.fromkeys(month(t) for t in moments if t <= now)))
+
+
+def _now_matters(e: Entry, now: datetime) -> bool:
+    """Whether what ``e`` touches can still change with the clock."""
+    return e.started_at > now or any(s.end is None or s.end > now for s in e.spans)
+
+
+class _Index:
+    """The counted entries by the months they touch in ``tz``, so that each period reads only
+    its own: the size of all the reports together grows with the history, not with the
+    history times the number of periods."""
+
+    def __init__(self, entries: Iterable[Entry], tz: tzinfo, now: datetime,
+                 cache: Cache = NO_CACHE) -> None:
+        self.now = now
+        self.started: dict[Month, list[Entry]] = {}
+        self.running: dict[Month, dict[Entry, None]] = {}
+        self.events: set[Month] = set()
+        # The build's own order (newest start first), so that each day lists its entries as the
+        # uptime bars' days do.
+        self.order: dict[Entry, int] = {}
+        kept = cache.scope("report months", tz)
+        for e in counted(entries):
+            self.order[e] = len(self.order)
+            key = (e, now if _now_matters(e, now) else None)
+            touched = kept.cached(key, lambda e=e: _touched(e, tz, now))  # type: ignore[misc]
+            if touched.started is not None:
+                self.started.setdefault(touched.started, []).append(e)
+            for month in touched.running:
+                self.running.setdefault(month, {})[e] = None
+            self.events.update(touched.events)
+
+    def periods(self, tz: tzinfo) -> tuple[Period, ...]:
+        """The periods with a report, newest first, months before quarters."""
+        local = self.now.astimezone(tz)
+        months = {*self.events, (local.year, local.month)}
+        found = {Period.containing(date(year, month, 1), kind)
+                 for year, month in months for kind in PeriodKind}
+        return tuple(sorted(found, key=lambda p: (p.first_day, p.kind is PeriodKind.MONTH),
+                            reverse=True))
+
+    def of(self, period: Period) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+        """The incidents whose first update falls in ``period``, oldest first, and every entry
+        with a level during it."""
+        months = list(_months(period.first_day, period.next_first_day - timedelta(days=1)))
+        started = sorted((e for month in months for e in self.started.get(month, ())),
+                         key=lambda e: (e.started_at, e.id))
+        running = dict.fromkeys(e for month in months for e in self.running.get(month, ()))
+        return tuple(started), tuple(sorted(running, key=self.order.__getitem__))
+
+
 def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period, ...]:
-    """The periods with a report, newest first: every month and quarter in which an entry
-    started, changed a level or ended up to ``now``, and the current ones."""
-    moments = [now]
-    for e in counted(entries):
-        moments += [e.started_at, *(t for s in e.spans for t in (s.start, s.end) if t is not None)]
-        if e.resolved_at is not None:
-            moments.append(e.resolved_at)
-    days = {t.astimezone(tz).date() for t in moments if t <= now}
-    found = {Period.containing(d, kind) for d in days for kind in PeriodKind}
-    return tuple(sorted(found, key=lambda p: (p.first_day, p.kind is PeriodKind.MONTH), reverse=True))
+    """The periods with a report, newest first, months before quarters: every month and
+    quarter in which an entry started, changed a level or ended up to ``now``, and the
+    current ones."""
+    return _Index(entries, tz, now).periods(tz)
+
+
+def all_reports(entries: Sequence[Entry], config: m.Config, now: datetime, tz: tzinfo,
+                cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+    """The report of every period :func:`periods` names, in its order."""
+    index = _Index(entries, tz, now, cache)
+    return _reports(index, index.periods(tz), config, tz, cache)
+
+
+def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config, now: datetime,
+            tz: tzinfo, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+    """The figures of each of ``wanted`` from the entries of a build, at ``now``.
+
+    ``cache`` may keep each report between the dev server's rebuilds: a report depends on
+    the components, its period, the entries it counts or that had a level during it, and
+    how far it runs.
+    """
+    return _reports(_Index(entries, tz, now, cache), wanted, config, tz, cache)
+
+
+def _reports(index: _Index, wanted: Sequence[Period], config: m.Config, tz: tzinfo,
+             cache: Cache) -> tuple[Report, ...]:
+    now = index.now
+    kept = cache.scope("reports", config)
+    out = []
+    for period in wanted:
+        started, running = index.of(period)
+        start, end = period.bounds(tz)
+        inputs = Inputs(period, started, running, max(min(end, now), start))
+        out.append(kept.cached(inputs, lambda inputs=inputs: _report(inputs, config, tz)))  # type: ignore[misc]
+    return tuple(out)
 
 
 def report(period: Period, entries: Sequence[Entry], config: m.Config, now: datetime,
            tz: tzinfo) -> Report:
     """The figures of ``period`` from the entries of a build, at ``now``."""
+    return reports([period], entries, config, now, tz)[0]
+
+
+def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
+    period, incidents, running, until = inputs.period, inputs.started, inputs.running, inputs.until
     start, end = period.bounds(tz)
-    until = max(min(end, now), start)
-    shown = counted(entries)
-    incidents = tuple(sorted((e for e in shown if e.incident.kind is m.Kind.INCIDENT
-                              and start <= e.started_at < end and e.started_at <= now),
-                             key=lambda e: (e.started_at, e.id)))
-    metrics = {e.id: found for e in incidents
-               if (found := incident_metrics(e, config, now)) is not None}
+    resolve = {e.id: found.time_to_resolve for e in incidents
+               if (found := incident_metrics(e, config, until)) is not None}
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
-    for e in shown:
+    for e in running:
         for span in e.spans:
             spans.setdefault(span.component, []).append(span)
     days = (until.astimezone(tz).date() - period.first_day).days + 1
-    leaves = {leaf.id: _leaf(leaf, spans[leaf.id], days, tz, until, start, period)
+    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period)
               for leaf in config.leaves()}
     figures: list[ComponentFigures] = []
     for component in config.walk():
         members = [leaves[c.id] for c in component.members] if component.is_group else \
             [leaves[component.id]]
-        touched = [e for e in incidents if set(config.expand(component.id)) & set(e.named)]
-        figures.append(_figures(component, members, _incident_figures(touched, metrics, config)))
+        named = set(config.expand(component.id))
+        touched = [e for e in incidents if not named.isdisjoint(e.named)]
+        figures.append(_figures(component, members, _incident_figures(touched, resolve, config)))
     return Report(
-        period=period, start=start, end=end, until=until, components=tuple(figures),
-        page=_incident_figures(incidents, metrics, config), incidents=incidents, metrics=metrics,
-        maintenance=_maintenance(shown, start, until),
+        inputs=inputs, period=period, start=start, end=end, until=until, components=tuple(figures),
+        page=_incident_figures(incidents, resolve, config), incidents=incidents,
+        time_to_resolve=tuple(resolve[e.id] for e in incidents),
+        maintenance=_maintenance(running, start, until),
     )
 
 
@@ -239,8 +375,8 @@ class _Leaf:
     maintenance_seconds: float
 
 
-def _leaf(component: m.Component, spans: list[Span], days: int, tz: tzinfo, until: datetime,
-          start: datetime, period: Period) -> _Leaf:
+def _leaf(spans: list[Span], days: int, tz: tzinfo, until: datetime, start: datetime,
+          period: Period) -> _Leaf:
     # The bars' own computation over the period's days. At a period's end, `until` is local
     # midnight of the next period's first day, which comes out as one more day of no time:
     # it weighs nothing, and is left out.
@@ -290,9 +426,9 @@ def _maintenance(entries: Sequence[Entry], start: datetime, until: datetime) -> 
     return tuple(sorted(found, key=lambda t: (t.entry.started_at, t.entry.id)))
 
 
-def _incident_figures(incidents: Sequence[Entry], metrics: Mapping[str, Metrics],
+def _incident_figures(incidents: Sequence[Entry], time_to_resolve: Mapping[str, float | None],
                       config: m.Config) -> IncidentFigures:
-    resolve = [t for e in incidents if (t := metrics[e.id].time_to_resolve) is not None]
+    resolve = [t for e in incidents if (t := time_to_resolve[e.id]) is not None]
     declared = sorted(config.incident_fields.severities, key=lambda s: s.rank)
     severity_ids = [s.id for s in declared]
     return IncidentFigures(

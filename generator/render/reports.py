@@ -19,6 +19,7 @@ from typing import Any
 
 from generator import __version__
 from generator import model as m
+from generator.caching import NO_CACHE, Cache
 from generator.compute.metrics import whole_seconds
 from generator.compute.reports import (
     ComponentFigures,
@@ -27,8 +28,7 @@ from generator.compute.reports import (
     PeriodKind,
     Report,
     Revision,
-    periods,
-    report,
+    all_reports,
 )
 from generator.compute.snapshot import Snapshot
 from generator.compute.uptime import WEIGHTS
@@ -52,10 +52,9 @@ TEMPLATE = "report.html"
 WORDS = wording.REPORT
 
 
-def reports_of(snap: Snapshot) -> tuple[Report, ...]:
+def reports_of(snap: Snapshot, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
     """Every report of the build, newest period first, months before quarters."""
-    return tuple(report(p, snap.entries, snap.config, snap.now, snap.tz)
-                 for p in periods(snap.entries, snap.tz, snap.now))
+    return all_reports(snap.entries, snap.config, snap.now, snap.tz, cache)
 
 
 def period_label(period: Period) -> str:
@@ -144,8 +143,8 @@ def report_view(r: Report, snap: Snapshot, revision: Revision | None) -> ReportV
         by_severity=_severity_counts(page, declared),
         incidents=tuple(ReportIncident(
             entry_line(e, tz, now, declared),
-            _duration(r.metrics[e.id].time_to_resolve, WORDS["no_time"])
-            if r.metrics[e.id].time_to_resolve is not None else "") for e in r.incidents),
+            _duration(seconds, WORDS["no_time"]) if seconds is not None else "")
+            for e, seconds in zip(r.incidents, r.time_to_resolve, strict=True)),
         maintenance=tuple(ReportMaintenance(entry_line(t.entry, tz, now, declared),
                                             _duration(t.seconds, WORDS["no_time"]))
                           for t in r.maintenance),
@@ -218,10 +217,10 @@ def report_document(r: Report, snap: Snapshot, revision: Revision | None) -> dic
             "id": e.id, "reference": e.incident.reference or None, "name": e.incident.title,
             "impact": str(e.incident.impact), "severity": e.incident.severity or None,
             "started_at": ts(e.started_at), "resolved_at": ts(e.resolved_at),
-            "time_to_resolve_seconds": _seconds(r.metrics[e.id].time_to_resolve),
+            "time_to_resolve_seconds": _seconds(seconds),
             "components": list(e.named),
             "url": paths.absolute(snap.page.url, paths.incident_page(e.id)),
-        } for e in r.incidents],
+        } for e, seconds in zip(r.incidents, r.time_to_resolve, strict=True)],
         "maintenance": [{
             "id": t.entry.id, "name": t.entry.incident.title, "started_at": ts(t.entry.started_at),
             "completed_at": ts(t.entry.resolved_at), "seconds_in_period": whole_seconds(t.seconds),
@@ -304,11 +303,15 @@ def index_document(reports: Sequence[Report], snap: Snapshot) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None = None
-                   ) -> dict[str, bytes]:
+def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None = None,
+                   cache: Cache = NO_CACHE) -> dict[str, bytes]:
     """Every report's page, JSON and CSV, the index page (the latest month's report) and
-    ``reports/index.json``."""
-    reports = reports_of(snap)
+    ``reports/index.json``.
+
+    ``cache`` keeps each period's figures and files between the dev server's rebuilds: an
+    edit recomputes the periods it touches and the one in progress, not the whole history.
+    """
+    found = reports_of(snap, cache)
     theme = load_theme(themes_dir, snap.page.theme)
     base = page_frame(snap, theme)
 
@@ -316,22 +319,25 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
         return PeriodLink(r.period.id, period_label(r.period), reports_page(r.period.id),
                           r.in_progress)
 
-    months = tuple(link(r) for r in reports if r.period.kind is PeriodKind.MONTH)
-    quarters = tuple(link(r) for r in reports if r.period.kind is PeriodKind.QUARTER)
+    months = tuple(link(r) for r in found if r.period.kind is PeriodKind.MONTH)
+    quarters = tuple(link(r) for r in found if r.period.kind is PeriodKind.QUARTER)
+    store = cache.scope("report files", (snap.config, snap.internal, theme.fingerprint, revision))
+
+    def files(r: Report, is_index: bool) -> dict[str, bytes]:
+        page = reports_page(None if is_index else r.period.id)
+        html = theme.render(TEMPLATE, ReportContext(
+            **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,
+            report=report_view(r, snap, revision), months=months, quarters=quarters, words=WORDS))
+        if is_index:
+            return {page: html}
+        return {page: html, report_data(r.period.id, "json"): report_json(r, snap, revision),
+                report_data(r.period.id, "csv"): report_csv(r, snap)}
+
     out: dict[str, bytes] = {}
-    views = {}
-    for r in reports:
-        views[r.period.id] = view = report_view(r, snap, revision)
-        page = reports_page(r.period.id)
-        out[page] = theme.render(TEMPLATE, ReportContext(
-            **vars(base(page, nav="history", clocked=r.in_progress)), is_index=False,
-            report=view, months=months, quarters=quarters, words=WORDS))
-        out[report_data(r.period.id, "json")] = report_json(r, snap, revision)
-        out[report_data(r.period.id, "csv")] = report_csv(r, snap)
-    latest = next(r for r in reports if r.period.kind is PeriodKind.MONTH)
-    page = reports_page()
-    out[page] = theme.render(TEMPLATE, ReportContext(
-        **vars(base(page, nav="history", clocked=latest.in_progress)), is_index=True,
-        report=views[latest.period.id], months=months, quarters=quarters, words=WORDS))
-    out[reports_list()] = index_document(reports, snap)
+    latest = next(r for r in found if r.period.kind is PeriodKind.MONTH)
+    for r, is_index in [*((r, False) for r in found), (latest, True)]:
+        # A page links every period, so the list of periods is part of what it reads.
+        out.update(store.cached((r.inputs, is_index, months, quarters),
+                                lambda r=r, is_index=is_index: files(r, is_index)))  # type: ignore[misc]
+    out[reports_list()] = index_document(found, snap)
     return out

@@ -37,7 +37,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         api.render_api(snap, cache),
         badges.render_badges(snap),
         calendar.render_calendar(snap),
-        reports.render_reports(snap, themes_dir, revision),
+        reports.render_reports(snap, themes_dir, revision, cache),
         attachments,
     ):
         clash = files.keys() & part.keys()
