@@ -169,6 +169,8 @@ class Component(Located):
     members: tuple[Component, ...] = ()
     group: str | None = None
     """The id of the group this component belongs to, if any."""
+    sla: float | None = None
+    """The uptime target in percent (``99.9``) the reports measure against, if any."""
 
     @property
     def is_group(self) -> bool:
@@ -208,6 +210,8 @@ class Channel(Located):
     """Also send ``mode: retrospective`` entries."""
     reminder: int = 60
     """Minutes before a maintenance starts to remind; 0 for none."""
+
+
 MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "generic")
 """The monitoring tools ``statusgen ingest`` reads alerts from, as they appear in ``source`` keys."""
 
@@ -234,12 +238,98 @@ class MonitorRule(Located):
     """The tools (``from``) whose alerts the rule reads; empty for every tool."""
 
 
+class FieldType(StrEnum):
+    """What a custom field of an incident holds."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    LINK = "link"
+    SINGLE_SELECT = "single_select"
+    MULTI_SELECT = "multi_select"
+
+    @property
+    def selects(self) -> bool:
+        """Whether the values are chosen from declared options."""
+        return self in (FieldType.SINGLE_SELECT, FieldType.MULTI_SELECT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Declared(Located):
+    """A name declared in ``incident_fields`` (a role, a named timestamp), where it is written."""
+
+    id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceForm(Located):
+    """How incident references are written: ``prefix`` and a number (``INC-123``)."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeverityLevel(Located):
+    """A declared severity: ``rank`` 1 is the most severe."""
+
+    id: str
+    name: str
+    rank: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomField(Located):
+    """A field the team defines for its incidents; shown publicly only when ``public``."""
+
+    id: str
+    type: FieldType
+    name: str = ""
+    options: tuple[str, ...] = ()
+    public: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name readers see: ``name``, else the id in words (``customers_affected`` →
+        ``Customers affected``)."""
+        return self.name or self.id.replace("_", " ").replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentFields(Located):
+    """``incident_fields`` of ``components.yml``: what incidents may record besides their
+    timeline."""
+
+    reference: ReferenceForm | None = None
+    severities: tuple[SeverityLevel, ...] = ()
+    roles: tuple[Declared, ...] = ()
+    timestamps: tuple[Declared, ...] = ()
+    """In the order they happen (``impact_started`` before ``detected``)."""
+    custom: tuple[CustomField, ...] = ()
+
+    def severity(self, severity_id: str) -> SeverityLevel | None:
+        """The declared severity with this id."""
+        return next((s for s in self.severities if s.id == severity_id), None)
+
+    def field(self, field_id: str) -> CustomField | None:
+        """The declared custom field with this id."""
+        return next((f for f in self.custom if f.id == field_id), None)
+
+    @property
+    def public_fields(self) -> frozenset[str]:
+        """The ids of the custom fields the public may see."""
+        return frozenset(f.id for f in self.custom if f.public)
+
+
+NO_INCIDENT_FIELDS = IncidentFields(loc=Location("components.yml"))
+"""What a ``components.yml`` without ``incident_fields`` declares: nothing."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Config(Located):
     """``components.yml``: the page and its components in display order."""
 
     page: Page
     components: tuple[Component, ...] = ()
+    incident_fields: IncidentFields = NO_INCIDENT_FIELDS
     notify: tuple[Channel, ...] = ()
     """Where public updates are sent (``statusgen notify``)."""
     digest: str = field(default="", compare=False)
@@ -379,6 +469,38 @@ def _same_language(a: str, b: str) -> bool:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Assigned(Located):
+    """A person in one of an incident's roles (``lead: Dana``): internal only."""
+
+    role: str
+    person: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NamedTime(Located):
+    """One of an incident's named timestamps (``detected: …``)."""
+
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldEntry(Located):
+    """One custom field's value on an incident as written, checked against its declaration."""
+
+    id: str
+    value: str = ""
+    """One value: text, a number or an address, as written."""
+    items: tuple[str, ...] | None = None
+    """The values of a list (``[eu, us]``); ``None`` when one value was written."""
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every value written, one or several."""
+        return self.items if self.items is not None else (self.value,)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Window(Located):
     """When a maintenance is planned to run."""
 
@@ -422,6 +544,18 @@ class Incident(Located, KeepsHash):
     """Newest first, as written."""
     source: str = ""
     """The importer's or monitor's key for the entry, ``""`` for one a person wrote."""
+    reference: str = ""
+    """What people call it out loud: ``INC-123``."""
+    severity: str = ""
+    """The id of a declared severity."""
+    roles: tuple[Assigned, ...] = ()
+    """Who held each role; never published."""
+    timestamps: tuple[NamedTime, ...] = ()
+    fields: tuple[FieldEntry, ...] = ()
+    """Custom fields; only the declared public ones are published."""
+    postmortem_url: str = ""
+    external_issue: str = ""
+    """The follow-up ticket; never published."""
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1
@@ -435,7 +569,9 @@ class Incident(Located, KeepsHash):
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact, self.source,
                                        self.components, self.visibility, self.mode, self.window,
-                                       self.updates, self.body, self.body_line, self.loc))
+                                       self.updates, self.body, self.body_line, self.loc,
+                                       self.reference, self.severity, self.roles, self.timestamps,
+                                       self.fields, self.postmortem_url, self.external_issue))
 
     @property
     def published(self) -> bool:
@@ -452,6 +588,10 @@ class Incident(Located, KeepsHash):
         yield from self.links
         for update in self.updates:
             yield from update.links
+
+    def named_time(self, name: str) -> datetime | None:
+        """The named timestamp ``name`` (``detected``), if the incident records it."""
+        return next((t.at for t in self.timestamps if t.name == name), None)
 
     @property
     def terminal(self) -> Update | None:

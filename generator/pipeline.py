@@ -20,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec
 from generator import model as m
 from generator.caching import NO_CACHE, Cache, Mapper, serial_map
 from generator.check.run import check
+from generator.compute.reports import Revision
 from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import (
     Diagnostic,
@@ -109,10 +110,12 @@ def load_attachments(source: Source, snap: Snapshot) -> dict[str, bytes]:
     return found
 
 
-def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE) -> dict[str, bytes]:
-    """Every output of the site for ``snap``, on ``jobs`` processes where that pays."""
+def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE,
+           revision: Revision | None = None) -> dict[str, bytes]:
+    """Every output of the site for ``snap``, on ``jobs`` processes where that pays; the
+    reports name ``revision``."""
     return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), cache,
-                       processes(jobs))
+                       processes(jobs), revision)
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
@@ -180,15 +183,19 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          jobs: int = 1, session: Session | None = None) -> BuildResult:
+          jobs: int = 1, session: Session | None = None, revision: Revision | None = None
+          ) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
-    (none: parse everything, render everything, swap the site in whole).
+    (none: parse everything, render everything, swap the site in whole); ``revision`` is
+    the commit the files come from, which the reliability reports name (the caller asks
+    git, so that this stays a function of its arguments).
     """
     started = time.perf_counter()
     last = LastBuild(root, out) if session is not None and session.remember else None
-    fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}") if last else ""
+    fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}|{revision}") \
+        if last else ""
     record = last.still_valid(fingerprint) if last else None
     if record is not None:
         return _unchanged(record, time.perf_counter() - started)
@@ -212,7 +219,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     try:
         check_output(out, root)
         snap = snapshot(repo, now, internal=internal, cache=cache)
-        files = render(root, snap, jobs, cache)
+        files = render(root, snap, jobs, cache, revision)
         report = writer(out, files)
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)

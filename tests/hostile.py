@@ -10,6 +10,8 @@ would run or leak: a script, an event handler, an unsafe URL, a broken document.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -45,6 +47,8 @@ TEXT = [
     "🔥 Outage — ümlaut ß 中文 العربية",
     "a" * 300,
     "\ufeffbom",
+    '=HYPERLINK("https://evil.example","x")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
 ]
 """Text for titles, names and descriptions."""
 
@@ -162,6 +166,8 @@ def output_problems(files: dict[str, bytes]) -> Iterator[str]:
                 json.loads(data)
             except ValueError as exc:
                 yield f"{path}: not JSON: {exc}"
+        elif path.endswith(".csv"):
+            yield from (f"{path}: {problem}" for problem in csv_problems(data))
         elif path.endswith(".ics"):
             try:
                 Calendar.from_ical(data)
@@ -170,6 +176,24 @@ def output_problems(files: dict[str, bytes]) -> Iterator[str]:
         elif path in ("robots.txt", "_headers"):
             yield from (f"{path}: {line!r}" for line in data.decode("utf-8").split("\n")
                         if not _line_is_expected(path, line))
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_problems(data: bytes) -> Iterator[str]:
+    """A CSV that Python's reader cannot read row by row with the header's columns, or a cell a
+    spreadsheet would run as a formula."""
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield f"not CSV: {exc}"
+        return
+    width = len(rows[0]) if rows else 0
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            yield f"row {number} has {len(row)} cells, the header {width}"
+        yield from (f"row {number}: a formula {cell!r}" for cell in row if cell.startswith(_FORMULA))
 
 
 def _line_is_expected(path: str, line: str) -> bool:

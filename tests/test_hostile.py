@@ -78,6 +78,33 @@ def test_text_fields(text: str, status_repo: StatusRepo, capsys: pytest.CaptureF
     assert_clean_outcome(root, code, output)
 
 
+FIELDS = """\
+incident_fields:
+  roles: [lead]
+  custom:
+    - {id: summary, type: text, public: true}
+    - {id: notes, type: text, public: false}
+    - {id: region, type: multi_select, options: [eu], public: true}
+"""
+
+
+@pytest.mark.parametrize("text", TEXT, ids=range(len(TEXT)))
+def test_metadata_fields(text: str, status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Hostile people and field values, public and private, in the public and internal builds
+    and their reports."""
+    metadata = (f"roles: {{lead: {quoted(text)}}}\nfields: {{summary: {quoted(text)}, notes: {quoted(text)}, "
+                "region: [eu]}\n")
+    root = status_repo({
+        "components.yml": components(title=text, name=text) + FIELDS,
+        "incidents/2026-11-22-a.md": entry(title=text).replace("updates:", metadata + "updates:", 1),
+    })
+    code, output = build(root, capsys)
+    assert_clean_outcome(root, code, output)
+    if code == 0:
+        code, output = build(root, capsys, "--internal", "--out", str(root / "site"))
+        assert_clean_outcome(root, code, output)
+
+
 @pytest.mark.parametrize("markdown", MARKDOWN + TEXT, ids=range(len(MARKDOWN + TEXT)))
 def test_markdown_fields(markdown: str, status_repo: StatusRepo,
                          capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,10 +1,12 @@
 """Property: nothing internal or in test mode reaches any byte the public data sources write.
 
 Random repositories hold incidents and maintenance, some internal or in ``mode: test``,
-some with internal updates.  Every title, message and body carries its own marker
-word, and internal entries carry one in their id too.  The public build's feeds,
-JSON, badges, calendar and site metadata must hold no internal marker, in their
-contents or their paths, while every public title and message shows up somewhere.
+some with internal updates, and incident metadata: roles, private and public custom
+fields, a follow-up ticket and a post-mortem link.  Every title, message, body, person
+and field value carries its own marker word, and internal entries carry one in their id
+too.  The public build's pages, feeds, JSON, badges, calendar, reliability reports and site
+metadata must hold no internal marker, in their contents or their paths, while every
+public title, message and public field shows up somewhere.
 """
 
 from __future__ import annotations
@@ -17,18 +19,31 @@ from hypothesis import strategies as st
 
 from generator import model as m
 from generator.check.run import check
-from generator.compute.snapshot import snapshot
+from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import Location, Severity
+from generator.render.pages import render_pages
+from generator.render.reports import render_reports
 from generator.source.parse import parse_config
 from tests.datasource import render_all
-from tests.helpers import COMPONENTS, NOW
+from tests.helpers import COMPONENTS, NOW, REPO_ROOT
 
 LEAVES = ("api", "db", "queue")
 REFS = (*LEAVES, "platform")
 
 
+FIELDS = """\
+incident_fields:
+  reference: {prefix: INC-}
+  roles: [lead, communications]
+  custom:
+    - {id: notes, type: text, public: false}
+    - {id: ticket, type: link, public: false}
+    - {id: summary, type: text, public: true}
+"""
+
+
 def config() -> m.Config:
-    parsed, problems = parse_config(COMPONENTS.encode("utf-8"))
+    parsed, problems = parse_config((COMPONENTS + FIELDS).encode("utf-8"))
     assert parsed is not None, problems
     return parsed
 
@@ -123,11 +138,53 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         components = refs(draw, path, m.INCIDENT_LEVELS)
         impact = draw(st.sampled_from((m.Impact.MINOR, m.Impact.MAJOR, m.Impact.CRITICAL)))
     keys = (("impact", loc(path)), ("mode", loc(path)))
+    meta = metadata(draw, markers, published, path)
     return m.Incident(
         loc=loc(path), keys=keys, id=slug, path=path, kind=kind, title=f"Title {title_marker}",
         impact=impact, components=components, visibility=visibility, mode=mode, window=window,
         updates=tuple(reversed(updates)), body=f"Post-mortem {body_marker}.",
+        reference=f"INC-{number}", roles=meta.roles, fields=meta.fields,
+        external_issue=meta.external_issue, postmortem_url=meta.postmortem_url,
     )
+
+
+@dataclass
+class Metadata:
+    """What an incident records besides its timeline."""
+
+    roles: tuple[m.Assigned, ...] = ()
+    fields: tuple[m.FieldEntry, ...] = ()
+    external_issue: str = ""
+    postmortem_url: str = ""
+
+
+def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str) -> Metadata:
+    """Roles, custom fields and links, each value a marker: only the public fields and the
+    post-mortem link of a published entry may be seen."""
+    def marker(public: bool) -> str:
+        found = markers.new(draw)
+        (markers.public if public and published else markers.internal).add(found)
+        return found
+
+    found = Metadata()
+    if draw(st.booleans()):
+        found.roles = tuple(m.Assigned(loc=loc(path), role=role, person=f"Person {marker(False)}")
+                            for role in draw(st.lists(st.sampled_from(("lead", "communications")),
+                                                      min_size=1, unique=True)))
+    fields = []
+    if draw(st.booleans()):
+        fields.append(m.FieldEntry(loc=loc(path), id="notes", value=f"Notes {marker(False)}"))
+    if draw(st.booleans()):
+        fields.append(m.FieldEntry(loc=loc(path), id="ticket",
+                                   value=f"https://tracker.example/{marker(False)}"))
+    if draw(st.booleans()):
+        fields.append(m.FieldEntry(loc=loc(path), id="summary", value=f"Summary {marker(True)}"))
+    found.fields = tuple(fields)
+    if draw(st.booleans()):
+        found.external_issue = f"https://tracker.example/{marker(False)}"
+    if draw(st.booleans()):
+        found.postmortem_url = f"https://docs.example/{marker(True)}"
+    return found
 
 
 @st.composite
@@ -142,18 +199,24 @@ def everything(outputs: dict[str, bytes]) -> bytes:
     return b"\n".join(path.encode("utf-8") + b"\n" + data for path, data in outputs.items())
 
 
+def published(snap: Snapshot) -> bytes:
+    """Every byte the data sources, the pages and the reliability reports of ``snap`` write."""
+    themes = REPO_ROOT / "themes"
+    return everything({**render_all(snap), **render_pages(snap, themes), **render_reports(snap, themes)})
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(repositories())
 def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Markers]) -> None:
     repo, markers = case
     problems = [d for d in check(repo, NOW) if d.severity is Severity.ERROR]
     assume(not problems)
-    public = everything(render_all(snapshot(repo, NOW, internal=False)))
+    public = published(snapshot(repo, NOW, internal=False))
     leaked = sorted(marker for marker in markers.internal if marker.encode() in public)
     assert leaked == []
     missing = sorted(marker for marker in markers.public if marker.encode() not in public)
     assert missing == []
-    internal = everything(render_all(snapshot(repo, NOW, internal=True)))
+    internal = published(snapshot(repo, NOW, internal=True))
     # The internal build shows what the team alone may see: the markers are real.
     assert all(marker.encode() in internal for marker in markers.public)
     assert any(marker.encode() in internal for marker in markers.internal) or not markers.internal
@@ -162,9 +225,11 @@ def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Ma
 def test_the_example_content_leaks_nothing() -> None:
     from tests.datasource import example_snapshot
 
-    public = everything(render_all(example_snapshot()))
+    public = published(example_snapshot())
     for secret in (b"ACME-FINANCE-7731", b"billing-export", b"failover-drill", b"cache-eu-3",
-                   b"Keep watching for an hour"):
+                   b"Keep watching for an hour", b"Dana Ruiz", b"Sam Okafor", b"Priya", b"OPS-2290",
+                   b"OPS-2291", b"1840"):
         assert secret not in public
-    internal = everything(render_all(example_snapshot(internal=True)))
-    assert b"ACME-FINANCE-7731" in internal and b"cache-eu-3" in internal
+    internal = published(example_snapshot(internal=True))
+    for secret in (b"ACME-FINANCE-7731", b"cache-eu-3", b"Dana Ruiz", b"OPS-2290", b"1840"):
+        assert secret in internal

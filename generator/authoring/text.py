@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
+from typing import Any
 
 import yaml
 
@@ -196,7 +197,7 @@ def double_quoted(text: str) -> str:
     return "".join(out)
 
 
-def _reads_back(snippet: str, key: str, text: str) -> bool:
+def _reads_back(snippet: str, key: str, text: object) -> bool:
     try:
         loaded = yaml.safe_load(snippet)
     except yaml.YAMLError:
@@ -289,8 +290,69 @@ def _document(lines: Iterable[str], body: str = "") -> str:
     return text + (f"\n{body.strip()}\n" if body.strip() else "")
 
 
+@dataclass(frozen=True)
+class Metadata:
+    """What an incident records besides its timeline, as the command line gives it."""
+
+    reference: str = ""
+    severity: str = ""
+    roles: tuple[tuple[str, str], ...] = ()
+    """``(role, person)``."""
+    timestamps: tuple[tuple[str, datetime], ...] = ()
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """``(field, values)``: one value, or several for a multi-select field."""
+
+    def merged_over(self, incident: m.Incident) -> Metadata:
+        """These values laid over what ``incident`` records: given names replace theirs, the
+        others stay, in the order written."""
+        def merge(old: Sequence[tuple[str, Any]], new: Sequence[tuple[str, Any]]
+                  ) -> tuple[tuple[str, Any], ...]:
+            given = dict(new)
+            kept = [(k, given.pop(k, v)) for k, v in old]
+            return (*kept, *given.items())
+
+        return Metadata(
+            reference=self.reference or incident.reference,
+            severity=self.severity or incident.severity,
+            roles=merge([(r.role, r.person) for r in incident.roles], self.roles),
+            timestamps=merge([(t.name, t.at) for t in incident.timestamps], self.timestamps),
+            fields=merge([(f.id, f.values) for f in incident.fields], self.fields),
+        )
+
+
+_PLAIN_ITEM = re.compile(r"[A-Za-z0-9_.-]+\Z")
+
+
+def _flow_item(text: str) -> str:
+    """A value inside ``[…]``: plain when it is a simple word, else double-quoted."""
+    return text if _PLAIN_ITEM.match(text) and _reads_back(f"k: [{text}]\n", "k", [text]) \
+        else double_quoted(text)
+
+
+def metadata_keys(metadata: Metadata) -> dict[str, list[str]]:
+    """Each key ``metadata`` sets, with its lines at indentation 0, in the format's order."""
+    keys: dict[str, list[str]] = {}
+    if metadata.reference:
+        keys["reference"] = [f"reference: {inline_scalar(metadata.reference)}"]
+    if metadata.severity:
+        keys["severity"] = [f"severity: {inline_scalar(metadata.severity)}"]
+    if metadata.roles:
+        keys["roles"] = ["roles:", *(f"  {role}: {inline_scalar(person)}"
+                                     for role, person in metadata.roles)]
+    if metadata.timestamps:
+        keys["timestamps"] = ["timestamps:", *(f"  {name}: {stamp(at)}"
+                                               for name, at in metadata.timestamps)]
+    if metadata.fields:
+        keys["fields"] = ["fields:", *(
+            f"  {fid}: {inline_scalar(values[0])}" if len(values) == 1 else
+            f"  {fid}: [{', '.join(_flow_item(v) for v in values)}]"
+            for fid, values in metadata.fields)]
+    return keys
+
+
 def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[str, m.Level]],
-                      update: NewUpdate, *, internal: bool = False) -> str:
+                      update: NewUpdate, *, internal: bool = False,
+                      metadata: Metadata = Metadata()) -> str:
     """A new incident file: front matter in the format's key order, the first update."""
     lines = [f"title: {inline_scalar(title)}", f"impact: {impact}"]
     if components:
@@ -298,13 +360,15 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
         lines.extend(f"  {cid}: {level}" for cid, level in components)
     if internal:
         lines.append("visibility: internal")
+    lines.extend(line for key in metadata_keys(metadata).values() for line in key)
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))
     return _document(lines)
 
 
 def new_maintenance_text(title: str, start: datetime, end: datetime, components: Sequence[str],
-                         update: NewUpdate, *, internal: bool = False) -> str:
+                         update: NewUpdate, *, internal: bool = False,
+                         metadata: Metadata = Metadata()) -> str:
     """A new maintenance file: its window, the components under maintenance, a first update."""
     lines = ["kind: maintenance", f"title: {inline_scalar(title)}", "window:",
              f"  start: {stamp(start)}", f"  end: {stamp(end)}"]
@@ -312,6 +376,7 @@ def new_maintenance_text(title: str, start: datetime, end: datetime, components:
         lines.append(f"components: [{', '.join(components)}]")
     if internal:
         lines.append("visibility: internal")
+    lines.extend(line for key in metadata_keys(metadata).values() for line in key)
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))
     return _document(lines)
@@ -413,6 +478,44 @@ def add_update_text(original: str, update: NewUpdate, path: str = "incident.md")
         raise AuthoringError(f"{path}: cannot find the line after `updates:`")
     added = [line + newline for line in block]
     return bom + "".join([*lines[:insert_at], *added, *lines[insert_at:]])
+
+
+def set_keys_text(original: str, keys: dict[str, list[str]], path: str = "incident.md") -> str:
+    """``original`` with each top-level key of ``keys`` set to its lines (at indentation 0).
+
+    A key already written has its lines replaced where they are (comment and blank lines
+    after them, which may describe the next key, stay); a new key goes just before
+    ``updates:``. Every other byte is kept, line ends and BOM included.
+    """
+    if not keys:
+        return original
+    bom = "\ufeff" if original.startswith("\ufeff") else ""
+    text = original[len(bom):]
+    lines = split_lines(text)
+    bare = [line.rstrip("\r\n") for line in lines]
+    root = _front_matter(text, path)
+    newline = _newline(lines)
+    closing = next(i for i, line in enumerate(bare) if i > 0 and line.rstrip() == "---")
+    starts = [k.loc.line - 1 for k, _ in root.entries]
+    spans: dict[str, tuple[int, int]] = {}
+    for index, (key, _) in enumerate(root.entries):
+        if key.loc.column != 1:
+            raise AuthoringError(f"{path}: the front matter's keys are indented; statusgen only "
+                                 "edits keys written at the start of their line")
+        end = starts[index + 1] if index + 1 < len(starts) else closing
+        while end - 1 > starts[index] and (not bare[end - 1].strip() or bare[end - 1].startswith("#")):
+            end -= 1
+        spans[key.text] = (starts[index], end)
+    if "updates" not in spans:
+        raise AuthoringError(f"{path} has no `updates` list")
+    before_updates = spans["updates"][0]
+    added = [line for name, new in keys.items() if name not in spans for line in new]
+    edits = [(spans[name], new) for name, new in keys.items() if name in spans]
+    edits.append(((before_updates, before_updates), added))
+    # From the end of the file backwards, so that each span's line numbers still hold.
+    for (start, end), new in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        lines[start:end] = [line + newline for line in new]
+    return bom + "".join(lines)
 
 
 def newest_update(original: str, path: str = "incident.md") -> tuple[str, str]:

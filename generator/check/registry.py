@@ -66,12 +66,13 @@ RULES: tuple[Rule, ...] = (
          'Put the text in quotes: `message: "#1 priority …"`.',
          stages=("read",)),
     Rule("duplicate-key", E,
-         "A key appears twice in one mapping, or a component is listed twice.",
+         "A key appears twice in one mapping, or a component, role, named timestamp or option is "
+         "listed twice.",
          "Keep one of them.",
          stages=("read",)),
     Rule("type", E,
          "A value has the wrong type (a list where text belongs, `yes` read as a boolean, a number "
-         "below its minimum), or a key is not a plain name.",
+         "below its minimum, an `sla` that is not a percentage), or a key is not a plain name.",
          "Write the type the key tables give; quote text that YAML would read otherwise.",
          stages=("read",)),
     Rule("unknown-key", E,
@@ -94,7 +95,7 @@ RULES: tuple[Rule, ...] = (
          stages=("read",)),
     Rule("slug", E,
          "An id or an incident's file name is not lower-case letters, digits and hyphens starting with "
-         "a letter or digit.",
+         "a letter or digit (names of roles, timestamps and custom fields may also hold `_`).",
          "Rename it, e.g. `Data base` → `database`.",
          stages=("read",)),
     Rule("timestamp", E,
@@ -150,7 +151,8 @@ RULES: tuple[Rule, ...] = (
          "A link that could run code or points nowhere: a scheme other than `http`, `https` or `mailto` "
          "(also once percent-decoded, or once the link is placed on the front page: `../javascript:…`), "
          "a relative link with `:` in its path or leaving the site, or a link to an entry file "
-         "(`other.md`) that does not exist.",
+         "(`other.md`) that does not exist. `postmortem_url`, `external_issue` and `link` fields must "
+         "be absolute `http` or `https` addresses with a host.",
          "Use an `https` address, or link a file or entry in `incidents/` by its name."),
     Rule("link-hidden", W,
          "A public entry links an internal entry or a drill, which the public page does not show.",
@@ -187,7 +189,7 @@ RULES: tuple[Rule, ...] = (
          "Report it, with the file. The other files are still checked.",
          stages=("read", "build", "build", "build")),
     Rule("future", E,
-         "An update is more than five minutes after `now`.",
+         "An update or a named timestamp is more than five minutes after `now`.",
          "Check the date and the zone; for a planned time use a maintenance window."),
     Rule("order", E,
          "Updates are not newest first: an update is later than the one above it. (Two updates in the "
@@ -206,8 +208,11 @@ RULES: tuple[Rule, ...] = (
          "A maintenance has no `window`, its window ends before it starts, or an incident has a window.",
          "Add `window: {start, end}` with `end` after `start`; remove it from incidents."),
     Rule("empty", E,
-         "The title or an update's message is empty.",
-         "Say what readers notice and what is happening."),
+         "The title or an update's message is empty, a role names no one, or a custom field has "
+         "no value.",
+         "Say what readers notice and what is happening; name the person or give the value, or "
+         "remove the key.",
+         stages=("read", "check")),
     Rule("impact-mismatch", W,
          "`impact: none`, yet a component is in `major_outage`.",
          "Raise the impact or lower the level."),
@@ -226,6 +231,36 @@ RULES: tuple[Rule, ...] = (
     Rule("internal-terminal", E,
          "The `resolved` (or `completed`) update of a public entry is internal.",
          "Remove `internal: true` from it."),
+    Rule("field-declaration", E,
+         "`incident_fields` in `components.yml` does not hold together: a reference prefix with "
+         "characters other than letters, digits and `-_.#`, two severities of one rank, a select field "
+         "without `options`, or `options` on a field that is not a select field.",
+         "Do what the message says: one rank per severity (1 the most severe), options for select "
+         "fields only.",
+         stages=("read", "check")),
+    Rule("undeclared", E,
+         "An incident names a severity, role, named timestamp or custom field that `incident_fields` "
+         "does not declare, or has a `reference` when no reference form is declared; the message "
+         "suggests the closest.",
+         "Use a declared one, or declare it under `incident_fields` in `components.yml`."),
+    Rule("field-value", E,
+         "A custom field's value is not of its declared type (a number field holding text, a list "
+         "for a one-value field) or not one of its options; a reference not of the declared form "
+         "(`INC-` and a number); a severity on a maintenance.",
+         "Give a value of the field's type, one of the options the message lists, a reference such "
+         "as `INC-42`."),
+    Rule("duplicate-reference", E,
+         "Two incidents have the same `reference`.",
+         "Give the later one the next free number (`statusgen new` does)."),
+    Rule("timestamp-order", E,
+         "An incident's named timestamps are not in the order `incident_fields.timestamps` declares "
+         "(`detected` before `impact_started`).",
+         "Check the times: each must be at or after the ones declared before it."),
+    Rule("timestamp-updates", W,
+         "A named timestamp disagrees with the updates: it is after the `resolved` update, or "
+         "`impact_started` or `detected` is after the first update, which could only be posted once "
+         "they had happened.",
+         "Check the timestamp, or the update's time."),
     Rule("unknown-component", E,
          "An id that `components.yml` does not have; the message suggests the closest.",
          "Use an id from `components.yml`, or add the component there."),

@@ -18,6 +18,7 @@ from generator.check.context import Context
 from generator.check.duplicates import check_duplicates, check_sources
 from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from generator.check.links import link_rules
+from generator.check.metadata import check_incident_fields, check_references, metadata_rules
 from generator.check.monitors import check_monitors
 from generator.check.notify import check_channels
 from generator.diagnostics import Diagnostic
@@ -29,7 +30,7 @@ STEADY_RULES: tuple[IncidentRules, ...] = (
 )
 """The rules over one incident that read only the incident, the components, and whether the
 entries it links to exist and are public: their verdict can be kept while those stay."""
-CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules,)
+CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules, metadata_rules)
 """The rules over one incident that read the clock."""
 
 
@@ -44,6 +45,7 @@ def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Di
     out = list(check_config(repo.config))
     out.extend(check_channels(repo.config))
     out.extend(check_monitors(repo.config))
+    out.extend(check_incident_fields(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
     kept = cache.scope("rules", repo.config)
     for incident in repo.incidents:
@@ -53,4 +55,5 @@ def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Di
             out.extend(rules(incident, context))
     out.extend(check_duplicates(repo.incidents))
     out.extend(check_sources(repo.incidents))
+    out.extend(check_references(repo.incidents))
     return out

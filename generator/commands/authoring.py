@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,18 +31,22 @@ from typing import Any
 from generator import model as m
 from generator.authoring.text import (
     AuthoringError,
+    Metadata,
     NewUpdate,
     add_update_text,
     editor_template,
     incident_name,
     message_from_editor,
+    metadata_keys,
     new_incident_text,
     new_maintenance_text,
     parse_component,
     resolve_id,
+    set_keys_text,
     stamp,
 )
 from generator.check.lifecycle import SKEW
+from generator.check.metadata import reference_pattern
 from generator.commands.ingest import read_input
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from generator.diagnostics import Diagnostic, format_text, has_errors
@@ -86,6 +91,29 @@ def _no_notify(parser: argparse.ArgumentParser) -> None:
                         "(writes `notify: false`)")
 
 
+AUTO = "auto"
+
+
+def _metadata_options(parser: argparse.ArgumentParser, *, reference: bool = False,
+                      severity: bool = True, timestamps: bool = True) -> None:
+    """The options of what an incident records besides its timeline (``incident_fields``)."""
+    if reference:
+        parser.add_argument("--reference", metavar="REF", help="what people call it, such as "
+                            f"INC-42; `{AUTO}` (the default when components.yml declares "
+                            "references) takes the next free number")
+    if severity:
+        parser.add_argument("--severity", metavar="ID", help="a severity components.yml declares")
+    parser.add_argument("--role", action="append", default=[], metavar="ROLE=PERSON",
+                        help="who holds a declared role (internal, never published); repeatable")
+    if timestamps:
+        parser.add_argument("--timestamp", action="append", default=[], metavar="NAME=TIMESTAMP",
+                            help="a declared named moment, ISO 8601 with a zone (such as "
+                            "detected=2026-11-22T06:50:00Z); repeatable")
+    parser.add_argument("--field", action="append", default=[], metavar="ID=VALUE",
+                        help="a declared custom field's value; repeat the field for each value "
+                        "of a multi-select field")
+
+
 def register(commands: Any) -> None:
     """Add ``new``, ``update``, ``resolve`` and ``maintenance`` to the ``statusgen`` parser."""
     editor = ("the update's Markdown; without it, $EDITOR (default vi) opens when stdin and "
@@ -115,6 +143,7 @@ def register(commands: Any) -> None:
     new.add_argument("--request-id", metavar="ID", help="with --from-json: the request's id; "
                      "a request with an id already used creates nothing and prints the incident "
                      "it created")
+    _metadata_options(new, reference=True)
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser(
@@ -132,6 +161,7 @@ def register(commands: Any) -> None:
     update.add_argument("--internal", action="store_true",
                         help="this update is internal: shown only in the team's build")
     _no_notify(update)
+    _metadata_options(update)
     update.set_defaults(run=cmd_update)
 
     resolve = commands.add_parser(
@@ -145,6 +175,7 @@ def register(commands: Any) -> None:
     resolve.add_argument("--internal", action="store_true",
                          help="this update is internal (only allowed for internal entries)")
     _no_notify(resolve)
+    _metadata_options(resolve)
     resolve.set_defaults(run=cmd_resolve)
 
     maintenance = commands.add_parser(
@@ -162,6 +193,7 @@ def register(commands: Any) -> None:
     _update_options(maintenance, message_help=editor)
     maintenance.add_argument("--internal", action="store_true",
                              help="the whole maintenance is internal (visibility: internal)")
+    _metadata_options(maintenance, reference=True, severity=False, timestamps=False)
     maintenance.set_defaults(run=cmd_maintenance)
 
 
@@ -225,6 +257,78 @@ def _levels(given: Sequence[str], config: m.Config,
             raise UsageError(f"--component: `{cid}` is given twice; give each component once")
         out[cid] = m.Level(level)
     return tuple(out.items())
+
+
+def _pairs(option: str, given: Sequence[str], example: str) -> list[tuple[str, str]]:
+    found = []
+    for text in given:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{option} {text!r}: write it as name=value, such as {example}")
+        found.append((name.strip(), value.strip()))
+    return found
+
+
+def _declared(option: str, name: str, known: Sequence[str], what: str) -> str:
+    if name not in known:
+        listed = f"; components.yml declares: {', '.join(known)}" if known else \
+            f"; components.yml declares none (incident_fields.{what})"
+        raise UsageError(f"{option}: `{name}` is not declared{suggest(name, list(known))}{listed}")
+    return name
+
+
+def _metadata(args: argparse.Namespace, config: m.Config) -> Metadata:
+    """What ``--severity``, ``--role``, ``--timestamp`` and ``--field`` give, each name checked
+    against ``incident_fields`` (values are checked by validating the file)."""
+    declared = config.incident_fields
+    severity = getattr(args, "severity", None) or ""
+    if severity:
+        _declared("--severity", severity, [d.id for d in declared.severities], "severities")
+    roles = [(_declared("--role", role, [r.id for r in declared.roles], "roles"), person)
+             for role, person in _pairs("--role", args.role, "lead=Dana")]
+    times = [(_declared("--timestamp", name, [t.id for t in declared.timestamps], "timestamps"),
+              _timestamp(f"--timestamp {name}=", value))
+             for name, value in _pairs("--timestamp", getattr(args, "timestamp", []),
+                                       "detected=2026-11-22T06:50:00Z")]
+    values: dict[str, list[str]] = {}
+    for fid, value in _pairs("--field", args.field, "team=payments"):
+        _declared("--field", fid, [f.id for f in declared.custom], "custom")
+        values.setdefault(fid, []).append(value)
+    for fid, given in values.items():
+        field = declared.field(fid)
+        if len(given) > 1 and field is not None and field.type is not m.FieldType.MULTI_SELECT:
+            raise UsageError(f"--field {fid}: a {field.type} field takes one value; give it once")
+    for option, pairs in (("--role", roles), ("--timestamp", times)):
+        names = [name for name, _ in pairs]
+        twice = next((n for n in names if names.count(n) > 1), None)
+        if twice is not None:
+            raise UsageError(f"{option}: `{twice}` is given twice; give each once")
+    return Metadata(severity=severity, roles=tuple(roles), timestamps=tuple(times),
+                    fields=tuple((fid, tuple(v)) for fid, v in values.items()))
+
+
+def _reference(args: argparse.Namespace, config: m.Config) -> str:
+    """``--reference``: as given, or the next free number for ``auto`` and by default when
+    references are declared."""
+    form = config.incident_fields.reference
+    given = args.reference
+    if given is None and form is None:
+        return ""
+    if given is not None and given != AUTO:
+        return str(given)
+    if form is None:
+        raise UsageError("--reference auto: components.yml declares no references; add "
+                         "`reference: {prefix: INC-}` under incident_fields")
+    return next_reference(args.root, form)
+
+
+def next_reference(root: Path, form: m.ReferenceForm) -> str:
+    """The declared prefix and one more than the highest number any incident has."""
+    loaded = load(DiskSource(root))
+    pattern = reference_pattern(form)
+    numbers = [int(found.group(1)) for i in (loaded.repository.incidents if loaded.repository else ())
+               if (found := pattern.match(i.reference))]
+    return f"{form.prefix}{max(numbers, default=0) + 1}"
 
 
 def _interactive() -> bool:
@@ -390,10 +494,11 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     components = _levels(args.component, config, m.INCIDENT_LEVELS)
     status = _status(args.status or m.Status.INVESTIGATING.value, m.Kind.INCIDENT)
     at = _at(args, now)
+    metadata = replace(_metadata(args, config), reference=_reference(args, config))
     message = _message(args, f"the first update of “{args.title}”")
     update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
-                             internal=args.internal)
+                             internal=args.internal, metadata=metadata)
     return _new_file(args, now, text, args.title, at, update, "incident")
 
 
@@ -451,9 +556,11 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
     if end <= start:
         raise UsageError(f"--end {args.end} is not after --start {args.start}")
     at = _at(args, now)
+    metadata = replace(_metadata(args, config), reference=_reference(args, config))
     message = _message(args, f"the announcement of “{args.title}”")
     update = NewUpdate(at=at, status=m.Status.SCHEDULED, message=message)
-    text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal)
+    text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal,
+                                metadata=metadata)
     return _new_file(args, now, text, args.title, start, update, "maintenance")
 
 
@@ -478,15 +585,27 @@ def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
     return rel, raw, incident
 
 
+def _changed_keys(args: argparse.Namespace, incident: m.Incident) -> dict[str, list[str]]:
+    """The front matter keys ``--severity``, ``--role``, ``--timestamp`` and ``--field`` set on
+    ``incident``, merged with what it records (only the keys given are rewritten)."""
+    given = _metadata(args, _config(args.root))
+    if given == Metadata():
+        return {}
+    if given.severity and incident.kind is m.Kind.MAINTENANCE:
+        raise UsageError("--severity: maintenance has no severity")
+    keys = metadata_keys(given.merged_over(incident))
+    return {name: lines for name, lines in keys.items() if name in metadata_keys(given)}
+
+
 def _add(args: argparse.Namespace, now: datetime, rel: str, raw: bytes, incident: m.Incident,
-         update: NewUpdate) -> int:
+         update: NewUpdate, keys: dict[str, list[str]]) -> int:
     newest = incident.updates[0]
     if update.at < newest.at:
         raise UsageError(f"the update's time {stamp(update.at)} is before the newest update "
                          f"({stamp(newest.at)}, {newest.status}); updates are newest first, "
                          "give a later --at")
     try:
-        text = add_update_text(raw.decode("utf-8"), update, rel)
+        text = add_update_text(set_keys_text(raw.decode("utf-8"), keys, rel), update, rel)
     except UnicodeDecodeError as exc:  # parse_incident accepted it, so this cannot happen
         raise Refused(f"{rel} is not UTF-8") from exc
     return _commit(args, now, rel, text.encode("utf-8"), update, raw)
@@ -504,10 +623,11 @@ def _update(args: argparse.Namespace, now: datetime) -> int:
         config = _config(args.root)
         components = _levels(args.component, config, (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS))
     at = _at(args, now)
+    keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
                        components=components, notify=args.notify)
-    return _add(args, now, rel, raw, incident, update)
+    return _add(args, now, rel, raw, incident, update, keys)
 
 
 def _resolve(args: argparse.Namespace, now: datetime) -> int:
@@ -515,10 +635,11 @@ def _resolve(args: argparse.Namespace, now: datetime) -> int:
     rel, raw, incident = _existing(args)
     status = m.TERMINAL[incident.kind]
     at = _at(args, now)
+    keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
                        notify=args.notify)
-    return _add(args, now, rel, raw, incident, update)
+    return _add(args, now, rel, raw, incident, update, keys)
 
 
 cmd_new = _guarded(_new)

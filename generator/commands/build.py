@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
+from generator.commands.report import working_revision
 from generator.incremental.parallel import cores
 from generator.incremental.parse_cache import CACHE_DIR
 from generator.pipeline import Session, build
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     existed = out.is_dir()
     session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
-                   jobs=args.jobs, session=session)
+                   jobs=args.jobs, session=session, revision=working_revision(args.root))
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where

@@ -12,10 +12,22 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from generator import __version__
-from generator.commands import authoring, build, diff, import_, ingest, init, notify, relay, serve, validate
+from generator.commands import (
+    authoring,
+    build,
+    diff,
+    import_,
+    ingest,
+    init,
+    notify,
+    relay,
+    report,
+    serve,
+    validate,
+)
 from generator.commands.clock import ClockError, resolve_now
 
-COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, notify, init, import_)
+COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, report, notify, init, import_)
 """In the order ``statusgen --help`` lists them."""
 
 

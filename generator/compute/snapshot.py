@@ -138,7 +138,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         key = (incident, now if incident.kind is m.Kind.MAINTENANCE else None)
         return kept.cached(key, lambda: entry(incident, config, now))
 
-    entries = tuple(sorted((computed(i) for i in redact(repo.incidents, internal)),
+    entries = tuple(sorted((computed(i) for i in redact(repo.incidents, internal, config.incident_fields)),
                            key=lambda e: (-e.started_at.timestamp(), e.id)))
     # A drill is shown in the team's build but never moves a status, uptime or the banner.
     counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]

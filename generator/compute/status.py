@@ -93,15 +93,26 @@ class Entry(m.KeepsHash):
         return {s.component: s.level for s in self.spans if s.covers(at)}
 
 
-def redact(incidents: Iterable[m.Incident], internal: bool) -> tuple[m.Incident, ...]:
-    """What a build may show: everything when ``internal``, else public entries and updates."""
+def redact(incidents: Iterable[m.Incident], internal: bool,
+           fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> tuple[m.Incident, ...]:
+    """What a build may show: everything when ``internal``, else public entries and updates,
+    without roles, the follow-up ticket, or any custom field ``fields`` does not declare
+    public (so without ``fields``, none)."""
     if internal:
         return tuple(incidents)
+    public = fields.public_fields
     # The same object when nothing is hidden, so what was computed for it can be reused.
-    return tuple(
-        i if not any(u.internal for u in i.updates) else replace(i, updates=i.visible_updates(False))
-        for i in incidents if i.published
-    )
+    return tuple(_public(i, public) for i in incidents if i.published)
+
+
+def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
+    """``incident`` without what only the team may see."""
+    hidden = any(u.internal for u in incident.updates) or bool(incident.roles) or \
+        bool(incident.external_issue) or any(f.id not in public_fields for f in incident.fields)
+    if not hidden:
+        return incident
+    return replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
+                   fields=tuple(f for f in incident.fields if f.id in public_fields))
 
 
 def expand(refs: Iterable[m.ComponentRef], config: m.Config, default: m.Level) -> dict[str, m.Level]:

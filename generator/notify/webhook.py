@@ -33,7 +33,7 @@ from generator.notify.outgoing import (
     delivery_id,
     dump,
 )
-from generator.render.api import incident_json_path, page_id, render_api
+from generator.render.api import page_id, statuspage_incident
 from generator.render.timefmt import iso_utc
 
 BODY_LIMIT = 20_000
@@ -61,10 +61,10 @@ def _api(notice: Notice, scene: Scene) -> tuple[dict[str, Any], dict[str, dict[s
     now = scene.snapshot
     entry = notice.event.entry
     one = narrowed(now, (entry,), internal=False)
-    documents = render_api(one)
-    incident: dict[str, Any] = json.loads(documents[incident_json_path(notice.event.entry.id)])["incident"]
-    components = json.loads(documents["api/v2/components.json"])["components"]
-    return incident, {c["id"]: c for c in components}
+    found, components = statuspage_incident(one, entry)
+    # A copy through JSON: the message changes its own, and the API's objects are shared.
+    incident: dict[str, Any] = json.loads(json.dumps(found))
+    return incident, {c["id"]: json.loads(json.dumps(c)) for c in components}
 
 
 def _page(scene: Scene) -> dict[str, Any]:

@@ -26,9 +26,11 @@ from typing import Any
 
 from generator import model as m
 from generator.caching import NO_CACHE, Cache
+from generator.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.render import paths
+from generator.render import paths, wording
+from generator.render.entries import safe_link, severity_view, shown_links, words
 from generator.render.feeds import absolute_links
 from generator.render.markdown import fill_text, message
 from generator.render.timefmt import iso_utc
@@ -60,6 +62,13 @@ def update_id(incident_id: str, index: int) -> str:
 def incident_json_path(entry_id: str) -> str:
     """Where one entry's ``{"page", "incident"}`` document lives."""
     return f"{API}/incidents/{entry_id}.json"
+
+
+def statuspage_incident(snap: Snapshot, e: Entry) -> tuple[JSON, list[JSON]]:
+    """The incident or scheduled maintenance object of ``e`` exactly as Statuspage shapes it
+    (none of statusgen's own fields), and every component's object."""
+    api = _Api(snap)
+    return api.incident(e), api.components()
 
 
 def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
@@ -97,14 +106,17 @@ def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
         "scheduled-maintenances/active.json": {
             "page": page, "scheduled_maintenances": [api.incident(e) for e in active]},
     }
-    # An entry's document embeds the components' current state; it is otherwise the entry's.
-    kept = cache.scope("api", (dump(components), snap.page.url, snap.page.timezone))
+    # An entry's document embeds the components' current state and names what the incident
+    # fields declare; it is otherwise the entry's.
+    kept = cache.scope("api", (dump(components), snap.page.url, snap.page.timezone,
+                               snap.config.incident_fields, snap.internal))
     head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
     out = {}
     for e in snap.entries:
-        key = (e, snap.now if e.active or e.upcoming else None)
-        body = kept.cached(key, lambda e=e: dump(api.incident(e)).rstrip(b"\n"))  # type: ignore[misc]
-        # Byte for byte what dump({"page": page, "incident": …}) writes.
+        key = (e, snap.now if e.active or e.upcoming else None, shown_links(e, snap.by_id))
+        body = kept.cached(key, lambda e=e: dump(  # type: ignore[misc]
+            {**api.incident(e), **api.extras(e)}).rstrip(b"\n"))
+        # Byte for byte what dump({"page": page, "incident": {…Statuspage's, …extras}}) writes.
         out[incident_json_path(e.id)] = head + body + b"}\n"
     # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
     out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
@@ -254,3 +266,48 @@ class _Api:
             data["scheduled_for"] = self.ts(incident.window.start)
             data["scheduled_until"] = self.ts(incident.window.end)
         return data
+
+    def extras(self, e: Entry) -> JSON:
+        """statusgen's own fields of an entry's document, after Statuspage's (which stay as
+        they are): reference, severity, links, named timestamps, public custom fields and
+        the duration metrics, in seconds, shaped like incident.io's ``duration_metrics``.
+        An internal build adds ``internal``: roles, private fields, the follow-up ticket."""
+        snap = self.snap
+        incident = e.incident
+        declared = snap.config.incident_fields
+        severity = severity_view(incident, declared)
+        metrics = incident_metrics(e, snap.config, snap.now)
+        names = self._names()
+        data: JSON = {
+            "reference": incident.reference or None,
+            "severity": {"id": severity.id, "name": severity.name, "rank": severity.rank}
+            if severity is not None else None,
+            "postmortem_document_url": safe_link(incident.postmortem_url),
+            "timestamps": [{"id": t.id, "name": words(t.id), "value": self.ts(at)}
+                           for t in declared.timestamps
+                           if (at := incident.named_time(t.id)) is not None],
+            "custom_fields": [self._field(f, incident) for f in declared.custom
+                              if f.public and any(v.id == f.id for v in incident.fields)],
+            "duration_metrics": [] if metrics is None else [
+                {"duration_metric": {"id": metric, "name": wording.METRIC_NAMES[metric]},
+                 "value_seconds": None if (seconds := getattr(metrics, metric)) is None
+                 else whole_seconds(seconds)} for metric in DURATION_METRICS],
+            "component_impact": [] if metrics is None else [
+                {"component": {"id": t.component, "name": names.get(t.component, t.component)},
+                 "level": str(t.level), "seconds": whole_seconds(t.seconds)}
+                for t in metrics.impact],
+        }
+        if snap.internal:
+            data["internal"] = {
+                "roles": [{"role": r.role, "person": r.person} for r in incident.roles],
+                "custom_fields": [self._field(f, incident) for f in declared.custom
+                                  if not f.public and any(v.id == f.id for v in incident.fields)],
+                "external_issue_url": safe_link(incident.external_issue),
+            }
+        return data
+
+    @staticmethod
+    def _field(field: m.CustomField, incident: m.Incident) -> JSON:
+        entry = next(v for v in incident.fields if v.id == field.id)
+        return {"id": field.id, "name": field.label, "type": str(field.type),
+                "values": list(entry.values)}

@@ -10,8 +10,9 @@ from datetime import date, datetime, timedelta, tzinfo
 from markupsafe import Markup
 
 from generator import model as m
+from generator.compute.metrics import DURATION_METRICS, Metrics, incident_metrics, whole_seconds
 from generator.compute.status import Entry
-from generator.render import labels, markdown, paths, timefmt
+from generator.render import labels, markdown, paths, timefmt, wording
 from generator.render.i18n import Language
 from generator.render.markdown import fill_html, linker, message
 from generator.render.views import (
@@ -19,12 +20,17 @@ from generator.render.views import (
     ComponentLevel,
     EntryLine,
     EntryView,
+    FactView,
+    ImpactView,
     LevelView,
+    MetricView,
+    SeverityView,
     Time,
     UpdateView,
     WindowView,
 )
-from generator.source.links import Kind, classify
+from generator.source.links import Kind, classify, safe_final
+from generator.source.schema import web_link_problem
 
 
 def time_view(at: datetime, tz: tzinfo, lang: Language) -> Time:
@@ -71,8 +77,16 @@ def _duration(e: Entry, now: datetime, lang: Language) -> str:
     return lang.duration(max(now - e.started_at, timedelta(0)))
 
 
-def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language) -> EntryLine:
-    """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``."""
+def severity_view(incident: m.Incident, fields: m.IncidentFields) -> SeverityView | None:
+    """The incident's declared severity, if it has one."""
+    found = fields.severity(incident.severity) if incident.severity else None
+    return SeverityView(found.id, found.name, found.rank) if found is not None else None
+
+
+def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
+               fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> EntryLine:
+    """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``, its
+    severity named as ``fields`` declares it."""
     incident = e.incident
     return EntryLine(
         id=e.id,
@@ -93,6 +107,8 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language) -> EntryLine
         resolved=time_view(e.resolved_at, tz, lang) if e.resolved_at is not None else None,
         duration=_duration(e, now, lang),
         window=_window(incident, tz, lang),
+        reference=incident.reference,
+        severity=severity_view(incident, fields),
     )
 
 
@@ -142,9 +158,79 @@ def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Cont
     ) for u, changes, (text, written) in zip(incident.updates, e.changes, messages, strict=True))
     written = Markup(fill_html(markdown.body(incident), rewrite)) \
         if body and incident.body.strip() else Markup("")
-    line = entry_line(e, tz, now, lang)
+    line = entry_line(e, tz, now, lang, config.incident_fields)
+    metrics = incident_metrics(e, config, now)
     return EntryView(**{f.name: getattr(line, f.name) for f in fields(EntryLine)},
-                     components=_components(e, config, now, lang), updates=updates, body=written)
+                     components=_components(e, config, now, lang), updates=updates, body=written,
+                     facts=facts(incident, config.incident_fields, tz, lang),
+                     metrics=metric_views(metrics, lang),
+                     time_at_levels=_time_at_levels(metrics, config, lang))
+
+
+def words(name: str) -> str:
+    """A declared name in words: ``impact_started`` → ``Impact started``."""
+    return name.replace("_", " ").replace("-", " ").capitalize()
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` when a page may link to it (checked again here, as the last word)."""
+    return url if url and web_link_problem(url) is None and safe_final(url) else None
+
+
+def facts(incident: m.Incident, declared: m.IncidentFields, tz: tzinfo,
+          lang: Language) -> tuple[FactView, ...]:
+    """What ``incident`` (redacted for the build) records besides its timeline, in the order
+    ``declared`` lists it: named timestamps, custom fields, roles, then its links."""
+    found: list[FactView] = []
+    for name in declared.timestamps:
+        at = incident.named_time(name.id)
+        if at is not None:
+            found.append(FactView(words(name.id), "", None, time_view(at, tz, lang), False))
+    written = {f.id: f for f in incident.fields}
+    for field in declared.custom:
+        entry = written.get(field.id)
+        if entry is None:
+            continue
+        text = ", ".join(entry.values)
+        href = safe_link(entry.value) if field.type is m.FieldType.LINK else None
+        found.append(FactView(field.label, text, href, None, not field.public))
+    roles = {r.role: r.person for r in incident.roles}
+    for role in declared.roles:
+        if role.id in roles:
+            found.append(FactView(words(role.id), roles[role.id], None, None, True))
+    for key, text_key, internal in (("postmortem_url", "postmortem_link", False),
+                                    ("external_issue", "", True)):
+        url = getattr(incident, key)
+        href = safe_link(url)
+        if href is not None:
+            label = wording.FACTS["postmortem" if key == "postmortem_url" else key]
+            found.append(FactView(label, wording.FACTS[text_key] if text_key else url, href, None,
+                                  internal))
+    return tuple(found)
+
+
+def metric_views(metrics: Metrics | None, lang: Language) -> tuple[MetricView, ...]:
+    """The duration metrics an incident has reached; none for maintenance."""
+    if metrics is None:
+        return ()
+    out = []
+    for metric in DURATION_METRICS:
+        seconds = getattr(metrics, metric)
+        if seconds is not None:
+            out.append(MetricView(metric, wording.METRICS[metric],
+                                  lang.duration(timedelta(seconds=seconds)),
+                                  whole_seconds(seconds)))
+    return tuple(out)
+
+
+def _time_at_levels(metrics: Metrics | None, config: m.Config,
+                    lang: Language) -> tuple[ImpactView, ...]:
+    if metrics is None:
+        return ()
+    names = {c.id: c.name for c in config.walk()}
+    return tuple(ImpactView(names.get(t.component, t.component), paths.component_page(t.component),
+                            level_view(t.level, lang), lang.duration(timedelta(seconds=t.seconds)))
+                 for t in metrics.impact)
 
 
 def linked_entries(e: Entry) -> tuple[str, ...]:

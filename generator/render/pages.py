@@ -155,7 +155,8 @@ class _Site:
         """An entry's line: the same on every page (its links are output paths)."""
         found = self.lines.get(e.id)
         if found is None:
-            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now, self.lang)
+            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now, self.lang,
+                                                    self.snap.config.incident_fields)
         return found
 
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
@@ -238,6 +239,14 @@ class _Site:
 
     def not_found(self) -> bytes:
         return self.theme.render("404.html", self.base(NOT_FOUND))
+
+
+def page_frame(snap: Snapshot, theme: Theme,
+               edition: Edition) -> tuple[Callable[..., PageContext], Language]:
+    """``base(page, nav=…, feeds=…, clocked=…)``: what every template of ``snap`` receives, for
+    the pages rendered beside these (the reliability reports); and the language of its words."""
+    site = _Site(snap, theme, edition)
+    return site.base, site.lang
 
 
 def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,

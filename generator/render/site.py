@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from generator.caching import NO_CACHE, Cache, Mapper, serial_map
+from generator.compute.reports import Revision
 from generator.compute.snapshot import Snapshot
-from generator.render import api, badges, calendar, feeds, meta, pages
+from generator.render import api, badges, calendar, feeds, meta, pages, reports
 from generator.render.editions import editions, localized
 from generator.render.i18n import translator
 from generator.render.theme import theme_folders
@@ -22,13 +23,16 @@ class OutputClash(Exception):
 
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
-                cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> dict[str, bytes]:
-    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, site files;
-    pages, feeds and badges in each of ``page.languages`` (:mod:`generator.render.editions`).
+                cache: Cache = NO_CACHE, mapper: Mapper = serial_map,
+                revision: Revision | None = None) -> dict[str, bytes]:
+    """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, the
+    reliability reports, site files; pages, reports, feeds and badges in each of
+    ``page.languages`` (:mod:`generator.render.editions`).
 
     ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
     may render entry pages on several processes, and ``cache`` keep outputs between the dev
-    server's rebuilds (the output depends on neither).
+    server's rebuilds (the output depends on neither); the reports name ``revision``, the
+    commit the files come from, when there is one.
     """
     files: dict[str, bytes] = {}
     folders = theme_folders(themes_dir, snap.page.theme)
@@ -40,6 +44,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         here = localized(snap, edition)
         lang = translator(edition.language, folders)
         made = {**pages.render_pages(here, themes_dir, cache, mapper, edition),
+                **reports.render_reports(here, themes_dir, revision, cache, edition),
                 **feeds.render_feeds(here, cache, lang), **badges.render_badges(here, lang)}
         if not edition.default:
             made = {edition.prefix + path: data for path, data in {**made, **attachments}.items()}

@@ -9,10 +9,13 @@ tables are generated from this module (``make docs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
+
+from generator.render import wording
+from generator.render.report_paths import reports_page
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,64 @@ class WindowView:
 
 
 @dataclass(frozen=True)
+class SeverityView:
+    """An incident's severity, as ``incident_fields.severities`` declares it."""
+
+    id: str
+    """``sev1``: for styling."""
+    name: str
+    """``Critical``."""
+    rank: int
+    """1 is the most severe."""
+
+
+@dataclass(frozen=True)
+class FactView:
+    """One fact an incident records besides its timeline: a named timestamp, a custom field, a
+    role, a link."""
+
+    label: str
+    """``Detected``, ``Region``, ``Lead``."""
+    text: str
+    """The value in words (a link's text); empty when ``time`` says it."""
+    href: str | None
+    """An http(s) address when the fact is a link, checked safe; none otherwise."""
+    time: Time | None
+    """The moment, when the fact is one."""
+    internal: bool
+    """Only the team may see it (a role, a private field, the follow-up ticket): it is in the
+    internal build only, and marked there."""
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """A duration metric of an incident: ``Resolved in`` ``2 h 18 min``."""
+
+    id: str
+    """``time_to_identify``, ``time_to_mitigate`` or ``time_to_resolve``."""
+    label: str
+    """``Resolved in``."""
+    text: str
+    """``2 h 18 min``."""
+    seconds: int
+    """The same in whole seconds."""
+
+
+@dataclass(frozen=True)
+class ImpactView:
+    """How long one component spent at one level because of an incident."""
+
+    name: str
+    """The component's name."""
+    path: str
+    """Its page."""
+    level: LevelView
+    """The level."""
+    text: str
+    """``1 h 5 min``."""
+
+
+@dataclass(frozen=True)
 class EntryLine:
     """An incident or maintenance as a line of a list (history, component pages, recently
     resolved): everything but its timeline."""
@@ -138,6 +199,10 @@ class EntryLine:
     """``2 h 18 min``; for an open entry, how long it has run; empty for an upcoming one."""
     window: WindowView | None
     """A maintenance's window."""
+    reference: str
+    """What people call it (``INC-42``); empty when it has none."""
+    severity: SeverityView | None
+    """Its declared severity, if it has one."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +217,13 @@ class EntryView(EntryLine):
     body: Markup
     """The write-up (a post-mortem) as HTML, headings below the page's own ``<h1>``; empty on
     the front page's cards."""
+    facts: tuple[FactView, ...]
+    """What it records besides its timeline: named timestamps, custom fields, the post-mortem
+    link; in the internal build also roles, private fields and the follow-up ticket."""
+    metrics: tuple[MetricView, ...]
+    """Its duration metrics so far, computed from the updates (incidents only)."""
+    time_at_levels: tuple[ImpactView, ...]
+    """How long each component spent at each level, worst level first (incidents only)."""
 
 
 @dataclass(frozen=True)
@@ -365,6 +437,9 @@ class IncidentContext(PageContext):
 
     entry: EntryView
     """The entry, with its timeline and write-up."""
+    words: Mapping[str, str] = field(default_factory=lambda: wording.INCIDENT)
+    """The headings of its metadata: ``details``, ``durations``, ``durations_note``, ``impact``,
+    ``internal``, ``internal_note`` (``generator/render/wording.py``)."""
 
 
 @dataclass(frozen=True)
@@ -379,6 +454,10 @@ class HistoryContext(PageContext):
     """Every year with entries, newest first."""
     months: tuple[MonthView, ...]
     """The months of the year shown, newest first."""
+    reports_path: str = reports_page()
+    """The reliability reports' index."""
+    words: Mapping[str, str] = field(default_factory=lambda: wording.REPORT)
+    """The words of the reports' link: ``history_note``, ``history_link``."""
 
 
 @dataclass(frozen=True)
@@ -401,12 +480,153 @@ class UnresolvedContext(PageContext):
     """Unresolved incidents, page-wide ones first, then newest first."""
 
 
+@dataclass(frozen=True)
+class PeriodLink:
+    """A month or quarter with a report."""
+
+    id: str
+    """``2026-03``, ``2026-Q1``."""
+    label: str
+    """``March 2026``, ``Q1 2026``."""
+    path: str
+    """Its page."""
+    in_progress: bool
+    """The period has not ended."""
+
+
+@dataclass(frozen=True)
+class CountView:
+    """How many incidents had one impact or severity."""
+
+    label: str
+    """``Major``, ``Critical``, ``No severity``."""
+    count: int
+    """How many."""
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One component's or group's figures for a period."""
+
+    id: str
+    """Its id."""
+    name: str
+    """Its name."""
+    path: str
+    """Its page."""
+    group: bool
+    """A group: its figures are its components'."""
+    member: bool
+    """A component of a group (listed under it)."""
+    uptime: str
+    """``99.87%``, floored as the uptime bars show it."""
+    sla: str
+    """Its target, ``99.9%``; empty without one."""
+    sla_met: bool | None
+    """Whether the uptime reached the target (so far, while the period runs); none without one."""
+    sla_text: str
+    """``Met``, ``Missed``, ``On track``, ``Below target so far``; empty without a target."""
+    major: str
+    """Time in major outage, ``1 h 5 min``, or ``none``."""
+    partial: str
+    """Time in partial outage."""
+    maintenance: str
+    """Time under maintenance (not counted against the uptime)."""
+    incidents: int
+    """How many of the period's incidents touched it."""
+    mean: str
+    """Their mean time to resolve, or a dash."""
+    median: str
+    """Their median time to resolve, or a dash."""
+
+
+@dataclass(frozen=True)
+class ReportIncident:
+    """An incident a period counts."""
+
+    line: EntryLine
+    """The incident as in any list."""
+    time_to_resolve: str
+    """``2 h 18 min``; empty while it is open."""
+
+
+@dataclass(frozen=True)
+class ReportMaintenance:
+    """A maintenance that ran during a period."""
+
+    line: EntryLine
+    """The maintenance as in any list."""
+    duration: str
+    """How long it ran within the period."""
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """One period's reliability report."""
+
+    id: str
+    """``2026-03``, ``2026-Q1``."""
+    kind: str
+    """``month`` or ``quarter``."""
+    label: str
+    """``March 2026``, ``Q1 2026``."""
+    period_text: str
+    """``From 1 March 2026 to 31 March 2026.``"""
+    in_progress: bool
+    """The period has not ended: the figures are up to ``until``."""
+    until: Time
+    """Where the figures end: the period's end, or when the site was built."""
+    rows: tuple[ReportRow, ...]
+    """Every component and group, in the page's order."""
+    count: int
+    """How many incidents the period counts."""
+    resolved_text: str
+    """``3 of 4 resolved.``"""
+    mean: str
+    """The mean time to resolve over every incident, or a dash."""
+    median: str
+    """The median time to resolve over every incident, or a dash."""
+    by_impact: tuple[CountView, ...]
+    """Incidents by impact, none to critical."""
+    by_severity: tuple[CountView, ...]
+    """Incidents by declared severity, most severe first, then those without one; empty when
+    no severity is declared."""
+    incidents: tuple[ReportIncident, ...]
+    """The incidents counted, oldest first."""
+    maintenance: tuple[ReportMaintenance, ...]
+    """The maintenance that ran during the period, oldest first."""
+    json_path: str
+    """The same figures as JSON."""
+    csv_path: str
+    """The components' figures as CSV."""
+    method: tuple[str, ...]
+    """How the figures are computed, sentence by sentence, naming the commit."""
+
+
+@dataclass(frozen=True)
+class ReportContext(PageContext):
+    """``report.html``: one period's reliability report, or the reports' index (the latest
+    month's report)."""
+
+    is_index: bool
+    """The index page (it shows the latest month)."""
+    report: ReportView
+    """The report shown."""
+    months: tuple[PeriodLink, ...]
+    """Every month with a report, newest first."""
+    quarters: tuple[PeriodLink, ...]
+    """Every quarter with a report, newest first."""
+    words: Mapping[str, str]
+    """The page's fixed words by key (``generator/render/wording.py``'s ``REPORT``)."""
+
+
 CONTEXTS: dict[str, type[PageContext]] = {
     "index.html": IndexContext,
     "incident.html": IncidentContext,
     "history.html": HistoryContext,
     "component.html": ComponentContext,
     "unresolved.html": UnresolvedContext,
+    "report.html": ReportContext,
     "404.html": PageContext,
 }
 """Each page template and what it receives."""

@@ -22,9 +22,13 @@ from urllib.parse import urlsplit
 
 from generator import model as m
 from generator.diagnostics import Diagnostic, Location, error
+from generator.source.links import browser_form, scheme
 from generator.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+KEY = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+"""A name that never appears in a URL (a role, a named timestamp, a custom field): a slug that
+may also hold ``_``."""
 
 
 class _Invalid:
@@ -276,6 +280,16 @@ def slug(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     return value
 
 
+def key_name(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """A name: lower-case letters, digits, ``_`` and ``-``, starting with a letter or digit."""
+    value = text(node, out)
+    if isinstance(value, str) and not KEY.match(value):
+        out.append(error(node.loc, "slug", f"`{value}` is not a valid name: use lower-case "
+                         "letters, digits, `_` and `-`, starting with a letter or digit"))
+        return INVALID
+    return value
+
+
 def parse_timestamp(raw: str) -> datetime | None:
     """An ISO 8601 timestamp, or ``None`` when it cannot be read."""
     try:
@@ -346,6 +360,151 @@ def timezone(node: Node, out: list[Diagnostic]) -> str | _Invalid:
                              f"Europe/Berlin{suggest(value, names)}"))
             return INVALID
     return value
+
+
+def percentage(node: Node, out: list[Diagnostic]) -> float | _Invalid:
+    """A percentage above 0 and at most 100, such as ``99.9``."""
+    if isinstance(node, Scalar) and node.type_name in ("int", "float") and \
+            isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if not 0 < node.value <= 100:
+            out.append(error(node.loc, "type", f"`{node.text}` is not a percentage: give a number "
+                             "above 0 and at most 100, such as 99.9"))
+            return INVALID
+        return float(node.value)
+    return _wrong(node, "a percentage such as 99.9", out)
+
+
+_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.#-]{0,19}\Z")
+
+
+def reference_prefix(node: Node, out: list[Diagnostic]) -> str | _Invalid:
+    """What every reference starts with: ``INC-``; letters, digits and ``-_.#``."""
+    value = line(node, out)
+    if isinstance(value, str) and not _PREFIX.match(value):
+        out.append(error(node.loc, "field-declaration", f"`{value}` cannot start a reference: use up "
+                         "to 20 letters, digits and `-_.#`, starting with a letter or digit, such as "
+                         "INC-"))
+        return INVALID
+    return value
+
+
+def web_link_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) address a page may link to; ``None`` when it is.
+
+    Decided on what a browser would read (trimmed, tabs and line breaks gone, also once
+    percent-decoded), as :func:`generator.source.links.safe_final` decides.
+    """
+    found = scheme(url)
+    if found not in ("http", "https"):
+        return "is not an http or https address"
+    try:
+        parts = urlsplit(browser_form(url))
+    except ValueError:
+        return "is not an address a browser can read"
+    if not parts.netloc or parts.username is not None or parts.password is not None:
+        return "has no host, or holds a user name or password"
+    if invisible(url) is not None or any(c.isspace() for c in url):
+        return "holds a space or an invisible character"
+    return None
+
+
+def _unique(node: Seq, out: list[Diagnostic], read: Reader) -> list[tuple[str, Node]] | _Invalid:
+    found: list[tuple[str, Node]] = []
+    seen: set[str] = set()
+    bad = False
+    for item in node.items:
+        value = read(item, out)
+        if not isinstance(value, str):
+            bad = True
+        elif value in seen:
+            out.append(error(item.loc, "duplicate-key", f"`{value}` is listed twice; keep one"))
+            bad = True
+        else:
+            seen.add(value)
+            found.append((value, item))
+    return INVALID if bad else found
+
+
+def declared_ids(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | _Invalid:
+    """A list of names, each once: ``[lead, communications]``."""
+    if not isinstance(node, Seq):
+        return _wrong(node, "a list of ids such as [lead, communications]", out)
+    found = _unique(node, out, key_name)
+    if isinstance(found, _Invalid):
+        return found
+    return tuple(m.Declared(loc=item.loc, id=value) for value, item in found)
+
+
+def options(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Invalid:
+    """The values a select field may take: one line of text each, each once."""
+    if not isinstance(node, Seq):
+        return _wrong(node, "a list of options such as [eu, us, ap]", out)
+    found = _unique(node, out, line)
+    return found if isinstance(found, _Invalid) else tuple(value for value, _ in found)
+
+
+def _mapping(node: Node, expected: str, out: list[Diagnostic],
+             read: Callable[[Scalar, Node, str], Any]) -> tuple[Any, ...] | _Invalid:
+    """``{id: value, …}``: each key an id, each value read by ``read(key, value, id)``."""
+    if not isinstance(node, Map):
+        return _wrong(node, expected, out)
+    items = []
+    for written, value in node.entries:
+        name = key_name(written, out)
+        items.append(read(written, value, name) if isinstance(name, str) else INVALID)
+    if any(i is INVALID for i in items):
+        return INVALID
+    return tuple(items)
+
+
+def assignments(node: Node, out: list[Diagnostic]) -> tuple[m.Assigned, ...] | _Invalid:
+    """``{role: person, …}``."""
+    def read(key: Scalar, value: Node, role: str) -> m.Assigned | _Invalid:
+        person = line(value, out)
+        if not isinstance(person, str):
+            return person
+        if not person:
+            out.append(error(value.loc, "empty", f"no one is named for `{role}`; name the person or "
+                             "remove the key"))
+            return INVALID
+        return m.Assigned(loc=key.loc, keys=(("person", value.loc),), role=role, person=person)
+    return _mapping(node, "a mapping of roles to people, such as {lead: Dana}", out, read)
+
+
+def named_times(node: Node, out: list[Diagnostic]) -> tuple[m.NamedTime, ...] | _Invalid:
+    """``{name: timestamp, …}``."""
+    def read(key: Scalar, value: Node, name: str) -> m.NamedTime | _Invalid:
+        at = timestamp(value, out)
+        if isinstance(at, _Invalid):
+            return at
+        return m.NamedTime(loc=key.loc, keys=(("at", value.loc),), name=name, at=at)
+    return _mapping(node, "a mapping of names to timestamps, such as {detected: …}", out, read)
+
+
+def _field_value(node: Node, key_loc: Location, field_id: str,
+                 out: list[Diagnostic]) -> m.FieldEntry | _Invalid:
+    where = (("value", node.loc),)
+    if isinstance(node, Seq):
+        items = [line(item, out) for item in node.items]
+        if any(isinstance(i, _Invalid) for i in items):
+            return INVALID
+        return m.FieldEntry(loc=key_loc, keys=where, id=field_id,
+                            items=tuple(i for i in items if isinstance(i, str)))
+    if isinstance(node, Scalar) and node.type_name == "null":
+        out.append(error(node.loc, "empty", "no value given; give one or remove the key"))
+        return INVALID
+    value = line(node, out)
+    if isinstance(value, _Invalid):
+        return value
+    return m.FieldEntry(loc=key_loc, keys=where, id=field_id, value=value)
+
+
+def field_entries(node: Node, out: list[Diagnostic]) -> tuple[m.FieldEntry, ...] | _Invalid:
+    """``{field: value, …}``: text, a number, or a list of options."""
+    def read(key: Scalar, value: Node, field_id: str) -> m.FieldEntry | _Invalid:
+        return _field_value(value, key.loc, field_id, out)
+    return _mapping(node, "a mapping of custom field ids to values, such as {team: payments}", out,
+                    read)
 
 
 def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
@@ -534,6 +693,8 @@ MEMBER = Schema("component", (
     Field("name", "text", "The name readers see.", line, required=True, example="Database"),
     Field("description", "text", "One sentence shown under the name.", line, default='""',
           example="PostgreSQL cluster"),
+    Field("sla", "percentage", "An uptime target in percent; the reliability reports say whether "
+          "each period met it.", percentage, default="none", example="99.9"),
 ), _builder(m.Component))
 
 
@@ -664,6 +825,48 @@ MONITOR = Schema("monitor", (
           example="alertmanager"),
 ), _builder(m.MonitorRule, **{"from": "sources"}))
 
+REFERENCE = Schema("reference", (
+    Field("prefix", "text", "What every reference starts with; a number follows (`INC-123`).",
+          reference_prefix, required=True, example="INC-"),
+), _builder(m.ReferenceForm))
+
+SEVERITY = Schema("severity", (
+    Field("id", "id", "What an incident's `severity` names.", slug, required=True, example="sev1"),
+    Field("name", "text", "The name readers see.", line, required=True, example="Critical"),
+    Field("rank", "whole number", "1 is the most severe; each severity has its own rank.",
+          integer(1), required=True, example="1"),
+), _builder(m.SeverityLevel))
+
+CUSTOM_FIELD = Schema("custom field", (
+    Field("id", "name", "The key under an incident's `fields`.", key_name, required=True,
+          example="region"),
+    Field("type", "field type", "text, number, link (an http or https address), single_select "
+          "(one of `options`) or multi_select (a list of `options`).", choice(m.FieldType),
+          required=True, example="multi_select"),
+    Field("name", "text", "The name readers see.", line, default="the id in words",
+          example="Region"),
+    Field("options", "list of text", "The values a select field may take; select fields only.",
+          options, default="none", example="[eu, us, ap]"),
+    Field("public", "true/false", "Shown on the public incident page and in the API; otherwise "
+          "only in the team's internal build.", boolean, default="false", example="true"),
+), _builder(m.CustomField))
+
+INCIDENT_FIELDS = Schema("incident_fields", (
+    Field("reference", "mapping", "`{prefix: INC-}`: incidents may carry a `reference` of that "
+          "form; `statusgen new` assigns the next free number.", nested(REFERENCE),
+          default="none", example="{prefix: INC-}"),
+    Field("severities", "list of severities", "The severities an incident's `severity` may "
+          "name: see `severity` below.", list_of(SEVERITY, non_empty=True), default="none"),
+    Field("roles", "list of names", "The roles people hold in an incident (`lead`); who held them "
+          "is internal, never published.", declared_ids, default="none",
+          example="[lead, communications]"),
+    Field("timestamps", "list of names", "Named moments of an incident, in the order they happen. "
+          "`impact_started` and `mitigated` feed the duration metrics.", declared_ids,
+          default="none", example="[impact_started, detected, mitigated]"),
+    Field("custom", "list of custom fields", "The team's own fields: see `custom field` below.",
+          list_of(CUSTOM_FIELD, non_empty=True), default="none"),
+), _builder(m.IncidentFields))
+
 CONFIG = Schema("components.yml", (
     Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
     Field("components", "list of components", "The components in the order the page shows "
@@ -675,6 +878,9 @@ CONFIG = Schema("components.yml", (
     Field("monitors", "list of monitor rules", "Rules that turn monitors' alerts into incidents "
           "(`statusgen ingest`): see the monitor table below.", list_of(MONITOR, non_empty=False),
           default="none"),
+    Field("incident_fields", "mapping", "What incidents record besides their timeline: "
+          "references, severities, roles, named timestamps, custom fields; see "
+          "`incident_fields` below.", nested(INCIDENT_FIELDS), default="none"),
 ), _builder(m.Config))
 
 WINDOW = Schema("window", (
@@ -735,11 +941,28 @@ INCIDENT = Schema("incident", (
           "monitor's key (`statuspage/z3lct0r596n4`, `alertmanager/<group key>`), so that the "
           "same import or alert updates this file instead of writing another. Unique.",
           line, default='""', example="statuspage/z3lct0r596n4"),
+    Field("reference", "text", "What people call the incident (`INC-123`), in the form "
+          "`incident_fields.reference` declares; unique.", line, default='""', example="INC-42"),
+    Field("severity", "id", "A severity `incident_fields.severities` declares; shown with its name.",
+          slug, default="none", example="sev2"),
+    Field("roles", "mapping", "Who held each declared role: `{lead: Dana}`. Internal: never "
+          "published.", assignments, default="none", example="{lead: Dana Ruiz}"),
+    Field("timestamps", "mapping", "Declared named moments, with a zone: `{detected: …}`; in "
+          "their declared order, and not after the `resolved` update.", named_times,
+          default="none", example="{detected: 2026-11-22T06:50:00Z}"),
+    Field("fields", "mapping", "Values of the declared custom fields, each of its type: "
+          "`{region: [eu]}`. Only public fields are published.", field_entries, default="none",
+          example="{region: [eu], team: platform}"),
+    Field("postmortem_url", "URL", "An http(s) link to the post-mortem document, shown on the "
+          "incident's page.", line, default='""', example="https://docs.acme.example/pm/42"),
+    Field("external_issue", "URL", "An http(s) link to the follow-up ticket. Internal: never "
+          "published.", line, default='""', example="https://tracker.acme.example/OPS-7"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR)
+SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, INCIDENT,
+           UPDATE, WINDOW, CHANNEL, MONITOR)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -42,7 +42,7 @@ def test_a_broken_incident_stops_the_build_and_leaves_the_site_untouched(
     broken.write_text(broken.read_text().replace("status: identified", "status: identifed"))
     assert main(["build", "--root", str(root), "--now", NOW.isoformat()]) == 1
     printed = capsys.readouterr()
-    assert "incidents/2026-11-22-api-latency.md:12:13: error:" in printed.out
+    assert "incidents/2026-11-22-api-latency.md:15:13: error:" in printed.out
     assert "did you mean `identified`?" in printed.out
     assert "left as it was" in printed.err
     assert {p: (data, (out / p).stat().st_mtime_ns) for p, data in tree(out).items()} == before

@@ -23,6 +23,7 @@ from generator.pipeline import load_attachments
 from generator.render import labels, paths
 from generator.render.bar import DAY
 from generator.render.pages import render_pages
+from generator.render.reports import render_reports
 from generator.render.site import render_site
 from generator.source.load import load
 from generator.source.tree import DiskSource
@@ -53,8 +54,9 @@ def snap_of(root: Path, now: datetime = NOW, *, internal: bool = False) -> Snaps
 
 @cache
 def example(internal: bool = False) -> tuple[Snapshot, dict[str, bytes]]:
+    """The example's pages, the reliability reports' included."""
     snap = snap_of(ROOT, internal=internal)
-    return snap, render_pages(snap, THEMES)
+    return snap, {**render_pages(snap, THEMES), **render_reports(snap, THEMES)}
 
 
 def soup_of(pages: dict[str, bytes], path: str) -> BeautifulSoup:
@@ -139,7 +141,7 @@ def test_active_incident_shows_public_updates_only() -> None:
     card = active.find("article")
     assert card is not None
     title = card.find("h3")
-    assert title is not None and words(title) == "Elevated API response times"
+    assert title is not None and words(title) == "INC-6 Elevated API response times"
     link = title.find("a")
     assert link is not None and resolve("index.html", str(link["href"]), "") == \
         paths.incident_page(API_LATENCY)
@@ -234,7 +236,7 @@ def test_recently_resolved_and_links_to_history_and_feeds() -> None:
     _, pages = example()
     soup = soup_of(pages, "index.html")
     recent = section(soup, "Recently resolved")
-    assert [words(h) for h in recent.find_all("h3")] == ["Delayed webhooks and notification emails"]
+    assert [words(h) for h in recent.find_all("h3")] == ["INC-5 Delayed webhooks and notification emails"]
     assert "Lasted 1 h 38 min" in words(recent)
     hrefs = {str(a["href"]) for a in soup.find_all("a")}
     assert {"history/index.html", "history.atom", "history.rss"} <= hrefs
@@ -267,11 +269,11 @@ def test_history_has_a_page_per_year_grouped_by_month() -> None:
     assert months == ["December 2026", "November 2026", "October 2026"]
     november = section(y2026, "November 2026")
     assert [words(h) for h in november.find_all("h3")] == [
-        "Elevated API response times",
-        "Delayed webhooks and notification emails",
-        "Intermittent DNS resolution failures",
+        "INC-6 Elevated API response times",
+        "INC-5 Delayed webhooks and notification emails",
+        "INC-4 Intermittent DNS resolution failures",
         "Object storage hardware refresh",
-        "Database unavailable in the EU region",
+        "INC-3 Database unavailable in the EU region",
     ]
     assert "Lasted 2 h 18 min" in words(november)
     y2025 = soup_of(pages, "history/2025/index.html")

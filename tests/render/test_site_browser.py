@@ -16,6 +16,8 @@ from playwright.sync_api import Page
 from generator.pipeline import load_attachments
 from generator.render import paths
 from generator.render.pages import render_pages
+from generator.render.report_paths import reports_page
+from generator.render.reports import render_reports
 from generator.source.tree import DiskSource
 from tests.render.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
@@ -27,15 +29,19 @@ AUDITED = {
     "incident": paths.incident_page(DB_OUTAGE),
     "history": paths.history_page(2026),
     "component": paths.component_page("platform"),
+    "report": reports_page("2026-Q4"),
+    "reports": reports_page(),
 }
 WIDTHS = (1280, 375)
 SCHEMES = ("light", "dark")
 
 
 def write_site(served: Path, *, internal: bool = False) -> Path:
-    """The example site as the build writes it (pages, theme files, attachments), in ``served/status/``."""
+    """The example site as the build writes it (pages, theme files, reliability reports,
+    attachments), in ``served/status/``."""
     snap = snap_of(ROOT, internal=internal)
-    files = {**render_pages(snap, THEMES), **load_attachments(DiskSource(ROOT), snap)}
+    files = {**render_pages(snap, THEMES), **render_reports(snap, THEMES),
+             **load_attachments(DiskSource(ROOT), snap)}
     for name, data in files.items():
         path = served / SUB_PATH / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +103,8 @@ def test_axe_finds_no_wcag_violations(page: Page, base_url: str, name: str, widt
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("output", [paths.INDEX, paths.incident_page(API_LATENCY)])
+@pytest.mark.parametrize("output", [paths.INDEX, paths.incident_page(API_LATENCY),
+                                    paths.incident_page(DB_OUTAGE)])
 def test_axe_passes_the_internal_build(page: Page, internal_base_url: str, output: str, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     page.goto(address(internal_base_url, output))

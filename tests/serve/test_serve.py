@@ -243,8 +243,10 @@ def test_serve_starts_with_a_broken_repository(status_repo: StatusRepo) -> None:
         assert status == 404  # nothing was ever built
         assert 'id="statusgen-overlay"' in body and f"{NAME}:3:9: error:" in body
         edit(root / NAME, "impact: huge", "impact: minor")
-        server.wait_for(server.page_shows("", "API errors"), "the first good build")
-        assert "statusgen-overlay" not in server.get("")[1]
+        # The new pages are on disk a moment before the build is declared good (the writes
+        # come first): wait for both.
+        server.wait_for(lambda: server.page_shows("", "API errors")() and
+                        "statusgen-overlay" not in server.get("")[1], "the first good build")
     finally:
         assert server.stop() == 0
     assert "Traceback" not in server.stderr_text()

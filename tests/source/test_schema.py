@@ -14,11 +14,15 @@ from generator.diagnostics import Diagnostic
 from generator.source.schema import (
     COMPONENT,
     CONFIG,
+    CUSTOM_FIELD,
     INCIDENT,
+    INCIDENT_FIELDS,
     INVALID,
     MONITOR,
     PAGE,
+    REFERENCE,
     SCHEMAS,
+    SEVERITY,
     UPDATE,
     WINDOW,
     Reader,
@@ -212,8 +216,8 @@ def test_markdown_table() -> None:
 
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
-        "page", "component", "components.yml", "incident", "update", "window", "channel",
-        "monitor"]
+        "page", "component", "components.yml", "incident_fields", "reference", "severity",
+        "custom field", "incident", "update", "window", "channel", "monitor"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -250,6 +254,13 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
             used[COMPONENT.name] |= set(member)
     for rule in config.get("monitors", []):
         used[MONITOR.name] |= set(rule)
+    declared = config["incident_fields"]
+    used[INCIDENT_FIELDS.name] |= set(declared)
+    used[REFERENCE.name] |= set(declared["reference"])
+    for severity in declared["severities"]:
+        used[SEVERITY.name] |= set(severity)
+    for field in declared["custom"]:
+        used[CUSTOM_FIELD.name] |= set(field)
     for front in incidents:
         used[INCIDENT.name] |= set(front)
         if "window" in front:

@@ -1,0 +1,186 @@
+"""Metadata rules: what an incident records besides its timeline — reference, severity, roles,
+named timestamps, custom fields, links — against what ``incident_fields`` declares.
+
+An incident file is parsed without ``components.yml``, so every value that depends on a
+declaration (an option, a role, a severity) is checked here, where both are known.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+
+from generator import model as m
+from generator.check.context import Context
+from generator.check.lifecycle import SKEW, stamp
+from generator.diagnostics import Diagnostic, Location, error, warning
+from generator.source.schema import suggest, web_link_problem
+
+DECLARED_IN = "incident_fields in components.yml"
+BEFORE_FIRST_UPDATE = ("impact_started", "detected")
+"""Named moments that come before anyone can post about the incident."""
+
+
+def check_incident_fields(config: m.Config) -> Iterator[Diagnostic]:
+    """The declarations themselves: ids and ranks once, options exactly for select fields."""
+    declared = config.incident_fields
+    yield from _once([(s.id, s.loc_of("id")) for s in declared.severities], "severity id")
+    ranks: dict[int, m.SeverityLevel] = {}
+    for severity in declared.severities:
+        first = ranks.setdefault(severity.rank, severity)
+        if first is not severity:
+            yield error(severity.loc_of("rank"), "field-declaration", f"rank {severity.rank} is "
+                        f"also `{first.id}`'s (line {first.loc_of('rank').line}); give each "
+                        "severity its own rank, 1 the most severe")
+    yield from _once([(f.id, f.loc_of("id")) for f in declared.custom], "custom field id")
+    for field in declared.custom:
+        if field.type.selects and not field.options:
+            yield error(field.loc_of("type"), "field-declaration", f"`{field.id}` is a "
+                        f"{field.type} field: list the values it may take in `options`")
+        elif not field.type.selects and field.has("options"):
+            yield error(field.loc_of("options"), "field-declaration", f"only select fields have "
+                        f"options, and `{field.id}` is a {field.type} field; remove `options` or "
+                        "make it single_select or multi_select")
+
+
+def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic]:
+    seen: dict[str, Location] = {}
+    for value, where in ids:
+        first = seen.setdefault(value, where)
+        if first is not where:
+            yield error(where, "duplicate-id", f"{what} `{value}` is already used on line "
+                        f"{first.line}; ids must be unique")
+
+
+def reference_pattern(form: m.ReferenceForm) -> re.Pattern[str]:
+    """What a reference of ``form`` looks like: the prefix, then a number without leading 0."""
+    return re.compile(re.escape(form.prefix) + r"([1-9][0-9]{0,8})\Z")
+
+
+def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Reference, severity, roles, timestamps, custom fields and links of one incident."""
+    declared = context.config.incident_fields
+    yield from _reference(incident, declared)
+    yield from _severity(incident, declared)
+    roles = [r.id for r in declared.roles]
+    for assigned in incident.roles:
+        if assigned.role not in roles:
+            yield _undeclared(assigned.loc, "role", assigned.role, roles, "roles")
+    yield from _timestamps(incident, declared, context)
+    for entry in incident.fields:
+        field = declared.field(entry.id)
+        if field is None:
+            yield _undeclared(entry.loc, "custom field", entry.id, [f.id for f in declared.custom],
+                              "custom")
+        else:
+            yield from _field_value(entry, field)
+    for key in ("postmortem_url", "external_issue"):
+        url = getattr(incident, key)
+        problem = web_link_problem(url) if url else None
+        if problem is not None:
+            yield error(incident.loc_of(key), "link", f"`{key}` {problem}; give an https address")
+
+
+def _undeclared(where: Location, what: str, value: str, known: Sequence[str], key: str) -> Diagnostic:
+    listed = f"; declared: {', '.join(known)}" if known else \
+        f"; declare it under `{key}` of {DECLARED_IN}"
+    return error(where, "undeclared", f"{what} `{value}` is not declared{suggest(value, list(known))}"
+                 f"{listed}")
+
+
+def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
+    if not incident.reference:
+        return
+    where = incident.loc_of("reference")
+    if declared.reference is None:
+        yield error(where, "undeclared", "references are not declared; add `reference: {prefix: "
+                    f"INC-}}` under {DECLARED_IN}, or remove `reference`")
+    elif not reference_pattern(declared.reference).match(incident.reference):
+        prefix = declared.reference.prefix
+        yield error(where, "field-value", f"`{incident.reference}` is not a reference of the declared "
+                    f"form: write `{prefix}` and a number, such as {prefix}42")
+
+
+def _severity(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
+    if not incident.severity:
+        return
+    where = incident.loc_of("severity")
+    if incident.kind is m.Kind.MAINTENANCE:
+        yield error(where, "field-value", "maintenance has no severity; remove `severity`")
+    elif declared.severity(incident.severity) is None:
+        yield _undeclared(where, "severity", incident.severity, [s.id for s in declared.severities],
+                          "severities")
+
+
+def _timestamps(incident: m.Incident, declared: m.IncidentFields,
+                context: Context) -> Iterator[Diagnostic]:
+    order = [t.id for t in declared.timestamps]
+    known = [t for t in incident.timestamps if t.name in order]
+    for named in incident.timestamps:
+        if named.name not in order:
+            yield _undeclared(named.loc, "timestamp", named.name, order, "timestamps")
+        elif named.at - context.now > SKEW:
+            yield error(named.loc_of("at"), "future", f"`{named.name}` {stamp(named.at)} is in the "
+                        f"future (now is {stamp(context.now)}); check the date and the zone")
+    chronological = sorted(known, key=lambda t: order.index(t.name))
+    for before, after in pairwise(chronological):
+        if after.at < before.at:
+            yield error(after.loc_of("at"), "timestamp-order", f"`{after.name}` "
+                        f"({stamp(after.at)}) is before `{before.name}` ({stamp(before.at)}), "
+                        f"which {DECLARED_IN} puts first; check the times")
+    first = incident.updates[-1]
+    end = incident.terminal
+    for named in known:
+        if end is not None and named.at > end.at:
+            yield warning(named.loc_of("at"), "timestamp-updates", f"`{named.name}` "
+                          f"({stamp(named.at)}) is after the `{end.status}` update "
+                          f"({stamp(end.at)}, line {end.loc_of('at').line}); check the time, or the "
+                          "update's")
+        elif named.name in BEFORE_FIRST_UPDATE and named.at > first.at:
+            yield warning(named.loc_of("at"), "timestamp-updates", f"`{named.name}` "
+                          f"({stamp(named.at)}) is after the first update ({stamp(first.at)}, line "
+                          f"{first.loc_of('at').line}), which could only be posted once it had "
+                          "happened; check the time")
+
+
+def _field_value(entry: m.FieldEntry, field: m.CustomField) -> Iterator[Diagnostic]:
+    where = entry.loc_of("value")
+    kind = field.type
+    if entry.items is not None and kind is not m.FieldType.MULTI_SELECT:
+        yield error(where, "field-value", f"`{field.id}` is a {kind} field and takes one value, "
+                    "not a list")
+        return
+    if kind is m.FieldType.NUMBER and not _number(entry.value):
+        yield error(where, "field-value", f"`{field.id}` is a number field; `{entry.value}` is not "
+                    "a number")
+    elif kind is m.FieldType.LINK:
+        problem = web_link_problem(entry.value)
+        if problem is not None:
+            yield error(where, "link", f"`{field.id}` is a link field; `{entry.value}` {problem}")
+    elif kind.selects:
+        for value in entry.values:
+            if value not in field.options:
+                yield error(where, "field-value", f"`{value}` is not an option of `{field.id}`"
+                            f"{suggest(value, list(field.options))}; options: "
+                            f"{', '.join(field.options)}")
+
+
+def _number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def check_references(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
+    """A reference names one incident: the later file of two with the same one is an error."""
+    seen: dict[str, m.Incident] = {}
+    for incident in sorted(incidents, key=lambda i: i.path):
+        if not incident.reference:
+            continue
+        other = seen.setdefault(incident.reference, incident)
+        if other is not incident:
+            yield error(incident.loc_of("reference"), "duplicate-reference", f"{other.path} is "
+                        f"already `{incident.reference}`; give this incident the next free number")

@@ -1,0 +1,447 @@
+"""Reliability reports: per month and per quarter, the figures anyone can recompute from the
+repository at a commit.
+
+For each period, every component and group gets its uptime — the uptime bars' own weighting
+(:mod:`generator.compute.uptime`: a major outage minute counts fully, a partial outage minute
+0.3, each moment once, days cut in the page's zone; a group is the mean of its members) —
+the time it spent in major and partial outage and, apart, under maintenance, and the
+incidents that touched it by impact and severity with the mean and median time to resolve
+(:mod:`generator.compute.metrics`).
+
+Which incidents a period counts: those of the build (a public build's reports never see an
+internal entry) that are not drills, whose first update falls in the period.  A period is
+reported when it has ended or is in progress at ``now``; only periods in which something
+started, changed or ended have a report, and the current month and quarter always, so the
+number of reports grows with the history, not with the calendar.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from generator import model as m
+from generator.caching import NO_CACHE, Cache
+from generator.compute.metrics import incident_metrics
+from generator.compute.status import Entry, Span
+from generator.compute.uptime import WEIGHTS, Uptime, component_uptime, day_bounds, group_uptime
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The commit a build's files come from, which its reports name (the build passes it in:
+    nothing here asks git)."""
+
+    commit: str
+    changed: bool = False
+    """The working tree's ``components.yml`` or ``incidents/`` differ from the commit."""
+
+
+NO_SEVERITY = ""
+"""The key of incidents without a severity in :attr:`IncidentFigures.by_severity`."""
+
+
+class PeriodKind(StrEnum):
+    """How long a report's period is."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+_PERIOD = re.compile(r"(\d{4})-(?:(\d{2})|Q([1-4]))\Z")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month (``2026-03``) or quarter (``2026-Q3``) in the page's zone."""
+
+    year: int
+    first_month: int
+    kind: PeriodKind
+
+    @classmethod
+    def parse(cls, text: str) -> Period | None:
+        """``2026-03`` or ``2026-Q3``; ``None`` for anything else."""
+        found = _PERIOD.match(text.strip())
+        if found is None:
+            return None
+        year = int(found.group(1))
+        if found.group(2) is not None:
+            month = int(found.group(2))
+            return cls(year, month, PeriodKind.MONTH) if 1 <= month <= 12 and year >= 1 else None
+        return cls(year, 3 * int(found.group(3)) - 2, PeriodKind.QUARTER) if year >= 1 else None
+
+    @classmethod
+    def containing(cls, day: date, kind: PeriodKind) -> Period:
+        """The month or quarter holding ``day``."""
+        if kind is PeriodKind.MONTH:
+            return cls(day.year, day.month, kind)
+        return cls(day.year, day.month - (day.month - 1) % 3, kind)
+
+    @property
+    def id(self) -> str:
+        """``2026-03``, ``2026-Q1``: its name in paths and on the command line."""
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.year:04d}-{self.first_month:02d}"
+        return f"{self.year:04d}-Q{(self.first_month + 2) // 3}"
+
+    @property
+    def months(self) -> int:
+        return 1 if self.kind is PeriodKind.MONTH else 3
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def next_first_day(self) -> date:
+        """The day after the period, where the next one starts."""
+        month = self.first_month - 1 + self.months
+        return date(self.year + month // 12, month % 12 + 1, 1)
+
+    def bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """Local midnight of the first day to local midnight after the last, in UTC."""
+        return day_bounds(self.first_day, tz)[0], day_bounds(self.next_first_day, tz)[0]
+
+
+@dataclass(frozen=True)
+class IncidentFigures:
+    """How many incidents, how bad, and how long they took to resolve."""
+
+    count: int
+    by_impact: tuple[tuple[m.Impact, int], ...]
+    """Every impact, none to critical, with its count (zeros included)."""
+    by_severity: tuple[tuple[str, int], ...]
+    """Every declared severity by rank, then :data:`NO_SEVERITY`, with its count."""
+    resolved: int
+    """How many of them are resolved (the others count, but have no time to resolve)."""
+    mean_time_to_resolve: float | None
+    """Seconds; ``None`` when none is resolved."""
+    median_time_to_resolve: float | None
+
+
+@dataclass(frozen=True)
+class ComponentFigures:
+    """One component's or group's period."""
+
+    component: m.Component
+    uptime: Uptime
+    """Over the period's days up to ``now`` (its days are the bars' days)."""
+    major_seconds: float
+    partial_seconds: float
+    maintenance_seconds: float
+    """Under maintenance: not counted against the uptime."""
+    incidents: IncidentFigures
+
+    @property
+    def downtime_seconds(self) -> float:
+        """Major outage seconds plus partial outage seconds weighted as the bars weigh them."""
+        return self.major_seconds + WEIGHTS[m.Level.PARTIAL_OUTAGE] * self.partial_seconds
+
+    @property
+    def sla_met(self) -> bool | None:
+        """Whether the uptime reached the component's ``sla``; ``None`` without one."""
+        sla = self.component.sla
+        # Compared in percent with a margin far below the floored 0.01 % the page shows, so a
+        # ratio that is the target up to float rounding meets it.
+        return None if sla is None else self.uptime.ratio * 100 + 1e-9 >= sla
+
+
+@dataclass(frozen=True)
+class MaintenanceTime:
+    """A maintenance that ran during the period, and for how long within it."""
+
+    entry: Entry
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Inputs(m.KeepsHash):
+    """Everything one period's figures read besides the components: a cache key whose hash is
+    worked out once (it holds every entry the period touches)."""
+
+    period: Period
+    started: tuple[Entry, ...]
+    """The incidents whose first update falls in the period, oldest first."""
+    running: tuple[Entry, ...]
+    """Every entry with a level during the period, in the build's order."""
+    until: datetime
+
+    def __hash__(self) -> int:
+        return self.kept_hash(lambda: (self.period, self.started, self.running, self.until))
+
+
+@dataclass(frozen=True)
+class Report:
+    """One period's figures."""
+
+    inputs: Inputs
+    """What they were computed from (a key for caches of what is made from them)."""
+    period: Period
+    start: datetime
+    end: datetime
+    """When the period ends (exclusive)."""
+    until: datetime
+    """The figures cover the period up to here: its end, or ``now`` while it is in progress."""
+    components: tuple[ComponentFigures, ...]
+    """Every component and group, in display order."""
+    page: IncidentFigures
+    """Every incident the period counts."""
+    incidents: tuple[Entry, ...]
+    """The incidents the period counts, oldest first."""
+    time_to_resolve: tuple[float | None, ...]
+    """Each counted incident's time to resolve in seconds, in the order of ``incidents``."""
+    maintenance: tuple[MaintenanceTime, ...]
+    """Maintenance that ran during the period, oldest first."""
+
+    @property
+    def in_progress(self) -> bool:
+        return self.until < self.end
+
+
+def counted(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """The entries figures count: every one the build shows but drills."""
+    return tuple(e for e in entries if e.incident.mode is not m.Mode.TEST)
+
+
+Month = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Touched:
+    """The months (in the page's zone) one entry touches up to ``now``."""
+
+    started: Month | None
+    """Where an incident's first update falls."""
+    running: tuple[Month, ...]
+    """Every month in which it held a component at some level."""
+    events: tuple[Month, ...]
+    """The months in which it started, changed a level or ended."""
+
+
+def _months(first: date, last: date) -> Iterator[Month]:
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _touched(e: Entry, tz: tzinfo, now: datetime) -> _Touched:
+    def month(at: datetime) -> Month:
+        local = at.astimezone(tz)
+        return local.year, local.month
+
+    running: dict[Month, None] = {}
+    for span in e.spans:
+        if span.start < now:
+            last = now if span.end is None else min(span.end, now)
+            running.update(dict.fromkeys(_months(span.start.astimezone(tz).date(),
+                                                 last.astimezone(tz).date())))
+    moments = [e.started_at, *(t for s in e.spans for t in (s.start, s.end) if t is not None)]
+    if e.resolved_at is not None:
+        moments.append(e.resolved_at)
+    started = e.incident.kind is m.Kind.INCIDENT and e.started_at <= now
+    return _Touched(month(e.started_at) if started else None, tuple(running),
+                    tuple(dict.fromkeys(month(t) for t in moments if t <= now)))
+
+
+def _now_matters(e: Entry, now: datetime) -> bool:
+    """Whether what ``e`` touches can still change with the clock."""
+    return e.started_at > now or any(s.end is None or s.end > now for s in e.spans)
+
+
+class _Index:
+    """The counted entries by the months they touch in ``tz``, so that each period reads only
+    its own: the size of all the reports together grows with the history, not with the
+    history times the number of periods."""
+
+    def __init__(self, entries: Iterable[Entry], tz: tzinfo, now: datetime,
+                 cache: Cache = NO_CACHE) -> None:
+        self.now = now
+        self.started: dict[Month, list[Entry]] = {}
+        self.running: dict[Month, dict[Entry, None]] = {}
+        self.events: set[Month] = set()
+        # The build's own order (newest start first), so that each day lists its entries as the
+        # uptime bars' days do.
+        self.order: dict[Entry, int] = {}
+        kept = cache.scope("report months", tz)
+        for e in counted(entries):
+            self.order[e] = len(self.order)
+            key = (e, now if _now_matters(e, now) else None)
+            touched = kept.cached(key, lambda e=e: _touched(e, tz, now))  # type: ignore[misc]
+            if touched.started is not None:
+                self.started.setdefault(touched.started, []).append(e)
+            for month in touched.running:
+                self.running.setdefault(month, {})[e] = None
+            self.events.update(touched.events)
+
+    def periods(self, tz: tzinfo) -> tuple[Period, ...]:
+        """The periods with a report, newest first, months before quarters."""
+        local = self.now.astimezone(tz)
+        months = {*self.events, (local.year, local.month)}
+        found = {Period.containing(date(year, month, 1), kind)
+                 for year, month in months for kind in PeriodKind}
+        return tuple(sorted(found, key=lambda p: (p.first_day, p.kind is PeriodKind.MONTH),
+                            reverse=True))
+
+    def of(self, period: Period) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+        """The incidents whose first update falls in ``period``, oldest first, and every entry
+        with a level during it."""
+        months = list(_months(period.first_day, period.next_first_day - timedelta(days=1)))
+        started = sorted((e for month in months for e in self.started.get(month, ())),
+                         key=lambda e: (e.started_at, e.id))
+        running = dict.fromkeys(e for month in months for e in self.running.get(month, ()))
+        return tuple(started), tuple(sorted(running, key=self.order.__getitem__))
+
+
+def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period, ...]:
+    """The periods with a report, newest first, months before quarters: every month and
+    quarter in which an entry started, changed a level or ended up to ``now``, and the
+    current ones."""
+    return _Index(entries, tz, now).periods(tz)
+
+
+def all_reports(entries: Sequence[Entry], config: m.Config, now: datetime, tz: tzinfo,
+                cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+    """The report of every period :func:`periods` names, in its order."""
+    index = _Index(entries, tz, now, cache)
+    return _reports(index, index.periods(tz), config, tz, cache)
+
+
+def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config, now: datetime,
+            tz: tzinfo, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+    """The figures of each of ``wanted`` from the entries of a build, at ``now``.
+
+    ``cache`` may keep each report between the dev server's rebuilds: a report depends on
+    the components, its period, the entries it counts or that had a level during it, and
+    how far it runs.
+    """
+    return _reports(_Index(entries, tz, now, cache), wanted, config, tz, cache)
+
+
+def _reports(index: _Index, wanted: Sequence[Period], config: m.Config, tz: tzinfo,
+             cache: Cache) -> tuple[Report, ...]:
+    now = index.now
+    kept = cache.scope("reports", config)
+    out = []
+    for period in wanted:
+        started, running = index.of(period)
+        start, end = period.bounds(tz)
+        inputs = Inputs(period, started, running, max(min(end, now), start))
+        out.append(kept.cached(inputs, lambda inputs=inputs: _report(inputs, config, tz)))  # type: ignore[misc]
+    return tuple(out)
+
+
+def report(period: Period, entries: Sequence[Entry], config: m.Config, now: datetime,
+           tz: tzinfo) -> Report:
+    """The figures of ``period`` from the entries of a build, at ``now``."""
+    return reports([period], entries, config, now, tz)[0]
+
+
+def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
+    period, incidents, running, until = inputs.period, inputs.started, inputs.running, inputs.until
+    start, end = period.bounds(tz)
+    resolve = {e.id: found.time_to_resolve for e in incidents
+               if (found := incident_metrics(e, config, until)) is not None}
+    spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
+    for e in running:
+        for span in e.spans:
+            spans.setdefault(span.component, []).append(span)
+    days = (until.astimezone(tz).date() - period.first_day).days + 1
+    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period)
+              for leaf in config.leaves()}
+    figures: list[ComponentFigures] = []
+    for component in config.walk():
+        members = [leaves[c.id] for c in component.members] if component.is_group else \
+            [leaves[component.id]]
+        named = set(config.expand(component.id))
+        touched = [e for e in incidents if not named.isdisjoint(e.named)]
+        figures.append(_figures(component, members, _incident_figures(touched, resolve, config)))
+    return Report(
+        inputs=inputs, period=period, start=start, end=end, until=until, components=tuple(figures),
+        page=_incident_figures(incidents, resolve, config), incidents=incidents,
+        time_to_resolve=tuple(resolve[e.id] for e in incidents),
+        maintenance=_maintenance(running, start, until),
+    )
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    uptime: Uptime
+    maintenance_seconds: float
+
+
+def _leaf(spans: list[Span], days: int, tz: tzinfo, until: datetime, start: datetime,
+          period: Period) -> _Leaf:
+    # The bars' own computation over the period's days. At a period's end, `until` is local
+    # midnight of the next period's first day, which comes out as one more day of no time:
+    # it weighs nothing, and is left out.
+    uptime = component_uptime(spans, days, tz, until)
+    kept = tuple(d for d in uptime.days if d.date < period.next_first_day)
+    maintenance = _union_seconds([s for s in spans if s.level is m.Level.UNDER_MAINTENANCE],
+                                 start, until)
+    return _Leaf(Uptime(kept, uptime.ratio), maintenance)
+
+
+def _figures(component: m.Component, members: list[_Leaf],
+             incidents: IncidentFigures) -> ComponentFigures:
+    uptime = members[0].uptime if not component.is_group else \
+        group_uptime([leaf.uptime for leaf in members])
+    # A group's outage time is its worst member's, as the bars' group days are.
+    return ComponentFigures(
+        component=component,
+        uptime=uptime,
+        major_seconds=sum(d.major_seconds for d in uptime.days),
+        partial_seconds=sum(d.partial_seconds for d in uptime.days),
+        maintenance_seconds=max(leaf.maintenance_seconds for leaf in members),
+        incidents=incidents,
+    )
+
+
+def _union_seconds(spans: Sequence[Span], start: datetime, until: datetime) -> float:
+    """How long at least one of ``spans`` covers, between ``start`` and ``until``."""
+    clipped = sorted((max(s.start, start), until if s.end is None else min(s.end, until))
+                     for s in spans)
+    total = timedelta(0)
+    reach = start
+    for begin, finish in clipped:
+        begin = max(begin, reach)
+        if finish > begin:
+            total += finish - begin
+            reach = finish
+    return total.total_seconds()
+
+
+def _maintenance(entries: Sequence[Entry], start: datetime, until: datetime) -> tuple[MaintenanceTime, ...]:
+    found = []
+    for e in entries:
+        if e.incident.kind is m.Kind.MAINTENANCE and e.spans:
+            seconds = _union_seconds(e.spans, start, until)
+            if seconds > 0:
+                found.append(MaintenanceTime(e, seconds))
+    return tuple(sorted(found, key=lambda t: (t.entry.started_at, t.entry.id)))
+
+
+def _incident_figures(incidents: Sequence[Entry], time_to_resolve: Mapping[str, float | None],
+                      config: m.Config) -> IncidentFigures:
+    resolve = [t for e in incidents if (t := time_to_resolve[e.id]) is not None]
+    declared = sorted(config.incident_fields.severities, key=lambda s: s.rank)
+    severity_ids = [s.id for s in declared]
+    return IncidentFigures(
+        count=len(incidents),
+        by_impact=tuple((impact, sum(e.incident.impact is impact for e in incidents))
+                        for impact in m.Impact),
+        by_severity=tuple((sid, sum(_severity(e, severity_ids) == sid for e in incidents))
+                          for sid in [*severity_ids, NO_SEVERITY]),
+        resolved=len(resolve),
+        mean_time_to_resolve=statistics.fmean(resolve) if resolve else None,
+        median_time_to_resolve=float(statistics.median(resolve)) if resolve else None,
+    )
+
+
+def _severity(e: Entry, declared: list[str]) -> str:
+    return e.incident.severity if e.incident.severity in declared else NO_SEVERITY

@@ -1,0 +1,194 @@
+"""What readers see of an incident's metadata: reference, severity, facts and duration metrics on
+its page and in every list, the same figures in its JSON, private facts only in the team's
+build and marked there."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.compute.status import entry
+from generator.render import paths
+from generator.render.api import render_api
+from generator.render.entries import entry_view, facts
+from generator.render.i18n import translator
+from generator.render.report_paths import reports_page
+from tests.datasource import example_snapshot
+from tests.helpers import REPO_ROOT
+from tests.render.test_pages import DB_OUTAGE, example, section, soup_of, words
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "incident_io"
+API = f"api/v2/incidents/{DB_OUTAGE}.json"
+
+ENGLISH = translator("en")
+
+
+def db_page(internal: bool = False) -> BeautifulSoup:
+    _, pages = example(internal)
+    return soup_of(pages, paths.incident_page(DB_OUTAGE))
+
+
+def facts_of(page: BeautifulSoup) -> dict[str, str]:
+    found = section(page, "Details").find("dl")
+    assert found is not None
+    return {words(div.find("dt")): words(div.find("dd")) for div in found.find_all("div")}  # type: ignore[arg-type]
+
+
+def test_the_page_names_the_reference_and_severity_and_shows_the_public_facts() -> None:
+    page = db_page()
+    kicker = page.select_one(".kicker")
+    assert kicker is not None and words(kicker) == "Incident INC-3"
+    assert "Critical" in [words(t) for t in page.select(".tags .tag")]
+    assert facts_of(page) == {
+        "Impact started": "3 Nov 2026, 15:00 CET", "Detected": "3 Nov 2026, 15:01 CET",
+        "Mitigated": "3 Nov 2026, 16:05 CET", "Region": "eu", "Post-mortem": "Read the post-mortem"}
+    link = section(page, "Details").find("a")
+    assert link is not None
+    assert link["href"] == "https://docs.acme.example/postmortems/2026-11-03-database-outage"
+    assert "noopener" in link["rel"]
+    text = words(page)
+    for private in ("Dana Ruiz", "Sam Okafor", "OPS-229", "1840", "Internal", "Team", "Lead"):
+        assert private not in text
+
+
+def test_the_page_shows_how_long_it_took() -> None:
+    durations = section(db_page(), "How long it took")
+    text = words(durations)
+    # Impact from 14:00 UTC; identified 14:31, mitigated (recorded) 15:05, resolved 16:20.
+    for said in ("Identified after 31 min", "Mitigated after 1 h 5 min", "Resolved in 2 h 20 min",
+                 "Website Partial outage 1 h 3 min", "Public API Major outage 29 min",
+                 "Database Degraded performance 1 h 15 min"):
+        assert said in text
+
+
+def test_the_internal_page_shows_the_private_facts_marked() -> None:
+    page = db_page(internal=True)
+    shown = facts_of(page)
+    assert shown["Lead Internal"] == "Dana Ruiz" and shown["Communications Internal"] == "Sam Okafor"
+    assert shown["Team Internal"] == "platform" and shown["Customers affected Internal"] == "1840"
+    assert shown["Follow-up ticket Internal"] == "https://tracker.acme.example/browse/OPS-2290"
+    assert shown["Region"] == "eu"  # public: not marked
+    marked = page.select(".facts .is-internal")
+    assert len(marked) == 6 and all(div.select_one(".tag-internal") for div in marked)
+    assert "Only the team's internal build shows the facts marked Internal" in words(page)
+
+
+def test_every_list_names_the_reference_and_the_severity() -> None:
+    _, pages = example()
+    for output in ("index.html", paths.history_page(2026), paths.component_page("api"),
+                   reports_page("2026-11")):
+        lines = soup_of(pages, output).select("li.line")
+        titled = [words(line.find(re.compile("^h[23]$"))) for line in lines]  # type: ignore[arg-type]
+        severities = [words(tag) for line in lines for tag in line.select(".tag-sev")]
+        assert any(t.startswith("INC-") for t in titled), output
+        assert set(severities) <= {"Critical", "Major", "Minor"} and severities, output
+
+
+def test_the_json_gives_the_same_figures_in_seconds() -> None:
+    doc = json.loads(render_api(example_snapshot())[API])
+    incident = doc["incident"]
+    assert incident["reference"] == "INC-3"
+    assert incident["severity"] == {"id": "sev1", "name": "Critical", "rank": 1}
+    assert incident["postmortem_document_url"] == \
+        "https://docs.acme.example/postmortems/2026-11-03-database-outage"
+    assert [(t["id"], t["value"]) for t in incident["timestamps"]] == [
+        ("impact_started", "2026-11-03T15:00:00.000+01:00"), ("detected", "2026-11-03T15:01:00.000+01:00"),
+        ("mitigated", "2026-11-03T16:05:00.000+01:00")]
+    assert incident["custom_fields"] == [{"id": "region", "name": "Region", "type": "multi_select",
+                                          "values": ["eu"]}]
+    assert {m["duration_metric"]["id"]: m["value_seconds"] for m in incident["duration_metrics"]} == {
+        "time_to_identify": 31 * 60, "time_to_mitigate": 65 * 60, "time_to_resolve": 140 * 60}
+    assert {(i["component"]["id"], i["level"]): i["seconds"] for i in incident["component_impact"]} == {
+        ("website", "partial_outage"): 63 * 60, ("api", "major_outage"): 29 * 60,
+        ("api", "partial_outage"): 34 * 60, ("api", "degraded_performance"): 75 * 60,
+        ("db", "major_outage"): 63 * 60, ("db", "degraded_performance"): 75 * 60}
+    assert "internal" not in incident
+    text = json.dumps(doc)
+    for private in ("Dana Ruiz", "OPS-229", "1840"):
+        assert private not in text
+
+
+def test_the_internal_json_says_what_is_internal() -> None:
+    incident = json.loads(render_api(example_snapshot(internal=True))[API])["incident"]
+    assert incident["internal"] == {
+        "roles": [{"role": "lead", "person": "Dana Ruiz"},
+                  {"role": "communications", "person": "Sam Okafor"}],
+        "custom_fields": [
+            {"id": "team", "name": "Team", "type": "single_select", "values": ["platform"]},
+            {"id": "customers_affected", "name": "Customers affected", "type": "number", "values": ["1840"]},
+            {"id": "ticket", "name": "Ticket", "type": "link",
+             "values": ["https://tracker.acme.example/browse/OPS-2291"]}],
+        "external_issue_url": "https://tracker.acme.example/browse/OPS-2290"}
+
+
+def test_the_lists_keep_statuspages_objects_as_they_were() -> None:
+    api = render_api(example_snapshot())
+    listed = json.loads(api["api/v2/incidents.json"])["incidents"]
+    own = json.loads(api[API])["incident"]
+    mine = next(i for i in listed if i["id"] == DB_OUTAGE)
+    assert list(own)[:len(mine)] == list(mine) and all(own[k] == mine[k] for k in mine)
+    assert "duration_metrics" not in mine
+
+
+def _properties(name: str) -> dict[str, str]:
+    """The property table of one of incident.io's documented objects: name → type."""
+    text = (FIXTURES / f"{name}.md").read_text(encoding="utf-8")
+    return {found.group(1): found.group(2)
+            for found in re.finditer(r"^\| \*\*(\w+)\*\* \| \[?\*\*(\w+)\*\*", text, re.MULTILINE)}
+
+
+PYTHON_TYPES = {"String": str, "Integer": int}
+
+
+def test_duration_metrics_have_incident_ios_shape() -> None:
+    outer = _properties("IncidentDurationMetricWithValueV2")
+    inner = _properties("IncidentDurationMetricV2")
+    assert outer == {"duration_metric": "IncidentDurationMetricV2", "value_seconds": "Integer"}
+    documents = [json.loads(data) for path, data in render_api(example_snapshot()).items()
+                 if path.startswith("api/v2/incidents/")]
+    incidents = [doc["incident"] for doc in documents if "incident" in doc]
+    metrics = [m for i in incidents for m in i["duration_metrics"]]
+    assert metrics
+    for metric in metrics:
+        assert set(metric) == set(outer)
+        assert metric["value_seconds"] is None or isinstance(metric["value_seconds"], int)
+        assert set(metric["duration_metric"]) == set(inner)
+        assert all(isinstance(metric["duration_metric"][k], PYTHON_TYPES[t]) for k, t in inner.items())
+
+
+def test_severity_is_a_part_of_incident_ios_severity() -> None:
+    theirs = _properties("SeverityV2")
+    ours = json.loads(render_api(example_snapshot())[API])["incident"]["severity"]
+    assert set(ours) <= set(theirs)
+    assert all(isinstance(value, PYTHON_TYPES[theirs[key]]) for key, value in ours.items())
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,x",
+                                 "//evil.example/", "https://", "https://u:p@evil.example/"])
+def test_a_link_the_rules_refuse_never_becomes_a_link(url: str) -> None:
+    """Should an unchecked incident reach the renderer, its links are judged again."""
+    snap = example_snapshot(internal=True)
+    incident = replace(snap.by_id[DB_OUTAGE].incident, postmortem_url=url, external_issue=url)
+    found = facts(incident, snap.config.incident_fields, snap.tz, ENGLISH)
+    assert all(f.href != url for f in found)
+    assert not any(f.label in ("Post-mortem", "Follow-up ticket") for f in found)
+    view = entry_view(entry(incident, snap.config, snap.now), snap.config, snap.now,
+                      paths.incident_page(DB_OUTAGE), snap.by_id, ENGLISH, body=True)
+    assert all(f.href is None or f.href.startswith("https://") for f in view.facts)
+
+
+def test_nothing_private_is_in_any_public_output_of_the_example(tmp_path: Path) -> None:
+    from generator.commands.cli import main
+    from tests.helpers import copy_example
+
+    root = copy_example(tmp_path)
+    assert main(["build", "--root", str(root), "--now", "2026-11-22T09:00:00Z", "--no-cache"]) == 0
+    everything = b"".join(p.read_bytes() for p in sorted((root / "site").rglob("*")) if p.is_file())
+    for private in (b"Dana Ruiz", b"Sam Okafor", b"Priya", b"OPS-2290", b"OPS-2291", b"1840"):
+        assert private not in everything, private
+
