@@ -33,8 +33,10 @@ from generator.diagnostics import (
 )
 from generator.incremental.last_build import LastBuild, inputs_fingerprint
 from generator.incremental.memo import RenderMemo
+from generator.incremental.outputs import OutputMemo
 from generator.incremental.parallel import processes
 from generator.incremental.parse_cache import ParseCache
+from generator.output.kept import output_size
 from generator.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from generator.render.site import OutputClash, render_site
 from generator.render.theme import ThemeError
@@ -134,7 +136,8 @@ class Session:
     writer: Writer = write_site
     memo: RenderMemo | None = None
     remember: bool = False
-    """Skip a build whose inputs and output are as the last build left them."""
+    """Skip a build whose inputs and output are as the last build left them, and keep the
+    outputs the last build made from the same inputs (:mod:`generator.incremental.outputs`)."""
 
     @classmethod
     def on_disk(cls, root: Path) -> Session:
@@ -206,6 +209,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     if session is not None and session.memo is not None:
         session.memo.start()
         cache = session.memo
+    outputs = OutputMemo(root, out, cache) if last is not None else None
+    cache = outputs or cache
     result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
                      parse, cache, processes(jobs))
     if parse is not None:
@@ -221,6 +226,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         snap = snapshot(repo, now, internal=internal, cache=cache)
         files = render(root, snap, jobs, cache, revision)
         report = writer(out, files)
+        if outputs is not None:
+            outputs.record(files)
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
     except AttachmentRefused as exc:
@@ -242,7 +249,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         read=read,
         files=len(files),
         pages=sum(p.endswith(".html") for p in files),
-        size=sum(len(b) for b in files.values()),
+        size=sum(output_size(b) for b in files.values()),
         write=report,
         seconds=time.perf_counter() - started,
     )

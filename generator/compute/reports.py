@@ -28,7 +28,15 @@ from generator import model as m
 from generator.caching import NO_CACHE, Cache
 from generator.compute.metrics import incident_metrics
 from generator.compute.status import Entry, Span
-from generator.compute.uptime import WEIGHTS, Uptime, component_uptime, day_bounds, group_uptime
+from generator.compute.uptime import (
+    WEIGHTS,
+    Uptime,
+    Window,
+    component_uptime,
+    day_bounds,
+    group_uptime,
+    window,
+)
 
 
 @dataclass(frozen=True)
@@ -352,8 +360,11 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
         for span in e.spans:
             spans.setdefault(span.component, []).append(span)
     days = (until.astimezone(tz).date() - period.first_day).days + 1
-    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period)
-              for leaf in config.leaves()}
+    # Most components have nothing in most periods: their figures are all the same.
+    over = window(days, tz, until)
+    quiet = _leaf([], days, tz, until, start, period, over)
+    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period, over)
+              if spans[leaf.id] else quiet for leaf in config.leaves()}
     figures: list[ComponentFigures] = []
     for component in config.walk():
         members = [leaves[c.id] for c in component.members] if component.is_group else \
@@ -376,11 +387,11 @@ class _Leaf:
 
 
 def _leaf(spans: list[Span], days: int, tz: tzinfo, until: datetime, start: datetime,
-          period: Period) -> _Leaf:
+          period: Period, over: Window) -> _Leaf:
     # The bars' own computation over the period's days. At a period's end, `until` is local
     # midnight of the next period's first day, which comes out as one more day of no time:
     # it weighs nothing, and is left out.
-    uptime = component_uptime(spans, days, tz, until)
+    uptime = component_uptime(spans, days, tz, until, over)
     kept = tuple(d for d in uptime.days if d.date < period.next_first_day)
     maintenance = _union_seconds([s for s in spans if s.level is m.Level.UNDER_MAINTENANCE],
                                  start, until)

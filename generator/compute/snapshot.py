@@ -16,7 +16,7 @@ from generator import model as m
 from generator.caching import NO_CACHE, Cache
 from generator.compute.history import Year, by_year, latest
 from generator.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
-from generator.compute.uptime import Uptime, component_uptime, group_uptime
+from generator.compute.uptime import Uptime, component_uptime, group_uptime, window
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,9 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     for e in counted:
         for span in e.spans:
             spans.setdefault(span.component, []).append(span)
+    days = window(config.page.uptime_days, tz, now)
     uptime: dict[str, Uptime] = {
-        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now)
+        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now, days)
         for leaf in config.leaves()}
     for group in config.components:
         if group.is_group:

@@ -120,20 +120,32 @@ def _weighted(spans: Sequence[Span], days: list[tuple[date, datetime, datetime]]
     return [(major, partial) for major, partial in totals]
 
 
-def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime) -> Uptime:
-    """The last ``days`` days up to and including today (in ``tz``) for one component's spans."""
+Window = list[tuple[date, datetime, datetime]]
+"""Days with their bounds in UTC (:func:`window`)."""
+
+
+def window(days: int, tz: tzinfo, now: datetime) -> Window:
+    """The last ``days`` days up to and including today (in ``tz``), the last cut at ``now``:
+    the same for every component of a page or a report, so made once for all of them."""
     today = now.astimezone(tz).date()
-    window = _days(today - timedelta(days=days - 1), days, tz, now)
-    window_start = window[0][1]
+    return _days(today - timedelta(days=days - 1), days, tz, now)
+
+
+def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime,
+                     over: Window | None = None) -> Uptime:
+    """The last ``days`` days up to and including today (in ``tz``) for one component's spans;
+    ``over`` is :func:`window` of the same arguments, when it was made already."""
+    bounds = over if over is not None else window(days, tz, now)
+    window_start = bounds[0][1]
     relevant = [s for s in spans if (s.end is None or s.end > window_start) and s.start < now]
     worst: list[m.Level] = [m.Level.OPERATIONAL] * days
     touched: list[dict[str, None]] = [{} for _ in range(days)]
-    starts = [start for _, start, _ in window]
+    starts = [start for _, start, _ in bounds]
     for span in relevant:
         # The days the span overlaps: from the day holding its start to the one holding its end.
         first = max(bisect_right(starts, span.start) - 1, 0)
         for index in range(first, days):
-            _, start, end = window[index]
+            _, start, end = bounds[index]
             if span.end is not None and span.end <= start:
                 break
             if not (span.start < end and (span.end is None or span.end > start)):
@@ -141,10 +153,10 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
             if span.level.rank > worst[index].rank:
                 worst[index] = span.level
             touched[index][span.entry] = None
-    weighted = _weighted(relevant, window)
+    weighted = _weighted(relevant, bounds)
     result = []
     total_down = total_elapsed = 0.0
-    for index, (day, start, end) in enumerate(window):
+    for index, (day, start, end) in enumerate(bounds):
         major, partial = weighted[index]
         elapsed = max((end - start).total_seconds(), 0.0)
         down = major + WEIGHTS[m.Level.PARTIAL_OUTAGE] * partial

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.output.atomic import replace_file
+from generator.output.kept import Kept, materialized
 
 MARKER = ".statusgen-site"
 MARKER_TEXT = b"This folder is written by statusgen build; it is replaced on every build.\n"
@@ -414,6 +415,13 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[int, i
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         previous = os.path.join(out, path)
+        if isinstance(data, Kept):
+            try:
+                os.link(previous, target)
+                unchanged += 1
+                continue
+            except OSError:
+                data = data.made()
         if had_site and _same(previous, data):
             try:
                 os.link(previous, target)
@@ -481,7 +489,7 @@ def update_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
             (out / MARKER).write_bytes(MARKER_TEXT)
         written = unchanged = 0
         for path in sorted(files):
-            data, target = files[path], targets[path]
+            data, target = materialized(files[path]), targets[path]
             if not (target.is_dir() and not target.is_symlink()) and _same(target, data):
                 unchanged += 1
                 continue
@@ -562,5 +570,5 @@ class SiteUpdater:
                     break
                 folder.rmdir()
         for path in sorted(changed):
-            _replace(out.joinpath(*_safe(path).parts), files[path])
+            _replace(out.joinpath(*_safe(path).parts), materialized(files[path]))
         return WriteReport(len(changed), len(files) - len(changed), len(gone))

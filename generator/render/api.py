@@ -108,16 +108,20 @@ def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
     }
     # An entry's document embeds the components' current state and names what the incident
     # fields declare; it is otherwise the entry's.
-    kept = cache.scope("api", (dump(components), snap.page.url, snap.page.timezone,
-                               snap.config.incident_fields, snap.internal))
+    context = (dump(components), snap.page.url, snap.page.timezone, snap.config.incident_fields,
+               snap.internal)
+    kept = cache.scope("api parts", context)
     head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
+    # The whole file, when the page object is the same too (a build of the command line
+    # keeps such files from the last build); else made again from the entry's part.
+    files = cache.scope("api", (head, context))
     out = {}
     for e in snap.entries:
         key = (e, snap.now if e.active or e.upcoming else None, shown_links(e, snap.by_id))
-        body = kept.cached(key, lambda e=e: dump(  # type: ignore[misc]
-            {**api.incident(e), **api.extras(e)}).rstrip(b"\n"))
         # Byte for byte what dump({"page": page, "incident": {…Statuspage's, …extras}}) writes.
-        out[incident_json_path(e.id)] = head + body + b"}\n"
+        out[incident_json_path(e.id)] = files.cached(key, lambda e=e, key=key: (  # type: ignore[misc]
+            head + kept.cached(key, lambda: dump({**api.incident(e), **api.extras(e)})
+                               .rstrip(b"\n")) + b"}\n"))
     # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
     out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
     return out
