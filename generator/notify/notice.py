@@ -103,11 +103,9 @@ class Notice:
         parts.append(f"{self.when} · {self.url}")
         return "\n\n".join(parts)
 
-    def change_text(self, change: Change, name: str | None = None) -> str:
-        """``API: Partial outage → Degraded performance``; ``name`` in place of the
-        component's name (escaped, or cut, for a format)."""
-        return self.lang._("%(component)s: %(old)s → %(new)s",
-                           component=change.name if name is None else name,
+    def change_text(self, change: Change) -> str:
+        """``API: Partial outage → Degraded performance``."""
+        return self.lang._("%(component)s: %(old)s → %(new)s", component=change.name,
                            old=change.old, new=change.new)
 
     def level_change(self, change: Change) -> str:
