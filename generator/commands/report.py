@@ -27,7 +27,7 @@ from generator.diagnostics import Diagnostic, format_text, has_errors, printable
 from generator.pipeline import run_checks
 from generator.render import wording
 from generator.render.i18n import translator
-from generator.render.reports import report_csv, report_json, report_view
+from generator.render.reports import NO_FIGURE, method, report_csv, report_json, report_view
 from generator.source.git import GitError, read_ref, resolve
 from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR
 
@@ -127,31 +127,38 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def report_text(figures: Report, snap: Snapshot, revision: Revision | None) -> str:
-    """The report as the terminal shows it: the page's figures and words, in columns."""
-    view = report_view(figures, snap, revision, translator(snap.page.language))
-    words = wording.REPORT
-    lines = [f"{snap.page.title}: {words['title']}: {view.label} ({view.id})", view.period_text]
+    """The report as the terminal shows it: the page's figures, in columns, and its words, in
+    the page's language."""
+    lang = translator(snap.page.language)
+    _, w = lang._, wording
+    view = report_view(figures, snap, revision, lang)
+    lines = [f"{snap.page.title}: {_(w.REPORT_TITLE, period=view.label)} ({view.id})",
+             view.period_text]
     if view.in_progress:
-        lines.append(words["in_progress"].format(until=view.until.text))
+        lines.append(_(w.IN_PROGRESS, time=view.until.text))
     lines.append("")
-    header = [words[k] for k in ("component", "uptime", "sla", "major", "partial", "maintenance",
-                                 "incidents", "mean", "median")]
     rows = [[("  " if row.member else "") + row.name, row.uptime,
-             f"{row.sla} {row.sla_text}" if row.sla else words["none"], row.major, row.partial,
-             row.maintenance, str(row.incidents), row.mean, row.median] for row in view.rows]
-    lines += _table([header, *rows])
-    lines += ["", f"{words['incidents_heading']}: {view.count}. {view.resolved_text} "
-              f"{words['mean']}: {view.mean}. {words['median']}: {view.median}."]
-    for title, counts in ((words["by_impact"], view.by_impact), (words["by_severity"], view.by_severity)):
+             f"{row.sla} {row.sla_text}" if row.sla else NO_FIGURE, row.major, row.partial,
+             row.maintenance, lang.number(row.incidents), row.mean, row.median]
+            for row in view.rows]
+    lines += _table([[_(column) for column in w.COLUMNS], *rows])
+    lines += ["", _(w.INCIDENTS)]
+    if view.count:
+        lines.append(f"{view.resolved_text} {_(w.TIMES_TO_RESOLVE, mean=view.mean, median=view.median)}")
+    for heading, counts in ((w.BY_IMPACT, view.by_impact), (w.BY_SEVERITY, view.by_severity)):
         if counts:
-            lines.append(f"{title}: " + ", ".join(f"{c.label} {c.count}" for c in counts))
+            lines += ["", _(heading), *_table([["", c.label, lang.number(c.count)] for c in counts])]
+    if view.incidents:
+        lines.append("")
     for item in view.incidents:
         line = item.line
-        lines.append(f"  {line.started.text}  {line.reference or line.id}  {line.title}"
-                     + (f"  ({words['resolved_in']} {item.time_to_resolve})"
-                        if item.time_to_resolve else ""))
+        said = _(w.RESOLVED_IN, duration=item.time_to_resolve) if item.time_to_resolve \
+            else _(w.NOT_RESOLVED)
+        lines.append(f"  {line.started.text}  {line.reference or line.id}  {line.title}  ({said})")
     if view.maintenance:
-        lines += ["", f"{words['maintenance_heading']}: {words['maintenance_note']}"]
-        lines += [f"  {t.line.started.text}  {t.line.title}  ({t.duration})" for t in view.maintenance]
-    lines += ["", f"{words['method_heading']}:", *(f"- {sentence}" for sentence in view.method)]
+        lines += ["", _(w.MAINTENANCE), _(w.MAINTENANCE_NOTE)]
+        lines += [f"  {t.line.started.text}  {t.line.title}  ({_(w.IN_PERIOD, duration=t.duration)})"
+                  for t in view.maintenance]
+    lines += ["", _(w.METHOD_HEADING),
+              *(f"- {sentence}" for sentence in method(figures, snap, revision, lang))]
     return "".join(printable(line) + "\n" for line in lines)

@@ -69,15 +69,15 @@ def build(channel: m.Channel, notice: Notice, scene: Scene) -> list[Delivery]:
     """The one message of ``notice`` for a Discord channel."""
     title = clip(notice.headline, TITLE_LIMIT, escape)
     footer = clip(f"{notice.page.title} · {notice.when}", FOOTER_LIMIT)
-    pairs = [(clip(c.name, FIELD_NAME_LIMIT, escape), clip(f"{c.old} → {c.new}", FIELD_VALUE_LIMIT,
-                                                            escape)) for c in notice.changes]
+    pairs = [(clip(c.name, FIELD_NAME_LIMIT, escape),
+              clip(notice.level_change(c), FIELD_VALUE_LIMIT, escape)) for c in notice.changes]
     if len(pairs) > FIELDS:
-        pairs[FIELDS - 1:] = [("…", f"and {len(pairs) - FIELDS + 1} more components")]
+        pairs[FIELDS - 1:] = [("…", escape(notice.more_components(len(pairs) - FIELDS + 1)))]
     fields = [{"name": name, "value": value, "inline": True} for name, value in pairs]
     others = size(title) + size(footer) + sum(size(name) + size(value) for name, value in pairs)
     parts = [Block(escape(notice.lead), notice.lead)] if notice.lead else []
-    parts += blocks(notice.message, notice.rewrite, MARKDOWN)
-    more = f"… {_link('Read the rest on the status page', notice.url)}"
+    parts += blocks(notice.message, notice.rewrite, MARKDOWN, notice.image)
+    more = f"… {_link(escape(notice.read_more), notice.url)}"
     embed: dict[str, object] = {
         "title": title,
         "url": notice.url,

@@ -227,9 +227,21 @@ def blocks_of(root: Node, d: Dialect) -> list[Block]:
     return out
 
 
-def blocks(markdown: str, rewrite: Rewrite, d: Dialect) -> list[Block]:
-    """An update's Markdown as blocks of the dialect, links rewritten by ``rewrite``."""
-    return blocks_of(parse_html(render_markdown(markdown, rewrite)), d)
+def _name_images(node: Node, word: str) -> None:
+    """Give every image without a text ``word`` as its text (a chat shows an image as a link)."""
+    for child in node.children:
+        if isinstance(child, Node):
+            if child.tag == "img" and not child.attrs.get("alt"):
+                child.attrs["alt"] = word
+            _name_images(child, word)
+
+
+def blocks(markdown: str, rewrite: Rewrite, d: Dialect, image: str = "image") -> list[Block]:
+    """An update's Markdown as blocks of the dialect, links rewritten by ``rewrite``; an image
+    without a text is a link called ``image`` (the word in the message's language)."""
+    root = parse_html(render_markdown(markdown, rewrite))
+    _name_images(root, image)
+    return blocks_of(root, d)
 
 
 # --------------------------------------------------------------------------

@@ -3,29 +3,33 @@
 A :class:`Notice` holds the words (headline, status, the update's Markdown, the window,
 the components it changed) and the absolute link to the entry's page.  The formats
 (:mod:`generator.notify.formats`) choose how to show them.
+
+Every word is in the page's language (``page.language``), from the same catalogue as the
+pages: statuses, levels and sentences through gettext, times through CLDR; a format's own
+words (``Read the rest on the status page``) come from :attr:`Notice.lang` too.  The update's
+message is the one written for that language, else the default language's, as the JSON API
+shows it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from generator import model as m
-from generator.compute.pagediff import Window
 from generator.notify.events import Event, EventKind
 from generator.render import paths
-from generator.render.diff import format_window
+from generator.render.i18n import N_, Language
 from generator.render.labels import LEVELS, STATUSES
 from generator.render.markdown import Rewrite, linker
 from generator.render.text import plain_text
-from generator.render.timefmt import local_time
+from generator.render.timefmt import zone
 
 CLOCK_WORDS = {
-    EventKind.STARTED: "Started",
-    EventKind.COMPLETED: "Completed",
-    EventKind.REMINDER: "Reminder",
+    EventKind.STARTED: N_("Started"),
+    EventKind.COMPLETED: N_("Completed"),
+    EventKind.REMINDER: N_("Reminder"),
 }
 """The status word of events that no update announces."""
 
@@ -57,6 +61,8 @@ class Notice:
 
     event: Event
     page: m.Page
+    lang: Language
+    """The page's language: every word of every format comes from it."""
     status: str
     """``Identified``, ``Scheduled``, ``Started``, ``Reminder`` …"""
     title: str
@@ -68,7 +74,8 @@ class Notice:
     url: str
     """The entry's page, absolute."""
     when: str
-    """When it happened, in the page's zone: ``22 Nov 2026, 07:10 CET``."""
+    """When it happened, in the page's zone and language: ``22 Nov 2026, 07:10 CET``,
+    ``22. Nov. 2026, 07:10 MEZ``."""
     at: datetime
     colour: int
     rewrite: Rewrite
@@ -77,7 +84,7 @@ class Notice:
     @property
     def headline(self) -> str:
         """``Identified: Elevated API response times``."""
-        return f"{self.status}: {self.title}"
+        return self.lang._("%(status)s: %(title)s", status=self.status, title=self.title)
 
     @property
     def subject(self) -> str:
@@ -92,44 +99,79 @@ class Notice:
         if self.message:
             parts.append(plain_text(self.message, self.rewrite))
         if self.changes:
-            parts.append("\n".join(f"{c.name}: {c.old} → {c.new}" for c in self.changes))
+            parts.append("\n".join(self.change_text(c) for c in self.changes))
         parts.append(f"{self.when} · {self.url}")
         return "\n\n".join(parts)
 
+    def change_text(self, change: Change) -> str:
+        """``API: Partial outage → Degraded performance``."""
+        return self.lang._("%(component)s: %(old)s → %(new)s", component=change.name,
+                           old=change.old, new=change.new)
 
-def notice(event: Event, config: m.Config, shown: Container[str]) -> Notice:
-    """The words of ``event``; ``shown`` holds the ids of the entries the public page shows
-    (a link to any other entry is dropped, its text kept)."""
+    def level_change(self, change: Change) -> str:
+        """``Partial outage → Degraded performance`` (the arrow points the language's way)."""
+        return self.lang._("%(old)s → %(new)s", old=change.old, new=change.new)
+
+    def more_components(self, count: int) -> str:
+        """``and 21 more components``: the components a format has no room to list."""
+        return self.lang.n_("and %(num)s more component", "and %(num)s more components", count)
+
+    @property
+    def read_more(self) -> str:
+        """The words of the link to the rest of a message that was cut."""
+        return self.lang.gettext("Read the rest on the status page")
+
+    @property
+    def image(self) -> str:
+        """What a chat calls an image without a text of its own (it shows it as a link)."""
+        return self.lang.gettext("image")
+
+    @property
+    def view_on_page(self) -> str:
+        """The words of the link to the entry's page."""
+        return self.lang.gettext("View on the status page")
+
+
+def notice(event: Event, config: m.Config, shown: Container[str], lang: Language) -> Notice:
+    """The words of ``event`` in ``lang`` (the page's language); ``shown`` holds the ids of the
+    entries the public page shows (a link to any other entry is dropped, its text kept)."""
     page = config.page
     incident = event.incident
-    tz = ZoneInfo(page.timezone)
+    tz = zone(page.timezone)
     update = event.update
-    status = STATUSES[update.status] if update is not None else CLOCK_WORDS[event.kind]
+    status = lang.gettext(STATUSES[update.status] if update is not None else CLOCK_WORDS[event.kind])
     names = {c.id: c.name for c in config.walk()}
-    changes = tuple(Change(c.component, names.get(c.component, c.component), LEVELS[c.old],
-                           LEVELS[c.new], c.new) for c in event.changes)
+    changes = tuple(Change(c.component, names.get(c.component, c.component),
+                           lang.gettext(LEVELS[c.old]), lang.gettext(LEVELS[c.new]), c.new)
+                    for c in event.changes)
     return Notice(
-        event=event, page=page, status=status, title=incident.title,
-        message=update.message if update is not None else "",
-        lead=_lead(event, tz, page.timezone), changes=changes,
+        event=event, page=page, lang=lang, status=status, title=incident.title,
+        message=update.message_in(lang.tag, page.language)[0] if update is not None else "",
+        lead=_lead(event, tz, lang), changes=changes,
         url=paths.absolute(page.url, paths.incident_page(incident.id)),
-        when=local_time(event.at, tz), at=event.at, colour=_colour(event),
+        when=lang.moment(event.at, tz), at=event.at, colour=_colour(event),
         rewrite=linker(lambda to: paths.absolute(page.url, to), shown),
     )
 
 
-def _lead(event: Event, tz: ZoneInfo, zone: str) -> str:
+def _lead(event: Event, tz: tzinfo, lang: Language) -> str:
+    """The window in a sentence: its end without the date when it ends the day it starts, as
+    the entry's page writes it."""
     window = event.incident.window
     if window is None:
         return ""
-    planned = format_window(Window(window.start, window.end), zone)
+    local_start, local_end = window.start.astimezone(tz), window.end.astimezone(tz)
+    same_day = local_start.date() == local_end.date() and local_start.tzname() == local_end.tzname()
+    times = {"start": lang.moment(window.start, tz),
+             "end": lang.clock(window.end, tz) if same_day else lang.moment(window.end, tz)}
     if event.kind is EventKind.REMINDER:
-        return f"Scheduled maintenance starts at {local_time(window.start, tz)}: {planned}."
+        return lang._("Scheduled maintenance starts at %(start)s and is planned to end at %(end)s.",
+                      **times)
     if event.update is None and event.kind is EventKind.STARTED:
-        return f"The maintenance window has begun: {planned}."
+        return lang._("The maintenance window has begun: %(start)s to %(end)s.", **times)
     if event.update is None and event.kind is EventKind.COMPLETED:
-        return f"The maintenance window has ended: {planned}."
-    return f"Maintenance window: {planned}."
+        return lang._("The maintenance window has ended: %(start)s to %(end)s.", **times)
+    return lang._("Maintenance window: %(start)s to %(end)s.", **times)
 
 
 def _colour(event: Event) -> int:

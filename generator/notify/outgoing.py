@@ -15,6 +15,7 @@ from generator.compute.snapshot import Snapshot, snapshot
 from generator.compute.status import redact
 from generator.notify.events import Event
 from generator.notify.notice import Notice, notice
+from generator.render.i18n import Language, translator
 
 USER_AGENT = f"statusgen/{__version__} (+notify)"
 DELIVERY_HEADER = "X-Statusgen-Delivery"
@@ -68,8 +69,9 @@ def dump(doc: Any) -> bytes:
 
 
 class Scene:
-    """What the messages of one run share: the repository, ``now``, the entries the public
-    page shows, and the public page at ``now`` (computed once, if a message needs it)."""
+    """What the messages of one run share: the repository, ``now``, the page's language, the
+    entries the public page shows, and the public page at ``now`` (computed once, if a
+    message needs it)."""
 
     def __init__(self, repo: m.Repository, now: datetime) -> None:
         self.repo = repo
@@ -79,6 +81,11 @@ class Scene:
     @property
     def config(self) -> m.Config:
         return self.repo.config
+
+    @cached_property
+    def lang(self) -> Language:
+        """``page.language``: the words of every message."""
+        return translator(self.config.page.language)
 
     @cached_property
     def shown(self) -> frozenset[str]:
@@ -91,5 +98,5 @@ class Scene:
     def notice(self, event: Event) -> Notice:
         """The words of ``event``, worked out once for every channel."""
         if event.id not in self._notices:
-            self._notices[event.id] = notice(event, self.config, self.shown)
+            self._notices[event.id] = notice(event, self.config, self.shown, self.lang)
         return self._notices[event.id]

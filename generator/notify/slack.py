@@ -52,21 +52,22 @@ MRKDWN = Dialect(
 def build(channel: m.Channel, notice: Notice, scene: Scene) -> list[Delivery]:
     """The one message of ``notice`` for a Slack channel."""
     url = notice.url
-    more = f"… {_link('Read the rest on the status page', url)}"
+    more = f"… {_link(escape(notice.read_more), url)}"
     parts = [Block(escape(notice.lead), notice.lead)] if notice.lead else []
-    parts += blocks(notice.message, notice.rewrite, MRKDWN)
+    parts += blocks(notice.message, notice.rewrite, MRKDWN, notice.image)
     section: list[dict[str, object]] = []
     if parts:
         section.append({"type": "section", "text": {"type": "mrkdwn",
                                                     "text": fit(parts, SECTION_LIMIT, more, MRKDWN)}})
-    changes = [f"*{clip(c.name, FIELD_TEXT, escape)}*\n{escape(c.old)} → {escape(c.new)}"
+    changes = [f"*{clip(c.name, FIELD_TEXT, escape)}*\n{escape(notice.level_change(c))}"
                for c in notice.changes]
     if len(changes) > FIELDS:
-        changes[FIELDS - 1:] = [f"and {len(changes) - FIELDS + 1} more components"]
+        changes[FIELDS - 1:] = [escape(notice.more_components(len(changes) - FIELDS + 1))]
     if changes:
         section.append({"type": "section", "fields": [{"type": "mrkdwn", "text": text}
                                                       for text in changes]})
-    footer = f"{escape(notice.page.title)} · {escape(notice.when)} · {_link('View on the status page', url)}"
+    page_link = _link(escape(notice.view_on_page), url)
+    footer = f"{escape(notice.page.title)} · {escape(notice.when)} · {page_link}"
     payload = {
         "text": clip(notice.subject, FALLBACK_LIMIT, escape),
         "blocks": [

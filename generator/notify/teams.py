@@ -56,19 +56,20 @@ def _message(notice: Notice, budget: int) -> dict[str, object]:
     body: list[dict[str, object]] = [
         _text(clip(notice.headline, 300, escape), weight="Bolder", size="Medium", style="heading")]
     parts = [Block(escape(notice.lead), notice.lead)] if notice.lead else []
-    parts += blocks(notice.message, notice.rewrite, MARKDOWN)
+    parts += blocks(notice.message, notice.rewrite, MARKDOWN, notice.image)
     if parts:
-        more = f"… [Read the rest on the status page]({safe_url(notice.url, '()<>[]')})"
+        more = f"… [{escape(notice.read_more)}]({safe_url(notice.url, '()<>[]')})"
         body.append(_text(fit(parts, budget, more, MARKDOWN)))
-    facts = [{"title": clip(c.name, 200, escape), "value": escape(f"{c.old} → {c.new}")}
+    facts = [{"title": clip(c.name, 200, escape), "value": escape(notice.level_change(c))}
              for c in notice.changes]
     if len(facts) > FACTS:
-        facts[FACTS - 1:] = [{"title": "…", "value": f"and {len(facts) - FACTS + 1} more components"}]
+        facts[FACTS - 1:] = [{"title": "…",
+                              "value": escape(notice.more_components(len(facts) - FACTS + 1))}]
     if facts:
         body.append({"type": "FactSet", "facts": facts})
     body.append(_text(escape(f"{notice.page.title} · {notice.when}"), isSubtle=True, size="Small"))
     card = {"$schema": SCHEMA, "type": "AdaptiveCard", "version": CARD_VERSION, "body": body,
-            "actions": [{"type": "Action.OpenUrl", "title": "View on the status page",
+            "actions": [{"type": "Action.OpenUrl", "title": notice.view_on_page,
                          "url": notice.url}]}
     return {"type": "message",
             "attachments": [{"contentType": CONTENT_TYPE, "contentUrl": None, "content": card}]}

@@ -8,6 +8,11 @@ with statusgen's values.  Each component the event changed is one more
 ``{"meta", "page", "component_update", "component"}`` message.  ``page`` says the page's
 status at the time of sending.
 
+Statuspage's own strings stay as Statuspage writes them (``status``, ``impact``,
+``page.status_description``), since receivers match on them; an update's ``body`` is its
+message in the page's language, as in the JSON API, and so is the note that ends a body
+cut to :data:`BODY_LIMIT`.
+
 With ``secret_env``, the body is signed: ``X-Statusgen-Signature: sha256=<hex>``, the
 HMAC-SHA256 of the exact bytes of the body under the secret.
 """
@@ -108,7 +113,8 @@ def _incident(channel: m.Channel, notice: Notice, scene: Scene,
         update["twitter_updated_at"] = None
         update["wants_twitter_update"] = False
         if len(update["body"]) > BODY_LIMIT:
-            update["body"] = cut(update["body"], BODY_LIMIT - 80, str) + f" (continued at {notice.url})"
+            rest = notice.lang._("(continued at %(url)s)", url=notice.url)
+            update["body"] = cut(update["body"], BODY_LIMIT - len(rest) - 1, str) + " " + rest
     incident.update(extras)
     return incident
 

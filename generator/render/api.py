@@ -29,7 +29,7 @@ from generator.caching import NO_CACHE, Cache
 from generator.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
 from generator.compute.snapshot import Snapshot
 from generator.compute.status import Entry
-from generator.render import paths, wording
+from generator.render import paths
 from generator.render.entries import safe_link, severity_view, shown_links, words
 from generator.render.feeds import absolute_links
 from generator.render.markdown import fill_text, message
@@ -40,6 +40,14 @@ LIMIT = 50
 """How many incidents ``incidents.json`` and maintenances ``scheduled-maintenances.json`` hold."""
 
 JSON = dict[str, Any]
+
+METRIC_NAMES: dict[str, str] = {
+    "time_to_identify": "Time to identify",
+    "time_to_mitigate": "Time to mitigate",
+    "time_to_resolve": "Time to resolve",
+}
+"""Each duration metric's name in the JSON: English, whatever the page's language, as the
+names of a named timestamp (``words``) and Statuspage's own strings are: programs read them."""
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -293,7 +301,7 @@ class _Api:
             "custom_fields": [self._field(f, incident) for f in declared.custom
                               if f.public and any(v.id == f.id for v in incident.fields)],
             "duration_metrics": [] if metrics is None else [
-                {"duration_metric": {"id": metric, "name": wording.METRIC_NAMES[metric]},
+                {"duration_metric": {"id": metric, "name": METRIC_NAMES[metric]},
                  "value_seconds": None if (seconds := getattr(metrics, metric)) is None
                  else whole_seconds(seconds)} for metric in DURATION_METRICS],
             "component_impact": [] if metrics is None else [

@@ -172,6 +172,12 @@ def words(name: str) -> str:
     return name.replace("_", " ").replace("-", " ").capitalize()
 
 
+def name_words(name: str, known: dict[str, str]) -> str:
+    """A role's or named timestamp's name as readers see it: its words in ``known`` (the
+    language's words for the well-known names), else its id in words."""
+    return known.get(name) or words(name)
+
+
 def safe_link(url: str) -> str | None:
     """``url`` when a page may link to it (checked again here, as the last word)."""
     return url if url and web_link_problem(url) is None and safe_final(url) else None
@@ -182,30 +188,33 @@ def facts(incident: m.Incident, declared: m.IncidentFields, tz: tzinfo,
     """What ``incident`` (redacted for the build) records besides its timeline, in the order
     ``declared`` lists it: named timestamps, custom fields, roles, then its links."""
     found: list[FactView] = []
+    names = wording.timestamp_names(lang)
     for name in declared.timestamps:
         at = incident.named_time(name.id)
         if at is not None:
-            found.append(FactView(words(name.id), "", None, time_view(at, tz, lang), False))
+            found.append(FactView(name_words(name.id, names), "", None, time_view(at, tz, lang),
+                                  False))
     written = {f.id: f for f in incident.fields}
     for field in declared.custom:
         entry = written.get(field.id)
         if entry is None:
             continue
-        text = ", ".join(entry.values)
+        text = lang.join(list(entry.values))
         href = safe_link(entry.value) if field.type is m.FieldType.LINK else None
         found.append(FactView(field.label, text, href, None, not field.public))
     roles = {r.role: r.person for r in incident.roles}
+    role_names = wording.role_names(lang)
     for role in declared.roles:
         if role.id in roles:
-            found.append(FactView(words(role.id), roles[role.id], None, None, True))
-    for key, text_key, internal in (("postmortem_url", "postmortem_link", False),
-                                    ("external_issue", "", True)):
-        url = getattr(incident, key)
-        href = safe_link(url)
-        if href is not None:
-            label = wording.FACTS["postmortem" if key == "postmortem_url" else key]
-            found.append(FactView(label, wording.FACTS[text_key] if text_key else url, href, None,
-                                  internal))
+            found.append(FactView(name_words(role.id, role_names), roles[role.id], None, None,
+                                  True))
+    postmortem = safe_link(incident.postmortem_url)
+    if postmortem is not None:
+        found.append(FactView(lang.gettext(wording.POSTMORTEM),
+                              lang.gettext(wording.POSTMORTEM_LINK), postmortem, None, False))
+    ticket = safe_link(incident.external_issue)
+    if ticket is not None:
+        found.append(FactView(lang.gettext(wording.EXTERNAL_ISSUE), ticket, ticket, None, True))
     return tuple(found)
 
 
@@ -217,7 +226,7 @@ def metric_views(metrics: Metrics | None, lang: Language) -> tuple[MetricView, .
     for metric in DURATION_METRICS:
         seconds = getattr(metrics, metric)
         if seconds is not None:
-            out.append(MetricView(metric, wording.METRICS[metric],
+            out.append(MetricView(metric, lang.gettext(wording.METRICS[metric]),
                                   lang.duration(timedelta(seconds=seconds)),
                                   whole_seconds(seconds)))
     return tuple(out)

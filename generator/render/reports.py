@@ -13,9 +13,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
 
 from generator import __version__
 from generator import model as m
@@ -35,7 +39,7 @@ from generator.compute.uptime import WEIGHTS
 from generator.render import labels, paths, wording
 from generator.render.editions import Edition, editions
 from generator.render.entries import entry_line, month_label, time_view
-from generator.render.i18n import Language, translator
+from generator.render.i18n import N_, Language, translator
 from generator.render.pages import page_frame
 from generator.render.report_paths import report_data, reports_list, reports_page
 from generator.render.theme import load_theme
@@ -51,7 +55,9 @@ from generator.render.views import (
 )
 
 TEMPLATE = "report.html"
-WORDS = wording.REPORT
+NO_SEVERITY = N_("No severity")
+NO_FIGURE = "\u2014"
+"""A figure there is none of (no incident resolved, no target): an em dash, in every language."""
 
 
 def reports_of(snap: Snapshot, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
@@ -60,104 +66,169 @@ def reports_of(snap: Snapshot, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
 
 
 ENGLISH = translator("en")
-"""The data files' words (a period's label in JSON) are the same in every edition."""
+"""The data files' words (a period's label, the rules in JSON) are the same in every edition."""
+
+
+# --------------------------------------------------------------------------
+# Numbers and periods as the language writes them
+# --------------------------------------------------------------------------
+
+
+def _digits(text: str, lang: Language) -> str:
+    """``text`` with ASCII digits in the language's own (Babel writes ASCII digits for
+    numbering systems such as ``arab``; :meth:`Language.number` does not)."""
+    return text.translate(str.maketrans("0123456789", "".join(lang.number(d) for d in range(10))))
+
+
+def decimal_text(value: float, lang: Language) -> str:
+    """``0.3`` as the language writes it: ``0,3`` in German."""
+    return _digits(format_decimal(Decimal(f"{value:g}"), locale=lang.locale,
+                                  numbering_system="default"), lang)
+
+
+def target_text(percent: float, lang: Language) -> str:
+    """An uptime target, ``99.9`` percent, as the language writes it: ``99.9%``, ``99,9 %``;
+    with as many decimals as it was given (the uptime itself always has two)."""
+    text = format_percent(Decimal(f"{percent:g}") / 100, locale=lang.locale,
+                          decimal_quantization=False, numbering_system="default")
+    # Babel takes the numbering system's decimal sign but leaves the pattern's `%` as is.
+    system = lang.locale.default_numbering_system
+    return _digits(text.replace("%", str(lang.locale.number_symbols[system].get("percentSign", "%"))),
+                   lang)
 
 
 def period_label(period: Period, lang: Language = ENGLISH) -> str:
-    """``March 2026``, ``Q1 2026``."""
+    """``March 2026``, ``Q1 2026`` (``T1 2026`` in French, ``2026年第1季度`` in Chinese)."""
     if period.kind is PeriodKind.MONTH:
         return month_label(period.year, period.first_month, lang)
-    return WORDS["quarter_label"].format(quarter=(period.first_month + 2) // 3, year=period.year)
+    return _digits(format_skeleton("yQQQ", date(period.year, period.first_month, 1),
+                                   locale=lang.locale), lang)
 
 
-def _duration(seconds: float | None, empty: str, lang: Language) -> str:
+def _duration(seconds: float | None, lang: Language) -> str:
     if seconds is None:
-        return WORDS["none"]
-    return lang.duration(timedelta(seconds=seconds)) if seconds > 0 else empty
+        return NO_FIGURE
+    if seconds <= 0:
+        return lang.pgettext("duration", "none")
+    return lang.duration(timedelta(seconds=seconds))
 
 
-def _sla_text(figures: ComponentFigures, in_progress: bool) -> str:
+def _sla_text(figures: ComponentFigures, in_progress: bool, lang: Language) -> str:
     met = figures.sla_met
     if met is None:
         return ""
     if in_progress:
-        return WORDS["sla_on_track"] if met else WORDS["sla_behind"]
-    return WORDS["sla_met"] if met else WORDS["sla_missed"]
+        return lang.gettext("On track") if met else lang.gettext("Below target so far")
+    return lang.gettext("Met") if met else lang.gettext("Missed")
 
 
 def _row(figures: ComponentFigures, in_progress: bool, lang: Language) -> ReportRow:
     component = figures.component
-    no_time = WORDS["no_time"]
     return ReportRow(
         id=component.id, name=component.name, path=paths.component_page(component.id),
         group=component.is_group, member=component.group is not None,
         uptime=lang.percent(figures.uptime.ratio),
-        sla=f"{component.sla:g}%" if component.sla is not None else "",
-        sla_met=figures.sla_met, sla_text=_sla_text(figures, in_progress),
-        major=_duration(figures.major_seconds, no_time, lang),
-        partial=_duration(figures.partial_seconds, no_time, lang),
-        maintenance=_duration(figures.maintenance_seconds, no_time, lang),
+        sla=target_text(component.sla, lang) if component.sla is not None else "",
+        sla_met=figures.sla_met, sla_text=_sla_text(figures, in_progress, lang),
+        major=_duration(figures.major_seconds, lang),
+        partial=_duration(figures.partial_seconds, lang),
+        maintenance=_duration(figures.maintenance_seconds, lang),
         incidents=figures.incidents.count,
-        mean=_duration(figures.incidents.mean_time_to_resolve, no_time, lang),
-        median=_duration(figures.incidents.median_time_to_resolve, no_time, lang),
+        mean=_duration(figures.incidents.mean_time_to_resolve, lang),
+        median=_duration(figures.incidents.median_time_to_resolve, lang),
     )
 
 
-def _severity_counts(figures: IncidentFigures, declared: m.IncidentFields) -> tuple[CountView, ...]:
+def _severity_counts(figures: IncidentFigures, declared: m.IncidentFields,
+                     lang: Language) -> tuple[CountView, ...]:
     if not declared.severities:
         return ()
-    names = {s.id: s.name for s in declared.severities}
-    return tuple(CountView(names.get(sid, WORDS["no_severity"]), count)
+    names = {s.id: s.name for s in declared.severities}  # the team's words: not translated
+    return tuple(CountView(names.get(sid, lang.gettext(NO_SEVERITY)), count)
                  for sid, count in figures.by_severity)
 
 
-def method(r: Report, snap: Snapshot, revision: Revision | None) -> tuple[str, ...]:
-    """The rules of ``r`` in sentences, naming the commit."""
-    values = wording.METHOD_VALUES
-    source = at = ""
-    if revision is not None:
+def command(r: Report, revision: Revision | None) -> str:
+    """The command that prints the figures of ``r`` again: ``statusgen report --period 2026-03
+    --at 0123456789ab``."""
+    at = f" --at {revision.commit[:12]}" if revision is not None else ""
+    return f"statusgen report --period {r.period.id}{at}"
+
+
+def method(r: Report, snap: Snapshot, revision: Revision | None,
+           lang: Language = ENGLISH) -> tuple[str, ...]:
+    """The rules of ``r`` in sentences of ``lang``, naming the commit, and the command that
+    recomputes them."""
+    return (*rules(r, snap, revision, lang),
+            lang._(wording.RECOMPUTE, command=command(r, revision)))
+
+
+def rules(r: Report, snap: Snapshot, revision: Revision | None, lang: Language) -> tuple[str, ...]:
+    """How the figures of ``r`` are computed and from what, in sentences of ``lang``."""
+    _ = lang._
+    elapsed = (_("seconds of the period so far") if r.in_progress
+               else _("seconds of the period"))
+    scope = (_("An incident counts in the period its first update falls in; drills are never "
+               "counted.") if snap.internal else
+             _("An incident counts in the period its first update falls in; drills are never "
+               "counted, and the public page leaves out what only the team sees."))
+    if revision is None:
+        source = _("Computed by statusgen %(version)s.", version=__version__)
+    else:
         short = revision.commit[:12]
-        source = values["changed" if revision.changed else "source"].format(commit=short)
-        at = values["at"].format(commit=short)
-    fill = {
-        "partial": f"{WEIGHTS[m.Level.PARTIAL_OUTAGE]:g}",
-        "so_far": values["so_far"] if r.in_progress else "",
-        "zone": snap.page.timezone,
-        "scope": "" if snap.internal else values["public_scope"],
-        "version": __version__, "source": source, "period": r.period.id, "at": at,
-    }
-    return tuple(sentence.format(**fill) for sentence in wording.METHOD)
+        source = (_("Computed by statusgen %(version)s from commit %(commit)s with uncommitted "
+                    "changes.", version=__version__, commit=short) if revision.changed else
+                  _("Computed by statusgen %(version)s from commit %(commit)s.",
+                    version=__version__, commit=short))
+    return (
+        # The minus, times and division signs as escapes: in an editor they look like - x /.
+        _("Uptime is 1 \u2212 (seconds in major outage + %(weight)s \u00d7 seconds in partial "
+          "outage) \u00f7 %(elapsed)s, for each component: degraded performance and maintenance "
+          "count as up, and where entries overlap each moment counts once, at its worst level. "
+          "These are the uptime bars' own figures.",
+          weight=decimal_text(WEIGHTS[m.Level.PARTIAL_OUTAGE], lang), elapsed=elapsed),
+        _("Days are cut at midnight in %(zone)s. A group's uptime is the mean of its "
+          "components'; its outage time is its worst component's each day.",
+          zone=snap.page.timezone),
+        scope,
+        _("Time to resolve runs from the recorded impact start (else the first update) to the "
+          "resolved update; incidents still open count, but have no time to resolve."),
+        source,
+    )
 
 
 def report_view(r: Report, snap: Snapshot, revision: Revision | None,
                 lang: Language) -> ReportView:
     """What ``report.html`` shows of ``r``."""
     tz, now, declared = snap.tz, snap.now, snap.config.incident_fields
-    last_day = r.period.next_first_day - timedelta(days=1)
+    # The last day's noon: a moment of that day in the page's zone, whatever the offset.
+    last_day = datetime.combine(r.period.next_first_day - timedelta(days=1), time(12), tzinfo=tz)
     page = r.page
     return ReportView(
         id=r.period.id, kind=str(r.period.kind), label=period_label(r.period, lang),
-        period_text=WORDS["period"].format(start=lang.long_date(r.start, tz),
-                                           end=lang.short_date(last_day)),
+        period_text=lang._("From %(start)s to %(end)s.", start=lang.long_date(r.start, tz),
+                           end=lang.long_date(last_day, tz)),
         in_progress=r.in_progress, until=time_view(r.until, tz, lang),
         rows=tuple(_row(f, r.in_progress, lang) for f in r.components),
         count=page.count,
-        resolved_text=WORDS["resolved_count"].format(resolved=page.resolved, count=page.count),
-        mean=_duration(page.mean_time_to_resolve, WORDS["no_time"], lang),
-        median=_duration(page.median_time_to_resolve, WORDS["no_time"], lang),
+        resolved_text=lang.n_("%(resolved)s of %(num)s resolved.", "%(resolved)s of %(num)s resolved.",
+                              page.count, resolved=page.resolved),
+        mean=_duration(page.mean_time_to_resolve, lang),
+        median=_duration(page.median_time_to_resolve, lang),
         by_impact=tuple(CountView(lang.gettext(labels.IMPACTS[impact]), count)
                         for impact, count in page.by_impact),
-        by_severity=_severity_counts(page, declared),
+        by_severity=_severity_counts(page, declared, lang),
         incidents=tuple(ReportIncident(
             entry_line(e, tz, now, lang, declared),
-            _duration(seconds, WORDS["no_time"], lang) if seconds is not None else "")
+            _duration(seconds, lang) if seconds is not None else "")
             for e, seconds in zip(r.incidents, r.time_to_resolve, strict=True)),
         maintenance=tuple(ReportMaintenance(entry_line(t.entry, tz, now, lang, declared),
-                                            _duration(t.seconds, WORDS["no_time"], lang))
+                                            _duration(t.seconds, lang))
                           for t in r.maintenance),
         json_path=report_data(r.period.id, "json"),
         csv_path=report_data(r.period.id, "csv"),
-        method=method(r, snap, revision),
+        method=rules(r, snap, revision, lang),
+        command=command(r, revision),
     )
 
 
@@ -175,7 +246,7 @@ def _figures_json(figures: IncidentFigures, declared: m.IncidentFields) -> dict[
     return {
         "count": figures.count,
         "by_impact": {str(impact): count for impact, count in figures.by_impact},
-        "by_severity": [{"id": sid or None, "name": names.get(sid, WORDS["no_severity"]),
+        "by_severity": [{"id": sid or None, "name": names.get(sid, NO_SEVERITY),
                          "count": count} for sid, count in figures.by_severity],
         "resolved": figures.resolved,
         "mean_time_to_resolve_seconds": _seconds(figures.mean_time_to_resolve),
@@ -206,7 +277,7 @@ def report_document(r: Report, snap: Snapshot, revision: Revision | None) -> dic
             "overlaps": "each moment counts once, at its worst level",
             "incidents": "those whose first update falls in the period; drills never count",
             "time_to_resolve": "from impact_started (else the first update) to the resolved update",
-            "sentences": list(method(r, snap, revision)),
+            "sentences": list(method(r, snap, revision, ENGLISH)),
         },
         "components": [{
             "id": f.component.id, "name": f.component.name, "group": f.component.group,
@@ -337,8 +408,7 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
         page = reports_page(None if is_index else r.period.id)
         html = theme.render(TEMPLATE, ReportContext(
             **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,
-            report=report_view(r, snap, revision, lang), months=months, quarters=quarters,
-            words=WORDS))
+            report=report_view(r, snap, revision, lang), months=months, quarters=quarters))
         if is_index:
             return {page: html}
         return {page: html, report_data(r.period.id, "json"): report_json(r, snap, revision),

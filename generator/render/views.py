@@ -9,12 +9,11 @@ tables are generated from this module (``make docs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.render import wording
 from generator.render.report_paths import reports_page
 
 
@@ -437,9 +436,6 @@ class IncidentContext(PageContext):
 
     entry: EntryView
     """The entry, with its timeline and write-up."""
-    words: Mapping[str, str] = field(default_factory=lambda: wording.INCIDENT)
-    """The headings of its metadata: ``details``, ``durations``, ``durations_note``, ``impact``,
-    ``internal``, ``internal_note`` (``generator/render/wording.py``)."""
 
 
 @dataclass(frozen=True)
@@ -456,8 +452,6 @@ class HistoryContext(PageContext):
     """The months of the year shown, newest first."""
     reports_path: str = reports_page()
     """The reliability reports' index."""
-    words: Mapping[str, str] = field(default_factory=lambda: wording.REPORT)
-    """The words of the reports' link: ``history_note``, ``history_link``."""
 
 
 @dataclass(frozen=True)
@@ -601,6 +595,9 @@ class ReportView:
     """The components' figures as CSV."""
     method: tuple[str, ...]
     """How the figures are computed, sentence by sentence, naming the commit."""
+    command: str
+    """The command that prints the same figures: ``statusgen report --period 2026-03 --at
+    0123456789ab`` (a command: not in any language)."""
 
 
 @dataclass(frozen=True)
@@ -616,8 +613,6 @@ class ReportContext(PageContext):
     """Every month with a report, newest first."""
     quarters: tuple[PeriodLink, ...]
     """Every quarter with a report, newest first."""
-    words: Mapping[str, str]
-    """The page's fixed words by key (``generator/render/wording.py``'s ``REPORT``)."""
 
 
 CONTEXTS: dict[str, type[PageContext]] = {

@@ -88,7 +88,7 @@ def test_the_text_says_the_pages_figures(tmp_path: Path, capsys: pytest.CaptureF
     assert lines[0] == "Acme Status: Reliability report: November 2026 (2026-11)"
     api = next(line for line in lines if line.startswith("Public API"))
     assert api.split()[2:5] == ["99.86%", "99.9%", "Below"]
-    assert "Incidents: 4. 3 of 4 resolved." in out
+    assert lines[lines.index("Incidents") + 1].startswith("3 of 4 resolved. Mean time to resolve: ")
     assert "INC-3  Database unavailable in the EU region  (Resolved in 2 h 20 min)" in out
     assert "statusgen report --period 2026-11." in out  # no commit outside git
 
@@ -155,3 +155,23 @@ def test_an_unknown_ref_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     code, out, err = run(capsys, "--root", str(root), "--period", "2026-11", "--at", "no-such-branch")
     assert (code, out) == (2, "")
     assert "the ref 'no-such-branch' does not exist" in err
+
+
+def test_the_text_speaks_the_page_s_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path)
+    config = root / "components.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  language: en\n", "  language: de\n"),
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "--root", str(root), "--period", "2026-11")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == ["Acme Status: Zuverlässigkeitsbericht: November 2026 (2026-11)",
+                         "Vom 1. November 2026 bis 30. November 2026."]
+    assert lines[4].startswith("Komponente  ") and "Verfügbarkeit" in lines[4]
+    api = next(line for line in lines if line.startswith("Public API"))
+    assert "99,86\xa0%" in api and "Bisher unter dem Ziel" in api
+    assert lines[lines.index("Störungen") + 1].startswith("3 von 4 behoben. Mittlere Behebungsdauer: ")
+    assert "INC-3  Database unavailable in the EU region  (Behoben nach 2 Std. 20 Min.)" in out
+    assert "Wie diese Zahlen berechnet werden" in lines
+    assert "- Jede Zahl lässt sich aus dem Repository nachrechnen: statusgen report --period 2026-11." \
+        in lines

@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from generator import model as m
+from generator.compute.reports import Revision
 from generator.compute.snapshot import snapshot
 from generator.render import paths
 from generator.render.catalogues import catalog_problems, po_path, problems, source_catalog
@@ -216,16 +217,28 @@ page:
 components:
   - id: alpha
     name: Alpha
+    sla: 99.9
   - id: grp
     name: Gamma
+    sla: 99.5
     components:
       - id: delta
         name: Delta
       - id: epsilon
         name: Epsilon
+incident_fields:
+  reference: {{prefix: KX-}}
+  severities:
+    - {{id: sev1, name: Omega-Eins, rank: 1}}
+  roles: [lead, communications]
+  timestamps: [impact_started, detected, mitigated]
+  custom:
+    - {{id: zeta, name: Zeta, type: single_select, options: [omikron, ypsilon], public: true}}
+    - {{id: theta, name: Theta, type: text}}
 """
 """A repository whose own words are no language's, so every English word on its pages
-comes from statusgen."""
+comes from statusgen: with every kind of incident metadata, targets for the reliability
+reports, and a month that has ended."""
 
 NEUTRAL_ENTRIES = {
     "2026-11-22-omega.md": """\
@@ -248,15 +261,44 @@ updates:
 title: Sigma
 impact: critical
 components: {delta: major_outage, epsilon: partial_outage}
+reference: KX-2
+severity: sev1
+roles: {lead: Iota Nu, communications: Mu Xi}
+timestamps:
+  impact_started: 2026-11-03T14:55:00+01:00
+  detected: 2026-11-03T15:00:00+01:00
+  mitigated: 2026-11-03T16:30:00+01:00
+fields: {zeta: omikron, theta: ypsilon}
+postmortem_url: https://kappa.example/omikron
+external_issue: https://kappa.example/ypsilon
 updates:
   - at: 2026-11-03T17:20:00+01:00
     status: resolved
     message: Omikron.
+  - at: 2026-11-03T15:40:00+01:00
+    status: identified
+    message: Omikron.
+    components: {delta: partial_outage}
   - at: 2026-11-03T15:02:00+01:00
     status: investigating
     message: Omikron.
 ---
 Omikron.
+""",
+    "2026-10-14-lambda.md": """\
+---
+title: Lambda
+impact: major
+components: {alpha: major_outage}
+reference: KX-1
+updates:
+  - at: 2026-10-14T11:30:00+02:00
+    status: resolved
+    message: Omikron.
+  - at: 2026-10-14T10:00:00+02:00
+    status: investigating
+    message: Omikron.
+---
 """,
     "2026-11-30-tau.md": """\
 ---
@@ -296,10 +338,14 @@ def write_repo(root: Path, language: str, components: str = NEUTRAL_COMPONENTS) 
     return root
 
 
-def build(root: Path, now: datetime = NOW) -> dict[str, bytes]:
+REVISION = Revision("0123456789abcdef0123456789abcdef01234567", changed=True)
+
+
+def build(root: Path, now: datetime = NOW, internal: bool = False) -> dict[str, bytes]:
     loaded = load(DiskSource(root))
     assert loaded.repository is not None, loaded.diagnostics
-    return render_site(snapshot(loaded.repository, now), root / "themes", {})
+    return render_site(snapshot(loaded.repository, now, internal=internal), root / "themes", {},
+                       revision=REVISION)
 
 
 def english_words(tag: str) -> set[str]:
@@ -323,6 +369,8 @@ def readable_text(name: str, data: bytes) -> str:
     """Everything a reader (or a screen reader) of an output meets, markup left out."""
     if name.endswith(".html"):
         soup = BeautifulSoup(data, "html.parser")
+        for code in soup.find_all("code"):
+            code.decompose()  # a command to type (statusgen report --period …): in no language
         labels = [str(t.get(a, "")) for t in soup.find_all(True) for a in ("aria-label", "title", "alt")]
         return soup.get_text(" ") + " " + " ".join(labels)
     if name.endswith((".atom", ".rss")):
@@ -343,13 +391,24 @@ LOCALE_DATES = {"de": "22. Nov. 2026", "ja": "2026年11月22日", "ar": "22 نو
 @pytest.mark.parametrize(("tag", "direction"), [("de", "ltr"), ("ja", "ltr"), ("ar", "rtl")])
 def test_a_site_in_german_japanese_and_arabic_has_no_english_word(
         tmp_path: Path, tag: str, direction: str) -> None:
-    files = build(write_repo(tmp_path, tag))
+    """Every page, the reliability reports and the incidents' metadata included, in the public
+    build and in the team's (roles, private fields, the follow-up ticket)."""
+    root = write_repo(tmp_path, tag)
+    files = build(root)
+    internal = build(root, internal=True)
     pages = {n: d for n, d in files.items() if n.endswith(".html")}
     assert len(pages) > 10
     forbidden = english_words(tag)
-    assert {"incident", "history", "resolved", "uptime", "maintenance"} <= forbidden
+    assert {"incident", "history", "resolved", "uptime", "maintenance", "report", "severity",
+            "detected", "lead", "target", "period", "computed", "recompute"} <= forbidden
+    sigma = paths.incident_page("2026-11-03-sigma")
+    metadata = BeautifulSoup(internal[sigma], "html.parser")
+    assert len(metadata.select(".facts div")) >= 12  # the times, the fields, the roles, the links
+    assert len(metadata.select(".facts .is-internal")) == 4
+    for report in ("reports/2026-10/index.html", "reports/2026-11/index.html"):
+        assert len(BeautifulSoup(files[report], "html.parser").select("table.figures tbody tr")) == 4
     leaks = {}
-    for name, data in files.items():
+    for name, data in [*files.items(), *((f"internal:{n}", d) for n, d in internal.items())]:
         if name.endswith((".html", ".atom", ".rss", ".svg")):
             found = {w for w in WORD.findall(readable_text(name, data)) if w.lower() in forbidden}
             if found:

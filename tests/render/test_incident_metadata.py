@@ -192,3 +192,35 @@ def test_nothing_private_is_in_any_public_output_of_the_example(tmp_path: Path) 
     for private in (b"Dana Ruiz", b"Sam Okafor", b"Priya", b"OPS-2290", b"OPS-2291", b"1840"):
         assert private not in everything, private
 
+
+
+def test_the_facts_speak_the_page_s_language_and_the_team_s_names_stay_theirs() -> None:
+    """The names incident tools share are in every language; a name of the team's own, or a
+    severity's or a field's name, is shown as the team wrote it."""
+    snap = example_snapshot(internal=True)
+    incident = snap.by_id[DB_OUTAGE].incident
+    declared = snap.config.incident_fields
+    unknown = replace(declared, roles=(*declared.roles, replace(declared.roles[0], id="customer_liaison")))
+    incident = replace(incident, roles=(*incident.roles, replace(incident.roles[0], role="customer_liaison")))
+    german = {f.label: f for f in facts(incident, unknown, snap.tz, translator("de"))}
+    assert list(german) == ["Beginn der Auswirkung", "Erkannt", "Eingedämmt", "Team", "Region",
+                            "Customers affected", "Ticket", "Leitung", "Kommunikation",
+                            "Customer liaison", "Nachbetrachtung", "Folge-Ticket"]
+    assert german["Erkannt"].time is not None and german["Erkannt"].time.text == "3. Nov. 2026, 15:01 MEZ"
+    assert german["Nachbetrachtung"].text == "Nachbetrachtung lesen"
+    japanese = [f.label for f in facts(incident, unknown, snap.tz, translator("ja"))]
+    assert japanese[:3] == ["影響開始", "検知", "緩和"] and "Region" in japanese
+
+
+def test_a_german_page_says_how_long_it_took_in_german_and_its_json_stays_english() -> None:
+    snap = example_snapshot()
+    german = replace(snap, config=replace(snap.config, page=replace(snap.page, language="de")))
+    view = entry_view(snap.by_id[DB_OUTAGE], german.config, german.now, paths.incident_page(DB_OUTAGE),
+                      german.by_id, translator("de"))
+    assert [(x.label, x.text) for x in view.metrics] == [
+        ("Ursache gefunden nach", "31 Min."), ("Eingedämmt nach", "1 Std. 5 Min."),
+        ("Behoben nach", "2 Std. 20 Min.")]
+    incident = json.loads(render_api(german)[API])["incident"]
+    assert [t["name"] for t in incident["timestamps"]] == ["Impact started", "Detected", "Mitigated"]
+    assert [d["duration_metric"]["name"] for d in incident["duration_metrics"]] == [
+        "Time to identify", "Time to mitigate", "Time to resolve"]

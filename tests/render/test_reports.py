@@ -4,6 +4,7 @@ against the uptime bars and the per-incident JSON of the same build."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime
@@ -166,6 +167,46 @@ def test_an_ended_period_says_met_or_missed_and_does_not_move_with_the_clock() -
     rows = figures(page)
     assert rows["Public API"][1] == "99.9% Met"  # 99.86 % after 22 days, 99.90 % over the month
     assert "Last updated" not in words(page.find("footer"))  # type: ignore[arg-type]
+
+
+def in_language(tag: str) -> dict[str, bytes]:
+    """The example's reports for a page in ``tag``."""
+    snap = example_snapshot()
+    page = dataclasses.replace(snap.page, language=tag)
+    return render_reports(dataclasses.replace(snap, config=dataclasses.replace(snap.config, page=page)),
+                          THEMES, REVISION)
+
+
+def test_a_german_page_s_reports_are_in_german_and_their_data_the_same_in_every_language() -> None:
+    german, english = in_language("de"), example_reports()
+    data = [name for name in english if name.endswith((".json", ".csv"))]
+    assert data and all(german[name] == english[name] for name in data)  # for programs: English
+    page = BeautifulSoup(german[reports_page("2026-11")], "html.parser")
+    assert words(page.find("h1")) == "Zuverlässigkeitsbericht: November 2026"  # type: ignore[arg-type]
+    rows = figures(page)
+    assert rows["Public API"][:2] == ["99,86 %", "99,9 % Bisher unter dem Ziel"]  # spaces: no-break
+    assert rows["Login and SSO"][1:4] == ["—", "keine", "keine"]
+    incidents = words(section(page, "Störungen"))
+    assert "3 von 4 behoben." in incidents and "Behoben nach 2 Std. 20 Min." in incidents
+    assert "Noch nicht behoben" in incidents
+    assert "1 Std. 41 Min. in diesem Zeitraum" in words(section(page, "Wartung"))
+    method = words(section(page, "Wie diese Zahlen berechnet werden"))
+    assert "+ 0,3 × Sekunden mit teilweisem Ausfall" in method  # noqa: RUF001 (the times sign)
+    assert "aus Commit 0123456789ab." in method
+    assert page.select_one("#method-h ~ ul code") is not None
+    assert "Zuletzt aktualisiert: 22. Nov. 2026, 10:00 MEZ" in words(page.find("footer"))  # type: ignore[arg-type]
+    index = BeautifulSoup(german[reports_page()], "html.parser")
+    assert [words(a) for a in index.select("nav.periods a")][-2:] == ["Q4 2026", "Q2 2025"]
+
+
+@pytest.mark.parametrize(("tag", "quarter", "target"), [
+    ("fr", "T4 2026", "99,9 %"), ("zh-Hans", "2026年第4季度", "99.9%"),
+    ("ar-EG", "الربع الرابع ٢٠٢٦", "٩٩٫٩٪\u061c"),  # noqa: RUF001 (Arabic-Indic digits and signs)
+])
+def test_quarters_and_targets_as_each_language_writes_them(tag: str, quarter: str, target: str) -> None:
+    page = BeautifulSoup(in_language(tag)[reports_page("2026-Q4")], "html.parser")
+    assert quarter in words(page.find("h1"))  # type: ignore[arg-type]
+    assert figures(page)["Public API"][1].startswith(target)
 
 
 def test_the_history_links_the_reports() -> None:
