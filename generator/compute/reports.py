@@ -182,6 +182,10 @@ class Inputs(m.KeepsHash):
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.period, self.started, self.running, self.until))
 
+    def in_progress(self, tz: tzinfo) -> bool:
+        """Whether the period has not ended (its figures run up to ``now``)."""
+        return self.until < self.period.bounds(tz)[1]
+
 
 @dataclass(frozen=True)
 class Report:
@@ -313,11 +317,24 @@ def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period
     return _Index(entries, tz, now).periods(tz)
 
 
+def planned(entries: Sequence[Entry], now: datetime, tz: tzinfo,
+            cache: Cache = NO_CACHE) -> tuple[Inputs, ...]:
+    """What the report of every period :func:`periods` names reads, in its order: cheap to
+    make for the whole history, so that only the figures nobody kept are computed
+    (:func:`figures`)."""
+    index = _Index(entries, tz, now, cache)
+    return tuple(_inputs(index, period, tz) for period in index.periods(tz))
+
+
+def figures(inputs: Inputs, config: m.Config, tz: tzinfo, cache: Cache = NO_CACHE) -> Report:
+    """One period's figures from what it reads."""
+    return cache.scope("reports", config).cached(inputs, lambda: _report(inputs, config, tz))
+
+
 def all_reports(entries: Sequence[Entry], config: m.Config, now: datetime, tz: tzinfo,
                 cache: Cache = NO_CACHE) -> tuple[Report, ...]:
     """The report of every period :func:`periods` names, in its order."""
-    index = _Index(entries, tz, now, cache)
-    return _reports(index, index.periods(tz), config, tz, cache)
+    return tuple(figures(i, config, tz, cache) for i in planned(entries, now, tz, cache))
 
 
 def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config, now: datetime,
@@ -331,17 +348,15 @@ def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config
     return _reports(_Index(entries, tz, now, cache), wanted, config, tz, cache)
 
 
+def _inputs(index: _Index, period: Period, tz: tzinfo) -> Inputs:
+    started, running = index.of(period)
+    start, end = period.bounds(tz)
+    return Inputs(period, started, running, max(min(end, index.now), start))
+
+
 def _reports(index: _Index, wanted: Sequence[Period], config: m.Config, tz: tzinfo,
              cache: Cache) -> tuple[Report, ...]:
-    now = index.now
-    kept = cache.scope("reports", config)
-    out = []
-    for period in wanted:
-        started, running = index.of(period)
-        start, end = period.bounds(tz)
-        inputs = Inputs(period, started, running, max(min(end, now), start))
-        out.append(kept.cached(inputs, lambda inputs=inputs: _report(inputs, config, tz)))  # type: ignore[misc]
-    return tuple(out)
+    return tuple(figures(_inputs(index, period, tz), config, tz, cache) for period in wanted)
 
 
 def report(period: Period, entries: Sequence[Entry], config: m.Config, now: datetime,

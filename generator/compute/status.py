@@ -72,6 +72,13 @@ class Entry(m.KeepsHash):
                                        self.started_at, self.resolved_at, self.spans,
                                        self.changes, self.cancelled))
 
+    def __stable__(self) -> tuple[object, ...]:
+        """What the entry is made from, for digests kept between builds: the (redacted)
+        incident and where the clock stands in its life.  Its spans, changes and names
+        follow from these and the components, which every such digest's context holds."""
+        return (self.incident, self.status, self.active, self.upcoming, self.started_at,
+                self.resolved_at, self.monitoring_at, self.cancelled)
+
     @property
     def updated_at(self) -> datetime:
         return self.incident.updates[0].at

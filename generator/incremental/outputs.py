@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from generator.caching import NO_CACHE, Cache, Store
 from generator.incremental.parse_cache import CACHE_DIR, code_hash
-from generator.incremental.stable import stable
+from generator.incremental.stable import Memo, stable
 from generator.output.atomic import replace_file
 from generator.output.kept import Kept, kept
 
@@ -67,6 +67,7 @@ class OutputMemo:
         self.inner = inner
         name = hashlib.sha256(self.out.encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.file = root / CACHE_DIR / f"outputs-{name}.json"
+        self.memo: Memo = {}
         self.previous: dict[str, dict[str, tuple[str, int, int, int]]] = self._read()
         """Key → the files it made: path → (name within the value, size, time, inode)."""
 
@@ -89,7 +90,7 @@ class OutputMemo:
     def scope(self, name: str, context: Hashable) -> Store:
         if name not in SCOPES:
             return self.inner.scope(name, context)
-        digest = stable(context)
+        digest = stable(context, self.memo)
         if digest is None:
             return self.inner.scope(name, context)
         return _Scope(self, f"{name}\0{digest}")
@@ -134,7 +135,7 @@ class _Scope:
         self.prefix = prefix
 
     def _key(self, key: Hashable) -> str | None:
-        digest = stable(key)
+        digest = stable(key, self.memo.memo)
         if digest is None:
             return None
         return hashlib.sha256(f"{self.prefix}\0{digest}".encode()).hexdigest()

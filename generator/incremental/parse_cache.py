@@ -69,6 +69,9 @@ class ParseCache:
             if isinstance(found, list) and len(found) == 3 and isinstance(found[0], str)
             and isinstance(found[2], str) and found[2]}
         """Path → the identity its file had when it was last parsed, and the cache key."""
+        self.on_disk: dict[str, str] = {key: identity for _, (identity, key) in self.known.items()}
+        """Key → the identity its file had, as the cache file holds them: a build that used
+        exactly these, parsed nothing and saw no identity change has nothing to save."""
         self.parsed = 0
         """Files parsed (not found in the cache) since the last :meth:`begin`."""
         self._built = False
@@ -156,7 +159,11 @@ class ParseCache:
 
     def save(self) -> None:
         """Keep what this build used; an unwritable cache is left alone."""
-        unchanged = self.parsed == 0 and not self.stored and self.new.keys() == self.old.keys()
+        unchanged = self.parsed == 0 and (
+            self.new.keys() == self.old.keys() if not self.on_disk else
+            self.new.keys() == self.on_disk.keys() and all(
+                self.identities.get(self.paths[key], "") == identity
+                for key, identity in self.on_disk.items()))
         if self.folder is None or unchanged:
             return
         document = {"format": FORMAT, "code": self.code, "entries": {
@@ -172,4 +179,6 @@ class ParseCache:
                 replace_file(self.folder / STAMP_FILE, identity.encode("ascii"))
         except (OSError, CodecError):
             pass
+        else:
+            self.on_disk = {key: self.identities.get(self.paths[key], "") for key in self.new}
         self.old = self.new

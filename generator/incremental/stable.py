@@ -7,7 +7,8 @@ dataclass, in order, with its type's name.  An object read from a file stands fo
 by the digest of that file's bytes (``digest``, kept by incidents and the configuration),
 with its number of updates, so an incident redacted for a build is told from the whole
 one; what else a build changes in it (private fields) is a function of the scope's
-context, which names the build (public or internal).
+context, which names the build (public or internal).  An object made from others (an
+entry, from its incident and the clock) names them in ``__stable__``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,12 @@ def _names(cls: type[Any]) -> tuple[str, ...]:
     return found
 
 
-def _walk(value: Any, out: list[str]) -> None:
+Memo = dict[int, tuple[Any, str]]
+"""Digests of objects already walked in one build, by identity (the object is held, so its
+identity cannot be reused while the memo lives)."""
+
+
+def _walk(value: Any, out: list[str], memo: Memo | None) -> None:
     if value is None or isinstance(value, bool | int | float):
         out.append(repr(value))
     elif isinstance(value, Enum):
@@ -53,38 +59,60 @@ def _walk(value: Any, out: list[str]) -> None:
     elif isinstance(value, tuple | list):
         out.append(f"({len(value)}")
         for item in value:
-            _walk(item, out)
+            _walk(item, out, memo)
         out.append(")")
     elif isinstance(value, frozenset | set):
-        out.append("{" + ",".join(sorted(fingerprint(item) for item in value)) + "}")
+        out.append("{" + ",".join(sorted(fingerprint(item, memo) for item in value)) + "}")
     elif isinstance(value, Mapping):
-        out.append("{" + ",".join(sorted(fingerprint(k) + "=" + fingerprint(v)
+        out.append("{" + ",".join(sorted(fingerprint(k, memo) + "=" + fingerprint(v, memo)
                                          for k, v in value.items())) + "}")
+    elif hasattr(value, "__stable__"):
+        # An object made from others says which: its digest is theirs (see its method).
+        out.append(f"{type(value).__name__}<")
+        _walk(value.__stable__(), out, memo)
+        out.append(">")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         digest = getattr(value, "digest", None)
         name = type(value).__name__
         if isinstance(digest, str) and digest:
             out.append(f"{name}#{digest}#{len(getattr(value, 'updates', ()))}")
             return
-        out.append(f"{name}(")
-        for field in _names(type(value)):
-            _walk(getattr(value, field), out)
-        out.append(")")
+        if memo is not None:
+            # An entry is read by many keys (each period it runs through): walked once.
+            known = memo.get(id(value))
+            if known is None:
+                known = memo[id(value)] = (value, _dataclass(value, name, memo))
+            out.append(known[1])
+            return
+        out.append(_dataclass(value, name, None))
     else:
         raise Unstable(f"no stable digest for {type(value).__name__}")
 
 
-def fingerprint(value: Any) -> str:
-    """A digest of ``value``'s contents that is the same in every process."""
+def _dataclass(value: Any, name: str, memo: Memo | None) -> str:
+    out = [f"{name}("]
+    for field in _names(type(value)):
+        _walk(getattr(value, field), out, memo)
+    out.append(")")
+    return _digest(out)
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint(value: Any, memo: Memo | None = None) -> str:
+    """A digest of ``value``'s contents that is the same in every process; ``memo`` keeps
+    the digests of the dataclasses walked, for the keys of one build."""
     out: list[str] = []
-    _walk(value, out)
-    return hashlib.sha256("\x1f".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+    _walk(value, out, memo)
+    return _digest(out)
 
 
-def stable(value: Any) -> str | None:
+def stable(value: Any, memo: Memo | None = None) -> str | None:
     """:func:`fingerprint`, or ``None`` for a key that has none."""
     try:
-        return fingerprint(value)
+        return fingerprint(value, memo)
     except Unstable:
         return None
 

@@ -28,11 +28,14 @@ from generator.compute.metrics import whole_seconds
 from generator.compute.reports import (
     ComponentFigures,
     IncidentFigures,
+    Inputs,
     Period,
     PeriodKind,
     Report,
     Revision,
     all_reports,
+    figures,
+    planned,
 )
 from generator.compute.snapshot import Snapshot
 from generator.compute.uptime import WEIGHTS
@@ -364,15 +367,15 @@ def report_csv(r: Report, snap: Snapshot) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def index_document(reports: Sequence[Report], snap: Snapshot) -> bytes:
+def index_document(plans: Sequence[Inputs], snap: Snapshot) -> bytes:
     """``reports/index.json``: every period with a report and where its figures are."""
     doc = {"reports": [{
         "id": r.period.id, "kind": str(r.period.kind), "label": period_label(r.period),
-        "in_progress": r.in_progress,
+        "in_progress": r.in_progress(snap.tz),
         "page": paths.absolute(snap.page.url, reports_page(r.period.id)),
         "json": paths.absolute(snap.page.url, report_data(r.period.id, "json")),
         "csv": paths.absolute(snap.page.url, report_data(r.period.id, "csv")),
-    } for r in reports]}
+    } for r in plans]}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -387,39 +390,58 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     ``edition`` (of ``snap.page``); in the default edition also each report's JSON and CSV
     and ``reports/index.json``.
 
-    ``cache`` keeps each period's figures and files between the dev server's rebuilds: an
-    edit recomputes the periods it touches and the one in progress, not the whole history.
+    ``cache`` keeps each period's figures and files between builds: a page is made again,
+    and its figures computed, only when what it reads changed (its period's entries, how far
+    it runs, the periods of its year), so a long history costs a rebuild no more than a
+    short one.
     """
     edition = edition or editions(snap.page)[0]
-    found = reports_of(snap, cache)
+    plans = planned(snap.entries, snap.now, snap.tz, cache)
     theme = load_theme(themes_dir, snap.page.theme)
     base, lang = page_frame(snap, theme, edition)
+    tz = snap.tz
 
-    def link(r: Report) -> PeriodLink:
-        return PeriodLink(r.period.id, period_label(r.period, lang), reports_page(r.period.id),
-                          r.in_progress)
+    def link(inputs: Inputs) -> PeriodLink:
+        period = inputs.period
+        return PeriodLink(period.id, period_label(period, lang), reports_page(period.id),
+                          inputs.in_progress(tz))
 
-    months = tuple(link(r) for r in found if r.period.kind is PeriodKind.MONTH)
-    quarters = tuple(link(r) for r in found if r.period.kind is PeriodKind.QUARTER)
+    links = {inputs.period: link(inputs) for inputs in plans}
+    by_year: dict[int, list[Inputs]] = {}
+    for inputs in plans:
+        by_year.setdefault(inputs.period.year, []).append(inputs)
+    # A year's link leads to its latest month, whose page lists the year's other periods.
+    years = tuple(PeriodLink(str(year), str(year), reports_page(next(
+        i for i in found if i.period.kind is PeriodKind.MONTH).period.id), False)
+        for year, found in by_year.items())
     store = cache.scope("report files", (snap.config, snap.internal, theme.fingerprint, revision,
                                          edition))
 
-    def files(r: Report, is_index: bool) -> dict[str, bytes]:
+    def nav(year: int, kind: PeriodKind) -> tuple[PeriodLink, ...]:
+        return tuple(links[i.period] for i in by_year[year] if i.period.kind is kind)
+
+    def files(inputs: Inputs, is_index: bool, months: tuple[PeriodLink, ...],
+              quarters: tuple[PeriodLink, ...]) -> dict[str, bytes]:
+        r = figures(inputs, snap.config, tz, cache)
         page = reports_page(None if is_index else r.period.id)
         html = theme.render(TEMPLATE, ReportContext(
             **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,
-            report=report_view(r, snap, revision, lang), months=months, quarters=quarters))
+            report=report_view(r, snap, revision, lang), months=months, quarters=quarters,
+            years=years))
         if is_index:
             return {page: html}
         return {page: html, report_data(r.period.id, "json"): report_json(r, snap, revision),
                 report_data(r.period.id, "csv"): report_csv(r, snap)}
 
     out: dict[str, bytes] = {}
-    latest = next(r for r in found if r.period.kind is PeriodKind.MONTH)
-    for r, is_index in [*((r, False) for r in found), (latest, True)]:
-        # A page links every period, so the list of periods is part of what it reads.
-        out.update(store.cached((r.inputs, is_index, months, quarters),
-                                lambda r=r, is_index=is_index: files(r, is_index)))  # type: ignore[misc]
+    latest = next(i for i in plans if i.period.kind is PeriodKind.MONTH)
+    for inputs, is_index in [*((i, False) for i in plans), (latest, True)]:
+        year = inputs.period.year
+        months, quarters = nav(year, PeriodKind.MONTH), nav(year, PeriodKind.QUARTER)
+        # A page links the periods of its year and every year: they are part of what it reads.
+        out.update(store.cached(
+            (inputs, is_index, months, quarters, years),
+            lambda i=inputs, x=is_index, ms=months, qs=quarters: files(i, x, ms, qs)))  # type: ignore[misc]
     if edition.default:
-        out[reports_list()] = index_document(found, snap)
+        out[reports_list()] = index_document(plans, snap)
     return out

@@ -610,9 +610,12 @@ class ReportContext(PageContext):
     report: ReportView
     """The report shown."""
     months: tuple[PeriodLink, ...]
-    """Every month with a report, newest first."""
+    """The months with a report in the year of the report shown, newest first."""
     quarters: tuple[PeriodLink, ...]
-    """Every quarter with a report, newest first."""
+    """The quarters with a report in that year, newest first."""
+    years: tuple[PeriodLink, ...]
+    """Every year with a report, newest first, each linking its latest month (on every page,
+    so a long history is two steps from any report)."""
 
 
 CONTEXTS: dict[str, type[PageContext]] = {

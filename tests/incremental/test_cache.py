@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
 from generator.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
 from generator.pipeline import Session, build
+from generator.render.theme import Theme
 from generator.source import files
 from generator.source import tree as source_tree
 from generator.source.load import load
@@ -96,7 +98,8 @@ updates:
 ---
 """
 EDITS = st.lists(st.tuples(
-    st.sampled_from(["message", "new", "delete", "resolve", "components", "template", "image"]),
+    st.sampled_from(["message", "new", "delete", "resolve", "components", "template", "image",
+                     "later", "deface"]),
     st.integers(min_value=0, max_value=7),
 ), min_size=1, max_size=6)
 
@@ -132,20 +135,65 @@ def _edit(root: Path, kind: str, n: int) -> None:
 @given(edits=EDITS)
 def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, edits: list[tuple[str, int]]
                                                      ) -> None:
+    """Whatever changes between builds — a file, the clock (a maintenance starts, a resolved
+    incident ages off the front page, a day of the bars ends), a page of the site defaced —
+    the dev server's build and the command line's, which keep what they can, write the
+    site a clean build writes."""
     base = Path(str(tmp_path_factory.mktemp("incremental")))  # type: ignore[attr-defined]
     root = copy_example(base)
     served_session = Session.in_memory()
     serve_out, cli_out = base / "serve", base / "cli"
-    assert build(root, serve_out, NOW, session=served_session).ok
-    assert build(root, cli_out, NOW, session=Session.on_disk(root)).ok
+    now = NOW
+    assert build(root, serve_out, now, session=served_session).ok
+    assert build(root, cli_out, now, session=Session.on_disk(root)).ok
     for number, (kind, n) in enumerate(edits):
-        _edit(root, kind, n)
-        served = build(root, serve_out, NOW, session=served_session)
-        cached = build(root, cli_out, NOW, session=Session.on_disk(root), jobs=2)
-        clean = build(root, base / f"clean{number}", NOW)
+        if kind == "later":
+            now += timedelta(hours=7 * n + 1, minutes=13)
+        elif kind == "deface":
+            pages = sorted(cli_out.rglob("*.html"))
+            victim = pages[n * 7 % len(pages)]
+            if n % 2:
+                victim.write_bytes(victim.read_bytes() + b"<!-- defaced -->")
+            else:
+                victim.unlink()
+        else:
+            _edit(root, kind, n)
+        served = build(root, serve_out, now, session=served_session)
+        cached = build(root, cli_out, now, session=Session.on_disk(root), jobs=2)
+        clean = build(root, base / f"clean{number}", now)
         assert served.ok == cached.ok == clean.ok
         if clean.ok:
             assert tree(serve_out) == tree(cli_out) == tree(base / f"clean{number}")
+
+
+def test_a_scheduled_rebuild_renders_only_what_the_clock_moved(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_repo(tmp_path / "bench", 300)
+    out = tmp_path / "site"
+    assert build(root, out, BENCH_NOW, session=Session.on_disk(root)).ok
+    rendered: list[str] = []
+    render = Theme.render
+
+    def counted(self: Theme, template: str, context: object) -> bytes:
+        rendered.append(template)
+        return render(self, template, context)
+
+    monkeypatch.setattr(Theme, "render", counted)
+    later = BENCH_NOW + timedelta(minutes=10)
+    assert build(root, out, later, session=Session.on_disk(root)).ok
+    # Only the pages of entries still running (their clock moves) are rendered again.
+    running = sum(1 for p in (root / "incidents").glob("*.md")
+                  if "status: resolved" not in p.read_text() and "kind: maintenance" not in p.read_text())
+    assert 0 < rendered.count("incident.html") <= running + 20
+    monkeypatch.setattr(Theme, "render", render)
+    assert build(root, tmp_path / "clean", later).ok
+    assert tree(out) == tree(tmp_path / "clean")
+    # A page touched by hand is written again, though nothing it is made from changed.
+    page = next((out / "incidents").rglob("index.html"))
+    page.write_bytes(b"defaced")
+    assert build(root, out, later + timedelta(minutes=10), session=Session.on_disk(root)).ok
+    assert build(root, tmp_path / "clean2", later + timedelta(minutes=10)).ok
+    assert tree(out) == tree(tmp_path / "clean2")
 
 
 def test_a_cache_that_was_committed_or_copied_is_never_trusted(tmp_path: Path) -> None:

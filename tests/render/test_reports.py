@@ -196,7 +196,12 @@ def test_a_german_page_s_reports_are_in_german_and_their_data_the_same_in_every_
     assert page.select_one("#method-h ~ ul code") is not None
     assert "Zuletzt aktualisiert: 22. Nov. 2026, 10:00 MEZ" in words(page.find("footer"))  # type: ignore[arg-type]
     index = BeautifulSoup(german[reports_page()], "html.parser")
-    assert [words(a) for a in index.select("nav.periods a")][-2:] == ["Q4 2026", "Q2 2025"]
+    # Each page lists every year, and the months and quarters of its own year.
+    navs = [[words(a) for a in nav.select("a")] for nav in index.select("nav.periods")]
+    assert navs[0] == ["2026", "2025"] and navs[-1] == ["Q4 2026"]
+    older = BeautifulSoup(german[reports_page("2025-06")], "html.parser")
+    assert [[words(a) for a in nav.select("a")] for nav in older.select("nav.periods")][-1] == \
+        ["Q2 2025"]
 
 
 @pytest.mark.parametrize(("tag", "quarter", "target"), [
