@@ -66,33 +66,32 @@ def _walk(value: Any, out: list[str], memo: Memo | None) -> None:
     elif isinstance(value, Mapping):
         out.append("{" + ",".join(sorted(fingerprint(k, memo) + "=" + fingerprint(v, memo)
                                          for k, v in value.items())) + "}")
-    elif hasattr(value, "__stable__"):
-        # An object made from others says which: its digest is theirs (see its method).
-        out.append(f"{type(value).__name__}<")
-        _walk(value.__stable__(), out, memo)
-        out.append(">")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+    elif hasattr(value, "__stable__") or (dataclasses.is_dataclass(value)
+                                          and not isinstance(value, type)):
         digest = getattr(value, "digest", None)
-        name = type(value).__name__
         if isinstance(digest, str) and digest:
-            out.append(f"{name}#{digest}#{len(getattr(value, 'updates', ()))}")
+            out.append(f"{type(value).__name__}#{digest}#{len(getattr(value, 'updates', ()))}")
             return
-        if memo is not None:
-            # An entry is read by many keys (each period it runs through): walked once.
-            known = memo.get(id(value))
-            if known is None:
-                known = memo[id(value)] = (value, _dataclass(value, name, memo))
-            out.append(known[1])
+        if memo is None:
+            out.append(_object(value, None))
             return
-        out.append(_dataclass(value, name, None))
+        # An entry is read by many keys (each period it runs through): walked once.
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = (value, _object(value, memo))
+        out.append(known[1])
     else:
         raise Unstable(f"no stable digest for {type(value).__name__}")
 
 
-def _dataclass(value: Any, name: str, memo: Memo | None) -> str:
-    out = [f"{name}("]
-    for field in _names(type(value)):
-        _walk(getattr(value, field), out, memo)
+def _object(value: Any, memo: Memo | None) -> str:
+    out = [f"{type(value).__name__}("]
+    if hasattr(value, "__stable__"):
+        # An object made from others says which: its digest is theirs (see its method).
+        _walk(value.__stable__(), out, memo)
+    else:
+        for field in _names(type(value)):
+            _walk(getattr(value, field), out, memo)
     out.append(")")
     return _digest(out)
 

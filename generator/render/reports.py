@@ -414,8 +414,9 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     years = tuple(PeriodLink(str(year), str(year), reports_page(next(
         i for i in found if i.period.kind is PeriodKind.MONTH).period.id), False)
         for year, found in by_year.items())
+    # Every page links every year: the years belong to the context, read once.
     store = cache.scope("report files", (snap.config, snap.internal, theme.fingerprint, revision,
-                                         edition))
+                                         edition, years))
 
     def nav(year: int, kind: PeriodKind) -> tuple[PeriodLink, ...]:
         return tuple(links[i.period] for i in by_year[year] if i.period.kind is kind)
@@ -438,9 +439,9 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     for inputs, is_index in [*((i, False) for i in plans), (latest, True)]:
         year = inputs.period.year
         months, quarters = nav(year, PeriodKind.MONTH), nav(year, PeriodKind.QUARTER)
-        # A page links the periods of its year and every year: they are part of what it reads.
+        # A page links the periods of its year: they are part of what it reads.
         out.update(store.cached(
-            (inputs, is_index, months, quarters, years),
+            (inputs, is_index, months, quarters),
             lambda i=inputs, x=is_index, ms=months, qs=quarters: files(i, x, ms, qs)))  # type: ignore[misc]
     if edition.default:
         out[reports_list()] = index_document(plans, snap)
