@@ -14,10 +14,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
+from generator.commands.options import EXIT_OK, EXIT_USAGE, common_options, refused
 from generator.compute.pagediff import diff
 from generator.compute.snapshot import Snapshot, snapshot
-from generator.diagnostics import format_text, has_errors, summary
+from generator.diagnostics import has_errors
 from generator.notify.report import PREVIEWS, preview
 from generator.pipeline import comparable, run_checks
 from generator.render.diff import RENDERERS
@@ -52,10 +52,8 @@ def cmd_diff(args: argparse.Namespace, now: datetime) -> int:
     checked = run_checks(args.root, now, args.strict)
     head = checked.loaded.repository
     if head is None or has_errors(checked.diagnostics):
-        sys.stderr.write(format_text(checked.diagnostics))
-        print(summary(checked.diagnostics, checked.loaded.files), file=sys.stderr)
-        print("statusgen diff: the working tree has errors; fix them first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return refused("diff", checked.diagnostics, checked.loaded.files,
+                       "the working tree has errors; fix them first")
     base = comparable(base, now)
     label = f"{args.base} ({base.short})"
     notes = []

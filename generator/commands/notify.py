@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.commands.clock import ClockError, resolve_now
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.diagnostics import format_text, has_errors, summary
+from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options, refused
+from generator.diagnostics import has_errors
 from generator.notify.deliver import Sender
 from generator.notify.log import DEFAULT, LogError, SendLog, locked
 from generator.notify.report import RENDERERS
@@ -76,10 +76,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     checked = run_checks(args.root, now, args.strict)
     repo = checked.loaded.repository
     if repo is None or has_errors(checked.diagnostics):
-        sys.stderr.write(format_text(checked.diagnostics))
-        print(summary(checked.diagnostics, checked.loaded.files), file=sys.stderr)
-        print("statusgen notify: the repository has errors; nothing was sent", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return refused("notify", checked.diagnostics, checked.loaded.files,
+                       "the repository has errors; nothing was sent")
     if not repo.config.notify:
         print("statusgen notify: components.yml has no `notify:` channels; nothing to send",
               file=sys.stderr)

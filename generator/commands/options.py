@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.diagnostics import FORMATS, Diagnostic, summary
+from generator.diagnostics import FORMATS, Diagnostic, format_text, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 """0 fine, 1 problems found (or a refusal), 2 a usage error."""
@@ -25,6 +25,14 @@ def common_options(parser: argparse.ArgumentParser) -> None:
 def format_option(parser: argparse.ArgumentParser, help: str) -> None:
     """``--format text|github|json`` for commands that print diagnostics."""
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help=help)
+
+
+def refused(command: str, diagnostics: list[Diagnostic], files: int, why: str) -> int:
+    """Print the problems that stop ``command`` and why it stops; :data:`EXIT_PROBLEMS`."""
+    sys.stderr.write(format_text(diagnostics))
+    print(summary(diagnostics, files), file=sys.stderr)
+    print(f"statusgen {command}: {why}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def report(diagnostics: list[Diagnostic], files: int, fmt: str) -> None:

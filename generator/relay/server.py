@@ -10,12 +10,12 @@ import contextlib
 import socket
 import socketserver
 import sys
-import threading
 import time
 from http import HTTPStatus
 from typing import Any
 
 from generator.relay.app import PLAIN, Answer, RelayApp
+from generator.serve.bounded import BoundedThreads
 from generator.serve.http import Refusal, parse_head, read_head
 
 HEAD_TIMEOUT = 10.0
@@ -97,7 +97,7 @@ def linger(connection: socket.socket) -> None:
             left -= len(chunk)
 
 
-class RelayServer(socketserver.ThreadingTCPServer):
+class RelayServer(BoundedThreads, socketserver.TCPServer):
     """At most ``max_connections`` request threads; the rest are turned away at once."""
 
     allow_reuse_address = True
@@ -111,31 +111,17 @@ class RelayServer(socketserver.ThreadingTCPServer):
         self.app = app
         self.head_timeout = head_timeout
         self.body_timeout = body_timeout
-        self._slots = threading.BoundedSemaphore(max_connections)
+        self.bound_threads(max_connections)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, RelayHandler)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.settimeout(0.5)  # the accepting thread: never wait long
-                send(request, Answer(HTTPStatus.SERVICE_UNAVAILABLE, b"503 Service Unavailable: too "
-                                     b"many connections at once; try again\n", PLAIN,
-                                     {"Retry-After": "1"}))
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
+    def refuse(self, request: Any) -> None:
+        with contextlib.suppress(OSError):
+            request.settimeout(0.5)  # the accepting thread: never wait long
+            send(request, Answer(HTTPStatus.SERVICE_UNAVAILABLE, b"503 Service Unavailable: too "
+                                 b"many connections at once; try again\n", PLAIN,
+                                 {"Retry-After": "1"}))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line instead of a traceback (the client got a 500)."""

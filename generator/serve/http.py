@@ -28,6 +28,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from generator.diagnostics import format_text
 from generator.render.media import MEDIA_TYPES
+from generator.serve.bounded import BoundedThreads
 from generator.serve.builder import Hub
 from generator.serve.client import (
     CLIENT_CSS,
@@ -301,7 +302,7 @@ def regular_bytes(path: Path | None) -> bytes | None:
 # --------------------------------------------------------------------------
 
 
-class DevServer(ThreadingHTTPServer):
+class DevServer(BoundedThreads, ThreadingHTTPServer):
     """The HTTP server: at most ``max_connections`` request threads, joined when it closes."""
 
     daemon_threads = False
@@ -316,7 +317,7 @@ class DevServer(ThreadingHTTPServer):
         self.out = out
         self.hub = hub
         self.head_timeout = head_timeout
-        self._slots = threading.BoundedSemaphore(max_connections)
+        self.bound_threads(max_connections)
         # An event stream stays open as long as its page: half the slots at most, so that
         # pages can still be loaded with many tabs open.
         self.streams = threading.BoundedSemaphore(max(1, max_connections // 2))
@@ -329,24 +330,12 @@ class DevServer(ThreadingHTTPServer):
         self.hosts = Hosts.of(self.server_address[1], (host, str(self.server_address[0])),
                               allow_hosts)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
-            _turn_away(request)
-            self.shutdown_request(request)
-            return
+    def refuse(self, request: Any) -> None:
+        _turn_away(request)
+
+    def accepted(self, request: Any) -> None:
         with self._connections_lock:
             self._connections.add(request)
-        try:
-            super().process_request(request, client_address)
-        except BaseException:  # no thread started: nothing else gives the slot back
-            self._slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._slots.release()
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:
