@@ -38,7 +38,7 @@ TEST_STAMP := $(VENV)/.stamp-test
 
 help:
 	@echo "make site    build the example site into site/ (statusgen is then .venv/bin/statusgen)"
-	@echo "make check   fast suite: ruff, mypy, pytest -m 'not browser and not validator and not slow'"
+	@echo "make check   fast suite: ruff, mypy, pytest -n auto -m 'not browser and not validator and not slow'"
 	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
 	@echo "make venv    only create .venv with statusgen and the test tools"
 	@echo "make lock    regenerate constraints.txt: keeps the pins that still fit pyproject.toml;"
@@ -69,8 +69,9 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# On every core (pytest-xdist): the fast suite is the one run after each edit.
 check: lint
-	$(BIN)/pytest -m "not browser and not validator and not slow"
+	$(BIN)/pytest -n auto -m "not browser and not validator and not slow"
 
 test: $(TEST_STAMP)
 	bash .ci/setup-tools

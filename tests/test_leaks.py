@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -205,9 +206,8 @@ def published(snap: Snapshot) -> bytes:
     return everything({**render_all(snap), **render_pages(snap, themes), **render_reports(snap, themes)})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repositories())
-def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Markers]) -> None:
+def leaks_nothing(case: tuple[m.Repository, Markers]) -> None:
+    """The property: no internal marker in the public build, every public one there."""
     repo, markers = case
     problems = [d for d in check(repo, NOW) if d.severity is Severity.ERROR]
     assume(not problems)
@@ -220,6 +220,21 @@ def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Ma
     # The internal build shows what the team alone may see: the markers are real.
     assert all(marker.encode() in internal for marker in markers.public)
     assert any(marker.encode() in internal for marker in markers.internal) or not markers.internal
+
+
+# Each example renders two whole sites: a few in the fast suite, many in the slow one.
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(repositories())
+def test_no_internal_marker_reaches_a_public_output(case: tuple[m.Repository, Markers]) -> None:
+    leaks_nothing(case)
+
+
+@pytest.mark.slow
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(repositories())
+def test_no_internal_marker_reaches_a_public_output_of_many_repositories(
+        case: tuple[m.Repository, Markers]) -> None:
+    leaks_nothing(case)
 
 
 def test_the_example_content_leaks_nothing() -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.render.compiled import COMPILED
 from generator.source.schema import suggest
 
 DEFAULT = "default"
@@ -230,5 +231,6 @@ def load_theme(themes_dir: Path, name: str) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED,
     )
     return Theme(name=name, folders=folders, env=env, assets=_assets(folders))

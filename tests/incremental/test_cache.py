@@ -168,7 +168,7 @@ def test_incremental_builds_equal_a_clean_full_build(tmp_path_factory: object, e
 
 def test_a_scheduled_rebuild_renders_only_what_the_clock_moved(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_repo(tmp_path / "bench", 300)
+    root = write_repo(tmp_path / "bench", 120)
     out = tmp_path / "site"
     assert build(root, out, BENCH_NOW, session=Session.on_disk(root)).ok
     rendered: list[str] = []
