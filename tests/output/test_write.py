@@ -27,10 +27,11 @@ def test_writes_exactly_the_files_and_a_marker(tmp_path: Path) -> None:
 
 def test_second_write_keeps_unchanged_files_and_removes_stale_ones(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    write_site(out, {"a.html": b"same", "b.html": b"old", "gone.html": b"x"})
+    write_site(out, {"a.html": b"same", "b.html": b"old", "gone.html": b"x",
+                     "deep/er/gone.json": b"{}", "deep/kept.json": b"[]"})
     before = (out / "a.html").stat()
-    report = write_site(out, {"a.html": b"same", "b.html": b"new"})
-    assert (report.written, report.unchanged, report.removed) == (1, 1, 1)
+    report = write_site(out, {"a.html": b"same", "b.html": b"new", "deep/kept.json": b"[]"})
+    assert (report.written, report.unchanged, report.removed) == (1, 2, 2)
     assert (out / "a.html").stat().st_ino == before.st_ino
     assert (out / "a.html").stat().st_mtime_ns == before.st_mtime_ns
     assert not (out / "gone.html").exists()
