@@ -1,9 +1,11 @@
 """The uptime bar: one tick per day, quiet stretches drawn as one dashed stroke.
 
 A bar of 90 days for each of many components would weigh more than the rest
-of the front page, so consecutive days with nothing to say share one SVG path
-(its dashes still show one tick per day) and one tooltip; a day that saw an
-entry always has its own, naming the date, the uptime and what happened.
+of the front page, so consecutive days that read alike share one SVG path (its
+dashes still show one tick per day) and one tooltip: quiet stretches, and days
+of an entry left open for weeks that each saw the same level, uptime and
+entries. Any other day that saw an entry has its own, naming the date, the
+uptime and what happened; the screen readers' summary names the same runs.
 """
 
 from __future__ import annotations
@@ -53,32 +55,38 @@ def _day_text(snap: Snapshot, day: Day, lang: Language) -> str:
                   titles=_titles(snap, day, lang))
 
 
+def _text(snap: Snapshot, day: Day, lang: Language) -> str:
+    """What a day that saw an entry says after its date (empty for a quiet day): consecutive
+    days of one level that say the same share one run."""
+    return "" if _quiet(day) else _day_text(snap, day, lang)
+
+
 def uptime_bar(snap: Snapshot, uptime: Uptime, lang: Language) -> Bar:
     """The bar of one component or group."""
-    groups: list[list[Day]] = []
+    groups: list[tuple[list[Day], str]] = []
     for day in uptime.days:
+        text = _text(snap, day, lang)
         last = groups[-1] if groups else None
-        if last is not None and _quiet(day) and _quiet(last[-1]) and last[-1].level is day.level:
-            last.append(day)
+        if last is not None and last[1] == text and last[0][-1].level is day.level:
+            last[0].append(day)
         else:
-            groups.append([day])
+            groups.append(([day], text))
     runs = []
+    eventful = []
     x = 0
-    for days in groups:
+    for days, text in groups:
         first, final = days[0], days[-1]
+        when = lang.short_date(first.date) if len(days) == 1 else _range(first, final, lang)
         if _quiet(first):
             label = lang._("%(days)s: %(level)s, %(percent)s uptime, no incidents",
-                           days=_range(first, final, lang),
-                           level=lang.gettext(labels.LEVELS[first.level]),
+                           days=when, level=lang.gettext(labels.LEVELS[first.level]),
                            percent=lang.percent(1.0))
         else:
-            label = lang._("%(day)s: %(text)s", day=lang.short_date(first.date),
-                           text=_day_text(snap, first, lang))
+            label = lang._("%(day)s: %(text)s", day=when, text=text)
+            eventful.append(label)
         runs.append(BarRun(x, DAY * len(days), len(days), str(first.level), label))
         x += DAY * len(days)
     count = len(uptime.days)
-    eventful = [lang._("%(day)s: %(text)s", day=lang.short_date(d.date),
-                       text=_day_text(snap, d, lang)) for d in uptime.days if not _quiet(d)]
     shown = lang.percent(uptime.ratio)
     summary = lang.n_("Uptime over the last %(num)s day: %(percent)s.",
                       "Uptime over the last %(num)s days: %(percent)s.", count, percent=shown)

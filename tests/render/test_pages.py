@@ -232,6 +232,29 @@ def test_uptime_bars_have_90_days_with_labels_and_percentages() -> None:
     assert "Database unavailable in the EU region" in str(api.select_one("svg.bar")["aria-label"])  # type: ignore[index]
 
 
+def test_days_of_an_incident_left_open_that_read_alike_share_one_tooltip(
+        status_repo: StatusRepo) -> None:
+    # Open since noon on 2 Nov: that day is half down, and every day since reads alike.
+    root = status_repo(incident("2026-11-02-api", """
+title: API errors
+impact: major
+components: {api: major_outage}
+updates:
+  - {at: "2026-11-02T12:00:00Z", status: investigating, message: API errors.}
+"""))
+    soup = soup_of(render_pages(snap_of(root), root / "themes"), "index.html")
+    api = next(r for r in soup.select(".components .component")
+               if words(r.select_one(".c-name") or r) == "API")
+    tips = [words(t) for t in api.select("svg.bar title")]
+    assert tips == [
+        f"25 Aug {DASH} 1 Nov 2026: Operational, 100.00% uptime, no incidents",
+        "2 Nov 2026: Major outage, 50.00% uptime: API errors",
+        f"3 {DASH} 22 Nov 2026: Major outage, 0.00% uptime: API errors",
+    ]
+    label = str(api.select_one("svg.bar")["aria-label"])  # type: ignore[index]
+    assert label.count("API errors") == 2 and f"3 {DASH} 22 Nov 2026" in " ".join(label.split())
+
+
 def test_recently_resolved_and_links_to_history_and_feeds() -> None:
     _, pages = example()
     soup = soup_of(pages, "index.html")
