@@ -400,8 +400,8 @@ class PageContext:
     inline_css: Markup | None
     """The theme's CSS, for the one page served at any address (``404.html``)."""
     alternates: tuple[Alternate, ...]
-    """The page in every language of the site, this one included; empty when the site has
-    one language."""
+    """The page in every language of the site, this one included, the default language's
+    (served at ``/``) first; empty when the site has one language."""
 
 
 @dataclass(frozen=True)

@@ -458,7 +458,8 @@ def test_languages_build_one_site_per_language_linked_to_each_other(tmp_path: Pa
             alternates = {link["hreflang"]: link["href"]
                           for link in soup.find_all("link", hreflang=True)}
             assert alternates == {"en": "https://status.kappa.example/" + _folder(page),
-                                  "ja": "https://status.kappa.example/ja/" + _folder(page)}
+                                  "ja": "https://status.kappa.example/ja/" + _folder(page),
+                                  "x-default": "https://status.kappa.example/" + _folder(page)}
             switch = soup.find("nav", class_="languages")
             assert switch is not None
             links = {str(a["lang"]): str(a["href"]) for a in switch.find_all("a")}
