@@ -112,6 +112,22 @@ def test_init_output_validates_strictly(tmp_path: Path, capsys: pytest.CaptureFi
     assert "0 errors, 0 warnings in 2 files" in out
 
 
+def test_the_examples_commented_out_in_components_yml_validate_once_uncommented(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "status"
+    assert run(capsys, "init", str(root))[0] == 0
+    config = root / "components.yml"
+    text = config.read_text()
+    head, marker, examples = text.partition("to use it:\n")
+    assert "# incident_fields:" in examples and "  # language: de" in head
+    # What the comments tell a user to do: remove the `# ` before a block.
+    config.write_text(head.replace("\n  # language:", "\n  language:") + marker
+                      + examples.replace("# ", "", 1).replace("\n# ", "\n"))
+    assert "\nnotify:" in config.read_text()
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--strict")
+    assert code == 0, out
+
+
 def test_init_output_builds_and_publishes_no_example(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     if importlib.util.find_spec("generator.render.pages") is None:
