@@ -171,11 +171,17 @@ def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str, lang: 
     link = _absolute(snap, paths.incident_page(e.id))
     fe = fg.add_entry(order="append")
     fe.id(entry_uid(e.id))
-    fe.title(xml_text(mark + e.incident.title))
+    # The reference and the severity, as every list of incidents on the page shows them.
+    reference = f"{e.incident.reference} " if e.incident.reference else ""
+    fe.title(xml_text(mark + reference + e.incident.title))
     fe.link(href=link, rel="alternate", type="text/html")
     fe.updated(_utc(e.updated_at))
     fe.published(_utc(e.incident.updates[-1].at if e.incident.updates else e.started_at))
     fe.category(term=str(e.incident.kind))
+    severity = snap.config.incident_fields.severity(e.incident.severity) \
+        if e.incident.severity else None
+    if severity is not None:
+        fe.category(term=xml_text(severity.name), label=xml_text(severity.name))
     fe.content(content, type="html")
 
 

@@ -71,7 +71,8 @@ def test_the_page_feed(feeds: dict[str, bytes]) -> None:
         assert [e.id for e in parsed.entries] == [
             entry_uid(e.id) for e in sorted(snap.entries, key=lambda e: e.updated_at, reverse=True)]
         first = parsed.entries[0]
-        assert first.title == "Elevated API response times"
+        assert first.title == "INC-6 Elevated API response times"
+        assert [t.term for t in first.tags] == ["incident", "Major"]
         assert first.link == PAGE_URL + "incidents/2026-11-22-api-latency/"
         assert utc(first.published_parsed) == datetime(2026, 11, 22, 5, 58, tzinfo=UTC)
     atom = parse(feeds["history.atom"])
@@ -101,10 +102,11 @@ def test_component_feeds(feeds: dict[str, bytes]) -> None:
     def titles(component: str) -> list[str]:
         return [e.title for e in parse(feeds[feed_path(component, "atom")]).entries]
 
-    assert titles("api") == ["Elevated API response times", "Database unavailable in the EU region"]
+    assert titles("api") == ["INC-6 Elevated API response times",
+                             "INC-3 Database unavailable in the EU region"]
     assert titles("storage") == ["Object storage hardware refresh", "Upload errors for large files"]
     assert set(titles("platform")) == set(titles("db")) | set(titles("queue")) | set(titles("storage"))
-    assert titles("auth") == ["Single sign-on logins failed for some customers"]
+    assert titles("auth") == ["INC-2 Single sign-on logins failed for some customers"]
     assert parse(feeds[feed_path("db", "rss")]).feed.link == PAGE_URL + "components/db/"
 
 
