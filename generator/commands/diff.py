@@ -21,6 +21,7 @@ from generator.diagnostics import has_errors
 from generator.notify.report import PREVIEWS, preview
 from generator.pipeline import comparable, run_checks
 from generator.render.diff import RENDERERS
+from generator.render.i18n import page_translator
 from generator.source.git import GitError, read_ref
 from generator.source.parse import CONFIG_FILE
 
@@ -75,5 +76,6 @@ def cmd_diff(args: argparse.Namespace, now: datetime) -> int:
     result = diff(before, after, base=label, not_comparable=base.broken, notes=notes)
     sys.stdout.write(RENDERERS[args.format](result))
     # The messages a merge would send: what is due in the working tree and was not at the base.
-    sys.stdout.write(PREVIEWS[args.format](preview(base.repository, head, now)))
+    lang = page_translator(args.root / "themes", head.config.page)
+    sys.stdout.write(PREVIEWS[args.format](preview(base.repository, head, now, lang)))
     return EXIT_OK

@@ -23,6 +23,7 @@ from generator.notify.log import DEFAULT, LogError, SendLog, locked
 from generator.notify.report import RENDERERS
 from generator.notify.run import notify
 from generator.pipeline import run_checks
+from generator.render.i18n import page_translator
 
 
 def register(commands: Any) -> None:
@@ -84,13 +85,15 @@ def run(args: argparse.Namespace, now: datetime) -> int:
         return EXIT_OK
     path: Path = args.log if args.log is not None else args.root / DEFAULT
     sender = Sender(os.environ, args.root, timeout=args.timeout, attempts=args.attempts)
+    lang = page_translator(args.root / "themes", repo.config.page)
     try:
         if args.dry_run:
-            report = notify(repo, now, SendLog.load(path), sender, since=since, dry_run=True)
+            report = notify(repo, now, SendLog.load(path), sender, since=since, dry_run=True,
+                            lang=lang)
         else:
             with locked(path):
                 report = notify(repo, now, SendLog.load(path), sender, since=since,
-                                clock=lambda: datetime.now(UTC).replace(microsecond=0))
+                                clock=lambda: datetime.now(UTC).replace(microsecond=0), lang=lang)
     except LogError as exc:
         print(f"statusgen notify: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -26,7 +26,7 @@ from generator.compute.snapshot import Snapshot, snapshot
 from generator.diagnostics import Diagnostic, format_text, has_errors, printable, sort_diagnostics, strictly
 from generator.pipeline import run_checks
 from generator.render import wording
-from generator.render.i18n import translator
+from generator.render.i18n import Language, page_translator, translator
 from generator.render.reports import NO_FIGURE, method, report_csv, report_json, report_view
 from generator.source.git import GitError, read_ref, resolve
 from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR
@@ -115,7 +115,8 @@ def cmd_report(args: argparse.Namespace, now: datetime) -> int:
     elif args.format == "csv":
         sys.stdout.buffer.write(report_csv(figures, snap))
     else:
-        sys.stdout.write(report_text(figures, snap, revision))
+        lang = page_translator(args.root / "themes", snap.page)
+        sys.stdout.write(report_text(figures, snap, revision, lang))
     sys.stdout.flush()
     return EXIT_OK
 
@@ -126,10 +127,11 @@ def _table(rows: list[list[str]]) -> list[str]:
             for row in rows]
 
 
-def report_text(figures: Report, snap: Snapshot, revision: Revision | None) -> str:
+def report_text(figures: Report, snap: Snapshot, revision: Revision | None,
+                lang: Language | None = None) -> str:
     """The report as the terminal shows it: the page's figures, in columns, and its words, in
-    the page's language."""
-    lang = translator(snap.page.language)
+    the page's language (``lang``: with its theme's overrides)."""
+    lang = lang or translator(snap.page.language)
     _, w = lang._, wording
     view = report_view(figures, snap, revision, lang)
     lines = [f"{snap.page.title}: {_(w.REPORT_TITLE, period=view.label)} ({view.id})",

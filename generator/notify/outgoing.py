@@ -73,9 +73,10 @@ class Scene:
     entries the public page shows, and the public page at ``now`` (computed once, if a
     message needs it)."""
 
-    def __init__(self, repo: m.Repository, now: datetime) -> None:
+    def __init__(self, repo: m.Repository, now: datetime, lang: Language | None = None) -> None:
         self.repo = repo
         self.now = now
+        self._lang = lang
         self._notices: dict[str, Notice] = {}
 
     @property
@@ -84,8 +85,9 @@ class Scene:
 
     @cached_property
     def lang(self) -> Language:
-        """``page.language``: the words of every message."""
-        return translator(self.config.page.language)
+        """``page.language``, with the theme's overrides when the caller gave them: the words
+        of every message."""
+        return self._lang or translator(self.config.page.language)
 
     @cached_property
     def shown(self) -> frozenset[str]:

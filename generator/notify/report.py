@@ -18,6 +18,7 @@ from generator.notify.events import Event
 from generator.notify.outgoing import Scene
 from generator.notify.run import Report, State, channel_events
 from generator.render.diff import md
+from generator.render.i18n import Language
 
 WORDS = {State.SENT: "sent", State.FAILED: "failed", State.WAITING: "waiting",
          State.RECORDED: "recorded without sending", State.DUE: "would send"}
@@ -77,10 +78,11 @@ class Preview:
     notes: list[str] = field(default_factory=list)
 
 
-def preview(base: m.Repository | None, head: m.Repository, now: datetime) -> Preview:
-    """What merging ``head`` over ``base`` would send at ``now``: the events due in ``head``
-    that are not due in ``base``, per channel.  A channel new in ``head`` sends nothing on
-    its first run."""
+def preview(base: m.Repository | None, head: m.Repository, now: datetime,
+            lang: Language | None = None) -> Preview:
+    """What merging ``head`` over ``base`` would send at ``now``, in ``lang``: the events due
+    in ``head`` that are not due in ``base``, per channel.  A channel new in ``head`` sends
+    nothing on its first run."""
     out = Preview()
     if not head.config.notify:
         return out
@@ -90,7 +92,7 @@ def preview(base: m.Repository | None, head: m.Repository, now: datetime) -> Pre
         return out
     before = channel_events(base, now)
     after = channel_events(head, now)
-    scene = Scene(head, now)
+    scene = Scene(head, now, lang)
     for channel in head.config.notify:
         if channel.id not in before:
             out.notes.append(f"Channel {channel.id} is new: its first run records what is "

@@ -27,6 +27,7 @@ from generator.notify.events import Event, due_events, for_channel
 from generator.notify.formats import deliveries, keys, name_of
 from generator.notify.log import SendLog
 from generator.notify.outgoing import Delivery, Scene
+from generator.render.i18n import Language
 
 
 class State(StrEnum):
@@ -100,11 +101,12 @@ def pending(repo: m.Repository, now: datetime, log: SendLog, scene: Scene,
 
 def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
            since: datetime | None = None, dry_run: bool = False,
-           clock: Callable[[], datetime] | None = None) -> Report:
+           clock: Callable[[], datetime] | None = None, lang: Language | None = None) -> Report:
     """Send every message due at ``now`` that ``log`` has not had; ``dry_run`` sends nothing
-    and leaves the log as it was.  ``clock`` gives the time a message is logged at."""
+    and leaves the log as it was.  ``clock`` gives the time a message is logged at; ``lang``
+    the words (``page.language`` with its theme's overrides; statusgen's own by default)."""
     report = Report()
-    scene = Scene(repo, now)
+    scene = Scene(repo, now, lang)
     todo = pending(repo, now, log, scene, since, report)
     if dry_run:
         report.outcomes.extend(_outcome(d, State.DUE) for d in todo)

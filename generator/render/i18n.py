@@ -41,7 +41,7 @@ from babel.numbers import format_decimal, parse_pattern
 from markupsafe import Markup
 
 from generator import model as m
-from generator.render.theme import ThemeError
+from generator.render.theme import ThemeError, theme_folders
 
 DOMAIN = "statusgen"
 LOCALES = Path(__file__).resolve().parents[1] / "locales"
@@ -340,6 +340,16 @@ def translator(tag: str, folders: Iterable[Path] = ()) -> Language:
     files = override_files(folders, tag)
     digest = hashlib.sha256(b"".join(str(p).encode() + b"\0" + p.read_bytes() for p, _ in files))
     return _translator(tag, files, digest.hexdigest())
+
+
+def page_translator(themes_dir: Path, page: m.Page) -> Language:
+    """``page.language`` with the catalogues of the page's theme in front, as its pages speak:
+    what notifications say, so a word a team overrides is overridden everywhere."""
+    try:
+        folders = theme_folders(themes_dir, page.theme)
+    except ThemeError:  # the build names a missing theme; a message still has statusgen's words
+        folders = ()
+    return translator(page.language, folders)
 
 
 @lru_cache(maxsize=64)

@@ -93,6 +93,19 @@ def test_the_text_says_the_pages_figures(tmp_path: Path, capsys: pytest.CaptureF
     assert "statusgen report --period 2026-11." in out  # no commit outside git
 
 
+def test_the_text_takes_the_words_the_theme_overrides(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path)
+    locales = root / "themes" / "default" / "locales"
+    locales.mkdir(parents=True, exist_ok=True)
+    (locales / "en.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"'
+                                   '\n\nmsgid "Incidents"\nmsgstr "Outages"\n')
+    code, out, _ = run(capsys, "--root", str(root), "--period", "2026-11")
+    assert code == 0
+    lines = out.splitlines()
+    assert "Outages" in lines and "Incidents" not in lines
+
+
 @pytest.mark.parametrize(("args", "code", "said"), [
     (("--period", "2026-13"), 2, "give a month such as 2026-03"),
     (("--period", "2027-01"), 1, "2027-01 has not begun"),

@@ -240,3 +240,19 @@ def test_a_message_written_in_the_page_s_language_is_the_one_sent(status_repo: S
     texts = [slack_text(json.loads(d.body)) for d in _deliveries(repo, m.ChannelType.SLACK)]
     assert any("Alles läuft wieder." in text for text in texts)
     assert not any("Fixed." in text for text in texts)
+
+
+def test_a_word_the_theme_overrides_is_overridden_in_notifications_too(
+        status_repo: StatusRepo, hook: Receiver, capsys: pytest.CaptureFixture[str]) -> None:
+    chat_only = files("de")
+    config = chat_only["components.yml"]
+    chat_only["components.yml"] = config[:config.index("  - {id: discord")]
+    chat_only["themes/default/locales/de.po"] = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Resolved"\nmsgstr "Erledigt"\n')
+    root = status_repo(chat_only)
+    assert main(["notify", "--root", str(root), "--now", NOW, "--attempts", "1",
+                 "--since", "2026-11-15T00:00:00Z"]) == 0, capsys.readouterr()
+    text = "\n".join(slack_text(json.loads(r.body)) for r in hook.requests)
+    assert "Erledigt: Omega" in text and "Behoben" not in text
+    assert "Ursache gefunden: Omega" in text  # what the theme leaves alone stays statusgen's
