@@ -5,7 +5,7 @@ of the front page, so consecutive days that read alike share one SVG path (its
 dashes still show one tick per day) and one tooltip: quiet stretches, and days
 of an entry left open for weeks that each saw the same level, uptime and
 entries. Any other day that saw an entry has its own, naming the date, the
-uptime and what happened; the screen readers' summary names the same runs.
+uptime and what happened; the screen readers' summary names the newest of those runs.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ def _range(first: Day, last: Day, lang: Language) -> str:
 def _quiet(day: Day) -> bool:
     return not day.entries and day.uptime >= 1.0
 
+
+SUMMARY_RUNS = 5
+"""The screen readers' summary names the newest runs of days that saw an entry, and counts the
+rest: on a busy page, a label naming every day of 200 bars is hours of listening, and each
+day's tooltip (and the component's page) still says it all."""
 
 TITLES = 3
 """A day's tooltip names at most this many entries: a page with hundreds of incidents open
@@ -91,8 +96,13 @@ def uptime_bar(snap: Snapshot, uptime: Uptime, lang: Language) -> Bar:
     summary = lang.n_("Uptime over the last %(num)s day: %(percent)s.",
                       "Uptime over the last %(num)s days: %(percent)s.", count, percent=shown)
     if eventful:
+        named = _sentences(eventful[-SUMMARY_RUNS:], lang)
+        earlier = len(eventful) - SUMMARY_RUNS
+        if earlier > 0:
+            named = lang.n_("%(titles)s; and %(num)s more", "%(titles)s; and %(num)s more",
+                            earlier, titles=named)
         summary = lang._("%(summary)s Days with incidents or maintenance: %(days)s.",
-                         summary=summary, days=_sentences(eventful, lang))
+                         summary=summary, days=named)
     else:
         summary = lang._("%(summary)s No incidents or maintenance.", summary=summary)
     return Bar(days=count, width=DAY * count, height=HEIGHT, runs=tuple(runs),

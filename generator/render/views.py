@@ -313,7 +313,8 @@ class Bar:
     percent: str
     """``99.87%``: the weighted uptime over the whole bar, never rounded up."""
     label: str
-    """A summary for screen readers: the percentage and every day that saw an entry."""
+    """A summary for screen readers: the percentage, the newest five runs of days that saw an
+    entry, and how many more there were."""
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,30 @@ updates:
     assert label.count("API errors") == 2 and f"3 {DASH} 22 Nov 2026" in " ".join(label.split())
 
 
+def test_a_bar_s_summary_for_screen_readers_names_the_newest_eventful_days_and_counts_the_rest(
+        status_repo: StatusRepo) -> None:
+    # Eight short incidents on eight days apart: eight runs with a tooltip each.
+    days = [f"2026-11-{day:02d}" for day in (4, 6, 8, 10, 12, 14, 16, 18)]
+    root = status_repo({
+        **{k: v for day in days for k, v in incident(f"{day}-api", f"""
+title: Errors {day[-2:]}
+impact: minor
+components: {{api: partial_outage}}
+updates:
+  - {{at: "{day}T11:00:00Z", status: resolved, message: Fixed.}}
+  - {{at: "{day}T10:00:00Z", status: investigating, message: Errors.}}
+""").items()}})
+    soup = soup_of(render_pages(snap_of(root), root / "themes"), "index.html")
+    api = next(r for r in soup.select(".components .component")
+               if words(r.select_one(".c-name") or r) == "API")
+    tips = [words(t) for t in api.select("svg.bar title")]
+    assert sum(1 for t in tips if t.startswith(tuple(f"{int(d[-2:])} Nov" for d in days))) == 8
+    label = " ".join(str(api.select_one("svg.bar")["aria-label"]).split())  # type: ignore[index]
+    named = [d[-2:] for d in days if f"Errors {d[-2:]}" in label]
+    assert named == ["10", "12", "14", "16", "18"]
+    assert label.endswith("Errors 18; and 3 more.")
+
+
 def test_recently_resolved_and_links_to_history_and_feeds() -> None:
     _, pages = example()
     soup = soup_of(pages, "index.html")
