@@ -115,6 +115,16 @@ class Case:
     message: str = ""
     good: Files = field(default_factory=lambda: {"incidents/a.md": INCIDENT})
 
+    def assert_located(self, make: Callable[[Files], Path], encoding: str) -> None:
+        """``bad``, written with ``encoding`` (a key of :data:`ENCODINGS`) into a repository
+        by ``make``, reports exactly ``expected`` and says ``message``; ``good`` reports
+        nothing."""
+        encode = ENCODINGS[encoding]
+        found = validate(make(encoded(self.bad, encode)))
+        assert rows(found) == self.expected
+        assert any(self.message in d.message for d in found), [d.message for d in found]
+        assert validate(make(encoded(self.good, encode))) == []
+
 
 def lf(data: bytes) -> bytes:
     """Unchanged: the files are written with ``\\n``."""

@@ -17,9 +17,7 @@ from tests.helpers import (
     INCIDENT,
     MAINTENANCE,
     Case,
-    encoded,
     incident,
-    rows,
     validate,
 )
 
@@ -171,11 +169,7 @@ CASES = [
 @pytest.mark.parametrize("encoding", list(ENCODINGS))
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_is_located(case: Case, encoding: str, status_repo: StatusRepo) -> None:
-    encode = ENCODINGS[encoding]
-    found = validate(status_repo(encoded(case.bad, encode)))
-    assert rows(found) == case.expected
-    assert any(case.message in d.message for d in found), [d.message for d in found]
-    assert validate(status_repo(encoded(case.good, encode))) == []
+    case.assert_located(status_repo, encoding)
 
 
 def test_every_metadata_code_has_a_case() -> None:
