@@ -10,6 +10,7 @@ from generator.diagnostics import Severity
 from generator.pipeline import checked
 from generator.source.load import load
 from generator.source.tree import DiskSource
+from tests import helpers
 from tests.helpers import NOW
 
 CHANNELS = """\
@@ -35,22 +36,10 @@ notify:
     to_env: SUBSCRIBERS
 """
 
-COMPONENTS = """\
-page:
-  title: Test Status
-  url: https://status.test.example/
-  timezone: Europe/Berlin
-components:
-  - id: api
-    name: API
-  - id: platform
-    name: Platform
-    components:
-      - id: db
-        name: Database
-      - id: queue
-        name: Queue
-"""
+# The tests' usual components, with times shown in Berlin (messages name the zone).
+COMPONENTS = helpers.COMPONENTS.replace("  url: https://status.test.example/\n",
+                                        "  url: https://status.test.example/\n"
+                                        "  timezone: Europe/Berlin\n")
 
 
 def components(channels: str = CHANNELS) -> str:
