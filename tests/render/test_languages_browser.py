@@ -15,7 +15,7 @@ from generator.render.editions import Edition, localized
 from generator.render.pages import render_pages
 from generator.source.tree import DiskSource
 from tests.render.test_pages import DB_OUTAGE, ROOT, THEMES, snap_of
-from tests.render.test_site_browser import SCHEMES, SUB_PATH, address
+from tests.render.test_site_browser import SCHEMES, SUB_PATH, address, place
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
 from tests.support.validators import format_vnu_messages, run_vnu
 
@@ -33,12 +33,8 @@ def write_site(served: Path, language: str) -> Path:
     snap = snap_of(ROOT)
     edition = Edition(language, "", (language,), snap.page.url)
     here = localized(snap, edition)
-    files = {**render_pages(here, THEMES, edition=edition), **load_attachments(DiskSource(ROOT), snap)}
-    for name, data in files.items():
-        path = served / SUB_PATH / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    return served
+    return place(served, {**render_pages(here, THEMES, edition=edition),
+                          **load_attachments(DiskSource(ROOT), snap)})
 
 
 @pytest.fixture(scope="module")

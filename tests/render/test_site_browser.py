@@ -40,8 +40,12 @@ def write_site(served: Path, *, internal: bool = False) -> Path:
     """The example site as the build writes it (pages, theme files, reliability reports,
     attachments), in ``served/status/``."""
     snap = snap_of(ROOT, internal=internal)
-    files = {**render_pages(snap, THEMES), **render_reports(snap, THEMES),
-             **load_attachments(DiskSource(ROOT), snap)}
+    return place(served, {**render_pages(snap, THEMES), **render_reports(snap, THEMES),
+                          **load_attachments(DiskSource(ROOT), snap)})
+
+
+def place(served: Path, files: dict[str, bytes]) -> Path:
+    """``files`` (output path → bytes) written in ``served/status/``, as a host serves them."""
     for name, data in files.items():
         path = served / SUB_PATH / name
         path.parent.mkdir(parents=True, exist_ok=True)
