@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from generator import model as m
 from generator.diagnostics import Diagnostic, error, warning
@@ -26,14 +26,22 @@ def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
                           "or resolve one")
 
 
-def check_sources(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
-    """A tool's key names one entry: two files with it would both be updated by its next run."""
+def later_sharing(incidents: tuple[m.Incident, ...], key: Callable[[m.Incident], str],
+                  ) -> Iterator[tuple[m.Incident, m.Incident]]:
+    """Each incident whose non-empty ``key`` an earlier file (by path) already has, with that
+    file: the one to report, and the one it clashes with."""
     seen: dict[str, m.Incident] = {}
     for incident in sorted(incidents, key=lambda i: i.path):
-        if not incident.source:
-            continue
-        other = seen.setdefault(incident.source, incident)
-        if other is not incident:
-            yield error(incident.loc_of("source"), "duplicate-source", f"{other.path} has the same "
-                        f"`source: {incident.source}`; each imported or monitored entry has its "
-                        "own file: remove the key from one")
+        value = key(incident)
+        if value:
+            other = seen.setdefault(value, incident)
+            if other is not incident:
+                yield incident, other
+
+
+def check_sources(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
+    """A tool's key names one entry: two files with it would both be updated by its next run."""
+    for incident, other in later_sharing(incidents, lambda i: i.source):
+        yield error(incident.loc_of("source"), "duplicate-source", f"{other.path} has the same "
+                    f"`source: {incident.source}`; each imported or monitored entry has its "
+                    "own file: remove the key from one")

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from generator import model as m
 from generator.check.context import Context
+from generator.check.duplicates import later_sharing
 from generator.check.lifecycle import SKEW, stamp
 from generator.diagnostics import Diagnostic, Location, error, warning
 from generator.source.schema import suggest, web_link_problem
@@ -176,11 +177,6 @@ def _number(text: str) -> bool:
 
 def check_references(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
     """A reference names one incident: the later file of two with the same one is an error."""
-    seen: dict[str, m.Incident] = {}
-    for incident in sorted(incidents, key=lambda i: i.path):
-        if not incident.reference:
-            continue
-        other = seen.setdefault(incident.reference, incident)
-        if other is not incident:
-            yield error(incident.loc_of("reference"), "duplicate-reference", f"{other.path} is "
-                        f"already `{incident.reference}`; give this incident the next free number")
+    for incident, other in later_sharing(incidents, lambda i: i.reference):
+        yield error(incident.loc_of("reference"), "duplicate-reference", f"{other.path} is "
+                    f"already `{incident.reference}`; give this incident the next free number")
