@@ -95,11 +95,11 @@ dist: $(TEST_STAMP)
 	$(BIN)/twine check --strict dist/*
 
 docs: $(TEST_STAMP)
-	$(BIN)/python -c 'from generator.docs import update_format_doc, update_cli_doc, update_themes_doc; update_format_doc(); update_cli_doc(); update_themes_doc()'
+	$(BIN)/python -c 'from statusgen.docs import update_format_doc, update_cli_doc, update_themes_doc; update_format_doc(); update_cli_doc(); update_themes_doc()'
 
 catalogues: $(TEST_STAMP)
-	$(BIN)/python -m generator.render.catalogues update
-	$(BIN)/python -m generator.render.catalogues check
+	$(BIN)/python -m statusgen.render.catalogues update
+	$(BIN)/python -m statusgen.render.catalogues check
 
 clean:
 	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \

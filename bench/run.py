@@ -48,7 +48,7 @@ def cores() -> int:
 
 def statusgen_build(root: Path, out: Path, now: str) -> list[str]:
     """The command a user runs, with the clock fixed."""
-    return [sys.executable, "-m", "generator", "build", "--root", str(root), "--out", str(out),
+    return [sys.executable, "-m", "statusgen", "build", "--root", str(root), "--out", str(out),
             "--now", now]
 
 

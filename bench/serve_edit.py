@@ -18,7 +18,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from generator.pipeline import Session, build
+from statusgen.pipeline import Session, build
 
 _MESSAGE = re.compile(r"^(?P<key>\s*message: )(?P<value>.*)$", re.MULTILINE)
 MARK = "Edited. "

@@ -2,6 +2,6 @@
 
 import sys
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 
 sys.exit(main())

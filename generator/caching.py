@@ -3,7 +3,7 @@
 Compute and render take a :class:`Cache` and a :data:`Mapper` as parameters and work
 the same without them (:data:`NO_CACHE`, :func:`serial_map`).  The mechanisms that
 make rebuilds cheap — entries kept between the dev server's rebuilds, pages rendered
-on several cores — live in :mod:`generator.incremental`, apart from the logic they
+on several cores — live in :mod:`statusgen.incremental`, apart from the logic they
 speed up.
 
 A cached value must depend only on its key and its scope's context: keys are built

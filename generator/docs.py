@@ -4,7 +4,7 @@ drift from the code.
 
 Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
 where NAME is the schema's name (``page``, ``component``, ``components.yml``,
-``incident``, ``update``, ``window``). After changing a :class:`~generator.schema.Field`,
+``incident``, ``update``, ``window``). After changing a :class:`~statusgen.schema.Field`,
 run ``make docs``.
 """
 
@@ -15,8 +15,8 @@ import ast
 import re
 from pathlib import Path
 
-from generator.check.registry import rule_table
-from generator.source.schema import SCHEMAS, markdown_table
+from statusgen.check.registry import rule_table
+from statusgen.source.schema import SCHEMAS, markdown_table
 
 FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 CLI_DOC = FORMAT_DOC.parent / "cli.md"
@@ -106,7 +106,7 @@ def _cell(text: str) -> str:
 
 def views_reference() -> str:
     """What each template receives and every view's fields, from ``render/views.py``."""
-    from generator.render import views
+    from statusgen.render import views
 
     documented = _documented_fields(ast.parse(Path(views.__file__).read_text(encoding="utf-8")))
     lines = ["Generated from `generator/render/views.py` by `make docs`.", ""]
@@ -153,7 +153,7 @@ def _help(parser: argparse.ArgumentParser) -> str:
 
 def cli_reference() -> str:
     """``docs/cli.md``: every command's ``--help``, as the installed parser prints it."""
-    from generator.commands.cli import build_parser
+    from statusgen.commands.cli import build_parser
 
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

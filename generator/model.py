@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 
-from generator.diagnostics import Location
+from statusgen.diagnostics import Location
 
 
 class Kind(StrEnum):

@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache, Mapper, serial_map
-from generator.check.run import check
-from generator.compute.reports import Revision
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.diagnostics import (
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
+from statusgen.check.run import check
+from statusgen.compute.reports import Revision
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.diagnostics import (
     Diagnostic,
     Location,
     Severity,
@@ -31,21 +31,21 @@ from generator.diagnostics import (
     sort_diagnostics,
     strictly,
 )
-from generator.incremental.last_build import LastBuild, inputs_fingerprint
-from generator.incremental.memo import RenderMemo
-from generator.incremental.outputs import OutputMemo
-from generator.incremental.parallel import processes
-from generator.incremental.parse_cache import ParseCache
-from generator.output.kept import output_size
-from generator.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
-from generator.render.site import OutputClash, render_site
-from generator.render.theme import ThemeError
-from generator.source.attachments import Refused as AttachmentRefused
-from generator.source.attachments import files_linked, output_path, read_attachment
-from generator.source.git import RefSource
-from generator.source.load import Loaded, load
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
-from generator.source.tree import DiskSource, Source
+from statusgen.incremental.last_build import LastBuild, inputs_fingerprint
+from statusgen.incremental.memo import RenderMemo
+from statusgen.incremental.outputs import OutputMemo
+from statusgen.incremental.parallel import processes
+from statusgen.incremental.parse_cache import ParseCache
+from statusgen.output.kept import output_size
+from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
+from statusgen.render.site import OutputClash, render_site
+from statusgen.render.theme import ThemeError
+from statusgen.source.attachments import Refused as AttachmentRefused
+from statusgen.source.attachments import files_linked, output_path, read_attachment
+from statusgen.source.git import RefSource
+from statusgen.source.load import Loaded, load
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
+from statusgen.source.tree import DiskSource, Source
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Session:
     memo: RenderMemo | None = None
     remember: bool = False
     """Skip a build whose inputs and output are as the last build left them, and keep the
-    outputs the last build made from the same inputs (:mod:`generator.incremental.outputs`)."""
+    outputs the last build made from the same inputs (:mod:`statusgen.incremental.outputs`)."""
 
     @classmethod
     def on_disk(cls, root: Path) -> Session:

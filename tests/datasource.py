@@ -11,16 +11,16 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from generator import model as m
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.render import paths
-from generator.render.api import render_api
-from generator.render.badges import render_badges
-from generator.render.calendar import render_calendar
-from generator.render.feeds import render_feeds
-from generator.render.meta import render_meta
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.render import paths
+from statusgen.render.api import render_api
+from statusgen.render.badges import render_badges
+from statusgen.render.calendar import render_calendar
+from statusgen.render.feeds import render_feeds
+from statusgen.render.meta import render_meta
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "statuspage-v2.schema.json"

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.check.run import check
-from generator.diagnostics import Diagnostic, sort_diagnostics
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen.check.run import check
+from statusgen.diagnostics import Diagnostic, sort_diagnostics
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 """The frozen ``now`` of every test: the example content is written around it."""

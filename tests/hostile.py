@@ -19,7 +19,7 @@ from xml.etree import ElementTree as ET
 
 from icalendar import Calendar
 
-from generator.source.links import safe_final
+from statusgen.source.links import safe_final
 
 TEXT = [
     "<script>alert(document.domain)</script>",

@@ -67,7 +67,7 @@ def test_today_keeps_the_last_90_days_fixed_whatever_n() -> None:
 @pytest.mark.slow
 def test_every_shape_validates_and_the_simple_pass_reads_it(tmp_path: Path) -> None:
     roots = {shape: write_repo(tmp_path / shape, n, shape) for shape, n in SMALL.items()}
-    running = {shape: subprocess.Popen([sys.executable, "-m", "generator", "validate", "--root",
+    running = {shape: subprocess.Popen([sys.executable, "-m", "statusgen", "validate", "--root",
                                         str(root), "--now", NOW.isoformat(), "--format", "json"],
                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO_ROOT)
                for shape, root in roots.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.diagnostics import (
+from statusgen.diagnostics import (
     FORMATS,
     Location,
     Severity,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
-from generator.source.schema import SCHEMAS, markdown_table
+from statusgen.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
+from statusgen.source.schema import SCHEMAS, markdown_table
 from tests.conftest import StatusRepo
 from tests.helpers import REPO_ROOT, validate
 
@@ -155,7 +155,7 @@ def test_tables_come_from_every_schema() -> None:
 
 
 def test_cli_doc_is_the_parser_help() -> None:
-    from generator.docs import CLI_DOC, cli_reference
+    from statusgen.docs import CLI_DOC, cli_reference
 
     assert CLI_DOC.read_text(encoding="utf-8") == cli_reference(), (
         f"docs/cli.md is out of date; {REGENERATE}")
@@ -169,7 +169,7 @@ STAGE_ROOMS = {"read": ("source/",), "check": ("check/",),
 
 
 def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
-    from generator.check.registry import BY_CODE
+    from statusgen.check.registry import BY_CODE
 
     for path in sorted((REPO_ROOT / "generator").rglob("*.py")):
         room = path.relative_to(REPO_ROOT / "generator").as_posix()
@@ -184,11 +184,11 @@ def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
 
 
 def test_the_themes_reference_is_generated_from_the_views() -> None:
-    from generator.docs import THEMES_DOC, with_views
+    from statusgen.docs import THEMES_DOC, with_views
 
     text = THEMES_DOC.read_text(encoding="utf-8")
     assert with_views(text) == text, f"docs/themes.md is out of date; {REGENERATE}"
-    from generator.render import views
+    from statusgen.render import views
 
     for template in views.CONTEXTS:
         assert f"`{template}`" in text
@@ -197,8 +197,8 @@ def test_the_themes_reference_is_generated_from_the_views() -> None:
 def test_every_view_field_is_documented() -> None:
     import ast as syntax
 
-    from generator.docs import _documented_fields
-    from generator.render import views
+    from statusgen.docs import _documented_fields
+    from statusgen.render import views
 
     documented = _documented_fields(syntax.parse(Path(views.__file__).read_text(encoding="utf-8")))
     missing = [f"{cls}.{name}" for cls, (_, fields) in documented.items()

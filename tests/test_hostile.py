@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 from tests.conftest import StatusRepo
 from tests.helpers import NOW, tree
 from tests.hostile import MARKDOWN, TEXT, URLS, output_problems

@@ -43,7 +43,8 @@ ALLOWED: dict[str, set[str]] = {
 
 
 def module_name(path: Path) -> str:
-    parts = list(path.relative_to(REPO_ROOT).with_suffix("").parts)
+    # The folder is generator/; the package it installs as is statusgen.
+    parts = ["statusgen", *path.relative_to(PACKAGE).with_suffix("").parts]
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -57,21 +58,21 @@ def room(module: str) -> str:
 def imports(path: Path) -> Iterator[tuple[str, int]]:
     """Every module of the package ``path`` imports (at any depth), with the line."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("generator"):
-            if node.module == "generator":
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("statusgen"):
+            if node.module == "statusgen":
                 for alias in node.names:
-                    candidate = f"generator.{alias.name}"
+                    candidate = f"statusgen.{alias.name}"
                     yield (candidate if (PACKAGE / alias.name).exists() or
-                           (PACKAGE / f"{alias.name}.py").exists() else "generator"), node.lineno
+                           (PACKAGE / f"{alias.name}.py").exists() else "statusgen"), node.lineno
             else:
                 for alias in node.names:
                     sub = f"{node.module}.{alias.name}"
-                    is_module = (PACKAGE.parent / (sub.replace(".", "/") + ".py")).exists() or \
-                        (PACKAGE.parent / sub.replace(".", "/")).is_dir()
+                    inside = PACKAGE.joinpath(*sub.split(".")[1:])
+                    is_module = inside.with_suffix(".py").exists() or inside.is_dir()
                     yield (sub if is_module else node.module), node.lineno
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.startswith("generator"):
+                if alias.name.startswith("statusgen"):
                     yield alias.name, node.lineno
 
 
@@ -114,5 +115,5 @@ def test_every_room_imports_only_what_lies_below_it() -> None:
 
 def test_commands_never_import_the_command_line_back() -> None:
     for module, found in graph().items():
-        if module.startswith("generator.commands.") and module != "generator.commands.cli":
-            assert "generator.commands.cli" not in {t for t, _ in found}, module
+        if module.startswith("statusgen.commands.") and module != "statusgen.commands.cli":
+            assert "statusgen.commands.cli" not in {t for t, _ in found}, module

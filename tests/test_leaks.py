@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import model as m
-from generator.check.run import check
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.diagnostics import Location, Severity
-from generator.render.pages import render_pages
-from generator.render.reports import render_reports
-from generator.source.parse import parse_config
+from statusgen import model as m
+from statusgen.check.run import check
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.diagnostics import Location, Severity
+from statusgen.render.pages import render_pages
+from statusgen.render.reports import render_reports
+from statusgen.source.parse import parse_config
 from tests.datasource import render_all
 from tests.helpers import COMPONENTS, NOW, REPO_ROOT
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.commands.init import init, skeleton_files
+from statusgen.commands.init import init, skeleton_files
 from tests.helpers import REPO_ROOT, dedent
 from tests.support.tools import missing_tool
 from tests.support.validators import format_actionlint_findings, run_actionlint

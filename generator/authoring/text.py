@@ -1,6 +1,6 @@
 """Writing incidents: the text of new files and of added updates, as pure functions.
 
-Nothing here reads or writes files; :mod:`generator.authoring_cli` does, and
+Nothing here reads or writes files; :mod:`statusgen.authoring_cli` does, and
 validates what these functions return before anything reaches the disk.
 
 An added update is a careful text edit, not a YAML round trip: the lines of the
@@ -29,10 +29,10 @@ from typing import Any
 
 import yaml
 
-from generator import model as m
-from generator.diagnostics import Diagnostic
-from generator.source.parse import split_front_matter
-from generator.source.yaml_reader import Map, Node, Seq, parse_yaml
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic
+from statusgen.source.parse import split_front_matter
+from statusgen.source.yaml_reader import Map, Node, Seq, parse_yaml
 
 SLUG_LIMIT = 60
 """Longest slug taken from a title, before the date and any ``-2`` suffix."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator import model as m
-from generator.check.context import Context
-from generator.diagnostics import Diagnostic, error
-from generator.source.schema import suggest
+from statusgen import model as m
+from statusgen.check.context import Context
+from statusgen.diagnostics import Diagnostic, error
+from statusgen.source.schema import suggest
 
 # A component's files sit beside the page's: api/shields/page.json is the page's badge.
 RESERVED_COMPONENT_IDS = ("page",)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator import model as m
-from generator.check.context import Context
-from generator.diagnostics import Diagnostic, error, warning
+from statusgen import model as m
+from statusgen.check.context import Context
+from statusgen.diagnostics import Diagnostic, error, warning
 
 
 def content_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:

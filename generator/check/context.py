@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from generator import model as m
+from statusgen import model as m
 
 
 @dataclass(frozen=True)

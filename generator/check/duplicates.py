@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, error, warning
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, error, warning
 
 
 def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from generator import model as m
-from generator.check.context import Context
-from generator.diagnostics import Diagnostic, error, warning
+from statusgen import model as m
+from statusgen.check.context import Context
+from statusgen.diagnostics import Diagnostic, error, warning
 
 SKEW = timedelta(minutes=5)
 STALE = timedelta(days=14)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator import model as m
-from generator.check.context import Context
-from generator.diagnostics import Diagnostic, error, warning
-from generator.source.links import Kind, classify
-from generator.source.schema import suggest
+from statusgen import model as m
+from statusgen.check.context import Context
+from statusgen.diagnostics import Diagnostic, error, warning
+from statusgen.source.links import Kind, classify
+from statusgen.source.schema import suggest
 
 
 def link_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:

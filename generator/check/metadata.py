@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
-from generator import model as m
-from generator.check.context import Context
-from generator.check.duplicates import later_sharing
-from generator.check.lifecycle import SKEW, stamp
-from generator.diagnostics import Diagnostic, Location, error, warning
-from generator.source.schema import suggest, web_link_problem
+from statusgen import model as m
+from statusgen.check.context import Context
+from statusgen.check.duplicates import later_sharing
+from statusgen.check.lifecycle import SKEW, stamp
+from statusgen.diagnostics import Diagnostic, Location, error, warning
+from statusgen.source.schema import suggest, web_link_problem
 
 DECLARED_IN = "incident_fields in components.yml"
 BEFORE_FIRST_UPDATE = ("impact_started", "detected")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, error
-from generator.source.links import Kind, classify
-from generator.source.markdown import links_in
-from generator.source.schema import suggest
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, error
+from statusgen.source.links import Kind, classify
+from statusgen.source.markdown import links_in
+from statusgen.source.schema import suggest
 
 
 def check_monitors(config: m.Config) -> Iterator[Diagnostic]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, error
-from generator.source.schema import suggest
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, error
+from statusgen.source.schema import suggest
 
 T = m.ChannelType
 WEBHOOKS = (T.SLACK, T.DISCORD, T.TEAMS, T.WEBHOOK)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import Severity
+from statusgen.diagnostics import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -2,7 +2,7 @@
 
 Every rule adds diagnostics; none stops the others.  The clock is a parameter so that
 the same files give the same verdict in CI and at home.  The rules' codes, severities
-and documentation are in :mod:`generator.check.registry`.
+and documentation are in :mod:`statusgen.check.registry`.
 """
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.check.components import check_config, component_rules
-from generator.check.content import content_rules
-from generator.check.context import Context
-from generator.check.duplicates import check_duplicates, check_sources
-from generator.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
-from generator.check.links import link_rules
-from generator.check.metadata import check_incident_fields, check_references, metadata_rules
-from generator.check.monitors import check_monitors
-from generator.check.notify import check_channels
-from generator.diagnostics import Diagnostic
-from generator.source.links import Kind, classify
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.check.components import check_config, component_rules
+from statusgen.check.content import content_rules
+from statusgen.check.context import Context
+from statusgen.check.duplicates import check_duplicates, check_sources
+from statusgen.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
+from statusgen.check.links import link_rules
+from statusgen.check.metadata import check_incident_fields, check_references, metadata_rules
+from statusgen.check.monitors import check_monitors
+from statusgen.check.notify import check_channels
+from statusgen.diagnostics import Diagnostic
+from statusgen.source.links import Kind, classify
 
 IncidentRules = Callable[[m.Incident, Context], Iterator[Diagnostic]]
 STEADY_RULES: tuple[IncidentRules, ...] = (

@@ -1,6 +1,6 @@
 """``statusgen new | update | resolve | maintenance``: write incidents from the command line.
 
-Each command builds the new text with :mod:`generator.authoring`, validates the
+Each command builds the new text with :mod:`statusgen.authoring`, validates the
 whole repository with that text in place of the file, and only then writes it,
 atomically (a temporary file beside it, then a rename).  A file that would not
 pass validation is never written: its diagnostics are printed instead.
@@ -10,7 +10,7 @@ is already resolved, the file cannot be edited, the editor was cancelled);
 2 a usage error (a bad or unknown argument value).  The written file's path,
 relative to ``--root``, is the only thing printed on stdout; ``new --from-json`` prints
 the created incident as JSON instead, in the create-incident API's shape
-(:mod:`generator.ingest.api`).
+(:mod:`statusgen.ingest.api`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator import model as m
-from generator.authoring.text import (
+from statusgen import model as m
+from statusgen.authoring.text import (
     AuthoringError,
     Metadata,
     NewUpdate,
@@ -45,19 +45,19 @@ from generator.authoring.text import (
     set_keys_text,
     stamp,
 )
-from generator.check.lifecycle import SKEW
-from generator.check.metadata import reference_pattern
-from generator.commands.ingest import read_input
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.diagnostics import Diagnostic, format_text, has_errors
-from generator.ingest.alerts import MAX_PAYLOAD
-from generator.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
-from generator.output.atomic import Changed, create_file, replace_file
-from generator.pipeline import checked
-from generator.source.load import load, read_config
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from generator.source.schema import parse_timestamp, suggest
-from generator.source.tree import DiskSource, Overlay
+from statusgen.check.lifecycle import SKEW
+from statusgen.check.metadata import reference_pattern
+from statusgen.commands.ingest import read_input
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
+from statusgen.diagnostics import Diagnostic, format_text, has_errors
+from statusgen.ingest.alerts import MAX_PAYLOAD
+from statusgen.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
+from statusgen.output.atomic import Changed, create_file, replace_file
+from statusgen.pipeline import checked
+from statusgen.source.load import load, read_config
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
+from statusgen.source.schema import parse_timestamp, suggest
+from statusgen.source.tree import DiskSource, Overlay
 
 Command = Callable[[argparse.Namespace, datetime], int]
 

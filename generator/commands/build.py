@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
-from generator.commands.report import working_revision
-from generator.incremental.parallel import cores
-from generator.incremental.parse_cache import CACHE_DIR
-from generator.pipeline import Session, build
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
+from statusgen.commands.report import working_revision
+from statusgen.incremental.parallel import cores
+from statusgen.incremental.parse_cache import CACHE_DIR
+from statusgen.pipeline import Session, build
 
 
 def register(commands: Any) -> None:

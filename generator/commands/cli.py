@@ -11,8 +11,8 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from generator import __version__
-from generator.commands import (
+from statusgen import __version__
+from statusgen.commands import (
     authoring,
     build,
     diff,
@@ -25,7 +25,7 @@ from generator.commands import (
     serve,
     validate,
 )
-from generator.commands.clock import ClockError, resolve_now
+from statusgen.commands.clock import ClockError, resolve_now
 
 COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, report, notify, init, import_)
 """In the order ``statusgen --help`` lists them."""

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from generator.source.schema import parse_timestamp
+from statusgen.source.schema import parse_timestamp
 
 
 class ClockError(ValueError):

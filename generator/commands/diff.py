@@ -14,16 +14,16 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_USAGE, common_options, refused
-from generator.compute.pagediff import diff
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.diagnostics import has_errors
-from generator.notify.report import PREVIEWS, preview
-from generator.pipeline import comparable, run_checks
-from generator.render.diff import RENDERERS
-from generator.render.i18n import page_translator
-from generator.source.git import GitError, read_ref
-from generator.source.parse import CONFIG_FILE
+from statusgen.commands.options import EXIT_OK, EXIT_USAGE, common_options, refused
+from statusgen.compute.pagediff import diff
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.diagnostics import has_errors
+from statusgen.notify.report import PREVIEWS, preview
+from statusgen.pipeline import comparable, run_checks
+from statusgen.render.diff import RENDERERS
+from statusgen.render.i18n import page_translator
+from statusgen.source.git import GitError, read_ref
+from statusgen.source.parse import CONFIG_FILE
 
 
 def register(commands: Any) -> None:

@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.diagnostics import format_text
-from generator.importers import apply, cstate, sources, statuspage
-from generator.importers.http import Fetcher
-from generator.importers.plan import Imported
-from generator.importers.statuspage import SourceError
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
+from statusgen.diagnostics import format_text
+from statusgen.importers import apply, cstate, sources, statuspage
+from statusgen.importers.http import Fetcher
+from statusgen.importers.plan import Imported
+from statusgen.importers.statuspage import SourceError
 
 
 def register(commands: Any) -> None:

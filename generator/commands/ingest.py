@@ -2,7 +2,7 @@
 
 The payload is the JSON the tool sent (Alertmanager, Grafana, Gatus, Uptime Kuma, or the
 generic format of docs/monitors.md).  What the alert does is decided by the rules of
-``monitors:`` in ``components.yml`` (see :mod:`generator.ingest.plan`), and the result is
+``monitors:`` in ``components.yml`` (see :mod:`statusgen.ingest.plan`), and the result is
 validated with the whole repository before it is written, like every authoring command.
 
 Standard output holds one line, ``opened|updated|resolved PATH``, when a file was written, and
@@ -19,12 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator import model as m
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.diagnostics import format_text, printable
-from generator.ingest.alerts import MAX_PAYLOAD, PayloadError
-from generator.ingest.apply import Refused, ingest
-from generator.ingest.payloads import parse
+from statusgen import model as m
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
+from statusgen.diagnostics import format_text, printable
+from statusgen.ingest.alerts import MAX_PAYLOAD, PayloadError
+from statusgen.ingest.apply import Refused, ingest
+from statusgen.ingest.payloads import parse
 
 
 def register(commands: Any) -> None:

@@ -36,8 +36,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import __version__
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS
+from statusgen import __version__
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS
 
 DOT_PREFIX = "dot-"
 REQUIREMENT_MARK = b"@STATUSGEN_REQUIREMENT@\n"
@@ -195,7 +195,7 @@ def _git_checkout_line(folder: Path) -> str | None:
 
 def skeleton() -> Traversable:
     """The skeleton folder inside the installed package."""
-    return files("generator") / "skeleton"
+    return files("statusgen") / "skeleton"
 
 
 def target_path(relative: PurePosixPath) -> PurePosixPath:

@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.commands.clock import ClockError, resolve_now
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options, refused
-from generator.diagnostics import has_errors
-from generator.notify.deliver import Sender
-from generator.notify.log import DEFAULT, LogError, SendLog, locked
-from generator.notify.report import RENDERERS
-from generator.notify.run import notify
-from generator.pipeline import run_checks
-from generator.render.i18n import page_translator
+from statusgen.commands.clock import ClockError, resolve_now
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options, refused
+from statusgen.diagnostics import has_errors
+from statusgen.notify.deliver import Sender
+from statusgen.notify.log import DEFAULT, LogError, SendLog, locked
+from statusgen.notify.report import RENDERERS
+from statusgen.notify.run import notify
+from statusgen.pipeline import run_checks
+from statusgen.render.i18n import page_translator
 
 
 def register(commands: Any) -> None:

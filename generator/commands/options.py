@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.diagnostics import FORMATS, Diagnostic, format_text, summary
+from statusgen.diagnostics import FORMATS, Diagnostic, format_text, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 """0 fine, 1 problems found (or a refusal), 2 a usage error."""

@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_USAGE
-from generator.relay.app import MAX_BODY, RelayApp
-from generator.relay.forward import ApiError, Dispatcher, Sender
-from generator.relay.metrics import Metrics
-from generator.relay.queue import DiskQueue
-from generator.relay.server import RelayServer
+from statusgen.commands.options import EXIT_OK, EXIT_USAGE
+from statusgen.relay.app import MAX_BODY, RelayApp
+from statusgen.relay.forward import ApiError, Dispatcher, Sender
+from statusgen.relay.metrics import Metrics
+from statusgen.relay.queue import DiskQueue
+from statusgen.relay.server import RelayServer
 
 MIN_TOKEN = 16
 """Characters the relay's token must have at least."""

@@ -18,18 +18,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator import model as m
-from generator.check.run import check
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from generator.compute.reports import Period, Report, Revision, report
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.diagnostics import Diagnostic, format_text, has_errors, printable, sort_diagnostics, strictly
-from generator.pipeline import run_checks
-from generator.render import wording
-from generator.render.i18n import Language, page_translator, translator
-from generator.render.reports import NO_FIGURE, method, report_csv, report_json, report_view
-from generator.source.git import GitError, read_ref, resolve
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR
+from statusgen import model as m
+from statusgen.check.run import check
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
+from statusgen.compute.reports import Period, Report, Revision, report
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.diagnostics import Diagnostic, format_text, has_errors, printable, sort_diagnostics, strictly
+from statusgen.pipeline import run_checks
+from statusgen.render import wording
+from statusgen.render.i18n import Language, page_translator, translator
+from statusgen.render.reports import NO_FIGURE, method, report_csv, report_json, report_view
+from statusgen.source.git import GitError, read_ref, resolve
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR
 
 FORMATS = ("text", "json", "csv")
 GIT_TIMEOUT = 60

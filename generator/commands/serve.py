@@ -6,7 +6,7 @@
   of changes is built once, after :data:`QUIET` seconds without another.
 * A rebuild parses only the incident files whose bytes changed
   (:class:`ParseCache`) and writes only the outputs whose bytes changed
-  (:class:`~generator.write.SiteUpdater`).
+  (:class:`~statusgen.write.SiteUpdater`).
 * Open pages reload by themselves: the server adds a small script to HTML
   responses (never to the files on disk) that listens to server-sent events.
 * A change that breaks validation keeps the last good site on disk; every HTML
@@ -32,13 +32,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from generator.commands.clock import resolve_now
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options
-from generator.output.write import OutputError, check_output
-from generator.serve.builder import Builder, Hub
-from generator.serve.http import DevServer, allowed_host, server_url
-from generator.serve.log import say
-from generator.serve.watch import start_watching
+from statusgen.commands.clock import resolve_now
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options
+from statusgen.output.write import OutputError, check_output
+from statusgen.serve.builder import Builder, Hub
+from statusgen.serve.http import DevServer, allowed_host, server_url
+from statusgen.serve.log import say
+from statusgen.serve.watch import start_watching
 
 DEFAULT_OUT = Path(".statusgen-cache") / "serve-site"
 """Where ``serve`` builds, under the root; ``/.statusgen-cache/`` is in ``.gitignore``."""

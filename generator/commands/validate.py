@@ -6,9 +6,9 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from generator.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
-from generator.diagnostics import has_errors
-from generator.pipeline import run_checks
+from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
+from statusgen.diagnostics import has_errors
+from statusgen.pipeline import run_checks
 
 
 def register(commands: Any) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from generator.compute.status import Entry
+from statusgen.compute.status import Entry
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from generator import model as m
-from generator.compute.status import Entry
+from statusgen import model as m
+from statusgen.compute.status import Entry
 
 IMPACT_STARTED = "impact_started"
 MITIGATED = "mitigated"

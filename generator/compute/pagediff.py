@@ -6,7 +6,7 @@ the banner, every component's level, and each incident and maintenance by id
 snapshots must be public ones (``internal=False``); the diff then cannot name
 anything the public does not see.  :func:`render_markdown` (a pull request
 comment or job summary) and :func:`render_text` (a terminal) in
-:mod:`generator.render.diff` print it.
+:mod:`statusgen.render.diff` print it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from generator import model as m
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.status import Entry
 
 
 class Change(StrEnum):

@@ -2,11 +2,11 @@
 repository at a commit.
 
 For each period, every component and group gets its uptime — the uptime bars' own weighting
-(:mod:`generator.compute.uptime`: a major outage minute counts fully, a partial outage minute
+(:mod:`statusgen.compute.uptime`: a major outage minute counts fully, a partial outage minute
 0.3, each moment once, days cut in the page's zone; a group is the mean of its members) —
 the time it spent in major and partial outage and, apart, under maintenance, and the
 incidents that touched it by impact and severity with the mean and median time to resolve
-(:mod:`generator.compute.metrics`).
+(:mod:`statusgen.compute.metrics`).
 
 Which incidents a period counts: those of the build (a public build's reports never see an
 internal entry) that are not drills, whose first update falls in the period.  A period is
@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.compute.metrics import incident_metrics
-from generator.compute.status import Entry, Span
-from generator.compute.uptime import (
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.metrics import incident_metrics
+from statusgen.compute.status import Entry, Span
+from statusgen.compute.uptime import (
     WEIGHTS,
     Uptime,
     Window,

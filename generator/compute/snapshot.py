@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.compute.history import Year, by_year, latest
-from generator.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
-from generator.compute.uptime import Uptime, component_uptime, group_uptime, window
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.history import Year, by_year, latest
+from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
+from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from generator import model as m
+from statusgen import model as m
 
 OPEN = (m.Status.IN_PROGRESS, m.Status.VERIFYING)
 

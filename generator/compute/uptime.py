@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from generator import model as m
-from generator.compute.status import Span
+from statusgen import model as m
+from statusgen.compute.status import Span
 
 WEIGHTS = {m.Level.MAJOR_OUTAGE: 1.0, m.Level.PARTIAL_OUTAGE: 0.3}
 

@@ -17,19 +17,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator import model as m
-from generator.authoring.text import AuthoringError, incident_name, slugify
-from generator.diagnostics import Diagnostic, Severity
-from generator.importers.components_yml import EditError, NewComponent, append_text, create_text, page_url
-from generator.importers.entries import add_updates, covers, missing_updates, render, untouched
-from generator.importers.plaintext import markdown_from_text
-from generator.importers.plan import Entry, Imported, Levels, Note, Page
-from generator.output.atomic import Changed, create_file, replace_file
-from generator.pipeline import checked
-from generator.source.files import MAX_SOURCE_BYTES, Unreadable
-from generator.source.load import read_config
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from generator.source.tree import DiskSource, Kind, Overlay
+from statusgen import model as m
+from statusgen.authoring.text import AuthoringError, incident_name, slugify
+from statusgen.diagnostics import Diagnostic, Severity
+from statusgen.importers.components_yml import EditError, NewComponent, append_text, create_text, page_url
+from statusgen.importers.entries import add_updates, covers, missing_updates, render, untouched
+from statusgen.importers.plaintext import markdown_from_text
+from statusgen.importers.plan import Entry, Imported, Levels, Note, Page
+from statusgen.output.atomic import Changed, create_file, replace_file
+from statusgen.pipeline import checked
+from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
+from statusgen.source.load import read_config
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
+from statusgen.source.tree import DiskSource, Kind, Overlay
 
 RESERVED_IDS = {"page"}
 

@@ -1,6 +1,6 @@
 """Writing ``components.yml``: a new file, or new components added to the user's.
 
-An existing file is edited as text, like :func:`generator.authoring.text.add_update_text`
+An existing file is edited as text, like :func:`statusgen.authoring.text.add_update_text`
 edits an incident: new top-level components (and new groups with their members) go
 after the last item of the top-level ``components`` list, new members of an existing
 group after the group's last member, each indented like the items already there.
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from generator.authoring.text import inline_scalar, split_lines
-from generator.importers.plan import Page
-from generator.source.yaml_reader import Map, Node, Seq, parse_yaml
+from statusgen.authoring.text import inline_scalar, split_lines
+from statusgen.importers.plan import Page
+from statusgen.source.yaml_reader import Map, Node, Seq, parse_yaml
 
 PLACEHOLDER_URL = "https://status.example.com/"
 _URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")

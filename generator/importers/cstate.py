@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from generator import model as m
-from generator.importers.plan import Component, Imported, Note, Page
-from generator.importers.repair import Draft, DraftUpdate, one_line, settle
-from generator.importers.statuspage import SourceError
+from statusgen import model as m
+from statusgen.importers.plan import Component, Imported, Note, Page
+from statusgen.importers.repair import Draft, DraftUpdate, one_line, settle
+from statusgen.importers.statuspage import SourceError
 
 SYSTEM = "cstate"
 MAX_FILE = 1 << 20

@@ -4,7 +4,7 @@
 and nobody touched since (:func:`untouched`: rendering what the file says gives its bytes
 back) from one a person edited.  An untouched file is rewritten from the newer source
 (its title, impact, post-mortem may have changed); an edited one only gets the updates
-that are new, each inserted by :func:`generator.authoring.text.add_update_text`, which
+that are new, each inserted by :func:`statusgen.authoring.text.add_update_text`, which
 keeps every other byte.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator import model as m
-from generator.authoring.text import NewUpdate, add_update_text, block_scalar, inline_scalar, stamp
-from generator.importers.plan import Entry, Levels, Update
+from statusgen import model as m
+from statusgen.authoring.text import NewUpdate, add_update_text, block_scalar, inline_scalar, stamp
+from statusgen.importers.plan import Entry, Levels, Update
 
 
 def _levels(levels: Levels) -> str:

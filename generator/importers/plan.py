@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from generator import model as m
+from statusgen import model as m
 
 Levels = tuple[tuple[str, m.Level | None], ...]
 """Component key → level (``None`` for a maintenance's components), in order."""

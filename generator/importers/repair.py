@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from generator import model as m
-from generator.importers.plan import Entry, Levels, Note, Update
+from statusgen import model as m
+from statusgen.importers.plan import Entry, Levels, Note, Update
 
 SKEW = timedelta(minutes=5)
 """How far in the future ``validate`` lets an update be."""

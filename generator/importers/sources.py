@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.importers.http import Fetcher, FetchError, shown
-from generator.importers.statuspage import SourceError
+from statusgen.importers.http import Fetcher, FetchError, shown
+from statusgen.importers.statuspage import SourceError
 
 MAX_FILE = 64 << 20
 PUBLIC = ("components.json", "incidents.json", "scheduled-maintenances.json")

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from generator import model as m
-from generator.importers.plaintext import markdown_from_text
-from generator.importers.plan import Component, Imported, Note, Page
-from generator.importers.repair import Draft, DraftUpdate, one_line, settle
+from statusgen import model as m
+from statusgen.importers.plaintext import markdown_from_text
+from statusgen.importers.plan import Component, Imported, Note, Page
+from statusgen.importers.repair import Draft, DraftUpdate, one_line, settle
 
 SYSTEM = "statuspage"
 LISTS = ("incidents", "scheduled_maintenances")

@@ -21,8 +21,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, Location, Severity
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, Location, Severity
 
 Reader = Callable[[Any, str], Any]
 """Turns a JSON value back into a model value; the second argument is the file's path."""

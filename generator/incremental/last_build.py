@@ -17,9 +17,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.parse_cache import CACHE_DIR, code_hash
-from generator.output.atomic import replace_file
-from generator.render.theme import BUILTIN
+from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
+from statusgen.output.atomic import replace_file
+from statusgen.render.theme import BUILTIN
 
 LAST_BUILD = "last-build-{}.json"
 

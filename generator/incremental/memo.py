@@ -4,7 +4,7 @@ An entry's page depends only on the entry (as computed at ``now``), the site aro
 (page settings, components, theme) and, while the entry is open, the clock.  When none
 of those changed, the bytes of the last build are the bytes this build would render:
 a one-file edit renders one entry page, not 10,000.  :class:`RenderMemo` is the
-:class:`~generator.caching.Cache` that keeps them; :meth:`RenderMemo.start` begins a
+:class:`~statusgen.caching.Cache` that keeps them; :meth:`RenderMemo.start` begins a
 build, and what a build does not ask for is dropped at the start of the next.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from generator.caching import Store
+from statusgen.caching import Store
 
 V = TypeVar("V")
 K = TypeVar("K", bound=Hashable)
@@ -48,7 +48,7 @@ _MISSING = object()
 
 
 class RenderMemo:
-    """The dev server's :class:`~generator.caching.Cache`: one :class:`Scope` per name."""
+    """The dev server's :class:`~statusgen.caching.Cache`: one :class:`Scope` per name."""
 
     def __init__(self) -> None:
         self._scopes: dict[str, Scope] = {}

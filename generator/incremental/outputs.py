@@ -23,11 +23,11 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.caching import NO_CACHE, Cache, Store
-from generator.incremental.parse_cache import CACHE_DIR, code_hash
-from generator.incremental.stable import Memo, stable
-from generator.output.atomic import replace_file
-from generator.output.kept import Kept, kept
+from statusgen.caching import NO_CACHE, Cache, Store
+from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
+from statusgen.incremental.stable import Memo, stable
+from statusgen.output.atomic import replace_file
+from statusgen.output.kept import Kept, kept
 
 V = TypeVar("V")
 K = TypeVar("K", bound=Hashable)
@@ -59,7 +59,7 @@ def _identity(path: str) -> tuple[int, int, int] | None:
 
 
 class OutputMemo:
-    """A :class:`~generator.caching.Cache` that hands back :class:`Kept` for outputs the last
+    """A :class:`~statusgen.caching.Cache` that hands back :class:`Kept` for outputs the last
     build into ``out`` wrote from the same key; other scopes go to ``inner``."""
 
     def __init__(self, root: Path, out: Path, inner: Cache = NO_CACHE) -> None:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from generator.caching import Mapper, serial_map
+from statusgen.caching import Mapper, serial_map
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,7 +65,7 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
 
 
 def processes(jobs: int) -> Mapper:
-    """A :data:`~generator.caching.Mapper` that uses ``jobs`` processes where that pays."""
+    """A :data:`~statusgen.caching.Mapper` that uses ``jobs`` processes where that pays."""
     if jobs < 2:
         return serial_map
 

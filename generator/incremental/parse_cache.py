@@ -1,9 +1,9 @@
 """The parse cache: parsed incidents kept between builds, keyed by each file's bytes.
 
-:class:`ParseCache` is the loader's :class:`~generator.source.parse.ParseMemory`: a
+:class:`ParseCache` is the loader's :class:`~statusgen.source.parse.ParseMemory`: a
 file is parsed only when its path and bytes (or statusgen's code) changed.  With a
 repository root it keeps its results in ``ROOT/.statusgen-cache/parse.json``, plain
-JSON (:mod:`generator.incremental.codec`; an entry is decoded only when a build asks
+JSON (:mod:`statusgen.incremental.codec`; an entry is decoded only when a build asks
 for it), beside a stamp that records the file's
 own inode, size and modification time when it was written.  A cache that was
 committed, copied, restored or edited by anyone else has another inode or time, so
@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.incremental.codec import CodecError, decode_parsed, encode_parsed
-from generator.output.atomic import replace_file
-from generator.source.parse import Parsed, ParseFn, parse_incident
+from statusgen.incremental.codec import CodecError, decode_parsed, encode_parsed
+from statusgen.output.atomic import replace_file
+from statusgen.source.parse import Parsed, ParseFn, parse_incident
 
 CACHE_DIR = ".statusgen-cache"
 PARSE_FILE = "parse.json"

@@ -1,6 +1,6 @@
 """What every monitoring tool's alert becomes: a :class:`Delivery` of :class:`Alert` objects.
 
-The parsers in :mod:`generator.ingest.payloads` read each tool's JSON into these; everything
+The parsers in :mod:`statusgen.ingest.payloads` read each tool's JSON into these; everything
 after them (matching, deciding, writing) sees only this shape.  Every value here came from a
 request anyone who holds the relay's token can send, so each is bounded and typed.
 """

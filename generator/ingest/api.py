@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from generator import model as m
-from generator.authoring.text import inline_scalar, stamp
-from generator.ingest.alerts import PayloadError, describe, mapping, read_json, text
+from statusgen import model as m
+from statusgen.authoring.text import inline_scalar, stamp
+from statusgen.ingest.alerts import PayloadError, describe, mapping, read_json, text
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 20_000

@@ -1,4 +1,4 @@
-"""Turning a :class:`~generator.ingest.plan.Plan` into an edit of ``incidents/``: the text of a
+"""Turning a :class:`~statusgen.ingest.plan.Plan` into an edit of ``incidents/``: the text of a
 new incident or of added updates (every other byte of an existing file kept), validated with
 the whole repository before it is written, then written atomically."""
 
@@ -9,23 +9,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator import model as m
-from generator.authoring.text import (
+from statusgen import model as m
+from statusgen.authoring.text import (
     AuthoringError,
     NewUpdate,
     add_update_text,
     incident_name,
     new_incident_text,
 )
-from generator.diagnostics import Diagnostic, has_errors
-from generator.ingest.alerts import Delivery
-from generator.ingest.api import with_source
-from generator.ingest.plan import Action, Plan, decide
-from generator.output.atomic import Changed, create_file, replace_file
-from generator.pipeline import checked
-from generator.source.load import load
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from generator.source.tree import DiskSource, Overlay
+from statusgen.diagnostics import Diagnostic, has_errors
+from statusgen.ingest.alerts import Delivery
+from statusgen.ingest.api import with_source
+from statusgen.ingest.plan import Action, Plan, decide
+from statusgen.output.atomic import Changed, create_file, replace_file
+from statusgen.pipeline import checked
+from statusgen.source.load import load
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
+from statusgen.source.tree import DiskSource, Overlay
 
 
 class Refused(Exception):

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator import model as m
-from generator.ingest.record import Record, read_record
+from statusgen import model as m
+from statusgen.ingest.record import Record, read_record
 
 
 def monitored(incident: m.Incident) -> bool:

@@ -1,4 +1,4 @@
-"""Each tool's webhook JSON, read into a :class:`~generator.ingest.alerts.Delivery`.
+"""Each tool's webhook JSON, read into a :class:`~statusgen.ingest.alerts.Delivery`.
 
 - ``alertmanager``: Prometheus Alertmanager's webhook, version 4: a group of alerts with its
   ``groupKey``.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from generator.ingest.alerts import (
+from statusgen.ingest.alerts import (
     MAX_ALERTS,
     Alert,
     Delivery,

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from generator import model as m
-from generator.ingest.alerts import Alert, Delivery
-from generator.ingest.ledger import Tracked, holding, tracked
-from generator.ingest.record import record_text, same_state
+from statusgen import model as m
+from statusgen.ingest.alerts import Alert, Delivery
+from statusgen.ingest.ledger import Tracked, holding, tracked
+from statusgen.ingest.record import record_text, same_state
 
 
 class Action(StrEnum):

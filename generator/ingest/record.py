@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC
 
-from generator import model as m
-from generator.authoring.text import stamp
-from generator.ingest.alerts import Alert, Delivery
+from statusgen import model as m
+from statusgen.authoring.text import stamp
+from statusgen.ingest.alerts import Alert, Delivery
 
 MAX_VALUE = 500
 """Characters of one label or annotation value shown; the rest is cut."""

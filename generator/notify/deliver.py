@@ -20,10 +20,10 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator import model as m
-from generator.notify.outgoing import Delivery
-from generator.notify.targets import HttpTarget, SetupError, SmtpTarget, Target, secrets, target
-from generator.notify.webhook import signed
+from statusgen import model as m
+from statusgen.notify.outgoing import Delivery
+from statusgen.notify.targets import HttpTarget, SetupError, SmtpTarget, Target, secrets, target
+from statusgen.notify.webhook import signed
 
 MAX_WAIT = 30.0
 """The longest ``Retry-After`` honoured within a run; a longer one leaves the message for the next."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
-from generator import model as m
-from generator.notify.markup import GRAVE, Block, Dialect, blocks, clip, fit, safe_url, size
-from generator.notify.notice import Notice
-from generator.notify.outgoing import Delivery, Scene, delivery_id, dump
+from statusgen import model as m
+from statusgen.notify.markup import GRAVE, Block, Dialect, blocks, clip, fit, safe_url, size
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import Delivery, Scene, delivery_id, dump
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

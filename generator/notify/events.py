@@ -3,7 +3,7 @@
 An event is worked out from the files and the clock alone, so the same repository and
 ``now`` always give the same events with the same ids, on a laptop, in a pull request's
 check and in the deploy.  Internal entries, internal updates and drills are removed
-first (:func:`~generator.compute.status.redact`), as for the public site, so no event
+first (:func:`~statusgen.compute.status.redact`), as for the public site, so no event
 can name them.
 
 * Each public update is one event (an incident ``created``, ``updated`` or ``resolved``;
@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from generator import model as m
-from generator.check.lifecycle import SKEW
-from generator.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redact
+from statusgen import model as m
+from statusgen.check.lifecycle import SKEW
+from statusgen.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redact
 
 STALE = timedelta(days=7)
 """Events older than this at ``now`` are never sent."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from generator import model as m
-from generator.notify import discord, mail, slack, teams, webhook
-from generator.notify.events import Event
-from generator.notify.notice import Notice
-from generator.notify.outgoing import COMPONENT_EVENT, Delivery, Scene, component_key
+from statusgen import model as m
+from statusgen.notify import discord, mail, slack, teams, webhook
+from statusgen.notify.events import Event
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import COMPONENT_EVENT, Delivery, Scene, component_key
 
 Builder = Callable[[m.Channel, Notice, Scene], list[Delivery]]
 

@@ -9,7 +9,7 @@ A plain JSON file (default ``.statusgen/notified.json``)::
 
 ``at`` is when the event happened, ``logged`` when the message was sent (or recorded
 without sending, ``"sent": false``, by a channel's first run).  The file is rewritten
-atomically (:func:`~generator.output.atomic.replace_file`) after every message sent, so a
+atomically (:func:`~statusgen.output.atomic.replace_file`) after every message sent, so a
 message is in the log from the moment it is known to be delivered.  Entries of events
 older than the horizon are dropped: such events are never due again.
 
@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.notify.events import STALE
-from generator.output.atomic import replace_file
+from statusgen.notify.events import STALE
+from statusgen.output.atomic import replace_file
 
 FORMAT = "statusgen-notified 1"
 DEFAULT = Path(".statusgen") / "notified.json"

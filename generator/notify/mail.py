@@ -18,11 +18,11 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-from generator import model as m
-from generator.notify.markup import clip
-from generator.notify.notice import Notice
-from generator.notify.outgoing import EVENT_HEADER, Delivery, Scene, delivery_id
-from generator.render.markdown import render_markdown
+from statusgen import model as m
+from statusgen.notify.markup import clip
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import EVENT_HEADER, Delivery, Scene, delivery_id
+from statusgen.render.markdown import render_markdown
 
 SUBJECT_LIMIT = 200
 MESSAGE_LIMIT = 100_000

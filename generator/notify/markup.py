@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from generator.render.markdown import Rewrite, render_markdown
+from statusgen.render.markdown import Rewrite, render_markdown
 
 ELLIPSIS = "…"
 GRAVE = "\u02cb"

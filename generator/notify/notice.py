@@ -2,7 +2,7 @@
 
 A :class:`Notice` holds the words (headline, status, the update's Markdown, the window,
 the components it changed) and the absolute link to the entry's page.  The formats
-(:mod:`generator.notify.formats`) choose how to show them.
+(:mod:`statusgen.notify.formats`) choose how to show them.
 
 Every word is in the page's language (``page.language``), from the same catalogue as the
 pages: statuses, levels and sentences through gettext, times through CLDR; a format's own
@@ -17,14 +17,14 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from generator import model as m
-from generator.notify.events import Event, EventKind
-from generator.render import paths
-from generator.render.i18n import N_, Language
-from generator.render.labels import LEVELS, STATUSES
-from generator.render.markdown import Rewrite, linker
-from generator.render.text import plain_text
-from generator.render.timefmt import zone
+from statusgen import model as m
+from statusgen.notify.events import Event, EventKind
+from statusgen.render import paths
+from statusgen.render.i18n import N_, Language
+from statusgen.render.labels import LEVELS, STATUSES
+from statusgen.render.markdown import Rewrite, linker
+from statusgen.render.text import plain_text
+from statusgen.render.timefmt import zone
 
 CLOCK_WORDS = {
     EventKind.STARTED: N_("Started"),

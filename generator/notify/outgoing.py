@@ -9,13 +9,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from generator import __version__
-from generator import model as m
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.compute.status import redact
-from generator.notify.events import Event
-from generator.notify.notice import Notice, notice
-from generator.render.i18n import Language, translator
+from statusgen import __version__
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.compute.status import redact
+from statusgen.notify.events import Event
+from statusgen.notify.notice import Notice, notice
+from statusgen.render.i18n import Language, translator
 
 USER_AGENT = f"statusgen/{__version__} (+notify)"
 DELIVERY_HEADER = "X-Statusgen-Delivery"

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from generator import model as m
-from generator.notify.events import Event
-from generator.notify.outgoing import Scene
-from generator.notify.run import Report, State, channel_events
-from generator.render.diff import md
-from generator.render.i18n import Language
+from statusgen import model as m
+from statusgen.notify.events import Event
+from statusgen.notify.outgoing import Scene
+from statusgen.notify.run import Report, State, channel_events
+from statusgen.render.diff import md
+from statusgen.render.i18n import Language
 
 WORDS = {State.SENT: "sent", State.FAILED: "failed", State.WAITING: "waiting",
          State.RECORDED: "recorded without sending", State.DUE: "would send"}

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from generator import model as m
-from generator.notify.deliver import Sender
-from generator.notify.events import Event, due_events, for_channel
-from generator.notify.formats import deliveries, keys, name_of
-from generator.notify.log import SendLog
-from generator.notify.outgoing import Delivery, Scene
-from generator.render.i18n import Language
+from statusgen import model as m
+from statusgen.notify.deliver import Sender
+from statusgen.notify.events import Event, due_events, for_channel
+from statusgen.notify.formats import deliveries, keys, name_of
+from statusgen.notify.log import SendLog
+from statusgen.notify.outgoing import Delivery, Scene
+from statusgen.render.i18n import Language
 
 
 class State(StrEnum):

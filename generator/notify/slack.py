@@ -10,10 +10,10 @@ elements 10, 50 blocks (Block Kit's reference); the message's blocks stay far be
 
 from __future__ import annotations
 
-from generator import model as m
-from generator.notify.markup import GRAVE, Block, Dialect, blocks, clip, fit, safe_url
-from generator.notify.notice import Notice
-from generator.notify.outgoing import Delivery, Scene, delivery_id, dump
+from statusgen import model as m
+from statusgen.notify.markup import GRAVE, Block, Dialect, blocks, clip, fit, safe_url
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import Delivery, Scene, delivery_id, dump
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000

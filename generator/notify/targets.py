@@ -15,7 +15,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator import model as m
+from statusgen import model as m
 
 RECIPIENTS_FILE_LIMIT = 1024 * 1024
 RECIPIENTS_LIMIT = 10_000

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from generator import model as m
-from generator.notify.markup import Block, Dialect, blocks, clip, fit, safe_url
-from generator.notify.notice import Notice
-from generator.notify.outgoing import Delivery, Scene, delivery_id, dump
+from statusgen import model as m
+from statusgen.notify.markup import Block, Dialect, blocks, clip, fit, safe_url
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import Delivery, Scene, delivery_id, dump
 
 LIMIT = 20_000
 """Bytes of the whole JSON message: Teams documents 28 KB, and refuses some messages a

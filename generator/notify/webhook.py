@@ -1,7 +1,7 @@
 """A webhook in Statuspage's shape, so that a receiver built for Statuspage works unchanged.
 
 Each event is one ``{"meta", "page", "incident"}`` message whose ``incident`` is the
-object of the site's JSON API (:mod:`generator.render.api`) as the entry stood at the
+object of the site's JSON API (:mod:`statusgen.render.api`) as the entry stood at the
 event, its ``incident_updates`` newest first, so ``incident_updates[0]`` is the update
 the message announces; the keys Statuspage's webhooks add to the API's object are added
 with statusgen's values.  Each component the event changed is one more
@@ -24,12 +24,12 @@ import hmac
 import json
 from typing import Any
 
-from generator import model as m
-from generator.compute.snapshot import narrowed
-from generator.notify.events import EventKind
-from generator.notify.markup import cut
-from generator.notify.notice import Notice
-from generator.notify.outgoing import (
+from statusgen import model as m
+from statusgen.compute.snapshot import narrowed
+from statusgen.notify.events import EventKind
+from statusgen.notify.markup import cut
+from statusgen.notify.notice import Notice
+from statusgen.notify.outgoing import (
     COMPONENT_EVENT,
     SIGNATURE_HEADER,
     Delivery,
@@ -38,8 +38,8 @@ from generator.notify.outgoing import (
     delivery_id,
     dump,
 )
-from generator.render.api import page_id, statuspage_incident
-from generator.render.timefmt import iso_utc
+from statusgen.render.api import page_id, statuspage_incident
+from statusgen.render.timefmt import iso_utc
 
 BODY_LIMIT = 20_000
 """Characters of one update's body before it is cut, with a link to the page."""

@@ -43,8 +43,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.output.atomic import replace_file
-from generator.output.kept import Kept, materialized
+from statusgen.output.atomic import replace_file
+from statusgen.output.kept import Kept, materialized
 
 MARKER = ".statusgen-site"
 MARKER_TEXT = b"This folder is written by statusgen build; it is replaced on every build.\n"

@@ -25,13 +25,13 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
-from generator.authoring.text import stamp
-from generator.ingest.alerts import PayloadError, read_json
-from generator.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json
-from generator.ingest.payloads import PARSERS
-from generator.relay.metrics import Metrics
-from generator.relay.queue import DiskQueue, Full
-from generator.serve.http import Refusal, Request, site_path
+from statusgen.authoring.text import stamp
+from statusgen.ingest.alerts import PayloadError, read_json
+from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json
+from statusgen.ingest.payloads import PARSERS
+from statusgen.relay.metrics import Metrics
+from statusgen.relay.queue import DiskQueue, Full
+from statusgen.serve.http import Refusal, Request, site_path
 
 JSON = "application/json"
 PLAIN = "text/plain; charset=utf-8"

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from generator.relay.metrics import Metrics
-from generator.relay.queue import DiskQueue, Item
+from statusgen.relay.metrics import Metrics
+from statusgen.relay.queue import DiskQueue, Item
 
 TIMEOUT = 10.0
 """Seconds one request to GitHub may take."""

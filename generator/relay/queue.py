@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.output.atomic import create_file
+from statusgen.output.atomic import create_file
 
 _NAME = re.compile(r"([0-9]{12})\.json\Z")
 MAX_ITEM = 256 * 1024

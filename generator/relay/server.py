@@ -1,4 +1,4 @@
-"""The relay's HTTP side, hardened like the dev server (:mod:`generator.serve.http`, whose
+"""The relay's HTTP side, hardened like the dev server (:mod:`statusgen.serve.http`, whose
 request reader it uses): a bounded request line and headers read within a deadline, a body read
 only with a ``Content-Length`` within the limit and its own deadline, a connection limit (one
 more is answered 503 without a thread), one request per connection, and answers whose text and
@@ -14,9 +14,9 @@ import time
 from http import HTTPStatus
 from typing import Any
 
-from generator.relay.app import PLAIN, Answer, RelayApp
-from generator.serve.bounded import BoundedThreads
-from generator.serve.http import Refusal, parse_head, read_head
+from statusgen.relay.app import PLAIN, Answer, RelayApp
+from statusgen.serve.bounded import BoundedThreads
+from statusgen.serve.http import Refusal, parse_head, read_head
 
 HEAD_TIMEOUT = 10.0
 """Seconds from the connection to the end of the headers."""
@@ -30,7 +30,7 @@ so that closing does not reset the connection before the client reads the answer
 
 
 class HeadOnly:
-    """The connection as :func:`~generator.serve.http.read_head` sees it: it reads in chunks, so
+    """The connection as :func:`~statusgen.serve.http.read_head` sees it: it reads in chunks, so
     this hands it bytes only up to the blank line that ends the headers (peeking first), and the
     body stays unread in the socket."""
 

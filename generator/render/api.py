@@ -14,7 +14,7 @@ Ids are stable strings, not Statuspage's random 12-character codes:
   ``page.url``, so it changes only when the site moves.
 
 Timestamps are ISO 8601 in the page's time zone with milliseconds
-(:func:`generator.timefmt.iso_utc`), as Statuspage writes them.
+(:func:`statusgen.timefmt.iso_utc`), as Statuspage writes them.
 """
 
 from __future__ import annotations
@@ -24,16 +24,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
-from generator.render import paths
-from generator.render.entries import safe_link, severity_view, shown_links, words
-from generator.render.feeds import absolute_links
-from generator.render.markdown import fill_text, message
-from generator.render.timefmt import iso_utc
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.status import Entry
+from statusgen.render import paths
+from statusgen.render.entries import safe_link, severity_view, shown_links, words
+from statusgen.render.feeds import absolute_links
+from statusgen.render.markdown import fill_text, message
+from statusgen.render.timefmt import iso_utc
 
 API = "api/v2"
 LIMIT = 50

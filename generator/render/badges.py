@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from generator import model as m
-from generator.compute.snapshot import Snapshot
-from generator.render.api import dump
-from generator.render.feeds import xml_text
-from generator.render.i18n import N_, Language, translator
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot
+from statusgen.render.api import dump
+from statusgen.render.feeds import xml_text
+from statusgen.render.i18n import N_, Language, translator
 
 SHIELDS = "api/shields"
 

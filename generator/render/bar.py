@@ -10,11 +10,11 @@ uptime and what happened; the screen readers' summary names the newest of those 
 
 from __future__ import annotations
 
-from generator.compute.snapshot import Snapshot
-from generator.compute.uptime import Day, Uptime
-from generator.render import labels
-from generator.render.i18n import Language
-from generator.render.views import Bar, BarRun
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.uptime import Day, Uptime
+from statusgen.render import labels
+from statusgen.render.i18n import Language
+from statusgen.render.views import Bar, BarRun
 
 DAY = 6
 """Width of one day in the SVG's units: a tick of 4 and a gap of 2 (see ``.bar`` in the CSS)."""

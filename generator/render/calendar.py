@@ -4,7 +4,7 @@ One VEVENT per maintenance that is upcoming, in progress, or ended within the
 last :data:`KEEP_DAYS` days.  Everything comes from the (already redacted)
 snapshot, so the same snapshot always gives the same bytes:
 
-* ``UID`` is the entry's UUID (:func:`generator.feeds.entry_uuid`), stable for ever;
+* ``UID`` is the entry's UUID (:func:`statusgen.feeds.entry_uuid`), stable for ever;
 * ``DTSTART``/``DTEND`` are the planned window, in UTC;
 * ``DTSTAMP`` is the newest visible update, not the build time;
 * ``SEQUENCE`` counts the visible updates after the first (0 for a fresh announcement);
@@ -17,14 +17,14 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vText
 
-from generator import model as m
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
-from generator.render import paths
-from generator.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
-from generator.render.i18n import Language, translator
-from generator.render.labels import STATUSES
-from generator.render.markdown import fill_text, message
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.status import Entry
+from statusgen.render import paths
+from statusgen.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
+from statusgen.render.i18n import Language, translator
+from statusgen.render.labels import STATUSES
+from statusgen.render.markdown import fill_text, message
 
 CALENDAR = "maintenance.ics"
 KEEP_DAYS = 90

@@ -20,9 +20,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
-from generator import model as m
-from generator.render.i18n import DOMAIN, LOCALES, cldr_locale, folder, placeholders
-from generator.render.theme import BUILTIN
+from statusgen import model as m
+from statusgen.render.i18n import DOMAIN, LOCALES, cldr_locale, folder, placeholders
+from statusgen.render.theme import BUILTIN
 
 PACKAGE = Path(__file__).resolve().parents[1]
 KEYWORDS: dict[str, Any] = {
@@ -147,7 +147,7 @@ def catalog_problems(tag: str, catalog: Catalog, template: Catalog) -> list[str]
 
 
 def main(argv: list[str]) -> int:
-    """``python -m generator.render.catalogues update|check``."""
+    """``python -m statusgen.render.catalogues update|check``."""
     if argv[1:] == ["update"]:
         update()
         return 0
@@ -156,7 +156,7 @@ def main(argv: list[str]) -> int:
         lines = [line for tag in m.LANGUAGES if tag != "en" for line in problems(tag, template)]
         print("\n".join(lines) or "every catalogue is complete")
         return 1 if lines else 0
-    print("usage: python -m generator.render.catalogues update|check", file=sys.stderr)
+    print("usage: python -m statusgen.render.catalogues update|check", file=sys.stderr)
     return 2
 
 

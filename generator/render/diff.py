@@ -1,5 +1,5 @@
 """What a change does to the public page, in words: Markdown for a pull request's job summary
-and plain text for a terminal, from the structured :class:`~generator.compute.pagediff.PageDiff`.
+and plain text for a terminal, from the structured :class:`~statusgen.compute.pagediff.PageDiff`.
 
 Authors' words are made inert (no links, markup, HTML or mentions in the Markdown).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from generator import model as m
-from generator.compute.pagediff import (
+from statusgen import model as m
+from statusgen.compute.pagediff import (
     Change,
     ComponentChange,
     Detail,
@@ -19,8 +19,8 @@ from generator.compute.pagediff import (
     PageDiff,
     Window,
 )
-from generator.render.labels import IMPACTS, LEVELS, STATUSES
-from generator.render.timefmt import iso, local_time
+from statusgen.render.labels import IMPACTS, LEVELS, STATUSES
+from statusgen.render.timefmt import iso, local_time
 
 NO_CHANGE = "No change to the public page."
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator import model as m
-from generator.compute.snapshot import Snapshot
-from generator.render import paths
-from generator.render.views import Alternate
+from statusgen import model as m
+from statusgen.compute.snapshot import Snapshot
+from statusgen.render import paths
+from statusgen.render.views import Alternate
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Entries as the templates show them: the views of :mod:`generator.render.views`, made from a
+"""Entries as the templates show them: the views of :mod:`statusgen.render.views`, made from a
 snapshot's entries with every word, time and link decided."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 
-from generator import model as m
-from generator.compute.metrics import DURATION_METRICS, Metrics, incident_metrics, whole_seconds
-from generator.compute.status import Entry
-from generator.render import labels, markdown, paths, timefmt, wording
-from generator.render.i18n import Language
-from generator.render.markdown import fill_html, linker, message
-from generator.render.views import (
+from statusgen import model as m
+from statusgen.compute.metrics import DURATION_METRICS, Metrics, incident_metrics, whole_seconds
+from statusgen.compute.status import Entry
+from statusgen.render import labels, markdown, paths, timefmt, wording
+from statusgen.render.i18n import Language
+from statusgen.render.markdown import fill_html, linker, message
+from statusgen.render.views import (
     ChangeView,
     ComponentLevel,
     EntryLine,
@@ -29,8 +29,8 @@ from generator.render.views import (
     UpdateView,
     WindowView,
 )
-from generator.source.links import Kind, classify, safe_final
-from generator.source.schema import web_link_problem
+from statusgen.source.links import Kind, classify, safe_final
+from statusgen.source.schema import web_link_problem
 
 
 def time_view(at: datetime, tz: tzinfo, lang: Language) -> Time:

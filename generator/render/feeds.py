@@ -24,16 +24,16 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
-from generator.render import paths
-from generator.render.entries import shown_links
-from generator.render.i18n import N_, Language, translator
-from generator.render.labels import STATUSES
-from generator.render.markdown import Rewrite, fill_html, linker, message
-from generator.render.media import ATOM, RSS
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.status import Entry
+from statusgen.render import paths
+from statusgen.render.entries import shown_links
+from statusgen.render.i18n import N_, Language, translator
+from statusgen.render.labels import STATUSES
+from statusgen.render.markdown import Rewrite, fill_html, linker, message
+from statusgen.render.media import ATOM, RSS
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
 """The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every

@@ -40,8 +40,8 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, parse_pattern
 from markupsafe import Markup
 
-from generator import model as m
-from generator.render.theme import ThemeError, theme_folders
+from statusgen import model as m
+from statusgen.render.theme import ThemeError, theme_folders
 
 DOMAIN = "statusgen"
 LOCALES = Path(__file__).resolve().parents[1] / "locales"

@@ -4,8 +4,8 @@ In English, as the catalogue's source: a page shows ``lang.gettext(LEVELS[level]
 
 from __future__ import annotations
 
-from generator import model as m
-from generator.render.i18n import N_
+from statusgen import model as m
+from statusgen.render.i18n import N_
 
 LEVELS: dict[m.Level, str] = {
     m.Level.OPERATIONAL: N_("Operational"),

@@ -1,9 +1,9 @@
 """Markdown for messages and post-mortems: CommonMark, no raw HTML, safe links only.
 
-The Markdown was read when its file was (:func:`generator.source.markdown.prose`); here
+The Markdown was read when its file was (:func:`statusgen.source.markdown.prose`); here
 each link and image is decided on the URL that will stand in the page: the written URL
 and the URL ``rewrite`` makes of it must both be safe
-(:func:`~generator.source.links.safe_final`), else the link keeps only its text and the
+(:func:`~statusgen.source.links.safe_final`), else the link keeps only its text and the
 image its alternative text.
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Callable, Container
 
 from markdown_it.common.utils import escapeHtml
 
-from generator import model as m
-from generator.render import paths
-from generator.source.links import INCIDENTS, Kind, classify, encode_path, safe_final
-from generator.source.markdown import prose
+from statusgen import model as m
+from statusgen.render import paths
+from statusgen.source.links import INCIDENTS, Kind, classify, encode_path, safe_final
+from statusgen.source.markdown import prose
 
 Rewrite = Callable[[str], str | None]
 """Maps a link as written to the URL to publish, or ``None`` to show its text only."""
@@ -83,7 +83,7 @@ def _unescape(text: str) -> str:
 
 def message(update: m.Update, language: str, default: str) -> tuple[m.Prose, str | None]:
     """The message of ``update`` for readers of ``language`` (see
-    :meth:`~generator.model.Update.message_in`), read, and the fallback's language."""
+    :meth:`~statusgen.model.Update.message_in`), read, and the fallback's language."""
     text, kept, written = update.prose_in(language, default)
     return (kept if kept is not None and kept.source == text else prose(text)), written
 
@@ -101,7 +101,7 @@ def render_markdown(text: str, rewrite: Rewrite | None = None, shift_headings: i
 
 
 def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:
-    """A rewrite for :func:`~generator.markdown.render_markdown`: each link as this page must
+    """A rewrite for :func:`~statusgen.markdown.render_markdown`: each link as this page must
     publish it, or ``None`` for a link that may not be published.
 
     ``to_site`` turns an (encoded) output path into a URL from the page being rendered

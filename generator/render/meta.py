@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
-from generator.caching import NO_CACHE, Cache
-from generator.compute.snapshot import Snapshot
-from generator.render import paths
-from generator.render.media import media_type
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.snapshot import Snapshot
+from statusgen.render import paths
+from statusgen.render.media import media_type
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EXCLUDED = frozenset({"404.html"})

@@ -1,7 +1,7 @@
 """The HTML site: every page of the theme, and its static files, from a snapshot.
 
 :func:`render_pages` is pure: no writing, no clock (only ``snap.now``), and the same
-snapshot always gives the same bytes.  Each page's context (:mod:`generator.render.views`)
+snapshot always gives the same bytes.  Each page's context (:mod:`statusgen.render.views`)
 is made before its template runs; templates only format.  Every link between pages is
 relative (``paths.relative``), so the site works under a sub-path and from a folder on
 disk; only ``404.html``, which is served at any address, links absolutely from
@@ -20,19 +20,19 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator import model as m
-from generator.caching import NO_CACHE, Cache, Mapper, Store, serial_map
-from generator.compute.history import Year
-from generator.compute.snapshot import Snapshot
-from generator.compute.status import Entry
-from generator.render import labels, paths
-from generator.render.bar import uptime_bar
-from generator.render.editions import Edition, alternates, editions
-from generator.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
-from generator.render.i18n import Language, translator
-from generator.render.media import ATOM, RSS
-from generator.render.theme import STATIC, Theme, load_theme, signature
-from generator.render.views import (
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache, Mapper, Store, serial_map
+from statusgen.compute.history import Year
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.status import Entry
+from statusgen.render import labels, paths
+from statusgen.render.bar import uptime_bar
+from statusgen.render.editions import Edition, alternates, editions
+from statusgen.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
+from statusgen.render.i18n import Language, translator
+from statusgen.render.media import ATOM, RSS
+from statusgen.render.theme import STATIC, Theme, load_theme, signature
+from statusgen.render.views import (
     ComponentContext,
     ComponentRow,
     EntryLine,
@@ -255,9 +255,9 @@ def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,
 
     ``cache`` keeps entry and history pages between the dev server's rebuilds, ``mapper``
     may render entry pages on several processes; neither changes a byte.  ``edition`` is the
-    language of ``snap.page`` among the site's (:mod:`generator.render.editions`); the 404
+    language of ``snap.page`` among the site's (:mod:`statusgen.render.editions`); the 404
     page belongs to the default one only.  Raises
-    :class:`~generator.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
+    :class:`~statusgen.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
     of its templates is broken.
     """
     name = snap.page.theme

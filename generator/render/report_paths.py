@@ -1,8 +1,8 @@
-"""Where the reliability reports live in the site (beside :mod:`generator.render.paths`)."""
+"""Where the reliability reports live in the site (beside :mod:`statusgen.render.paths`)."""
 
 from __future__ import annotations
 
-from generator.render.paths import INDEX
+from statusgen.render.paths import INDEX
 
 REPORTS = "reports"
 

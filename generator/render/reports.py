@@ -1,8 +1,8 @@
 """The reliability reports as pages, JSON and CSV: ``reports/<period>/``, ``reports/<period>.json``
 and ``.csv``, and ``reports/index.html`` (the latest month) with ``reports/index.json``.
 
-The figures are :mod:`generator.compute.reports`'; everything here only writes them.  Each
-report names the commit it was computed from (:class:`~generator.compute.reports.Revision`,
+The figures are :mod:`statusgen.compute.reports`'; everything here only writes them.  Each
+report names the commit it was computed from (:class:`~statusgen.compute.reports.Revision`,
 passed in by the build) and the rules, so that ``statusgen report --period P --at COMMIT``
 prints the same figures.
 """
@@ -21,11 +21,11 @@ from typing import Any
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from generator import __version__
-from generator import model as m
-from generator.caching import NO_CACHE, Cache
-from generator.compute.metrics import whole_seconds
-from generator.compute.reports import (
+from statusgen import __version__
+from statusgen import model as m
+from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.metrics import whole_seconds
+from statusgen.compute.reports import (
     ComponentFigures,
     IncidentFigures,
     Inputs,
@@ -37,17 +37,17 @@ from generator.compute.reports import (
     figures,
     planned,
 )
-from generator.compute.snapshot import Snapshot
-from generator.compute.uptime import WEIGHTS
-from generator.render import labels, paths, wording
-from generator.render.editions import Edition, editions
-from generator.render.entries import entry_line, month_label, time_view
-from generator.render.i18n import N_, Language, translator
-from generator.render.pages import page_frame
-from generator.render.report_paths import report_data, reports_list, reports_page
-from generator.render.theme import load_theme
-from generator.render.timefmt import iso_utc
-from generator.render.views import (
+from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.uptime import WEIGHTS
+from statusgen.render import labels, paths, wording
+from statusgen.render.editions import Edition, editions
+from statusgen.render.entries import entry_line, month_label, time_view
+from statusgen.render.i18n import N_, Language, translator
+from statusgen.render.pages import page_frame
+from statusgen.render.report_paths import report_data, reports_list, reports_page
+from statusgen.render.theme import load_theme
+from statusgen.render.timefmt import iso_utc
+from statusgen.render.views import (
     CountView,
     PeriodLink,
     ReportContext,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.caching import NO_CACHE, Cache, Mapper, serial_map
-from generator.compute.reports import Revision
-from generator.compute.snapshot import Snapshot
-from generator.render import api, badges, calendar, feeds, meta, pages, reports
-from generator.render.editions import editions, localized
-from generator.render.i18n import translator
-from generator.render.theme import theme_folders
+from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
+from statusgen.compute.reports import Revision
+from statusgen.compute.snapshot import Snapshot
+from statusgen.render import api, badges, calendar, feeds, meta, pages, reports
+from statusgen.render.editions import editions, localized
+from statusgen.render.i18n import translator
+from statusgen.render.theme import theme_folders
 
 
 class OutputClash(Exception):
@@ -27,7 +27,7 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
                 revision: Revision | None = None) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, the
     reliability reports, site files; pages, reports, feeds and badges in each of
-    ``page.languages`` (:mod:`generator.render.editions`).
+    ``page.languages`` (:mod:`statusgen.render.editions`).
 
     ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
     may render entry pages on several processes, and ``cache`` keep outputs between the dev

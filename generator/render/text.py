@@ -3,8 +3,8 @@ the JSON API's update bodies (Statuspage's are plain text, and its clients show 
 
 from __future__ import annotations
 
-from generator.render.markdown import Rewrite, fill_text
-from generator.source.markdown import prose
+from statusgen.render.markdown import Rewrite, fill_text
+from statusgen.source.markdown import prose
 
 
 def plain_text(markdown: str, rewrite: Rewrite | None = None) -> str:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import jinja2
 
-from generator.render.compiled import COMPILED
-from generator.source.schema import suggest
+from statusgen.render.compiled import COMPILED
+from statusgen.source.schema import suggest
 
 DEFAULT = "default"
 STATIC = "static"
@@ -110,7 +110,7 @@ class Theme:
 
     def render(self, template: str, context: object) -> bytes:
         """``template`` with the fields of ``context`` (a dataclass of
-        :mod:`generator.render.views`) as its variables; :class:`ThemeError` at the template's
+        :mod:`statusgen.render.views`) as its variables; :class:`ThemeError` at the template's
         line when it is broken."""
         assert dataclasses.is_dataclass(context) and not isinstance(context, type)
         variables = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.render.report_paths import reports_page
+from statusgen.render.report_paths import reports_page
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The words of incident metadata and duration metrics that Python code (not a template) puts
 on a page, as message ids of the catalogue: each is shown as ``lang.gettext(…)`` in the page's
-language (:mod:`generator.render.labels` holds the levels, statuses and impacts).
+language (:mod:`statusgen.render.labels` holds the levels, statuses and impacts).
 
 The names of roles and named timestamps are the team's ids (``impact_started``); the ones
 the example and the docs use, which incident tools share, have words in every language here,
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from generator.render.i18n import N_, Language
+from statusgen.render.i18n import N_, Language
 
 METRICS: Mapping[str, str] = MappingProxyType({
     "time_to_identify": N_("Identified after"),

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
-from generator.pipeline import Session, build
-from generator.serve.log import say
+from statusgen.diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
+from statusgen.pipeline import Session, build
+from statusgen.serve.log import say
 
 QUIET = 0.15
 """Seconds without a change before a rebuild starts."""

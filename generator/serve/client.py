@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 import re
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, format_text
-from generator.render.i18n import Language, translator
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, format_text
+from statusgen.render.i18n import Language, translator
 
 PREFIX = "/__statusgen/"
 EVENTS = PREFIX + "events"

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
-from generator.diagnostics import format_text
-from generator.render.media import MEDIA_TYPES
-from generator.serve.bounded import BoundedThreads
-from generator.serve.builder import Hub
-from generator.serve.client import (
+from statusgen.diagnostics import format_text
+from statusgen.render.media import MEDIA_TYPES
+from statusgen.serve.bounded import BoundedThreads
+from statusgen.serve.builder import Hub
+from statusgen.serve.client import (
     CLIENT_CSS,
     CLIENT_JS,
     CLIENT_SCRIPT,
@@ -40,7 +40,7 @@ from generator.serve.client import (
     STATE,
     inject,
 )
-from generator.serve.log import say
+from statusgen.serve.log import say
 
 KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream (proxies drop silent ones)."""

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.serve.log import say
-from generator.source.parse import CONFIG_FILE, INCIDENTS_DIR
+from statusgen.serve.log import say
+from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR
 
 WATCHED_DIRS = (INCIDENTS_DIR, "themes")
 

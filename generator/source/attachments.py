@@ -1,10 +1,10 @@
 """Files that incidents link to (images, PDFs): which may be published, and their bytes.
 
 A file is published only when a shown body or update links it, it lies inside
-``incidents/`` reached without a symbolic link (:func:`~generator.files.read_inside`),
+``incidents/`` reached without a symbolic link (:func:`~statusgen.files.read_inside`),
 it is not an incident's source, and it cannot run code on the status page's own
 site: its type is one browsers only display (images, PDF, text, video), and an SVG
-must be a drawing (:mod:`generator.svg`).  HTML, XHTML, XML and scripts are
+must be a drawing (:mod:`statusgen.svg`).  HTML, XHTML, XML and scripts are
 refused, whatever the host would send as headers: GitHub Pages sends none that
 would make them inert.
 """
@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, Location, error
-from generator.source.files import MAX_ATTACHMENT_BYTES, Unreadable
-from generator.source.links import Kind, classify
-from generator.source.svg import ActiveContent, check_svg
-from generator.source.tree import Source
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen.source.files import MAX_ATTACHMENT_BYTES, Unreadable
+from statusgen.source.links import Kind, classify
+from statusgen.source.svg import ActiveContent, check_svg
+from statusgen.source.tree import Source
 
 INCIDENTS_DIR = "incidents"
 PASSIVE = frozenset({

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, Severity
-from generator.source.files import Unreadable, size_text
-from generator.source.load import load
-from generator.source.parse import ParseFn, parse_incident
-from generator.source.tree import Kind, Listed
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, Severity
+from statusgen.source.files import Unreadable, size_text
+from statusgen.source.load import load
+from statusgen.source.parse import ParseFn, parse_incident
+from statusgen.source.tree import Kind, Listed
 
 BLOB_MODES = ("100644", "100755")
 _KINDS = {"100644": Kind.FILE, "100755": Kind.FILE, "120000": Kind.LINK, "040000": Kind.FOLDER}

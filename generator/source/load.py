@@ -1,6 +1,6 @@
 """Load: a repository's files into the typed model, with every reading problem located.
 
-:func:`load` asks a :class:`~generator.source.tree.Source` for ``components.yml`` and
+:func:`load` asks a :class:`~statusgen.source.tree.Source` for ``components.yml`` and
 ``incidents/``, and applies the same rules to the working tree and to a git commit:
 file names are ids, links and folders are refused, files are read within their size
 limit, and every file an incident links to must be publishable.
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator import model as m
-from generator.caching import Mapper, serial_map
-from generator.diagnostics import Diagnostic, Location, error, warning
-from generator.source.attachments import check_attachments
-from generator.source.files import MAX_SOURCE_BYTES, Unreadable
-from generator.source.parse import (
+from statusgen import model as m
+from statusgen.caching import Mapper, serial_map
+from statusgen.diagnostics import Diagnostic, Location, error, warning
+from statusgen.source.attachments import check_attachments
+from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
+from statusgen.source.parse import (
     CONFIG_FILE,
     INCIDENTS_DIR,
     Parsed,
@@ -24,8 +24,8 @@ from generator.source.parse import (
     parse_config,
     parse_incident,
 )
-from generator.source.schema import SLUG
-from generator.source.tree import Kind, Listed, Source
+from statusgen.source.schema import SLUG
+from statusgen.source.tree import Kind, Listed, Source
 
 # Paths the JSON API uses beside incident ids (``api/v2/incidents/unresolved.json``).
 RESERVED_IDS = ("unresolved",)

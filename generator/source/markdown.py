@@ -1,10 +1,10 @@
 """Markdown as the format reads it, parsed once when the file is read.
 
 One CommonMark configuration (raw HTML off, shown as text; tables on; nothing linkified)
-reads every message and body into a :class:`~generator.model.Prose`: its HTML and its
+reads every message and body into a :class:`~statusgen.model.Prose`: its HTML and its
 plain text with a slot where each link or image goes, and the URL each slot was written
 with.  The check reads the links from it, and every page, feed, API document and
-notification fills the slots (:mod:`generator.render.markdown`) without parsing the
+notification fills the slots (:mod:`statusgen.render.markdown`) without parsing the
 Markdown again: what the check sees is what the page shows.
 """
 
@@ -20,7 +20,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from generator import model as m
+from statusgen import model as m
 
 MARK = "\x00"
 """Around a slot's code in a template.  markdown-it turns every NUL of the source into

@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, Location, error
-from generator.source.markdown import prose
-from generator.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
-from generator.source.yaml_reader import parse_yaml
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen.source.markdown import prose
+from statusgen.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
+from statusgen.source.yaml_reader import parse_yaml
 
 CONFIG_FILE = "components.yml"
 INCIDENTS_DIR = "incidents"
@@ -27,7 +27,7 @@ ParseFn = Callable[[str, bytes], Parsed]
 
 
 class ParseMemory(Protocol):
-    """What was parsed before (:class:`~generator.incremental.parse_cache.ParseCache`)."""
+    """What was parsed before (:class:`~statusgen.incremental.parse_cache.ParseCache`)."""
 
     def recall(self, path: str, identity: str) -> Parsed | None:
         """What was parsed for ``path`` when its file had this identity: it is not read."""
@@ -98,7 +98,7 @@ def _internal_failure(path: str, exc: Exception) -> Diagnostic:
 
 
 def parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
-    """One ``incidents/*.md`` file into an :class:`~generator.model.Incident`.
+    """One ``incidents/*.md`` file into an :class:`~statusgen.model.Incident`.
 
     ``path`` is relative to the root and names the file in diagnostics. The
     incident is ``None`` when the file has errors that leave it unreadable.
@@ -173,7 +173,7 @@ def body_links(path: str, body: str, body_line: int,
 
 
 def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, list[Diagnostic]]:
-    """``components.yml`` into a :class:`~generator.model.Config`."""
+    """``components.yml`` into a :class:`~statusgen.model.Config`."""
     try:
         text, out = decode(raw, path)
         if text is None:

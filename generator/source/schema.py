@@ -20,10 +20,10 @@ from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from generator import model as m
-from generator.diagnostics import Diagnostic, Location, error
-from generator.source.links import browser_form, scheme
-from generator.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen.source.links import browser_form, scheme
+from statusgen.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 KEY = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -392,7 +392,7 @@ def web_link_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) address a page may link to; ``None`` when it is.
 
     Decided on what a browser would read (trimmed, tabs and line breaks gone, also once
-    percent-decoded), as :func:`generator.source.links.safe_final` decides.
+    percent-decoded), as :func:`statusgen.source.links.safe_final` decides.
     """
     found = scheme(url)
     if found not in ("http", "https"):

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from generator.source.files import Unreadable, read_inside, size_text
+from statusgen.source.files import Unreadable, read_inside, size_text
 
 
 class Kind(StrEnum):

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from generator.diagnostics import Diagnostic, Location, error
+from statusgen.diagnostics import Diagnostic, Location, error
 
 # Values that aliases add to one document by repeating what an anchor names: far
 # above any real status file, far below what an alias bomb needs to hurt.

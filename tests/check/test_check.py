@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from generator import model as m
-from generator.check.components import check_config
-from generator.check.lifecycle import SKEW, STALE, stamp
-from generator.check.run import check
-from generator.source.parse import parse_config, parse_incident
+from statusgen import model as m
+from statusgen.check.components import check_config
+from statusgen.check.lifecycle import SKEW, STALE, stamp
+from statusgen.check.run import check
+from statusgen.source.parse import parse_config, parse_incident
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.check.metadata import reference_pattern
-from generator.source.parse import parse_config
+from statusgen.check.metadata import reference_pattern
+from statusgen.source.parse import parse_config
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,

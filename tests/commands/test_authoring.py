@@ -19,8 +19,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator import model as m
-from generator.authoring.text import (
+from statusgen import model as m
+from statusgen.authoring.text import (
     AuthoringError,
     NewUpdate,
     add_update_text,
@@ -36,9 +36,9 @@ from generator.authoring.text import (
     slugify,
     split_lines,
 )
-from generator.commands.cli import main
-from generator.source.parse import parse_incident
-from generator.source.schema import invisible
+from statusgen.commands.cli import main
+from statusgen.source.parse import parse_incident
+from statusgen.source.schema import invisible
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree, validate
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
@@ -633,7 +633,7 @@ def test_warnings_of_the_file_are_shown_but_do_not_block(
 def test_no_message_and_no_terminal_is_an_error(status_repo: StatusRepo) -> None:
     root = status_repo({})
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "new", "T", "--impact", "minor", "--root", str(root),
+        [sys.executable, "-m", "statusgen", "new", "T", "--impact", "minor", "--root", str(root),
          "--now", NOW_ARG],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
     assert done.returncode == 2
@@ -646,7 +646,7 @@ def _run_on_a_terminal(argv: list[str], env: dict[str, str]) -> tuple[int, str, 
     """Run statusgen with stdin and stdout on a pseudo-terminal; (exit code, terminal, stderr)."""
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "generator", *argv], stdin=slave,
+        proc = subprocess.Popen([sys.executable, "-m", "statusgen", *argv], stdin=slave,
                                 stdout=slave, stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT)
     finally:
         os.close(slave)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.authoring.text import Metadata, metadata_keys, set_keys_text, split_lines
-from generator.commands.cli import main
-from generator.source.parse import parse_incident
+from statusgen import model as m
+from statusgen.authoring.text import Metadata, metadata_keys, set_keys_text, split_lines
+from statusgen.commands.cli import main
+from statusgen.source.parse import parse_incident
 from tests.check.test_metadata import DECLARED
 from tests.helpers import INCIDENT, NOW, dedent, validate
 
@@ -189,7 +189,7 @@ def test_set_keys_keeps_every_other_byte(newline: str, bom: str) -> None:
 
 
 def test_set_keys_refuses_indented_keys() -> None:
-    from generator.authoring.text import AuthoringError
+    from statusgen.authoring.text import AuthoringError
 
     with pytest.raises(AuthoringError, match="indented"):
         set_keys_text(dedent("""

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
-from generator.output.write import MARKER
-from generator.pipeline import build
+from statusgen.commands.cli import main
+from statusgen.output.write import MARKER
+from statusgen.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import NOW, copy_example, tree
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, REPO_ROOT, incident
 
@@ -184,7 +184,7 @@ def test_command_line_never_shows_a_traceback(
 ) -> None:
     root = status_repo({A: INCIDENT})
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    command = [sys.executable, "-m", "generator", "validate", *(a.format(root=root) for a in argv)]
+    command = [sys.executable, "-m", "statusgen", "validate", *(a.format(root=root) for a in argv)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=60,
                           check=False)
     assert done.returncode == expected

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator.commands.clock import ClockError, resolve_now
+from statusgen.commands.clock import ClockError, resolve_now
 
 
 def test_now_option_is_read_and_made_utc() -> None:

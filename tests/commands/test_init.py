@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from packaging.requirements import Requirement
 
-import generator.commands.init
-from generator import __version__
-from generator.commands.cli import main
-from generator.commands.init import installed_distribution, pin_for, skeleton, skeleton_files, target_path
+import statusgen.commands.init
+from statusgen import __version__
+from statusgen.commands.cli import main
+from statusgen.commands.init import installed_distribution, pin_for, skeleton, skeleton_files, target_path
 from tests.helpers import REPO_ROOT
 
 EXPECTED = {
@@ -130,8 +130,8 @@ def test_the_examples_commented_out_in_components_yml_validate_once_uncommented(
 
 def test_init_output_builds_and_publishes_no_example(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    if importlib.util.find_spec("generator.render.pages") is None:
-        pytest.skip("generator.render.pages (the HTML renderer) has not landed yet; the build needs it")
+    if importlib.util.find_spec("statusgen.render.pages") is None:
+        pytest.skip("statusgen.render.pages (the HTML renderer) has not landed yet; the build needs it")
     root = tmp_path / "status"
     assert run(capsys, "init", str(root))[0] == 0
     code, out, err = run(capsys, "build", "--root", str(root), "--strict")
@@ -239,17 +239,17 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stdout + proc.stderr
     gathered = {p.relative_to(lib).as_posix() for p in lib.rglob("*") if p.is_file()}
     root = Path(str(skeleton()))
-    wanted = {f"generator/skeleton/{p.relative_to(root).as_posix()}"
+    wanted = {f"statusgen/skeleton/{p.relative_to(root).as_posix()}"
               for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert len(wanted) == len(EXPECTED)
     assert wanted <= gathered, sorted(wanted - gathered)
-    assert "generator/commands/init.py" in gathered and "generator/py.typed" in gathered
+    assert "statusgen/commands/init.py" in gathered and "statusgen/py.typed" in gathered
     # The default theme travels inside the package, so an installed statusgen renders
     # a repository that has no themes/ of its own.
     theme = REPO_ROOT / "themes" / "default"
-    shipped = {f"generator/default_theme/{p.relative_to(theme).as_posix()}"
+    shipped = {f"statusgen/default_theme/{p.relative_to(theme).as_posix()}"
                for p in theme.rglob("*") if p.is_file()}
-    assert "generator/default_theme/base.html" in shipped
+    assert "statusgen/default_theme/base.html" in shipped
     assert shipped <= gathered, sorted(shipped - gathered)
 
 
@@ -357,7 +357,7 @@ def test_a_checkout_with_an_https_origin_offers_its_commit(tmp_path: Path, insta
 
 def test_not_installed_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(generator.commands.init, "installed_distribution", lambda: None)
+    monkeypatch.setattr(statusgen.commands.init, "installed_distribution", lambda: None)
     code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
     assert code == 0
     assert "a source folder where statusgen is not installed as a package" in out
@@ -581,6 +581,6 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
         assert built.startswith(f"built the site in {folder}/site:"), built
         index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
         assert "Example Status" in index  # the default theme, from inside the package
-    where = run_checked([venv / "bin" / "python", "-c", "import generator; print(generator.__file__)"],
+    where = run_checked([venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)"],
                         tmp_path)
     assert where.startswith(str(venv)), where

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
-from generator.compute.snapshot import snapshot
-from generator.render.reports import render_reports
+from statusgen.commands.cli import main
+from statusgen.compute.snapshot import snapshot
+from statusgen.render.reports import render_reports
 from tests.datasource import repository
 from tests.helpers import REPO_ROOT, copy_example
 
@@ -58,9 +58,9 @@ def commit(root: Path, message: str) -> str:
 
 
 def statusgen(*args: str) -> subprocess.CompletedProcess[bytes]:
-    """``python -m generator …`` as a user runs it: its exit code and exact bytes."""
+    """``python -m statusgen …`` as a user runs it: its exit code and exact bytes."""
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    return subprocess.run([sys.executable, "-m", "generator", *args, "--now", NOW], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "statusgen", *args, "--now", NOW], capture_output=True,
                           cwd=REPO_ROOT, env=env, timeout=120, check=False)
 
 

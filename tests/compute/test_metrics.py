@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator import model as m
-from generator.compute.metrics import incident_metrics, whole_seconds
-from generator.compute.status import entry
-from generator.source.parse import parse_config, parse_incident
+from statusgen import model as m
+from statusgen.compute.metrics import incident_metrics, whole_seconds
+from statusgen.compute.status import entry
+from statusgen.source.parse import parse_config, parse_incident
 from tests.helpers import COMPONENTS
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

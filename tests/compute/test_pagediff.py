@@ -1,4 +1,4 @@
-"""``generator.pagediff``: two public snapshots in, what readers see differently out."""
+"""``statusgen.pagediff``: two public snapshots in, what readers see differently out."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.compute.pagediff import Change, EntryChange, PageDiff, diff, first_line
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.render.diff import NO_CHANGE, detail_text, md, render_markdown, render_text
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen import model as m
+from statusgen.compute.pagediff import Change, EntryChange, PageDiff, diff, first_line
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.render.diff import NO_CHANGE, detail_text, md, render_markdown, render_text
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW
 
@@ -292,7 +292,7 @@ def test_first_line() -> None:
 def test_page_diff_changed_property() -> None:
     from datetime import UTC, datetime
 
-    from generator.compute.pagediff import Banner
+    from statusgen.compute.pagediff import Banner
 
     same = Banner("none", "All Systems Operational")
     quiet = PageDiff("x", datetime(2026, 1, 1, tzinfo=UTC), "UTC", same, same, (), (), ())

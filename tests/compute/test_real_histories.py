@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 from tests.importers.support import GITHUB, PACKIT, STAMP
 
 SITE = "site"

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import model as m
-from generator.compute.reports import NO_SEVERITY, Period, PeriodKind, Report, periods, report
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.compute.uptime import component_uptime, day_bounds
-from generator.source.parse import parse_config, parse_incident
+from statusgen import model as m
+from statusgen.compute.reports import NO_SEVERITY, Period, PeriodKind, Report, periods, report
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.compute.uptime import component_uptime, day_bounds
+from statusgen.source.parse import parse_config, parse_incident
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = 3600

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator import model as m
-from generator.compute.snapshot import snapshot
-from generator.compute.status import entry, maintenance_phase
-from generator.source.parse import parse_config, parse_incident
+from statusgen import model as m
+from statusgen.compute.snapshot import snapshot
+from statusgen.compute.status import entry, maintenance_phase
+from statusgen.source.parse import parse_config, parse_incident
 
 CONFIG = textwrap.dedent("""\
     page: {title: T, url: "https://status.example/", timezone: Europe/Berlin}

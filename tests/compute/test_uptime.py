@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import model as m
-from generator.compute.status import Span
-from generator.compute.uptime import Uptime, component_uptime, day_bounds, group_uptime
+from statusgen import model as m
+from statusgen.compute.status import Span
+from statusgen.compute.uptime import Uptime, component_uptime, day_bounds, group_uptime
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # 00:00 on the 23rd in Berlin

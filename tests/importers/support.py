@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from generator.commands.cli import main
-from generator.diagnostics import Severity
-from generator.pipeline import build, run_checks
+from statusgen.commands.cli import main
+from statusgen.diagnostics import Severity
+from statusgen.pipeline import build, run_checks
 from tests.helpers import REPO_ROOT
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures"

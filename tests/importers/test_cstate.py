@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.importers.cstate import read_site
-from generator.source.load import read_config
-from generator.source.tree import DiskSource
+from statusgen.importers.cstate import read_site
+from statusgen.source.load import read_config
+from statusgen.source.tree import DiskSource
 from tests.helpers import tree
 from tests.importers.support import EXAMPLE, NOW, PACKIT, api, errors, run
 

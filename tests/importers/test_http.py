@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.importers.http import Fetcher, FetchError
-from generator.importers.sources import MANAGE_API_ENV
+from statusgen.importers.http import Fetcher, FetchError
+from statusgen.importers.sources import MANAGE_API_ENV
 from tests.importers.support import GITHUB, errors, run
 
 Handler = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.importers import apply, cstate, statuspage
+from statusgen.importers import apply, cstate, statuspage
 from tests.helpers import tree
 from tests.importers.support import GITHUB, NOW, PACKIT, errors, run
 

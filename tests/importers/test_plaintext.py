@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.importers.plaintext import markdown_from_text
-from generator.render.markdown import render_markdown
+from statusgen.importers.plaintext import markdown_from_text
+from statusgen.render.markdown import render_markdown
 
 
 def _lines(html: str) -> list[str]:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.importers import statuspage
-from generator.render.markdown import render_markdown
+from statusgen.importers import statuspage
+from statusgen.render.markdown import render_markdown
 from tests.helpers import tree
 from tests.importers.support import GITHUB, NOW, api, errors, run
 

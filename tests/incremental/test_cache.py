@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
-from generator.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
-from generator.pipeline import Session, build
-from generator.render.theme import Theme
-from generator.source import files
-from generator.source import tree as source_tree
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
+from statusgen.pipeline import Session, build
+from statusgen.render.theme import Theme
+from statusgen.source import files
+from statusgen.source import tree as source_tree
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, copy_example, tree
 
 

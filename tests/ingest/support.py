@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 from tests.helpers import COMPONENTS, REPO_ROOT, dedent
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "monitors"

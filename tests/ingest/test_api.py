@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.ingest.api import RequestError, parse_request, preview_json
+from statusgen import model as m
+from statusgen.ingest.api import RequestError, parse_request, preview_json
 from tests.helpers import validate
 from tests.ingest.support import repository, statusgen, tree
 

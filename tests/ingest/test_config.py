@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import model as m
-from generator.source.parse import parse_config
+from statusgen import model as m
+from statusgen.source.parse import parse_config
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, rows, validate
 from tests.ingest.support import RULES, config

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.ingest.record import read_record
-from generator.source.markdown import links_in
-from generator.source.parse import parse_incident
+from statusgen import model as m
+from statusgen.ingest.record import read_record
+from statusgen.source.markdown import links_in
+from statusgen.source.parse import parse_incident
 from tests.helpers import validate
 from tests.ingest.support import RULES, fixture, ingest, repository, statusgen, tree
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.pipeline import build
+from statusgen.pipeline import build
 from tests.ingest.support import fixture, ingest, repository
 
 DELIVERIES = [

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from generator.ingest.alerts import MAX_PAYLOAD, PayloadError
-from generator.ingest.payloads import parse
+from statusgen.ingest.alerts import MAX_PAYLOAD, PayloadError
+from statusgen.ingest.payloads import parse
 from tests.helpers import REPO_ROOT
 from tests.ingest.support import fixture
 

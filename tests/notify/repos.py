@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from generator import model as m
-from generator.diagnostics import Severity
-from generator.pipeline import checked
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen import model as m
+from statusgen.diagnostics import Severity
+from statusgen.pipeline import checked
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests import helpers
 from tests.helpers import NOW
 

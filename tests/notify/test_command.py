@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 from tests.conftest import StatusRepo
 from tests.notify.repos import components, incident
 from tests.notify.servers import Receiver, receiver
@@ -189,7 +189,7 @@ def test_diff_shows_the_messages_a_merge_would_send_and_no_secret(
 
 
 def test_the_docs_examples_use_every_channel_key_and_validate(status_repo: StatusRepo) -> None:
-    from generator.source.schema import CHANNEL
+    from statusgen.source.schema import CHANNEL
     from tests.helpers import REPO_ROOT, validate
 
     doc = (REPO_ROOT / "docs" / "format.md").read_text(encoding="utf-8")

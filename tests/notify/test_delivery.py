@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.notify.deliver import Sender, retry_after
-from generator.notify.events import due_events
-from generator.notify.formats import deliveries
-from generator.notify.outgoing import Delivery, Scene
-from generator.notify.targets import SetupError, SmtpTarget, target
+from statusgen import model as m
+from statusgen.notify.deliver import Sender, retry_after
+from statusgen.notify.events import due_events
+from statusgen.notify.formats import deliveries
+from statusgen.notify.outgoing import Delivery, Scene
+from statusgen.notify.targets import SetupError, SmtpTarget, target
 from tests.conftest import StatusRepo
 from tests.helpers import NOW
 from tests.notify.repos import components, incident, repository

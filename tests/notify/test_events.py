@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from generator import model as m
-from generator.notify.events import STALE, Event, EventKind, due_events, for_channel
+from statusgen import model as m
+from statusgen.notify.events import STALE, Event, EventKind, due_events, for_channel
 from tests.conftest import StatusRepo
 from tests.notify.repos import components, incident, maintenance, repository
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.notify.events import due_events, for_channel
-from generator.notify.formats import keys
-from generator.notify.outgoing import delivery_id
+from statusgen.notify.events import due_events, for_channel
+from statusgen.notify.formats import keys
+from statusgen.notify.outgoing import delivery_id
 from tests.conftest import StatusRepo
 from tests.notify.repos import components, incident, maintenance, repository
 from tests.notify.servers import PASSWORD, USER, Answer, Mailbox, Receiver, receiver, smtp_server

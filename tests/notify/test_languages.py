@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import model as m
-from generator.commands.cli import main
-from generator.notify.events import due_events
-from generator.notify.formats import deliveries
-from generator.notify.outgoing import Delivery, Scene
+from statusgen import model as m
+from statusgen.commands.cli import main
+from statusgen.notify.events import due_events
+from statusgen.notify.formats import deliveries
+from statusgen.notify.outgoing import Delivery, Scene
 from tests.conftest import StatusRepo
 from tests.notify.repos import incident, maintenance, repository
 from tests.notify.servers import Receiver, receiver, smtp_server

@@ -17,13 +17,13 @@ from datetime import timedelta
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import model as m
-from generator.check.run import check
-from generator.diagnostics import Location, Severity
-from generator.notify.events import STALE, due_events, for_channel
-from generator.notify.formats import deliveries
-from generator.notify.outgoing import Scene
-from generator.source.parse import parse_config
+from statusgen import model as m
+from statusgen.check.run import check
+from statusgen.diagnostics import Location, Severity
+from statusgen.notify.events import STALE, due_events, for_channel
+from statusgen.notify.formats import deliveries
+from statusgen.notify.outgoing import Scene
+from statusgen.source.parse import parse_config
 from tests.helpers import COMPONENTS, NOW
 
 REFS = ("api", "db", "queue", "platform")

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from generator import model as m
-from generator.notify.events import EventKind, due_events
-from generator.notify.formats import deliveries
-from generator.notify.markup import size
-from generator.notify.outgoing import Delivery, Scene
-from generator.notify.webhook import INCIDENT_EXTRAS, UPDATE_EXTRAS
+from statusgen import model as m
+from statusgen.notify.events import EventKind, due_events
+from statusgen.notify.formats import deliveries
+from statusgen.notify.markup import size
+from statusgen.notify.outgoing import Delivery, Scene
+from statusgen.notify.webhook import INCIDENT_EXTRAS, UPDATE_EXTRAS
 from tests.conftest import StatusRepo
 from tests.datasource import errors
 from tests.helpers import NOW, REPO_ROOT

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.output import write
-from generator.output.write import MARKER, OutputError, SiteUpdater, check_output, write_site
-from generator.pipeline import build
+from statusgen.output import write
+from statusgen.output.write import MARKER, OutputError, SiteUpdater, check_output, write_site
+from statusgen.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import NOW, tree
 

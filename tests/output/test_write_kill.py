@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator.output import write
-from generator.output.write import MARKER, MARKER_TEXT, site_lock, write_site
-from generator.pipeline import build
+from statusgen.output import write
+from statusgen.output.write import MARKER, MARKER_TEXT, site_lock, write_site
+from statusgen.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, NOW, tree
 

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
-from generator.output import write
-from generator.output.write import MARKER, OutputError, SiteUpdater
-from generator.pipeline import build
+from statusgen.commands.cli import main
+from statusgen.output import write
+from statusgen.output.write import MARKER, OutputError, SiteUpdater
+from statusgen.pipeline import build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree
 
 RACER = """
 import sys
-from generator.commands.cli import main
+from statusgen.commands.cli import main
 root, out, now, rounds = sys.argv[1:]
 sys.stdin.readline()  # start with the other racer
 codes = [main(["build", "--root", root, "--out", out, "--now", now]) for _ in range(int(rounds))]
@@ -31,7 +31,7 @@ print("exit codes:", *codes)
 HOLDER = """
 import sys, time
 from pathlib import Path
-from generator.output.write import site_lock
+from statusgen.output.write import site_lock
 with site_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

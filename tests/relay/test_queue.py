@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.relay.queue import DiskQueue, Full, Item
+from statusgen.relay.queue import DiskQueue, Full, Item
 
 
 def entry(key: str, n: int) -> bytes:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.relay.app import RelayApp
-from generator.relay.forward import ApiError, Dispatcher, Result, Sender, classify
-from generator.relay.metrics import Metrics
-from generator.relay.queue import DiskQueue
-from generator.relay.server import RelayServer
+from statusgen.relay.app import RelayApp
+from statusgen.relay.forward import ApiError, Dispatcher, Result, Sender, classify
+from statusgen.relay.metrics import Metrics
+from statusgen.relay.queue import DiskQueue
+from statusgen.relay.server import RelayServer
 from tests.ingest.support import fixture
 from tests.relay.fake_github import REPOSITORY, TOKEN, FakeGitHub
 

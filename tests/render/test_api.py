@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from generator.compute.snapshot import snapshot
-from generator.render.api import LIMIT, page_id, render_api, update_id
-from generator.source.load import RESERVED_IDS
+from statusgen.compute.snapshot import snapshot
+from statusgen.render.api import LIMIT, page_id, render_api, update_id
+from statusgen.source.load import RESERVED_IDS
 from tests.conftest import StatusRepo
 from tests.datasource import (
     REFERENCE,
@@ -274,8 +274,8 @@ def test_the_page_id_depends_only_on_the_url() -> None:
 
 
 def test_entry_documents_are_what_one_json_dump_writes() -> None:
-    from generator.incremental.memo import RenderMemo
-    from generator.render.api import dump
+    from statusgen.incremental.memo import RenderMemo
+    from statusgen.render.api import dump
 
     snap = example_snapshot()
     memo = RenderMemo()

@@ -8,8 +8,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator import model as m
-from generator.render.badges import (
+from statusgen import model as m
+from statusgen.render.badges import (
     INDICATOR_TONES,
     LABEL,
     LEVEL_TONES,
@@ -19,7 +19,7 @@ from generator.render.badges import (
     render_svg,
     text_width,
 )
-from generator.render.labels import LEVELS
+from statusgen.render.labels import LEVELS
 from tests.datasource import example_snapshot
 
 SVG = "{http://www.w3.org/2000/svg}"

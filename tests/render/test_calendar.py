@@ -7,10 +7,10 @@ from typing import Any
 
 from icalendar import Calendar
 
-from generator.compute.snapshot import snapshot
-from generator.render.calendar import CALENDAR, render_calendar
-from generator.render.feeds import entry_uuid
-from generator.render.text import plain_text
+from statusgen.compute.snapshot import snapshot
+from statusgen.render.calendar import CALENDAR, render_calendar
+from statusgen.render.feeds import entry_uuid
+from statusgen.render.text import plain_text
 from tests.conftest import StatusRepo
 from tests.datasource import example_snapshot, maintenance_file, repository
 from tests.helpers import NOW

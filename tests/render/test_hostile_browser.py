@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Dialog, Page
 
-from generator.compute.snapshot import snapshot
-from generator.pipeline import load_attachments
-from generator.render.site import render_site
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen.compute.snapshot import snapshot
+from statusgen.pipeline import load_attachments
+from statusgen.render.site import render_site
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.helpers import COMPONENTS, NOW
 from tests.hostile import MARKDOWN, TEXT
 from tests.support.browser import serve_directory

@@ -23,18 +23,18 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from generator import model as m
-from generator.compute.reports import Revision
-from generator.compute.snapshot import snapshot
-from generator.render import paths
-from generator.render.catalogues import catalog_problems, po_path, problems, source_catalog
-from generator.render.i18n import translator
-from generator.render.site import render_site
-from generator.render.theme import ThemeError
-from generator.serve.client import inject
-from generator.source.load import load
-from generator.source.parse import parse_config, parse_incident
-from generator.source.tree import DiskSource
+from statusgen import model as m
+from statusgen.compute.reports import Revision
+from statusgen.compute.snapshot import snapshot
+from statusgen.render import paths
+from statusgen.render.catalogues import catalog_problems, po_path, problems, source_catalog
+from statusgen.render.i18n import translator
+from statusgen.render.site import render_site
+from statusgen.render.theme import ThemeError
+from statusgen.serve.client import inject
+from statusgen.source.load import load
+from statusgen.source.parse import parse_config, parse_incident
+from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
 SHIPPED = [tag for tag in m.LANGUAGES if tag != "en"]
@@ -545,7 +545,7 @@ def test_a_theme_translation_that_loses_a_placeholder_is_refused_with_its_place(
 
 
 def test_the_overlay_speaks_the_page_s_language() -> None:
-    from generator.diagnostics import Location, error
+    from statusgen.diagnostics import Location, error
     problem = error(Location("incidents/x.md", 1, 1), "type", "expected text")
     page = b'<!DOCTYPE html><html lang="de" dir="ltr"><body><p>x</p></body></html>'
     shown = BeautifulSoup(inject(page, 1, [problem]), "html.parser")
@@ -556,7 +556,7 @@ def test_the_overlay_speaks_the_page_s_language() -> None:
 
 
 def _cli_build(root: Path, out: Path, env: dict[str, str]) -> dict[str, bytes]:
-    subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out), "--no-cache",
+    subprocess.run([sys.executable, "-m", "statusgen", "build", "--out", str(out), "--no-cache",
                     "--now", "2026-11-22T09:00:00Z"], cwd=root, env={**os.environ, **env},
                    check=True, capture_output=True, timeout=120)
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.compute.status import entry
-from generator.render import paths
-from generator.render.api import render_api
-from generator.render.entries import entry_view, facts
-from generator.render.i18n import translator
-from generator.render.report_paths import reports_page
+from statusgen.compute.status import entry
+from statusgen.render import paths
+from statusgen.render.api import render_api
+from statusgen.render.entries import entry_view, facts
+from statusgen.render.i18n import translator
+from statusgen.render.report_paths import reports_page
 from tests.datasource import example_snapshot
 from tests.helpers import REPO_ROOT
 from tests.render.test_pages import DB_OUTAGE, example, section, soup_of, words
@@ -183,7 +183,7 @@ def test_a_link_the_rules_refuse_never_becomes_a_link(url: str) -> None:
 
 
 def test_nothing_private_is_in_any_public_output_of_the_example(tmp_path: Path) -> None:
-    from generator.commands.cli import main
+    from statusgen.commands.cli import main
     from tests.helpers import copy_example
 
     root = copy_example(tmp_path)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from generator.pipeline import load_attachments
-from generator.render import paths
-from generator.render.editions import Edition, localized
-from generator.render.pages import render_pages
-from generator.source.tree import DiskSource
+from statusgen.pipeline import load_attachments
+from statusgen.render import paths
+from statusgen.render.editions import Edition, localized
+from statusgen.render.pages import render_pages
+from statusgen.source.tree import DiskSource
 from tests.render.test_pages import DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.render.test_site_browser import SCHEMES, SUB_PATH, address, place
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory

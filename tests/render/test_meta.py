@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.render.meta import matches, render_meta
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.render.meta import matches, render_meta
 from tests.datasource import example_repository, example_snapshot, render_all
 from tests.helpers import NOW
 

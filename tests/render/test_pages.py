@@ -18,15 +18,15 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.pipeline import load_attachments
-from generator.render import labels, paths
-from generator.render.bar import DAY
-from generator.render.pages import render_pages
-from generator.render.reports import render_reports
-from generator.render.site import render_site
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.pipeline import load_attachments
+from statusgen.render import labels, paths
+from statusgen.render.bar import DAY
+from statusgen.render.pages import render_pages
+from statusgen.render.reports import render_reports
+from statusgen.render.site import render_site
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT
 

@@ -6,7 +6,7 @@ import posixpath
 
 import pytest
 
-from generator.render import paths
+from statusgen.render import paths
 
 PAGES = ["index.html", "404.html", "incidents/a/index.html", "history/2026/index.html",
          "history/index.html", "components/db/index.html", "a/b/c/d.html"]

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import model as m
-from generator.compute.reports import Revision
-from generator.compute.snapshot import snapshot
-from generator.render import paths
-from generator.render.api import render_api
-from generator.render.report_paths import report_data, reports_list, reports_page
-from generator.render.reports import csv_columns, render_reports
-from generator.source.parse import parse_config
+from statusgen import model as m
+from statusgen.compute.reports import Revision
+from statusgen.compute.snapshot import snapshot
+from statusgen.render import paths
+from statusgen.render.api import render_api
+from statusgen.render.report_paths import report_data, reports_list, reports_page
+from statusgen.render.reports import csv_columns, render_reports
+from statusgen.source.parse import parse_config
 from tests.datasource import example_repository, example_snapshot
 from tests.render.test_pages import THEMES, example, section, soup_of, words
 

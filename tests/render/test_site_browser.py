@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from generator.pipeline import load_attachments
-from generator.render import paths
-from generator.render.pages import render_pages
-from generator.render.report_paths import reports_page
-from generator.render.reports import render_reports
-from generator.source.tree import DiskSource
+from statusgen.pipeline import load_attachments
+from statusgen.render import paths
+from statusgen.render.pages import render_pages
+from statusgen.render.report_paths import reports_page
+from statusgen.render.reports import render_reports
+from statusgen.source.tree import DiskSource
 from tests.render.test_pages import API_LATENCY, DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
 from tests.support.validators import format_vnu_messages, run_vnu

@@ -10,12 +10,12 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.compute.snapshot import Snapshot, snapshot
-from generator.pipeline import build
-from generator.render.pages import render_pages
-from generator.render.theme import BUILTIN, ThemeError, load_theme
-from generator.source.load import load
-from generator.source.tree import DiskSource
+from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.pipeline import build
+from statusgen.render.pages import render_pages
+from statusgen.render.theme import BUILTIN, ThemeError, load_theme
+from statusgen.source.load import load
+from statusgen.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS
 from tests.helpers import INCIDENT as INCIDENT_TEXT
@@ -148,7 +148,7 @@ def test_a_theme_name_cannot_leave_themes(tmp_path: Path, name: str) -> None:
 
 
 def test_without_any_default_theme_it_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.render.theme.BUILTIN", tmp_path / "nowhere")
+    monkeypatch.setattr("statusgen.render.theme.BUILTIN", tmp_path / "nowhere")
     with pytest.raises(ThemeError, match="default theme is missing"):
         load_theme(tmp_path / "themes", "default")
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from generator.commands.serve import DEFAULT_OUT
-from generator.diagnostics import Location, error, warning
-from generator.incremental.parse_cache import ParseCache
-from generator.output.write import MARKER, update_site
-from generator.serve.client import CLIENT_JS, inject, overlay_html
-from generator.serve.watch import relevant
-from generator.source.parse import parse_incident
+from statusgen.commands.serve import DEFAULT_OUT
+from statusgen.diagnostics import Location, error, warning
+from statusgen.incremental.parse_cache import ParseCache
+from statusgen.output.write import MARKER, update_site
+from statusgen.serve.client import CLIENT_JS, inject, overlay_html
+from statusgen.serve.watch import relevant
+from statusgen.source.parse import parse_incident
 from tests.helpers import INCIDENT, REPO_ROOT
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
@@ -38,12 +38,12 @@ CHANGE = 30.0
 
 
 class Serve:
-    """``python -m generator serve`` in a subprocess, its output collected line by line."""
+    """``python -m statusgen serve`` in a subprocess, its output collected line by line."""
 
     def __init__(self, root: Path, *extra: str) -> None:
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
+            [sys.executable, "-m", "statusgen", "serve", "--root", str(root), "--port", "0",
              "--now", NOW_ARG, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT, env=env)
         self.out: list[str] = []
@@ -258,7 +258,7 @@ def test_serve_refuses_a_folder_it_did_not_make(status_repo: StatusRepo, tmp_pat
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me")
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--port", "0",
+        [sys.executable, "-m", "statusgen", "serve", "--root", str(root), "--port", "0",
          "--out", str(mine), "--now", NOW_ARG],
         capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert done.returncode == 1

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import build_parser
-from generator.serve.builder import Hub
-from generator.serve.http import MAX_HEADER_BYTES, MAX_REQUEST_LINE, DevServer, Hosts
+from statusgen.commands.cli import build_parser
+from statusgen.serve.builder import Hub
+from statusgen.serve.http import MAX_HEADER_BYTES, MAX_REQUEST_LINE, DevServer, Hosts
 
 SECRET = b"secret outside the site"
 HOME = b"<!DOCTYPE html><html><body><h1>home page</h1></body></html>"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import Session, build
+from statusgen.pipeline import Session, build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, NOW, incident, rows, tree, validate
 

@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import model as m
-from generator.check.run import check
-from generator.diagnostics import Diagnostic
-from generator.source.load import load
-from generator.source.parse import parse_config, parse_incident
-from generator.source.tree import DiskSource
+from statusgen import model as m
+from statusgen.check.run import check
+from statusgen.diagnostics import Diagnostic
+from statusgen.source.load import load
+from statusgen.source.parse import parse_config, parse_incident
+from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
 EXAMPLES = {

@@ -1,4 +1,4 @@
-"""``generator.gitsource`` and ``statusgen diff`` on temporary git repositories with real commits."""
+"""``statusgen.gitsource`` and ``statusgen diff`` on temporary git repositories with real commits."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.commands.cli import main
-from generator.pipeline import run_checks
-from generator.render.diff import NO_CHANGE
-from generator.source.git import GitError, GitSource, read_ref, resolve
-from generator.source.load import load
+from statusgen.commands.cli import main
+from statusgen.pipeline import run_checks
+from statusgen.render.diff import NO_CHANGE
+from statusgen.source.git import GitError, GitSource, read_ref, resolve
+from statusgen.source.load import load
 from tests.compute.test_pagediff import INTERNAL_UPDATE, RESOLVED, UPDATED
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, INCIDENT, MAINTENANCE, dedent

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.source.parse as load_module
-from generator import model as m
-from generator.diagnostics import Location
-from generator.source.load import incident_files, load
-from generator.source.parse import FrontMatter, decode, parse_config, parse_incident, split_front_matter
-from generator.source.tree import DiskSource
+import statusgen.source.parse as load_module
+from statusgen import model as m
+from statusgen.diagnostics import Location
+from statusgen.source.load import incident_files, load
+from statusgen.source.parse import FrontMatter, decode, parse_config, parse_incident, split_front_matter
+from statusgen.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,

@@ -11,9 +11,9 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.render.markdown import fill_html, fill_text, render_markdown
-from generator.source.links import safe_final
-from generator.source.markdown import links_in, parser, plain_paragraph, prose
+from statusgen.render.markdown import fill_html, fill_text, render_markdown
+from statusgen.source.links import safe_final
+from statusgen.source.markdown import links_in, parser, plain_paragraph, prose
 
 ORACLE = parser(safe_final)
 PLAIN = "aAzZéß中\u0627" + "1 0,.;:'\"?()/%$@=+-"

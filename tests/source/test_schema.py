@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import model as m
-from generator.diagnostics import Diagnostic
-from generator.source.schema import (
+from statusgen import model as m
+from statusgen.diagnostics import Diagnostic
+from statusgen.source.schema import (
     COMPONENT,
     CONFIG,
     CUSTOM_FIELD,
@@ -40,8 +40,8 @@ from generator.source.schema import (
     timestamp,
     url,
 )
-from generator.source.schema import timezone as timezone_reader
-from generator.source.yaml_reader import Map, Node, parse_yaml
+from statusgen.source.schema import timezone as timezone_reader
+from statusgen.source.yaml_reader import Map, Node, parse_yaml
 from tests.helpers import REPO_ROOT
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from generator.check.lifecycle import stamp
+from statusgen.check.lifecycle import stamp
 from tests.conftest import StatusRepo
 from tests.helpers import NOW, validate
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import Severity
-from generator.source.yaml_reader import parse_yaml
+from statusgen.diagnostics import Severity
+from statusgen.source.yaml_reader import parse_yaml
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, components, incident, rows, validate
 from tests.source.test_yaml_reader import every_loader  # noqa: F401  (runs each test with both parsers)

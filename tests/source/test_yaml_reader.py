@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-import generator.source.yaml_reader as yamlsource
-from generator.diagnostics import Diagnostic, Location, Severity
-from generator.source.yaml_reader import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq, parse_yaml
+import statusgen.source.yaml_reader as yamlsource
+from statusgen.diagnostics import Diagnostic, Location, Severity
+from statusgen.source.yaml_reader import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq, parse_yaml
 from tests.helpers import dedent
 
 LOADERS = [
