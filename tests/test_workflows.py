@@ -280,7 +280,10 @@ def test_actionlint_passes_on_every_workflow(tmp_path: Path) -> None:
     assert findings == [], format_actionlint_findings(findings)
 
 
-def zizmor(*inputs: Path) -> list[dict[str, Any]]:
+def zizmor(*inputs: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor at its defaults (no ``--min-severity``, the regular persona, ignore comments
+    honoured), as a team adding it to CI runs it; ``--offline`` only because tests have no
+    network."""
     found = shutil.which("zizmor", path=str(VENV_BIN)) or shutil.which("zizmor")
     if found is None:
         missing_tool("zizmor (pip package, in the `test` extra)", "pip install -e '.[test]'")
@@ -289,8 +292,7 @@ def zizmor(*inputs: Path) -> list[dict[str, Any]]:
     # zizmor exits 10-14 when it reports findings (by the highest severity), 0 when none.
     if proc.returncode not in (0, 10, 11, 12, 13, 14):
         raise RuntimeError(f"zizmor failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
-    findings: list[dict[str, Any]] = json.loads(proc.stdout)
-    return findings
+    return proc
 
 
 def _summary(findings: list[dict[str, Any]]) -> str:
@@ -298,13 +300,11 @@ def _summary(findings: list[dict[str, Any]]) -> str:
 
 
 @pytest.mark.validator
-def test_zizmor_reports_no_high_or_medium_finding(tmp_path: Path) -> None:
+def test_zizmor_at_its_defaults_finds_nothing(tmp_path: Path) -> None:
     for inputs in ([REPO_ROOT], [_init_repo(tmp_path)]):
-        findings = zizmor(*inputs)
-        # Known and accepted (low): `self-repository`, the `./` form of calling deploy.yml,
-        # which actionlint requires (it rejects zizmor's suggested `$/` form).
-        serious = [f for f in findings if f["determinations"]["severity"] in ("High", "Medium")]
-        assert serious == [], _summary(serious)
+        proc = zizmor(*inputs)
+        findings: list[dict[str, Any]] = json.loads(proc.stdout)
+        assert (proc.returncode, findings) == (0, []), _summary(findings)
 
 
 # --- running the scripts locally ---------------------------------------------------------------
