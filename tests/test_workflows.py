@@ -658,8 +658,9 @@ def test_incident_yml_keeps_the_status_and_updates_maintenance(origin: Path, tmp
     head = git(origin, "rev-parse", "main")
     run = update("wrong-kind", "2026-11-22-api-errors", "verifying")
     assert not run.ok
-    assert "--status 'verifying' is not an incident status; use one of investigating, identified, " \
-        "monitoring, resolved" in run.step("Write the incident").stderr
+    assert "::error title=Incident::statusgen update: error: --status 'verifying' is not an incident " \
+        "status; use one of investigating, identified, monitoring, resolved" in \
+        run.step("Write the incident").stdout.splitlines()
     assert git(origin, "rev-parse", "main") == head  # nothing committed
 
 
