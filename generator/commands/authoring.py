@@ -577,7 +577,7 @@ def _first_maintenance_update(args: argparse.Namespace, now: datetime, end: date
         if end <= now:
             raise UsageError(f"--end {args.end}: the window has already ended (now is "
                              f"{stamp(now)}), so announcing it would tell readers of work that "
-                             "is over; give the window's real times, or add --retrospective to "
+                             "is over; check the dates and the zone, or add --retrospective to "
                              "record a maintenance that already happened")
         return NewUpdate(at=_at(args, now), status=m.Status.SCHEDULED, message="")
     if end > now:

@@ -554,7 +554,7 @@ def test_update_keeps_the_bytes_and_mode(status_repo: StatusRepo,
     (["maintenance", "M", "--start", "2026-11-17T02:00:00Z", "--end", "2026-11-17T04:00:00Z",
       "--component", "db", "--message", "x"], 2, "--end 2026-11-17T04:00:00Z: the window has "
      "already ended (now is 2026-11-22T09:00:00Z), so announcing it would tell readers of work "
-     "that is over; give the window's real times, or add --retrospective"),
+     "that is over; check the dates and the zone, or add --retrospective"),
     (["maintenance", "M", "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T04:00:00Z",
       "--message", "x", "--retrospective"], 2, "--retrospective: the window ends at "
      "2026-12-01T04:00:00Z, after now (2026-11-22T09:00:00Z); leave out --retrospective"),
