@@ -59,8 +59,14 @@ $(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install --quiet -e '.[test]'
 	touch $@ $(RUNTIME_STAMP)
 
+# The example's incidents tell of one morning: an incident still open, a maintenance
+# to come. Built at that moment it shows them so on any date, and a first build warns
+# of nothing (at the clock, the open incident would soon be "stale"). A repository of
+# your own builds at the clock: `statusgen build`.
+EXAMPLE_NOW := 2026-11-22T09:00:00Z
+
 site: $(RUNTIME_STAMP)
-	$(BIN)/statusgen build
+	$(BIN)/statusgen build --now $(EXAMPLE_NOW)
 	@echo "statusgen is $(BIN)/statusgen (or run '. $(BIN)/activate' to have it on PATH)"
 
 venv: $(TEST_STAMP)

@@ -367,15 +367,18 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
 
 
 def new_maintenance_text(title: str, start: datetime, end: datetime, components: Sequence[str],
-                         update: NewUpdate, *, internal: bool = False,
+                         update: NewUpdate, *, internal: bool = False, retrospective: bool = False,
                          metadata: Metadata = Metadata()) -> str:
-    """A new maintenance file: its window, the components under maintenance, a first update."""
+    """A new maintenance file: its window, the components under maintenance, a first update;
+    ``retrospective`` writes ``mode: retrospective`` (recorded after the fact)."""
     lines = ["kind: maintenance", f"title: {inline_scalar(title)}", "window:",
              f"  start: {stamp(start)}", f"  end: {stamp(end)}"]
     if components:
         lines.append(f"components: [{', '.join(components)}]")
     if internal:
         lines.append("visibility: internal")
+    if retrospective:
+        lines.append("mode: retrospective")
     lines.extend(line for key in metadata_keys(metadata).values() for line in key)
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))

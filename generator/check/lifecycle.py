@@ -26,7 +26,8 @@ def stamp(at: datetime) -> str:
 
 
 def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
-    """Statuses of the entry's kind, ending once; windows for maintenance only."""
+    """Statuses of the entry's kind, ending once; windows for maintenance only, announced
+    before they end."""
     kind = incident.kind
     allowed = m.STATUSES[kind]
     terminal = m.TERMINAL[kind]
@@ -48,9 +49,22 @@ def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]
         elif incident.window.end <= incident.window.start:
             yield error(incident.window.loc_of("end"), "window", "the window ends before it starts; "
                         "`end` must be after `start`")
+        else:
+            yield from _scheduled_after_window(incident, incident.window)
     elif incident.window is not None:
         yield error(incident.loc_of("window"), "window", "only maintenance has a window; remove it "
                     "or add `kind: maintenance`")
+
+
+def _scheduled_after_window(incident: m.Incident, window: m.Window) -> Iterator[Diagnostic]:
+    """A `scheduled` update posted once the work was over announces nothing readers can use,
+    and the page and notifications would present finished work as coming."""
+    for update in incident.updates:
+        if update.status is m.Status.SCHEDULED and update.at > window.end:
+            yield warning(update.loc_of("at"), "scheduled-late", f"`scheduled` at {stamp(update.at)}, "
+                          f"after the window ended ({stamp(window.end)}); correct the window or the "
+                          "time, or record work that is over as `mode: retrospective` with only a "
+                          "`completed` update (`statusgen maintenance --retrospective`)")
 
 
 def order_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:

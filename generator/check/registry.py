@@ -207,6 +207,11 @@ RULES: tuple[Rule, ...] = (
     Rule("window", E,
          "A maintenance has no `window`, its window ends before it starts, or an incident has a window.",
          "Add `window: {start, end}` with `end` after `start`; remove it from incidents."),
+    Rule("scheduled-late", W,
+         "A maintenance's `scheduled` update was posted after its window had ended: the page and "
+         "notifications would present finished work as coming.",
+         "Correct the window or the update's time; record work that is over as `mode: "
+         "retrospective` with only a `completed` update (`statusgen maintenance --retrospective`)."),
     Rule("empty", E,
          "The title or an update's message is empty, a role names no one, or a custom field has "
          "no value.",

@@ -181,7 +181,8 @@ def register(commands: Any) -> None:
     maintenance = commands.add_parser(
         "maintenance", help="write a new scheduled maintenance file",
         description="Write incidents/<window start date>-<slug of title>.md, a `kind: "
-        "maintenance` entry with a `scheduled` update; prints the file's path.")
+        "maintenance` entry with a `scheduled` update; prints the file's path. A window that "
+        "has already ended is refused unless --retrospective records it as done.")
     common_options(maintenance)
     maintenance.add_argument("title", help="the maintenance's headline")
     maintenance.add_argument("--start", required=True, metavar="TIMESTAMP",
@@ -193,6 +194,10 @@ def register(commands: Any) -> None:
     _update_options(maintenance, message_help=editor)
     maintenance.add_argument("--internal", action="store_true",
                              help="the whole maintenance is internal (visibility: internal)")
+    maintenance.add_argument("--retrospective", action="store_true",
+                             help="record a maintenance whose window has already ended: `mode: "
+                             "retrospective` with one `completed` update at the window's end, "
+                             "never announced (`notify: false`)")
     _metadata_options(maintenance, reference=True, severity=False, timestamps=False)
     maintenance.set_defaults(run=cmd_maintenance)
 
@@ -555,13 +560,34 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
     end = _timestamp("--end", args.end)
     if end <= start:
         raise UsageError(f"--end {args.end} is not after --start {args.start}")
-    at = _at(args, now)
+    update = _first_maintenance_update(args, now, end)
     metadata = replace(_metadata(args, config), reference=_reference(args, config))
-    message = _message(args, f"the announcement of “{args.title}”")
-    update = NewUpdate(at=at, status=m.Status.SCHEDULED, message=message)
+    message = _message(args, f"the {'record' if args.retrospective else 'announcement'} of "
+                       f"“{args.title}”")
+    update = replace(update, message=message)
     text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal,
-                                metadata=metadata)
+                                retrospective=args.retrospective, metadata=metadata)
     return _new_file(args, now, text, args.title, start, update, "maintenance")
+
+
+def _first_maintenance_update(args: argparse.Namespace, now: datetime, end: datetime) -> NewUpdate:
+    """The ``scheduled`` update of a window still to come, or with ``--retrospective`` the
+    ``completed`` one of a window that has ended (its message still to be given)."""
+    if not args.retrospective:
+        if end <= now:
+            raise UsageError(f"--end {args.end}: the window has already ended (now is "
+                             f"{stamp(now)}), so announcing it would tell readers of work that "
+                             "is over; check the dates and the zone, or add --retrospective to "
+                             "record a maintenance that already happened")
+        return NewUpdate(at=_at(args, now), status=m.Status.SCHEDULED, message="")
+    if end > now:
+        raise UsageError(f"--retrospective: the window ends at {stamp(end)}, after now "
+                         f"({stamp(now)}); leave out --retrospective to schedule it")
+    if args.at is not None:
+        raise UsageError("--at goes without --retrospective: a retrospective maintenance's "
+                         "one update is its `completed`, at the window's end")
+    # Never announced: a channel asking for retrospective entries would otherwise send it.
+    return NewUpdate(at=end, status=m.Status.COMPLETED, message="", notify=False)
 
 
 def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:

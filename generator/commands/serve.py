@@ -12,6 +12,7 @@
 * A change that breaks validation keeps the last good site on disk; every HTML
   response then carries an overlay listing the problems, which are also printed
   in the terminal.  Fixing the file brings the site back.
+* A warning is printed once, not again on every rebuild, until its file changes.
 * Only requests whose ``Host`` names this machine (or an ``--allow-host`` name) are
   answered, so no other web site can read the preview by DNS rebinding.  Requests are read
   within limits and a deadline, and their paths decoded and normalised once, before

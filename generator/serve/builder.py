@@ -6,13 +6,21 @@ it wrote) and publishes each outcome to the :class:`Hub` the request threads rea
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.diagnostics import Diagnostic, Location, error, format_text, sort_diagnostics
+from statusgen.diagnostics import (
+    Diagnostic,
+    Location,
+    Severity,
+    error,
+    format_text,
+    sort_diagnostics,
+)
 from statusgen.pipeline import Session, build
 from statusgen.serve.log import say
 
@@ -77,6 +85,18 @@ def _crash(root: Path, exc: Exception) -> Diagnostic:
     return error(where, "internal", f"the build failed: {type(exc).__name__}: {exc}")
 
 
+def _digest(root: Path, path: str) -> str:
+    """What a diagnostic's file holds now, in short; empty when it is no regular file
+    (``statusgen``, a folder, a pipe that reading would wait on forever)."""
+    file = root / path
+    try:
+        if file.is_symlink() or not file.is_file():
+            return ""
+        return hashlib.sha256(file.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 class Builder:
     """Runs builds: one now, and then one after each quiet period following a change."""
 
@@ -90,6 +110,8 @@ class Builder:
         self._pending = threading.Event()
         self._stopping = threading.Event()
         self._last_change = 0.0
+        self._warned: set[tuple[Diagnostic, str]] = set()
+        """The last build's warnings, each with its file's digest then."""
 
     def changed(self) -> None:
         """A watched file changed: build after the next quiet period."""
@@ -143,14 +165,31 @@ class Builder:
                      f"{report.removed} removed, {report.unchanged} unchanged; "
                      f"{parsing.parsed} incident file{'' if parsing.parsed == 1 else 's'} "
                      "parsed)")
-                if problems:
-                    say(format_text(problems), end="", error_stream=True)
+                fresh = self._unwarned(problems)
+                if fresh:
+                    say(format_text(fresh), end="", error_stream=True)
                 self.hub.good(changed > 0)
                 return True
         problems = sort_diagnostics(problems)
+        self._unwarned(problems)  # printed below with the errors, as every failure is
         seconds = time.perf_counter() - started
         say(format_text(problems), end="", error_stream=True)
         say(f"build failed in {seconds * 1000:.0f} ms; still serving the last good site "
              "(the problems are shown in the browser)", error_stream=True)
         self.hub.broken(problems)
         return False
+
+    def _unwarned(self, problems: list[Diagnostic]) -> list[Diagnostic]:
+        """The problems to print after a good build: the errors, and the warnings the last
+        build did not have or whose file has changed since. A warning printed on every rebuild
+        would bury the one the change just caused."""
+        seen, self._warned = self._warned, set()
+        fresh = []
+        for problem in problems:
+            if problem.severity is Severity.WARNING:
+                key = (problem, _digest(self.root, problem.location.path))
+                self._warned.add(key)
+                if key in seen:
+                    continue
+            fresh.append(problem)
+        return fresh

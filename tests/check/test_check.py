@@ -88,6 +88,11 @@ CASES = [
     Case("window-incident", {A: incident("impact: minor\n", "impact: minor\nwindow: {start: "
                                          "2026-11-30T02:00:00Z, end: 2026-11-30T04:00:00Z}\n")},
          [(A, 4, 9, E, "window")], "only maintenance has a window"),
+    Case("scheduled-late", {A: incident(WINDOW, WINDOW.replace("-30T", "-20T"), MAINTENANCE)},
+         [(A, 9, 9, W, "scheduled-late")], "`scheduled` at 2026-11-20T12:00:00Z, after the window "
+         "ended (2026-11-20T04:00:00Z); correct the window or the time, or record work that is over "
+         "as `mode: retrospective`", good={A: incident(WINDOW, WINDOW.replace("-30T", "-21T"),
+                                                       MAINTENANCE)}),
     Case("empty-title", {A: incident("title: API errors", "title: ''")}, [(A, 2, 8, E, "empty")],
          "the title is empty"),
     Case("empty-message", {A: incident("message: We are looking into it.", 'message: "  "')},
@@ -188,6 +193,7 @@ def test_every_check_code_has_a_case() -> None:
         "future", "order", "terminal", "status-kind", "retrospective", "window", "link", "link-hidden",
         "empty", "impact-mismatch", "stale-open", "duplicate-open", "no-public-update",
         "internal-terminal", "unknown-component", "level", "required", "duplicate-id", "reserved-id",
+        "scheduled-late",
     }
 
 

@@ -37,8 +37,11 @@ from statusgen.authoring.text import (
     split_lines,
 )
 from statusgen.commands.cli import main
+from statusgen.notify.events import due_events
+from statusgen.source.load import load
 from statusgen.source.parse import parse_incident
 from statusgen.source.schema import invisible
+from statusgen.source.tree import DiskSource
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree, validate
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
@@ -457,6 +460,25 @@ def test_maintenance(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]
     assert validate(root) == []
 
 
+def test_maintenance_after_the_fact(status_repo: StatusRepo,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = status_repo({})
+    code = run(root, "maintenance", "Storage refresh", "--start", "2026-11-17T02:00:00+01:00",
+               "--end", "2026-11-17T04:00:00+01:00", "--component", "db", "--retrospective",
+               "--message", "Replaced the storage nodes; nobody noticed.")
+    name = capsys.readouterr().out.strip()
+    assert (code, name) == (0, "incidents/2026-11-17-storage-refresh.md")
+    assert validate(root) == []
+    incident = parsed((root / name).read_text())
+    assert incident.mode is m.Mode.RETROSPECTIVE
+    # Over when it ended, and announced to no channel, whatever the channel asks for.
+    [done] = incident.updates
+    assert (done.status, done.at, done.notify) == (
+        m.Status.COMPLETED, datetime(2026, 11, 17, 3, tzinfo=UTC), False)
+    loaded = load(DiskSource(root)).repository
+    assert loaded is not None and due_events(loaded, NOW) == ()
+
+
 def test_update_then_resolve(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:
     root = status_repo({"incidents/2026-11-22-api-errors.md": INCIDENT})
     before = (root / "incidents/2026-11-22-api-errors.md").read_text()
@@ -529,6 +551,16 @@ def test_update_keeps_the_bytes_and_mode(status_repo: StatusRepo,
       "--component", "db=under_maintenance", "--message", "x"], 2, "ids only"),
     (["maintenance", "M", "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T04:00:00Z",
       "--component", "dbs", "--message", "x"], 2, "unknown component `dbs`"),
+    (["maintenance", "M", "--start", "2026-11-17T02:00:00Z", "--end", "2026-11-17T04:00:00Z",
+      "--component", "db", "--message", "x"], 2, "--end 2026-11-17T04:00:00Z: the window has "
+     "already ended (now is 2026-11-22T09:00:00Z), so announcing it would tell readers of work "
+     "that is over; check the dates and the zone, or add --retrospective"),
+    (["maintenance", "M", "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T04:00:00Z",
+      "--message", "x", "--retrospective"], 2, "--retrospective: the window ends at "
+     "2026-12-01T04:00:00Z, after now (2026-11-22T09:00:00Z); leave out --retrospective"),
+    (["maintenance", "M", "--start", "2026-11-17T02:00:00Z", "--end", "2026-11-17T04:00:00Z",
+      "--message", "x", "--retrospective", "--at", "2026-11-18T00:00:00Z"], 2,
+     "--at goes without --retrospective"),
 ])
 def test_bad_requests_write_nothing(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str],
                                     argv: list[str], code: int, says: str) -> None:

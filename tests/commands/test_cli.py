@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,27 @@ def test_example_content_validates(capsys: pytest.CaptureFixture[str]) -> None:
 def test_example_content_validates_strictly(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run("validate", "--root", REPO_ROOT, "--now", NOW, "--strict", capsys=capsys)
     assert code == 0, out
+
+
+def _make_site_command() -> list[str]:
+    """What ``make site`` runs to build the example, its prerequisites left out."""
+    dry = subprocess.run(["make", "--dry-run", "--silent", "site", "RUNTIME_STAMP="], cwd=REPO_ROOT,
+                         capture_output=True, text=True, check=True, timeout=60)
+    [command] = [shlex.split(line) for line in dry.stdout.splitlines() if "statusgen build" in line]
+    return command
+
+
+@pytest.mark.parametrize("days", [0, 366], ids=["today", "in a year"])
+def test_make_site_finds_no_warning_in_the_example_on_any_date(days: int) -> None:
+    command = _make_site_command()
+    assert Path(command[0]).name == "statusgen" and command[1] == "build", command
+    # The arguments `make site` builds with, validated under a clock of today or a year on.
+    clock = datetime.now(UTC) + timedelta(days=days)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(clock.timestamp()))}
+    done = subprocess.run([sys.executable, "-m", "statusgen", "validate", *command[2:]], cwd=REPO_ROOT,
+                          env=env, capture_output=True, text=True, check=False, timeout=120)
+    files = 1 + len(list((REPO_ROOT / "incidents").glob("*.md")))
+    assert (done.returncode, done.stdout) == (0, f"0 errors, 0 warnings in {files} files\n"), done.stderr
 
 
 def test_clean_repository_exits_0(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:

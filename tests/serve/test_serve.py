@@ -22,10 +22,11 @@ from statusgen.commands.serve import DEFAULT_OUT
 from statusgen.diagnostics import Location, error, warning
 from statusgen.incremental.parse_cache import ParseCache
 from statusgen.output.write import MARKER, update_site
+from statusgen.serve.builder import Builder, Hub
 from statusgen.serve.client import CLIENT_JS, inject, overlay_html
 from statusgen.serve.watch import relevant
 from statusgen.source.parse import parse_incident
-from tests.helpers import INCIDENT, REPO_ROOT
+from tests.helpers import INCIDENT, NOW, REPO_ROOT, incident
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
 NOW_ARG = "2026-11-22T09:00:00Z"
@@ -321,6 +322,29 @@ def test_parse_cache_parses_only_changed_files() -> None:
     cache.begin()  # a build that read neither: both forgotten
     cache.parse("incidents/a.md", raw)
     assert cache.parsed == 1
+
+
+def test_a_warning_is_printed_once_until_its_file_changes(
+        status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    stale = incident("at: 2026-11-22T08:00:00Z", "at: 2026-11-01T08:00:00Z")
+    root = status_repo({"incidents/a.md": stale, NAME: INCIDENT.replace("API errors", "Other")})
+    builder = Builder(root, root / DEFAULT_OUT, lambda: NOW, Hub(), strict=False, internal=False)
+
+    def build_warns() -> list[str]:
+        assert builder.build_once()
+        return [line for line in capsys.readouterr().err.splitlines() if "[stale-open]" in line]
+
+    assert len(build_warns()) == 1
+    edit(root / NAME, "Other", "Another")  # a change elsewhere: not printed again
+    assert build_warns() == []
+    assert build_warns() == []
+    edit(root / "incidents/a.md", "We are looking", "We are still looking")  # its own file
+    assert build_warns() == ["incidents/a.md:8:13: warning: open for 21 days; forgot to resolve? "
+                             "add a `resolved` update [stale-open]"]
+    edit(root / "incidents/a.md", "status: investigating", "status: resolved")
+    assert build_warns() == []
+    edit(root / "incidents/a.md", "status: resolved", "status: investigating")  # back again
+    assert len(build_warns()) == 1
 
 
 def test_update_site_touches_only_what_changed(tmp_path: Path) -> None:
