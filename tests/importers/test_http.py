@@ -147,3 +147,27 @@ def test_5xx_is_retried_with_a_growing_pause_then_given_up(serve: Callable[[Hand
         Fetcher(tries=3, backoff=0.5, sleep=pauses.append).json(f"{server.url}/x?token=abc")
     assert all(0.75 * base <= p <= base for p, base in zip(pauses, [0.5, 1.0], strict=True))
     assert len(server.seen) == 3
+
+
+def test_the_api_key_never_follows_a_redirect_to_another_origin(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], serve: Callable[[Handler], Server],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = serve(lambda request: _json({}))
+    server = serve(lambda request: (302, {"Location": f"{elsewhere.url}{request.path}"}, b""))
+    monkeypatch.setenv(MANAGE_API_ENV, server.url)
+    monkeypatch.setenv("SP_KEY", "s3cret-key")
+    code, out, err = run(capsys, "statuspage", "--api-key-env", "SP_KEY", "--page-id",
+                         "kctbh9vrtdwd", "--root", str(tmp_path))
+    assert code == 1 and "another origin" in err and "nothing was written" in err
+    assert elsewhere.requests == [] and "s3cret-key" not in out + err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_api_key_is_never_sent_over_plain_http(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MANAGE_API_ENV, "http://statuspage-proxy.example")
+    monkeypatch.setenv("SP_KEY", "s3cret-key")
+    code, _, err = run(capsys, "statuspage", "--api-key-env", "SP_KEY", "--page-id",
+                       "kctbh9vrtdwd", "--root", str(tmp_path))
+    assert code == 1 and "plain http" in err and "use https://" in err
+    assert "http://statuspage-proxy.example/v1/pages/kctbh9vrtdwd" in err

@@ -146,6 +146,13 @@ def test_no_report_shows_a_url_token_or_key(status_repo: StatusRepo, hook: Recei
     assert not unreachable.ok and "s3cr3t-t0ken" not in unreachable.detail
 
 
+def test_a_signed_webhook_is_never_sent_over_plain_http(status_repo: StatusRepo) -> None:
+    [delivery, _] = messages(status_repo, m.ChannelType.WEBHOOK)
+    result = sender({"HOOK_URL": "http://hooks.example/s3cr3t-t0ken", "HOOK_SECRET": SECRET}).send(delivery)
+    assert not result.ok and result.attempts == 1 and "plain http" in result.detail
+    assert "s3cr3t-t0ken" not in result.detail
+
+
 def test_missing_or_wrong_variables_name_the_variable_not_the_value(status_repo: StatusRepo) -> None:
     [delivery] = messages(status_repo, m.ChannelType.SLACK)
     result = sender({}).send(delivery)
