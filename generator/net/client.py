@@ -143,7 +143,7 @@ class Client:
             raise NoAnswer(_reason(exc), sent=not _before_sending(exc)) from None
         data = bytearray()
         try:
-            while chunk := raw.read(CHUNK):
+            while chunk := raw.read1(CHUNK):
                 data += chunk
                 if len(data) > limit:
                     if not cut:
