@@ -11,7 +11,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import urllib3
 from urllib3 import exceptions as u3
@@ -112,8 +112,7 @@ class Client:
         tried = retrying(self.policy, self.sleep, attempt, again)
         if isinstance(tried.last, NoAnswer):
             raise NoAnswer(str(tried.last), tried.last.sent, tried.tries)
-        return Response(tried.last.status, tried.last.reason, tried.last.headers, tried.last.body,
-                        tried.last.url, tried.tries, tried.asked_wait, tried.last.cut)
+        return replace(tried.last, tries=tried.tries, asked_wait=tried.asked_wait)
 
     def _follow(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None,
                 limit: int, cut: bool, redirects: int, cross_origin: bool) -> Response:
@@ -157,11 +156,9 @@ class Client:
             if not raw.closed:
                 raw.close()  # the rest is not wanted: the connection cannot be reused
             raw.release_conn()
-        return Response(raw.status, raw.reason or "", {k.lower(): v for k, v in raw.headers.items()},
+        # A repeated header reads as its values joined with ", ", as HTTP says it may.
+        return Response(raw.status, raw.reason or "", {k.lower(): raw.headers[k] for k in raw.headers},
                         bytes(data[:limit]), url, cut=len(data) > limit)
-
-    def close(self) -> None:
-        self._pool.clear()
 
 
 def _before_sending(exc: u3.HTTPError) -> bool:

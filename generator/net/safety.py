@@ -37,11 +37,11 @@ def shown(url: str) -> str:
 
 def origin(url: str) -> tuple[str, str, int]:
     """Scheme, host and port (the default one when the URL gives none)."""
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         port = parts.port
-    except ValueError:
-        raise Refused("the address's port is not a number") from None
+    except ValueError:  # a port that is not a number, a broken [IPv6] host
+        raise Refused("the address cannot be read") from None
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme, 0)
 

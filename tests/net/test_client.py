@@ -216,3 +216,9 @@ def test_an_answer_that_trickles_hits_the_timeout_of_the_whole_try(
     with pytest.raises(NoAnswer, match="too slowly"):
         client(timeout=0.3, tries=1).request("GET", server.url)
     assert time.monotonic() - started < 1.5
+
+
+def test_an_address_that_cannot_be_read_is_refused() -> None:
+    for url in ("http://[::1/x", "https://example.com:port/", "http://exa mple.com/"):
+        with pytest.raises(Refused, match="cannot be read"):
+            client(tries=1).request("GET", url)
