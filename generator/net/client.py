@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ssl
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,7 @@ import urllib3
 from urllib3 import exceptions as u3
 
 from statusgen.net.policy import IDEMPOTENT_METHODS, Again, Policy, retry_after, retryable, retrying
-from statusgen.net.safety import Refused, check, redirect
+from statusgen.net.safety import Refused, check, loopback, origin, redirect
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 KEEPS_METHOD = frozenset({307, 308})
@@ -68,7 +69,9 @@ class Client:
     """Sends requests with one policy and one pool of connections (reused between requests).
 
     ``timeout`` bounds the connection (at most ``connect_timeout``), each wait for data, and
-    the reading of a whole answer: one try takes at most about twice ``timeout``.
+    the reading of a whole answer: one try takes at most about twice ``timeout``.  The proxy
+    variables (``https_proxy``, ``http_proxy``, ``no_proxy``) are honoured as urllib does,
+    except for this machine, which is always reached directly.
     """
 
     def __init__(self, *, timeout: float = 30.0, connect_timeout: float = 10.0,
@@ -78,9 +81,8 @@ class Client:
         self.policy = policy
         self.user_agent = user_agent
         self.sleep = sleep
-        self._pool = urllib3.PoolManager(
-            num_pools=4, maxsize=2, retries=False,
-            timeout=urllib3.Timeout(connect=min(connect_timeout, timeout), read=timeout))
+        self._timeouts = urllib3.Timeout(connect=min(connect_timeout, timeout), read=timeout)
+        self._pools: dict[str | None, urllib3.PoolManager] = {}
 
     def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                 body: bytes | None = None, limit: int = 64 << 20, cut: bool = False,
@@ -134,7 +136,7 @@ class Client:
               limit: int, cut: bool) -> Response:
         started = time.monotonic()
         try:
-            raw = self._pool.request(method, url, body=body, headers=dict(headers),
+            raw = self._manager(url).request(method, url, body=body, headers=dict(headers),
                                      redirect=False, retries=False, preload_content=False)
         except u3.LocationValueError:
             raise Refused("the address cannot be read") from None
@@ -159,6 +161,23 @@ class Client:
         # A repeated header reads as its values joined with ", ", as HTTP says it may.
         return Response(raw.status, raw.reason or "", {k.lower(): raw.headers[k] for k in raw.headers},
                         bytes(data[:limit]), url, cut=len(data) > limit)
+
+
+    def _manager(self, url: str) -> urllib3.PoolManager:
+        """The pool for ``url``: direct, or through the proxy the environment names for it."""
+        scheme, host, _ = origin(url)
+        proxy = None if loopback(host) or urllib.request.proxy_bypass(host) \
+            else urllib.request.getproxies().get(scheme)
+        if proxy not in self._pools:
+            if proxy is None:
+                self._pools[proxy] = urllib3.PoolManager(
+                    num_pools=4, maxsize=2, retries=False, timeout=self._timeouts)
+            else:
+                auth = urllib3.util.parse_url(proxy).auth
+                self._pools[proxy] = urllib3.ProxyManager(
+                    proxy, num_pools=4, maxsize=2, retries=False, timeout=self._timeouts,
+                    proxy_headers=urllib3.make_headers(proxy_basic_auth=auth) if auth else None)
+        return self._pools[proxy]
 
 
 def _before_sending(exc: u3.HTTPError) -> bool:

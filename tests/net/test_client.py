@@ -222,3 +222,18 @@ def test_an_address_that_cannot_be_read_is_refused() -> None:
     for url in ("http://[::1/x", "https://example.com:port/", "http://exa mple.com/"):
         with pytest.raises(Refused, match="cannot be read"):
             client(tries=1).request("GET", url)
+
+
+def test_the_proxy_the_environment_names_is_used_but_never_for_this_machine(
+        serve: Callable[[Handler], Server], monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = serve(answers())
+    direct = serve(answers())
+    monkeypatch.setenv("http_proxy", proxy.url)
+    monkeypatch.setenv("no_proxy", "skipped.example")
+    assert client().request("GET", "http://status.example/api/v2/summary.json").status == 200
+    assert client().request("GET", f"{direct.url}/here").status == 200
+    assert [r.path for r in proxy.requests] == ["http://status.example/api/v2/summary.json"]
+    assert [r.path for r in direct.requests] == ["/here"]
+    with pytest.raises(NoAnswer):  # not through the proxy: straight to a host that is not there
+        client(tries=1).request("GET", "http://skipped.example:1/")
+    assert len(proxy.requests) == 1
