@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from statusgen.net.client import Client, HttpError, Refused
 from statusgen.net.policy import Policy, retry_after
+from statusgen.net.safety import loopback
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Item
 
@@ -57,7 +58,7 @@ class ApiError(ValueError):
 def check_api_url(url: str) -> str:
     """``url`` without a trailing ``/``: https, or http to this machine only (a test double)."""
     parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    local = loopback(parts.hostname or "")
     if parts.scheme not in ("https", "http") or not parts.hostname or \
             (parts.scheme == "http" and not local) or parts.query or parts.fragment or parts.username:
         raise ApiError(f"{url!r} is not an https URL (http is allowed for 127.0.0.1 only)")
