@@ -1,26 +1,28 @@
-"""Sending: one HTTP POST or one SMTP transaction per attempt, retried with backoff.
+"""Sending: one HTTP POST (through :mod:`statusgen.net`) or one SMTP transaction per attempt,
+retried as the one retry policy says (:mod:`statusgen.net.policy`).
 
-Every network call has a timeout.  A 2xx answer is success; a 429 (or Teams' "HTTP error
-429" inside a 2xx), a 5xx, a timeout or a broken connection is worth another attempt,
-after the ``Retry-After`` the receiver asked for (up to :data:`MAX_WAIT`) or after a
-doubling backoff; any other answer is not retried in this run.  Redirects are not
-followed: the body would go where the channel's URL does not say.  No message shows a
-URL, a key or a password: they are replaced with ``***`` before anything is reported.
+Every network call has a timeout.  A 2xx answer is success; Teams' "HTTP error 429" inside
+a 2xx, an answer the policy retries (408, 429, 500, 502-504: every message carries an id a
+receiver can deduplicate), a timeout or a broken connection is worth another attempt, after
+the ``Retry-After`` the receiver asked for (up to :data:`MAX_WAIT`) or after a doubling
+backoff; any other answer is not retried in this run.  Redirects are not followed: the body
+would go where the channel's URL does not say.  A signed webhook goes only over https (or to
+this machine).  No message shows a URL, a key or a password: they are replaced with ``***``
+before anything is reported.
 """
 
 from __future__ import annotations
 
-import http.client
 import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from statusgen import model as m
+from statusgen.net.client import Client, HttpError, Refused
+from statusgen.net.policy import Again, Policy, retry_after, retryable, retrying
 from statusgen.notify.outgoing import Delivery
 from statusgen.notify.targets import HttpTarget, SetupError, SmtpTarget, Target, secrets, target
 from statusgen.notify.webhook import signed
@@ -65,51 +67,28 @@ def _snippet(data: bytes) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
-def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds from ``Retry-After``: a number of seconds or an HTTP date (RFC 9110)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-def post(found: HttpTarget, delivery: Delivery, timeout: float) -> Attempt:
+def post(client: Client, found: HttpTarget, delivery: Delivery) -> Attempt:
     """One POST of ``delivery`` to the target's URL."""
-    parts = urlsplit(found.url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection: http.client.HTTPConnection
-    if parts.scheme == "https":
-        connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout,
-                                                 context=ssl.create_default_context())
-    else:
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
-        connection.request("POST", path, body=delivery.body, headers=signed(delivery, found.secret))
-        response = connection.getresponse()
-        answer = response.read(RESPONSE_LIMIT)
-    except (OSError, http.client.HTTPException) as exc:
-        return Attempt(False, f"no answer ({type(exc).__name__}: {exc})", retry=True)
-    finally:
-        connection.close()
-    status = response.status
+        response = client.request("POST", found.url, body=delivery.body, redirects=0,
+                                  headers=signed(delivery, found.secret), limit=RESPONSE_LIMIT,
+                                  cut=True, idempotent=True)
+    except Refused as exc:
+        return Attempt(False, f"not sent: {exc}")
+    except HttpError as exc:
+        return Attempt(False, f"no answer ({exc})", retry=True)
+    status, answer = response.status, response.body
     said = _snippet(answer)
     if 200 <= status < 300:
         if delivery.channel.type is m.ChannelType.TEAMS and TEAMS_THROTTLED in answer:
             return Attempt(False, "Teams is throttling this webhook", retry=True)
         return Attempt(True, f"HTTP {status}")
     detail = f"HTTP {status}" + (f": {said}" if said else "")
-    if status == 429:
-        return Attempt(False, detail, retry=True,
-                       wait=retry_after(response.getheader("Retry-After"), time.time()))
     if 300 <= status < 400:
         return Attempt(False, f"{detail} (a redirect; statusgen does not follow it: set the "
                        "variable to the address it names)")
-    return Attempt(False, detail, retry=status >= 500 or status == 408)
+    return Attempt(False, detail, retry=retryable(status, idempotent=True),
+                   wait=retry_after(response.headers.get("retry-after")))
 
 
 def mail(found: SmtpTarget, delivery: Delivery, timeout: float) -> Attempt:
@@ -157,9 +136,12 @@ class Sender:
         self.environ = environ
         self.root = root
         self.timeout = timeout
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
+        self.policy = Policy(tries=max(1, attempts), backoff=backoff, max_backoff=MAX_WAIT,
+                             max_wait=MAX_WAIT)
         self.sleep = sleep
+        # One try per call: the loop in send() retries, for mail as for HTTP.
+        self.client = Client(timeout=timeout, policy=Policy(tries=1), sleep=sleep,
+                             user_agent="statusgen-notify")
         self._targets: dict[str, Target | SetupError] = {}
 
     def target(self, channel: m.Channel) -> Target | SetupError:
@@ -176,15 +158,15 @@ class Sender:
         if isinstance(found, SetupError):
             return Result(False, str(found), 0)
         hidden = secrets(found)
-        attempt = Attempt(False)
-        for number in range(1, self.attempts + 1):
-            attempt = post(found, delivery, self.timeout) if isinstance(found, HttpTarget) \
-                else mail(found, delivery, self.timeout)
-            if attempt.ok or not attempt.retry or number == self.attempts:
-                return Result(attempt.ok, _redact(attempt.detail, hidden), number)
-            wait = attempt.wait if attempt.wait is not None else self.backoff * 2 ** (number - 1)
-            if wait > MAX_WAIT:
-                return Result(False, _redact(f"{attempt.detail}; asked to wait {wait:.0f} s, "
-                                             "so it waits for the next run", hidden), number)
-            self.sleep(wait)
-        return Result(False, _redact(attempt.detail, hidden), self.attempts)
+
+        def attempt() -> Attempt:
+            if isinstance(found, HttpTarget):
+                return post(self.client, found, delivery)
+            return mail(found, delivery, self.timeout)
+
+        tried = retrying(self.policy, self.sleep, attempt,
+                         lambda a: Again(a.wait) if a.retry and not a.ok else None)
+        detail = tried.last.detail
+        if tried.asked_wait is not None:
+            detail += f"; asked to wait {tried.asked_wait:.0f} s, so it waits for the next run"
+        return Result(tried.last.ok, _redact(detail, hidden), tried.tries)

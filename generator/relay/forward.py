@@ -1,5 +1,6 @@
 """Sending queued requests to GitHub's ``repository_dispatch`` endpoint, one at a time, in
-order, retrying with growing pauses while GitHub is unreachable or busy.
+order, through the one HTTP client (:mod:`statusgen.net`), retrying with growing pauses (the
+one retry policy's, never giving up) while GitHub is unreachable or busy.
 
 Nothing is dropped on a failure that may pass (no connection, a timeout, 5xx, 429, 401 and 403,
 which a fixed token or a lifted rate limit cures); a request GitHub refuses as malformed (400,
@@ -10,7 +11,6 @@ before the next starts; newer states merge in the queue meanwhile.
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
 import threading
@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from statusgen.net.client import Client, HttpError, Refused
+from statusgen.net.policy import Policy, retry_after
+from statusgen.net.safety import loopback
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Item
 
@@ -55,7 +58,7 @@ class ApiError(ValueError):
 def check_api_url(url: str) -> str:
     """``url`` without a trailing ``/``: https, or http to this machine only (a test double)."""
     parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    local = loopback(parts.hostname or "")
     if parts.scheme not in ("https", "http") or not parts.hostname or \
             (parts.scheme == "http" and not local) or parts.query or parts.fragment or parts.username:
         raise ApiError(f"{url!r} is not an https URL (http is allowed for 127.0.0.1 only)")
@@ -70,40 +73,33 @@ class Dispatcher:
         if not owner or not name or "/" in name or not all(
                 c.isalnum() or c in "-_." for c in owner + name):
             raise ApiError(f"{repository!r} is not OWNER/NAME")
-        parts = urlsplit(check_api_url(api_url))
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or ""
-        self._port = parts.port
-        self._path = f"{parts.path}/repos/{owner}/{name}/dispatches"
+        self._url = f"{check_api_url(api_url)}/repos/{owner}/{name}/dispatches"
         self._token = token
-        self._timeout = timeout
+        # One try per request: the sender's queue retries, and never gives up.
+        self._client = Client(timeout=timeout, policy=Policy(tries=1), user_agent=USER_AGENT)
 
     def send(self, body: bytes) -> Attempt:
         """One attempt; never raises for a network failure (that is a :data:`Result.RETRY`)."""
-        kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        connection = kind(self._host, self._port, timeout=self._timeout)
         try:
-            # http.client never follows a redirect, so the token goes nowhere else.
-            connection.request("POST", self._path, body, {
+            # A redirect is followed only within GitHub's origin: the token goes nowhere else.
+            answer = self._client.request("POST", self._url, body=body, limit=MAX_ANSWER, cut=True,
+                                          headers={
                 "Authorization": f"Bearer {self._token}",
                 "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": "2022-11-28",
                 "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
             })
-            answer = connection.getresponse()
-            answer.read(MAX_ANSWER)
-            return classify(answer.status, answer.getheader("Retry-After"),
-                            answer.getheader("X-RateLimit-Remaining"))
-        except (OSError, http.client.HTTPException) as exc:
-            return Attempt(Result.RETRY, why=f"no answer from GitHub ({type(exc).__name__})")
-        finally:
-            connection.close()
+        except Refused as exc:
+            return Attempt(Result.RETRY, why=f"not sent to GitHub: {exc}")
+        except HttpError as exc:
+            return Attempt(Result.RETRY, why=f"no answer from GitHub ({exc})")
+        return classify(answer.status, answer.headers.get("retry-after"),
+                        answer.headers.get("x-ratelimit-remaining"))
 
 
-def classify(status: int, retry_after: str | None, remaining: str | None) -> Attempt:
-    """What GitHub's answer means for the request."""
-    wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+def classify(status: int, asked: str | None, remaining: str | None) -> Attempt:
+    """What GitHub's answer means for the request (``asked``: its ``Retry-After``)."""
+    wait = retry_after(asked)
     if 200 <= status < 300:
         return Attempt(Result.SENT, status)
     if status in (401, 403, 408, 429) or status >= 500:
@@ -127,6 +123,7 @@ class Sender(threading.Thread):
         self.key_interval = key_interval
         self.first_pause = first_pause
         self.max_pause = max_pause
+        self.policy = Policy(backoff=first_pause, max_backoff=max_pause)
         self.stopping = threading.Event()
         self._last_sent: dict[str, float] = {}
 
@@ -135,23 +132,23 @@ class Sender(threading.Thread):
         return not item.key or last is None or time.monotonic() - last >= self.key_interval
 
     def run(self) -> None:
-        pause = self.first_pause
+        failed = 0
         while not self.stopping.is_set():
             try:
-                pause = self._once(pause)
+                failed = self._once(failed)
             except Exception as exc:  # the sender must outlive any one bad moment
                 _log(f"the sender failed ({type(exc).__name__}); trying again")
                 self.stopping.wait(self.max_pause / 10)
 
-    def _once(self, pause: float) -> float:
-        """Send the next ready request, if any; the pause before the next retry."""
+    def _once(self, failed: int) -> int:
+        """Send the next ready request, if any; the failed tries in a row since the last success."""
         item = self.queue.take(self._ready, timeout=0.2)
         if item is not None:
-            pause = self._deliver(item, pause)
+            failed = self._deliver(item, failed)
             self._forget_old_keys()
-        return pause
+        return failed
 
-    def _deliver(self, item: Item, pause: float) -> float:
+    def _deliver(self, item: Item, failed: int) -> int:
         try:
             attempt = self._attempt(item)
         except BaseException:
@@ -162,16 +159,18 @@ class Sender(threading.Thread):
             self.queue.done(item)
             if item.key:
                 self._last_sent[item.key] = time.monotonic()
-            return self.first_pause
+            return 0
         if attempt.result is Result.REJECTED:
             where = self.queue.dead(item)
             _log(f"GitHub refused request {item.seq} ({attempt.status}); it is kept in {where}")
-            return pause
+            return failed
         self.queue.release(item)
         _log(f"request {item.seq} not sent: {attempt.why}"
              f"{f' ({attempt.status})' if attempt.status else ''}; trying again")
-        self.stopping.wait(min(attempt.wait if attempt.wait is not None else pause, self.max_pause))
-        return min(pause * 2, self.max_pause)
+        # The queue keeps the request however long GitHub asks to wait: the wait is only capped.
+        self.stopping.wait(min(attempt.wait, self.max_pause) if attempt.wait is not None
+                           else self.policy.pause(failed + 1))
+        return failed + 1
 
     def _attempt(self, item: Item) -> Attempt:
         try:

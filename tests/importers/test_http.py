@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -16,55 +14,12 @@ import pytest
 from statusgen.importers.http import Fetcher, FetchError
 from statusgen.importers.sources import MANAGE_API_ENV
 from tests.importers.support import GITHUB, errors, run
-
-Handler = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
-
-
-class Server:
-    """Answers each request with ``answer(request)``; keeps every request's path and headers."""
-
-    def __init__(self, answer: Handler) -> None:
-        seen = self.seen = []  # type: list[tuple[str, str]]
-
-        class Handle(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen.append((self.path, self.headers.get("Authorization", "")))
-                code, headers, body = answer(self)
-                self.send_response(code)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                # The client may have given up waiting, as the time-out test wants.
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handle)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from tests.net.upstream import Handler, Server, upstreams
 
 
 @pytest.fixture
 def serve() -> Iterator[Callable[[Handler], Server]]:
-    servers: list[Server] = []
-
-    def start(answer: Handler) -> Server:
-        servers.append(Server(answer))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
+    yield from upstreams()
 
 
 def _json(doc: Any) -> tuple[int, dict[str, str], bytes]:
@@ -182,7 +137,7 @@ def test_a_server_that_never_answers_times_out(serve: Callable[[Handler], Server
     with pytest.raises(FetchError, match="could not be read after 2 tries"):
         fetcher.json(f"{server.url}/api/v2/incidents.json")
     assert time.monotonic() - started < 1.5
-    assert pauses == [0.1]
+    assert len(pauses) == 1 and 0.075 <= pauses[0] <= 0.1  # the backoff, less its jitter
 
 
 def test_5xx_is_retried_with_a_growing_pause_then_given_up(serve: Callable[[Handler], Server]) -> None:
@@ -190,5 +145,29 @@ def test_5xx_is_retried_with_a_growing_pause_then_given_up(serve: Callable[[Hand
     pauses: list[float] = []
     with pytest.raises(FetchError, match="HTTP 503"):
         Fetcher(tries=3, backoff=0.5, sleep=pauses.append).json(f"{server.url}/x?token=abc")
-    assert pauses == [0.5, 1.0]
+    assert all(0.75 * base <= p <= base for p, base in zip(pauses, [0.5, 1.0], strict=True))
     assert len(server.seen) == 3
+
+
+def test_the_api_key_never_follows_a_redirect_to_another_origin(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], serve: Callable[[Handler], Server],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = serve(lambda request: _json({}))
+    server = serve(lambda request: (302, {"Location": f"{elsewhere.url}{request.path}"}, b""))
+    monkeypatch.setenv(MANAGE_API_ENV, server.url)
+    monkeypatch.setenv("SP_KEY", "s3cret-key")
+    code, out, err = run(capsys, "statuspage", "--api-key-env", "SP_KEY", "--page-id",
+                         "kctbh9vrtdwd", "--root", str(tmp_path))
+    assert code == 1 and "another origin" in err and "nothing was written" in err
+    assert elsewhere.requests == [] and "s3cret-key" not in out + err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_api_key_is_never_sent_over_plain_http(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MANAGE_API_ENV, "http://statuspage-proxy.example")
+    monkeypatch.setenv("SP_KEY", "s3cret-key")
+    code, _, err = run(capsys, "statuspage", "--api-key-env", "SP_KEY", "--page-id",
+                       "kctbh9vrtdwd", "--root", str(tmp_path))
+    assert code == 1 and "plain http" in err and "use https://" in err
+    assert "http://statuspage-proxy.example/v1/pages/kctbh9vrtdwd" in err

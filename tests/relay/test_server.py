@@ -20,6 +20,7 @@ from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
 from tests.ingest.support import fixture
+from tests.net.upstream import Server
 from tests.relay.fake_github import REPOSITORY, TOKEN, FakeGitHub
 
 RELAY_TOKEN = "relay-token-0123456789abcdef"
@@ -259,6 +260,19 @@ def test_what_githubs_answers_mean(status: int, retry_after: str | None, remaini
                                    result: Result, wait: float | None) -> None:
     attempt = classify(status, retry_after, remaining)
     assert (attempt.result, attempt.wait) == (result, wait)
+
+
+def test_the_token_never_follows_a_redirect_to_another_origin() -> None:
+    elsewhere = Server(lambda request: (204, {}, b""))
+    github = Server(lambda request: (307, {"Location": f"{elsewhere.url}{request.path}"}, b""))
+    try:
+        attempt = Dispatcher(github.url, REPOSITORY, TOKEN).send(b'{"event_type": "alert"}')
+    finally:
+        github.close()
+        elsewhere.close()
+    assert attempt.result is Result.RETRY and "another origin" in attempt.why
+    assert github.seen == [(f"/repos/{REPOSITORY}/dispatches", f"Bearer {TOKEN}")]
+    assert elsewhere.requests == []
 
 
 @pytest.mark.parametrize("url", ["http://api.github.com", "ftp://127.0.0.1",
