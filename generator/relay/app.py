@@ -140,7 +140,12 @@ class RelayApp:
         request_id = secrets.token_hex(8)
         payload = {"kind": kind, "payload": sent, "request_id": request_id,
                    "received": stamp(self.clock().replace(microsecond=0))}
-        return self._queue("alert", payload, delivery.key, request_id, {})
+        answer = self._queue("alert", payload, delivery.key, request_id, {})
+        if not delivery.notes:
+            return answer
+        # Said back, so that the tool's operator learns of an alert left out (its own words
+        # only: a note names a field, never what the request holds).
+        return Answer.json(answer.status, {**json.loads(answer.body), "notes": list(delivery.notes)})
 
     def _incident(self, request: Request, body: bytes) -> Answer:
         keys = request.values("idempotency-key")
