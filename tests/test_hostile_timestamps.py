@@ -28,6 +28,7 @@ from statusgen.source.timestamps import EARLIEST, LATEST, TimestampError, read_t
 from statusgen.source.tree import DiskSource
 from tests.conftest import StatusRepo
 from tests.helpers import COMPONENTS, NOW
+from tests.importers.support import GITHUB
 from tests.ingest.support import fixture, statusgen
 from tests.ingest.support import repository as ingest_repository
 from tests.test_hostile import assert_clean_outcome
@@ -218,3 +219,25 @@ def test_ingest_refuses_a_group_whose_every_start_cannot_be_shown(
     assert run.code == 1 and "Traceback" not in run.err
     assert "`alerts[0].startsAt` is outside the times" in run.err
     assert list((root / "incidents").iterdir()) == []
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:30:00Z", "8999-12-31T23:30:00Z",
+                                  "0001-01-01T00:30:00+01:00", REVIEWED_START])
+def test_import_leaves_out_the_times_it_cannot_show(
+        when: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The maintenance's window would end an hour after it starts (no end given): past 8999."""
+    page = json.loads(GITHUB.read_text(encoding="utf-8"))
+    maintenance = {**page["incidents"][0], "id": "m1", "impact": "maintenance",
+                   "scheduled_for": when, "scheduled_until": None, "status": "scheduled"}
+    maintenance["incident_updates"] = [{**u, "status": "scheduled"}
+                                       for u in maintenance["incident_updates"]]
+    page["scheduled_maintenances"] = [maintenance]
+    source = tmp_path / "page.json"
+    source.write_text(json.dumps(page), encoding="utf-8")
+    root = tmp_path / "repo"
+    root.mkdir()
+    code = main(["import", "statuspage", str(source), "--root", str(root), "--now", NOW.isoformat()])
+    output = capsys.readouterr()
+    assert code == 0 and "Traceback" not in output.err, output
+    assert [d for d in checked(DiskSource(root), NOW).diagnostics
+            if d.severity is Severity.ERROR] == []
