@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from statusgen import model as m
 from statusgen.diagnostics import Diagnostic, Location, error
 from statusgen.source.links import browser_form, scheme
-from statusgen.source.timestamps import EXAMPLE, TimestampError, read_timestamp
+from statusgen.source.timestamps import EXAMPLE, check_timestamp
 from statusgen.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -296,11 +296,11 @@ def timestamp(node: Node, out: list[Diagnostic]) -> datetime | _Invalid:
     show (:mod:`statusgen.source.timestamps`)."""
     if not isinstance(node, Scalar) or node.type_name not in ("str", "timestamp"):
         return _wrong(node, f"a timestamp like {EXAMPLE}", out)
-    try:
-        return read_timestamp(node.text)
-    except TimestampError as exc:
-        out.append(error(node.loc, exc.code, str(exc)))
+    found = check_timestamp(node.text, node.loc)
+    if isinstance(found, Diagnostic):
+        out.append(found)
         return INVALID
+    return found
 
 
 _URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from statusgen.diagnostics import Diagnostic, Location, error
+
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 """The first moment statusgen accepts."""
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
@@ -55,17 +57,25 @@ def range_problem(shown: str) -> str:
             "check the year and the offset")
 
 
-def read_timestamp(raw: str) -> datetime:
-    """``raw`` as an aware datetime; :class:`TimestampError` when it is not ISO 8601, has no
-    zone, or lies outside the supported range."""
+def check_timestamp(raw: str, where: Location) -> datetime | Diagnostic:
+    """``raw`` as an aware datetime, or the error at ``where`` when it is not ISO 8601, has
+    no zone, or lies outside the supported range."""
     parsed = parse_timestamp(raw)
-    shown = raw
     if parsed is None:
-        raise TimestampError("timestamp", f"`{shown}` is not an ISO 8601 timestamp; write it "
-                             f"like {EXAMPLE}")
+        return error(where, "timestamp", f"`{raw}` is not an ISO 8601 timestamp; write it "
+                     f"like {EXAMPLE}")
     if parsed.tzinfo is None:
-        raise TimestampError("timestamp-zone", f"`{shown}` has no time zone; add `Z` for UTC "
-                             "or an offset such as +01:00")
+        return error(where, "timestamp-zone", f"`{raw}` has no time zone; add `Z` for UTC or "
+                     "an offset such as +01:00")
     if not in_range(parsed):
-        raise TimestampError("timestamp-range", range_problem(shown))
+        return error(where, "timestamp-range", range_problem(raw))
     return parsed
+
+
+def read_timestamp(raw: str) -> datetime:
+    """:func:`check_timestamp` for a time given outside a file (``--at``, ``--now``):
+    :class:`TimestampError` with the same words."""
+    found = check_timestamp(raw, Location(""))
+    if isinstance(found, Diagnostic):
+        raise TimestampError(found.code, found.message)
+    return found
