@@ -1,6 +1,7 @@
 """The pipeline: load → check → compute → render → write, composed once.
 
-:func:`checked` is what ``validate``, ``diff`` and every authoring command run;
+:func:`checked` is what ``validate`` and ``diff`` run, and :func:`check_edit` what every
+command that writes incident files runs on the repository as the write would leave it;
 :func:`build` adds compute, render and write, stopping before any write on errors.
 A :class:`Session` holds what makes the next build cheap (the parse cache, the
 render memo, the record of the last build) and how to write; none of it changes a

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from statusgen.source.timestamps import TimestampError, read_timestamp
+from statusgen.source.timestamps import TimestampError, in_range, range_problem, read_timestamp
 
 
 class ClockError(ValueError):
@@ -26,8 +26,11 @@ def resolve_now(option: str | None, environ: Mapping[str, str] = os.environ) -> 
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
+            now = datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError, OSError) as exc:
             raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of "
                              "seconds since 1970") from exc
+        if not in_range(now):
+            raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r}: {range_problem(now.isoformat())}")
+        return now
     return datetime.now(UTC).replace(microsecond=0)
