@@ -92,8 +92,8 @@ class Edit:
     mine: list[Diagnostic]
     """Every diagnostic of the edited files, located in the text that would be written."""
     elsewhere: list[Diagnostic]
-    """Errors of other files that the edit brings (a reference the new file takes from an
-    older one is reported at the later of the two)."""
+    """Errors of other files that the edit brings: a reference the new file shares with a
+    later incident is reported at that incident."""
 
     @property
     def errors(self) -> list[Diagnostic]:
