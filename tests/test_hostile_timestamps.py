@@ -109,6 +109,21 @@ def test_a_year_9000_now_is_refused(capsys: pytest.CaptureFixture[str],
     assert "outside the times statusgen can show" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Niue"])
+@pytest.mark.parametrize(("first", "last"), [
+    ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000001Z"),
+    ("9000-01-01T23:58:58+23:59", "8999-12-31T23:59:59.999999Z"),
+])
+def test_the_ends_of_the_range_build_in_every_zone(first: str, last: str, zone: str,
+                                                  tmp_path: Path) -> None:
+    """Shown in a zone up to 14 hours from UTC, the ends fall in 1969 and 9000: the history,
+    the calendar and the reports of those years, public and internal, are built."""
+    root = repository(tmp_path / "repo", first, first, last, first, zone)
+    for now, internal in ((read_timestamp(first), False), (read_timestamp(last), True)):
+        result = build(root, tmp_path / "site", now, internal=internal)
+        assert result.ok, [str(d) for d in result.diagnostics]
+
+
 # --------------------------------------------------------------------------
 # The property
 # --------------------------------------------------------------------------
