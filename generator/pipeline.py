@@ -130,7 +130,8 @@ def validated_edit(root: Path, files: Mapping[str, bytes], now: datetime,
     of the edited files otherwise."""
     edit = check_edit(root, files, now, strict)
     if edit.errors:
-        names = ", ".join(sorted(files))
+        listed = sorted(files)
+        names = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
         raise Refused(f"refusing to write {names}: it would not pass validation (line numbers "
                       "are those of the text that would have been written); nothing was "
                       "changed", [*edit.mine, *edit.elsewhere])
