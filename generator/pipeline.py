@@ -1,6 +1,7 @@
 """The pipeline: load → check → compute → render → write, composed once.
 
-:func:`checked` is what ``validate``, ``diff`` and every authoring command run;
+:func:`checked` is what ``validate`` and ``diff`` run, and :func:`check_edit` what every
+command that writes incident files runs on the repository as the write would leave it;
 :func:`build` adds compute, render and write, stopping before any write on errors.
 A :class:`Session` holds what makes the next build cheap (the parse cache, the
 render memo, the record of the last build) and how to write; none of it changes a
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ from statusgen.source.attachments import files_linked, output_path, read_attachm
 from statusgen.source.git import RefSource
 from statusgen.source.load import Loaded, load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
-from statusgen.source.tree import DiskSource, Source
+from statusgen.source.tree import DiskSource, Overlay, Source
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,72 @@ def run_checks(root: Path, now: datetime, strict: bool = False,
                parse: ParseFn = parse_incident) -> Checked:
     """:func:`checked` of the working tree under ``root``."""
     return checked(DiskSource(root), now, strict, parse)
+
+
+class Refused(Exception):
+    """An edit that would leave the repository failing validation: nothing was written; the
+    message says why, the diagnostics where."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The repository as an edit would leave it, checked."""
+
+    mine: list[Diagnostic]
+    """Every diagnostic of the edited files, located in the text that would be written."""
+    elsewhere: list[Diagnostic]
+    """Errors of other files that the edit brings: a reference the new file shares with a
+    later incident is reported at that incident."""
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The errors that make the edit refused."""
+        return [d for d in (*self.mine, *self.elsewhere) if d.severity is Severity.ERROR]
+
+
+def check_edit(root: Path, files: Mapping[str, bytes], now: datetime,
+               strict: bool = False) -> Edit:
+    """The whole repository under ``root`` checked as it would be with ``files`` (path →
+    bytes) written, whatever it holds now: with or without ``incidents/`` or
+    ``components.yml`` (which ``files`` may create).  This is the check of every command
+    that writes incident files; :class:`Refused` when ``components.yml`` would not read.
+    """
+    base = DiskSource(root)
+    after = checked(Overlay(base, files), now, strict)
+    if after.loaded.repository is None:
+        raise Refused(f"{CONFIG_FILE} cannot be read, so nothing can be validated; fix it "
+                      "first", [d for d in after.diagnostics if d.location.path == CONFIG_FILE])
+    mine = [d for d in after.diagnostics if d.location.path in files]
+    others = [d for d in after.diagnostics
+              if d.location.path not in files and d.severity is Severity.ERROR]
+    if others:
+        # Only errors the edit brings refuse it: one already there is the user's to fix, and
+        # blocking every write on it would stop the team from reporting an outage.
+        before = {_key(d) for d in checked(base, now, strict).diagnostics}
+        others = [d for d in others if _key(d) not in before]
+    return Edit(mine, others)
+
+
+def validated_edit(root: Path, files: Mapping[str, bytes], now: datetime,
+                   strict: bool = False) -> list[Diagnostic]:
+    """:func:`check_edit`, refusing (:class:`Refused`) an edit with any error; the warnings
+    of the edited files otherwise."""
+    edit = check_edit(root, files, now, strict)
+    if edit.errors:
+        listed = sorted(files)
+        names = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
+        raise Refused(f"refusing to write {names}: it would not pass validation (line numbers "
+                      "are those of the text that would have been written); nothing was "
+                      "changed", [*edit.mine, *edit.elsewhere])
+    return edit.mine
+
+
+def _key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    return (d.location.path, d.location.line, d.location.column, d.code, d.message)
 
 
 def comparable(ref: RefSource, now: datetime) -> RefSource:

@@ -92,6 +92,61 @@ URLS = [
 ]
 """Values for ``page.url``: every one must be refused."""
 
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+SVG_REMOTE = [
+    "<style>@import url({remote}/a.css);</style>",
+    "<style>rect{{fill:\\75rl({remote}/b)}}</style>",
+    "<style>svg{{background:\\75 rl({remote}/b2)}}</style>",
+    '<style>@\\69mport "{remote}/c.css";</style>',
+    '<rect width="9" height="9" style="fill:u\\rl({remote}/d)"/>',
+    '<rect width="9" height="9" fill="url(https:{remote}/e)"/>',
+    '<rect width="9" height="9" mask="url({remote}/f)"/>',
+    '<rect width="9" height="9" fill="URL({remote}/f2)"/>',
+    '<rect width="9" height="9" style="fill:&#x75;rl({remote}/g)"/>',
+    '<rect width="9" height="9" filter="url({remote}/h#f)"/>',
+    '<use xlink:href="{remote}/i.svg#x"/>',
+    '<use href="{remote}/j.svg#x"/>',
+    "<style>svg{{background-image:image-set(\"{remote}/k.png\" 1x)}}</style>",
+    "<style>svg{{background-image:-webkit-image-set(\"{remote}/k2.png\" 1x)}}</style>",
+    '<style>/* */@import/**/"{remote}/l.css";</style>',
+    '<style>svg{{content:"/*"}} svg{{background:url({remote}/m)}} svg{{content:"*/"}}</style>',
+    '<style>@im<desc/>port "{remote}/n.css";</style>',
+    "<style>rect{{cursor:url({remote}/o.png),auto}}</style>",
+    "<style>@font-face{{font-family:x;src:url({remote}/p.woff)}} text{{font-family:x}}</style>",
+    '<metadata><m:math xmlns:m="http://www.w3.org/1998/Math/MathML" '
+    'style="background:url({remote}/q)"/></metadata>',
+    '<filter id="f"><feImage href="{remote}/r.png"/></filter>',
+    '<rect width="9" height="9" style="fill:url( \'  {remote}/s\' )"/>',
+    '<rect width="9" height="9" style="--x:url({remote}/t);fill:var(--x)"/>',
+]
+"""SVG content that makes the browser fetch ``{remote}`` (another host, written ``//host``):
+every one must be refused.  CSS escapes (``\\75rl(``, ``@\\69mport``, ``u\\rl(``), XML
+character references, presentation attributes, comments hidden in strings, a style split by
+an element, ``image-set()``, ``@font-face``, links by ``href`` and ``xlink:href``."""
+
+SVG_DRAWINGS = [
+    '<defs><linearGradient id="g"><stop offset="0" stop-color="rgb(1,2,3)"/></linearGradient>'
+    '<mask id="m"><rect width="9" height="9" fill="#fff"/></mask><filter id="f"><feGaussianBlur '
+    'stdDeviation="1"/></filter></defs><rect width="9" height="9" fill="url(#g)" mask="url(#m)" '
+    'filter="url(&quot;#f&quot;)" transform="translate(1 2) rotate(3)"/>',
+    "<style>rect{{fill:url(#g)}} @media (min-width: 1px){{rect{{stroke:hsl(1 2% 3%)}}}}"
+    " /* url(//not.loaded) */ text{{font:12px sans-serif}}</style><rect width=\"9\" height=\"9\"/>",
+    '<rect width="9" height="9" style="fill:\\23 g;stroke:calc(1px + 2px)"/>',
+    '<text x="1" y="9" aria-label="Sales (2024) @ {remote}">Sales</text>',
+    '<image width="1" height="1" href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf'
+    'FcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="/>',
+    '<metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'rdf:about="https:{remote}/about"/></rdf:RDF></metadata><use xlink:href="#g"/>',
+]
+"""SVG drawings that load nothing, though they look close to the above: each must pass."""
+
+
+def svg(inside: str, remote: str) -> bytes:
+    """A whole SVG file around ``inside``, with ``{remote}`` standing for ``remote``."""
+    return f"{SVG_HEAD}{inside.format(remote=remote)}</svg>".encode()
+
+
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data",
                              "background", "cite", "srcset"})
 _FORBIDDEN = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "form", "base",

@@ -274,7 +274,7 @@ def test_pre_commit_hook() -> None:
 def _init_repo(tmp_path: Path) -> Path:
     root = tmp_path / "status"
     root.mkdir()
-    written, clashes = init(root)
+    written, clashes = init(root, NOW)
     assert written and not clashes
     return root
 

@@ -106,6 +106,14 @@ RULES: tuple[Rule, ...] = (
          "A time has no zone.",
          "Add `Z` for UTC or an offset such as `+01:00`.",
          stages=("read",)),
+    Rule("timestamp-range", E,
+         "A time is before 1970-01-01T00:00:00Z or not before 9000-01-01T00:00:00Z once converted "
+         "to UTC (`9999-12-31T23:59:59-01:00` is in year 10000). Every page computes around each "
+         "time (the page's zone, the years either side, a window's end plus its duration), and "
+         "this range keeps all of it far from the ends of the calendar; `ingest` and the relay "
+         "refuse an alert's start outside it the same way.",
+         "Check the year and the offset.",
+         stages=("read",)),
     Rule("page-url", E,
          "`page.url` is not an absolute `http` or `https` URL, or holds what `robots.txt`, `_headers` "
          "or a feed would read as syntax: a space or control character, a user name, a query (`?`), a "

@@ -49,15 +49,17 @@ from statusgen.check.lifecycle import SKEW
 from statusgen.check.metadata import reference_pattern
 from statusgen.commands.ingest import read_input
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from statusgen.diagnostics import Diagnostic, format_text, has_errors
+from statusgen.diagnostics import Diagnostic, format_text
 from statusgen.ingest.alerts import MAX_PAYLOAD
 from statusgen.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
 from statusgen.output.atomic import Changed, create_file, replace_file
-from statusgen.pipeline import checked
+from statusgen.pipeline import Refused as EditRefused
+from statusgen.pipeline import validated_edit
 from statusgen.source.load import load, read_config
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from statusgen.source.schema import parse_timestamp, suggest
-from statusgen.source.tree import DiskSource, Overlay
+from statusgen.source.schema import suggest
+from statusgen.source.timestamps import TimestampError, read_timestamp
+from statusgen.source.tree import DiskSource
 
 Command = Callable[[argparse.Namespace, datetime], int]
 
@@ -208,11 +210,10 @@ def register(commands: Any) -> None:
 
 
 def _timestamp(option: str, value: str) -> datetime:
-    parsed = parse_timestamp(value)
-    if parsed is None or parsed.tzinfo is None:
-        raise UsageError(f"{option} {value!r}: give an ISO 8601 timestamp with a zone, like "
-                         "2026-11-22T10:42:00Z")
-    return parsed
+    try:
+        return read_timestamp(value)
+    except TimestampError as exc:
+        raise UsageError(f"{option} {exc}") from exc
 
 
 def _at(args: argparse.Namespace, now: datetime) -> datetime:
@@ -399,20 +400,6 @@ def _ids(root: Path) -> list[str]:
     return sorted(p.stem for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
 
 
-def validate_with(root: Path, rel: str, data: bytes, now: datetime,
-                  strict: bool = False) -> list[Diagnostic]:
-    """Every diagnostic of ``rel`` when the repository holds ``data`` at that path.
-
-    The whole repository is loaded and checked (so duplicates and the like are
-    seen), with ``data`` in place of the file, or added when it is new.
-    """
-    result = checked(Overlay(DiskSource(root), {rel: data}), now, strict)
-    if result.loaded.repository is None:
-        raise Refused(f"{CONFIG_FILE} cannot be read, so nothing can be validated; fix it first",
-                      [d for d in result.diagnostics if d.location.path == CONFIG_FILE])
-    return [d for d in result.diagnostics if d.location.path == rel]
-
-
 def _verify(rel: str, data: bytes, update: NewUpdate) -> None:
     """The written text reads back as exactly the update asked for (a guard on our own code)."""
     incident, _ = parse_incident(rel, data)
@@ -437,11 +424,7 @@ def _write(args: argparse.Namespace, now: datetime, rel: str, data: bytes, updat
            original: bytes | None) -> None:
     """Validate ``data`` as ``rel``, then write it; :class:`Refused` when it would not pass."""
     _verify(rel, data, update)
-    mine = validate_with(args.root, rel, data, now, args.strict)
-    if has_errors(mine):
-        raise Refused(f"refusing to write {rel}: it would not pass validation (line numbers are "
-                      "those of the text that would have been written); nothing was changed",
-                      mine)
+    mine = validated_edit(args.root, {rel: data}, now, args.strict)
     path = args.root / rel
     try:
         if original is None:
@@ -464,7 +447,7 @@ def _guarded(command: Command) -> Command:
         except UsageError as exc:
             print(f"statusgen {args.command}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        except Refused as exc:
+        except (Refused, EditRefused) as exc:
             sys.stderr.write(format_text(exc.diagnostics))
             print(f"statusgen {args.command}: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS

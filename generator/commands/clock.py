@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from statusgen.source.schema import parse_timestamp
+from statusgen.source.timestamps import TimestampError, in_range, range_problem, read_timestamp
 
 
 class ClockError(ValueError):
@@ -19,19 +19,18 @@ class ClockError(ValueError):
 def resolve_now(option: str | None, environ: Mapping[str, str] = os.environ) -> datetime:
     """``--now`` wins, then ``SOURCE_DATE_EPOCH`` (reproducible builds), then the clock."""
     if option is not None:
-        parsed = parse_timestamp(option)
-        if parsed is None or parsed.tzinfo is None:
-            raise ClockError(f"--now {option!r}: give an ISO 8601 timestamp with a zone, "
-                             "like 2026-11-22T10:00:00Z")
         try:
-            return parsed.astimezone(UTC)
-        except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
-            raise ClockError(f"--now {option!r}: out of range in UTC") from exc
+            return read_timestamp(option).astimezone(UTC)
+        except TimestampError as exc:
+            raise ClockError(f"--now: {exc}") from exc
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
+            now = datetime.fromtimestamp(int(epoch), UTC)
         except (ValueError, OverflowError, OSError) as exc:
             raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of "
                              "seconds since 1970") from exc
+        if not in_range(now):
+            raise ClockError(f"SOURCE_DATE_EPOCH={epoch!r}: {range_problem(now.isoformat())}")
+        return now
     return datetime.now(UTC).replace(microsecond=0)

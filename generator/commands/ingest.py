@@ -23,8 +23,9 @@ from statusgen import model as m
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from statusgen.diagnostics import format_text, printable
 from statusgen.ingest.alerts import MAX_PAYLOAD, PayloadError
-from statusgen.ingest.apply import Refused, ingest
+from statusgen.ingest.apply import ingest
 from statusgen.ingest.payloads import parse
+from statusgen.pipeline import Refused
 
 
 def register(commands: Any) -> None:
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     except PayloadError as exc:
         _say(f"the {args.kind} payload cannot be read: {exc}; nothing was written")
         return EXIT_PROBLEMS
+    for note in delivery.notes:
+        _say(note)
     try:
         outcome = ingest(args.root, delivery, now, args.strict)
     except Refused as exc:

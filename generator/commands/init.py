@@ -38,6 +38,8 @@ from urllib.parse import urlsplit
 
 from statusgen import __version__
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS
+from statusgen.diagnostics import format_text
+from statusgen.pipeline import Refused, validated_edit
 
 DOT_PREFIX = "dot-"
 REQUIREMENT_MARK = b"@STATUSGEN_REQUIREMENT@\n"
@@ -231,8 +233,13 @@ def existing(root: Path, paths: Iterator[PurePosixPath] | list[PurePosixPath]) -
     return [p for p in paths if (root / p).exists() or (root / p).is_symlink()]
 
 
-def init(root: Path, pin: Pin | None = None) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
-    """Write the skeleton into ``root``; ``(written, in the way)``, and nothing written if any is."""
+def init(root: Path, now: datetime, pin: Pin | None = None
+         ) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
+    """Write the skeleton into ``root``; ``(written, in the way)``, and nothing written if any is.
+
+    :class:`~statusgen.pipeline.Refused` when the repository would not validate with it (the
+    folder may already hold incidents that the new ``components.yml`` does not fit).
+    """
     wanted = skeleton_files(pin)
     clashes = existing(root, list(wanted))
     # A file where a folder must go (`incidents` as a file) is in the way too.
@@ -243,6 +250,7 @@ def init(root: Path, pin: Pin | None = None) -> tuple[list[PurePosixPath], list[
                 clashes.append(parent)
     if clashes:
         return [], sorted(set(clashes))
+    validated_edit(root, {str(path): data for path, data in wanted.items()}, now)
     for path, data in wanted.items():
         out = root / path
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -397,10 +405,10 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=cmd_init)
 
 
-def _write(root: Path, pin: Pin) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
+def _write(root: Path, now: datetime, pin: Pin) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
     if not root.exists():
         root.mkdir(parents=True)
-    return init(root, pin)
+    return init(root, now, pin)
 
 
 def cmd_init(args: argparse.Namespace, now: datetime) -> int:
@@ -409,7 +417,12 @@ def cmd_init(args: argparse.Namespace, now: datetime) -> int:
         print(f"statusgen init: {root} is a file, not a folder", file=sys.stderr)
         return EXIT_PROBLEMS
     pin = pin_for(installed_distribution())
-    written, clashes = _write(root, pin)
+    try:
+        written, clashes = _write(root, now, pin)
+    except Refused as exc:
+        sys.stderr.write(format_text(exc.diagnostics))
+        print(f"statusgen init: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if clashes:
         print(f"statusgen init: these already exist in {root}; nothing was written:", file=sys.stderr)
         for path in clashes:

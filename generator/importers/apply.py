@@ -19,17 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from statusgen import model as m
 from statusgen.authoring.text import AuthoringError, incident_name, slugify
-from statusgen.diagnostics import Diagnostic, Severity
+from statusgen.diagnostics import Diagnostic
 from statusgen.importers.components_yml import EditError, NewComponent, append_text, create_text, page_url
 from statusgen.importers.entries import add_updates, covers, missing_updates, render, untouched
 from statusgen.importers.plaintext import markdown_from_text
 from statusgen.importers.plan import Entry, Imported, Levels, Note, Page
 from statusgen.output.atomic import Changed, create_file, replace_file
-from statusgen.pipeline import checked
+from statusgen.pipeline import Refused, check_edit
 from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
 from statusgen.source.load import read_config
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from statusgen.source.tree import DiskSource, Kind, Overlay
+from statusgen.source.timestamps import in_range, range_problem
+from statusgen.source.tree import DiskSource, Kind
 
 RESERVED_IDS = {"page"}
 
@@ -77,7 +78,7 @@ def plan(root: Path, imported: Imported, now: datetime, strict: bool = False) ->
     config_change, keymap = _components(source, imported, result)
     existing = _existing(source)
     taken = {Path(e.path).stem for e in existing.values()} | _stems(source)
-    for entry in sorted(imported.entries, key=_order):
+    for entry in sorted(_representable(imported.entries, result.notes), key=_order):
         mapped = _mapped(entry, keymap, result.notes)
         change = _entry_change(mapped, existing.get(entry.source), taken, result)
         if change is None:
@@ -88,6 +89,20 @@ def plan(root: Path, imported: Imported, now: datetime, strict: bool = False) ->
     if config_change is not None:
         result.changes.insert(0, config_change)
     return result
+
+
+def _representable(entries: Sequence[Entry], notes: list[Note]) -> list[Entry]:
+    """The entries whose every time lies in the range the pages can show; each other one is
+    left out and noted (its file would not validate, and ordering it would fail first)."""
+    kept = []
+    for entry in entries:
+        times = [*(entry.window or ()), *(u.at for u in entry.updates)]
+        wrong = next((t for t in times if not in_range(t)), None)
+        if wrong is None:
+            kept.append(entry)
+        else:
+            notes.append(Note(entry.label, range_problem(wrong.isoformat()), "not imported"))
+    return kept
 
 
 def _order(entry: Entry) -> tuple[datetime, str]:
@@ -276,11 +291,18 @@ def _validate(root: Path, config_change: Change | None, result: Plan, imported: 
         files = {c.path: c.data for c in result.changes}
         if config_change is not None:
             files[CONFIG_FILE] = config_change.data
-        checked_ = checked(Overlay(DiskSource(root), files), now, strict)
-        errors = [d for d in checked_.diagnostics if d.severity is Severity.ERROR]
-        if checked_.loaded.repository is None or any(d.location.path == CONFIG_FILE for d in errors):
+        try:
+            edit = check_edit(root, files, now, strict)
+        except Refused as exc:
+            raise ImportFailed(f"{CONFIG_FILE} would not validate; nothing was written",
+                               exc.diagnostics) from exc
+        errors = edit.errors
+        if any(d.location.path == CONFIG_FILE for d in errors):
             raise ImportFailed(f"{CONFIG_FILE} would not validate; nothing was written",
                                [d for d in errors if d.location.path == CONFIG_FILE])
+        if edit.elsewhere:
+            raise ImportFailed("the import would make files already in the repository fail "
+                               "validation; nothing was written", edit.elsewhere)
         bad = {d.location.path: d for d in errors if d.location.path in files}
         if not bad:
             return

@@ -19,7 +19,7 @@ import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +30,7 @@ from statusgen import model as m
 from statusgen.importers.plan import Component, Imported, Note, Page
 from statusgen.importers.repair import Draft, DraftUpdate, one_line, settle
 from statusgen.importers.statuspage import SourceError
+from statusgen.source.timestamps import in_range
 
 SYSTEM = "cstate"
 MAX_FILE = 1 << 20
@@ -90,12 +91,15 @@ class _Clock:
         except ValueError:
             return None, False
         if offset is None:
-            return naive.replace(tzinfo=self.zone), True
-        if offset.upper() == "Z":
-            return datetime.fromisoformat(naive.isoformat() + "+00:00"), False
-        sign, digits = offset[0], offset[1:].replace(":", "")
-        delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return naive.replace(tzinfo=timezone(delta if sign == "+" else -delta)), False
+            at, guessed = naive.replace(tzinfo=self.zone), True
+        elif offset.upper() == "Z":
+            at, guessed = naive.replace(tzinfo=UTC), False
+        else:
+            sign, digits = offset[0], offset[1:].replace(":", "")
+            delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            at, guessed = naive.replace(tzinfo=timezone(delta if sign == "+" else -delta)), False
+        # Outside the range the pages can show, a time is as unreadable as a malformed one.
+        return (at, guessed) if in_range(at) else (None, False)
 
 
 def read_site(folder: Path, now: datetime) -> Imported:

@@ -19,6 +19,7 @@ from statusgen import model as m
 from statusgen.importers.plaintext import markdown_from_text
 from statusgen.importers.plan import Component, Imported, Note, Page
 from statusgen.importers.repair import Draft, DraftUpdate, one_line, settle
+from statusgen.source.timestamps import in_range, parse_timestamp
 
 SYSTEM = "statuspage"
 LISTS = ("incidents", "scheduled_maintenances")
@@ -41,9 +42,10 @@ def parse_time(value: Any) -> datetime | None:
     """A Statuspage timestamp (``2024-09-16T21:31:02.719Z``) to the second, zone kept."""
     if not isinstance(value, str) or not value.strip():
         return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+    parsed = parse_timestamp(value)
+    # Outside the range the pages can show, a time is as unreadable as a malformed one: the
+    # repairs compute with it (a window's default end) before anything is validated.
+    if parsed is None or (parsed.tzinfo is not None and not in_range(parsed)):
         return None
     return parsed.replace(microsecond=0)
 

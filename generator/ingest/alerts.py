@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from statusgen.source.timestamps import EXAMPLE, in_range, parse_timestamp, range_problem
+
 MAX_PAYLOAD = 1024 * 1024
 """Bytes of JSON ``statusgen ingest`` reads; a tool's payload is far smaller."""
 MAX_ALERTS = 500
@@ -52,7 +54,7 @@ class Delivery:
     """The tool's key for the group of alerts; one incident per group."""
     alerts: tuple[Alert, ...]
     notes: tuple[str, ...] = field(default=())
-    """Facts about the delivery worth keeping (alerts the tool left out)."""
+    """Facts about the delivery worth keeping (alerts the tool left out, alerts refused)."""
 
     @property
     def key(self) -> str:
@@ -131,12 +133,17 @@ def string_map(value: Any, where: str) -> tuple[tuple[str, str], ...]:
 
 
 def timestamp(value: Any, where: str) -> datetime | None:
-    """An RFC 3339 time (a time without a zone is UTC); ``None`` for Go's zero time or nothing."""
+    """An RFC 3339 time (a time without a zone is UTC); ``None`` for Go's zero time or nothing.
+
+    The range is the one every file's time keeps (:mod:`statusgen.source.timestamps`), so an
+    alert's start can always be compared with ``now`` and written into an update."""
     raw = text(value, where, optional=True).strip()
     if not raw or raw.startswith("0001-01-01"):
         return None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        raise PayloadError(f"`{where}` is not a time such as 2026-11-22T10:42:00Z") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    parsed = parse_timestamp(raw)
+    if parsed is None:
+        raise PayloadError(f"`{where}` is not a time such as {EXAMPLE}")
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    if not in_range(parsed):
+        raise PayloadError(range_problem(where))
+    return parsed

@@ -4,7 +4,6 @@ the whole repository before it is written, then written atomically."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,23 +16,15 @@ from statusgen.authoring.text import (
     incident_name,
     new_incident_text,
 )
-from statusgen.diagnostics import Diagnostic, has_errors
+from statusgen.diagnostics import Diagnostic
 from statusgen.ingest.alerts import Delivery
 from statusgen.ingest.api import with_source
 from statusgen.ingest.plan import Action, Plan, decide
 from statusgen.output.atomic import Changed, create_file, replace_file
-from statusgen.pipeline import checked
+from statusgen.pipeline import Refused, validated_edit
 from statusgen.source.load import load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
-from statusgen.source.tree import DiskSource, Overlay
-
-
-class Refused(Exception):
-    """Nothing was written: the message says why, the diagnostics where."""
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
-        super().__init__(message)
-        self.diagnostics = list(diagnostics)
+from statusgen.source.tree import DiskSource
 
 
 @dataclass(frozen=True)
@@ -58,7 +49,7 @@ def ingest(root: Path, delivery: Delivery, now: datetime, strict: bool = False) 
     if plan.action is Action.NOTHING:
         return Outcome(plan, None)
     rel, data, original = _edit(root, plan, now)
-    mine = _validated(root, rel, data, now, strict)
+    mine = validated_edit(root, {rel: data}, now, strict)
     try:
         if original is None:
             create_file(root / rel, data)
@@ -127,14 +118,3 @@ def _verify(rel: str, data: bytes, newest: NewUpdate, source: str) -> None:
             (newest.at, newest.status, newest.message, newest.internal, source):
         raise Refused(f"statusgen could not write this alert faithfully to {rel}; nothing was "
                       "written. Please report this as a bug")
-
-
-def _validated(root: Path, rel: str, data: bytes, now: datetime, strict: bool) -> list[Diagnostic]:
-    """The diagnostics of ``rel`` with ``data`` laid over the repository; :class:`Refused` on
-    errors, as for every edit statusgen writes."""
-    result = checked(Overlay(DiskSource(root), {rel: data}), now, strict)
-    mine = [d for d in result.diagnostics if d.location.path == rel]
-    if has_errors(mine):
-        raise Refused(f"refusing to write {rel}: it would not pass validation (line numbers are "
-                      "those of the text that would have been written); nothing was changed", mine)
-    return mine

@@ -64,9 +64,19 @@ def _alert_group(kind: str, version: str) -> Parser:
             notes.append(f"{kind} left out {left_out} more alerts (its max_alerts setting)")
         if len(raw) > MAX_ALERTS:
             notes.append(f"{len(raw) - MAX_ALERTS} more alerts were not read")
-        alerts = tuple(_one_alert(kind, item, f"alerts[{index}]")
-                       for index, item in enumerate(raw[:MAX_ALERTS]))
-        return Delivery(kind, group, alerts, tuple(notes))
+        alerts = []
+        refused = []
+        # One malformed alert is left out alone: the others of the group still say what is
+        # down, and dropping them all would hide an outage behind one tool's bad field.
+        for index, item in enumerate(raw[:MAX_ALERTS]):
+            try:
+                alerts.append(_one_alert(kind, item, f"alerts[{index}]"))
+            except PayloadError as exc:
+                refused.append(exc)
+        if refused and not alerts:
+            raise refused[0]
+        notes.extend(f"an alert was left out: {exc}" for exc in refused)
+        return Delivery(kind, group, tuple(alerts), tuple(notes))
     return parse
 
 

@@ -2,8 +2,10 @@
 
 - ``POST /hooks/<tool>`` (``alertmanager``, ``grafana``, ``gatus``, ``uptime-kuma``, ``generic``):
   a monitor's webhook, checked with the same parser as ``statusgen ingest`` and queued as an
-  ``alert`` dispatch; ``202`` once it is on disk.  A payload without alerts (Uptime Kuma's test
-  notification) is answered ``200`` and not forwarded.
+  ``alert`` dispatch; ``202`` once it is on disk, with ``notes`` when a malformed alert of the
+  group was left out (the group's other alerts go on; a group of none is refused, ``422``).
+  A payload without alerts (Uptime Kuma's test notification) is answered ``200`` and not
+  forwarded.
 - ``POST /api/v2/incidents``: a create-incident request (docs/monitors.md), queued as an
   ``incident`` dispatch; ``202`` with the incident it will create.  An ``Idempotency-Key``
   header makes a retried request create the incident once.
@@ -140,7 +142,12 @@ class RelayApp:
         request_id = secrets.token_hex(8)
         payload = {"kind": kind, "payload": sent, "request_id": request_id,
                    "received": stamp(self.clock().replace(microsecond=0))}
-        return self._queue("alert", payload, delivery.key, request_id, {})
+        answer = self._queue("alert", payload, delivery.key, request_id, {})
+        if not delivery.notes:
+            return answer
+        # Said back, so that the tool's operator learns of an alert left out (its own words
+        # only: a note names a field, never what the request holds).
+        return Answer.json(answer.status, {**json.loads(answer.body), "notes": list(delivery.notes)})
 
     def _incident(self, request: Request, body: bytes) -> Answer:
         keys = request.values("idempotency-key")

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from statusgen import model as m
 from statusgen.diagnostics import Diagnostic, Location, error
 from statusgen.source.links import browser_form, scheme
+from statusgen.source.timestamps import EXAMPLE, check_timestamp
 from statusgen.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -290,28 +291,16 @@ def key_name(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     return value
 
 
-def parse_timestamp(raw: str) -> datetime | None:
-    """An ISO 8601 timestamp, or ``None`` when it cannot be read."""
-    try:
-        return datetime.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-
-
 def timestamp(node: Node, out: list[Diagnostic]) -> datetime | _Invalid:
-    """An ISO 8601 timestamp with an explicit offset or ``Z``."""
+    """An ISO 8601 timestamp with an explicit offset or ``Z``, in the range every page can
+    show (:mod:`statusgen.source.timestamps`)."""
     if not isinstance(node, Scalar) or node.type_name not in ("str", "timestamp"):
-        return _wrong(node, "a timestamp like 2026-11-22T10:42:00Z", out)
-    parsed = parse_timestamp(node.text)
-    if parsed is None:
-        out.append(error(node.loc, "timestamp", f"`{node.text}` is not an ISO 8601 timestamp; "
-                         "write it like 2026-11-22T10:42:00Z"))
+        return _wrong(node, f"a timestamp like {EXAMPLE}", out)
+    found = check_timestamp(node.text, node.loc)
+    if isinstance(found, Diagnostic):
+        out.append(found)
         return INVALID
-    if parsed.tzinfo is None:
-        out.append(error(node.loc, "timestamp-zone", f"`{node.text}` has no time zone; add `Z` "
-                         "for UTC or an offset such as +01:00"))
-        return INVALID
-    return parsed
+    return found
 
 
 _URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")

@@ -131,7 +131,14 @@ class Overlay:
         return self.base.describe()
 
     def kind(self, path: str) -> Kind | None:
-        return Kind.FILE if path in self.files else self.base.kind(path)
+        if path in self.files:
+            return Kind.FILE
+        found = self.base.kind(path)
+        # A file added in a folder the base does not have yet (the first incident of a new
+        # repository) brings the folder with it: without it the loader would not see the file.
+        if found is None and any(p.startswith(f"{path}/") for p in self.files):
+            return Kind.FOLDER
+        return found
 
     def listing(self, folder: str) -> list[Listed]:
         prefix = f"{folder}/"

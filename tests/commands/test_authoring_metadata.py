@@ -89,7 +89,7 @@ def test_without_declared_references_none_is_written(status_repo: StatusRepo,
     (("--role", "lead=A", "--role", "lead=B"), "--role: `lead` is given twice"),
     (("--field", "regoin=eu"), "--field: `regoin` is not declared (did you mean `region`?)"),
     (("--field", "team=payments", "--field", "team=platform"), "a single_select field takes one value"),
-    (("--timestamp", "detected=yesterday"), "give an ISO 8601 timestamp with a zone"),
+    (("--timestamp", "detected=yesterday"), "`yesterday` is not an ISO 8601 timestamp"),
     (("--timestamp", "spotted=2026-11-22T08:00:00Z"), "`spotted` is not declared"),
 ])
 def test_names_are_checked_before_anything_is_asked(status_repo: StatusRepo,

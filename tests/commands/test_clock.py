@@ -49,3 +49,8 @@ def test_without_either_the_system_clock_is_used() -> None:
 def test_reads_the_process_environment_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795338000")
     assert resolve_now(None) == datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def test_an_epoch_past_the_range_is_refused() -> None:
+    with pytest.raises(ClockError, match=r"SOURCE_DATE_EPOCH='253402300799'.*outside the times"):
+        resolve_now(None, {"SOURCE_DATE_EPOCH": "253402300799"})

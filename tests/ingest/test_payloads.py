@@ -135,6 +135,33 @@ def _edited(name: str, *path: object) -> bytes:
     return json.dumps(body).encode()
 
 
+BAD_ALERTS = [
+    (1, ("labels", "host"), 7, "`alerts[1].labels` must map names to text; a value is a number"),
+    (0, ("status",), "ok", "`alerts[0].status` must be firing or resolved"),
+    (0, ("startsAt",), "soon", "`alerts[0].startsAt` is not a time"),
+    (0, ("startsAt",), "9999-12-31T23:59:59-23:59",
+     "`alerts[0].startsAt` is outside the times statusgen can show"),
+]
+
+
+@pytest.mark.parametrize(("index", "where", "value", "words"), BAD_ALERTS)
+def test_a_malformed_alert_is_left_out_alone(index: int, where: tuple[str, ...], value: object,
+                                             words: str) -> None:
+    delivery = parse("alertmanager", _edited("alertmanager-firing.json", "alerts", index, *where,
+                                             value))
+    assert len(delivery.alerts) == 1  # the well-formed one of the group is kept
+    assert [n for n in delivery.notes if n.startswith(f"an alert was left out: {words}")]
+    assert "9999" not in " ".join(delivery.notes)  # what the request holds is never repeated
+
+
+def test_a_group_whose_every_alert_is_malformed_is_refused() -> None:
+    body = json.loads(fixture("alertmanager-firing.json").read_bytes())
+    for alert in body["alerts"]:
+        alert["startsAt"] = "9999-12-31T23:59:59-23:59"
+    with pytest.raises(PayloadError, match=r"`alerts\[0\]\.startsAt` is outside"):
+        parse("alertmanager", json.dumps(body).encode())
+
+
 @pytest.mark.parametrize(("kind", "data", "words"), [
     ("alertmanager", fixture("alertmanager-firing.json").read_bytes()[:300], "not JSON"),
     ("alertmanager", b"\xff\xfe{}", "not UTF-8"),
@@ -144,12 +171,10 @@ def _edited(name: str, *path: object) -> bytes:
     ("alertmanager", _edited("alertmanager-firing.json", "version", "3"), '`version` must be "4"'),
     ("grafana", fixture("alertmanager-firing.json").read_bytes(), '`version` must be "1"'),
     ("alertmanager", _edited("alertmanager-firing.json", "alerts", 3), "`alerts` must be a list"),
-    ("alertmanager", _edited("alertmanager-firing.json", "alerts", 1, "labels", "host", 7),
-     "`alerts[1].labels` must map names to text; a value is a number"),
-    ("alertmanager", _edited("alertmanager-firing.json", "alerts", 0, "status", "ok"),
-     "`alerts[0].status` must be firing or resolved"),
-    ("alertmanager", _edited("alertmanager-firing.json", "alerts", 0, "startsAt", "soon"),
-     "`alerts[0].startsAt` is not a time"),
+    ("generic", b'{"key": "k", "status": "firing", "started_at": "9999-12-31T23:59:59-23:59"}',
+     "`started_at` is outside the times statusgen can show"),
+    ("generic", b'{"key": "k", "status": "firing", "started_at": "1969-12-31T23:59:59Z"}',
+     "`started_at` is outside the times statusgen can show"),
     ("alertmanager", _edited("alertmanager-firing.json", "groupKey", DELETE), "`groupKey` must be text"),
     ("uptime-kuma", _edited("uptime-kuma-down.json", "monitor", "id", "89"), "`monitor.id`"),
     ("gatus", b'{"status": "TRIGGERED", "name": ""}', "`name` is empty"),

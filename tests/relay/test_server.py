@@ -282,3 +282,17 @@ def test_the_token_goes_only_to_https_or_this_machine(url: str) -> None:
         Dispatcher(url, REPOSITORY, TOKEN)
     with pytest.raises(ApiError):
         Dispatcher("https://api.github.com", "acme/status/extra", TOKEN)
+
+
+def test_an_alert_whose_start_cannot_be_shown_is_left_out_alone(relay: Relay) -> None:
+    body = json.loads(fixture("alertmanager-firing.json").read_bytes())
+    body["alerts"][0]["startsAt"] = "9999-12-31T23:59:59-23:59"
+    status, _, answer = relay.request("POST", "/hooks/alertmanager", json.dumps(body).encode(), AUTH)
+    assert status == 202
+    [note] = json.loads(answer)["notes"]
+    assert note.startswith("an alert was left out: `alerts[0].startsAt` is outside the times")
+    assert "9999" not in note  # the relay never repeats what a request holds
+    body["alerts"][1]["startsAt"] = "9999-12-31T23:59:59-23:59"
+    status, _, answer = relay.request("POST", "/hooks/alertmanager", json.dumps(body).encode(), AUTH)
+    assert status == 422 and b"startsAt" in answer
+    relay.github.wait_for(1)

@@ -12,15 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Dialog, Page
+from playwright.sync_api import Dialog, Page, Request
 
 from statusgen.compute.snapshot import snapshot
-from statusgen.pipeline import load_attachments
+from statusgen.pipeline import build, load_attachments
 from statusgen.render.site import render_site
 from statusgen.source.load import load
 from statusgen.source.tree import DiskSource
 from tests.helpers import COMPONENTS, NOW
-from tests.hostile import MARKDOWN, TEXT
+from tests.hostile import MARKDOWN, SVG_DRAWINGS, SVG_REMOTE, TEXT, svg
 from tests.support.browser import serve_directory
 from tests.test_hostile import entry, quoted
 
@@ -98,3 +98,69 @@ def test_links_in_messages_run_nothing_when_clicked(site: Path, base_url: str, p
                 continue  # off-site: the closed network would only time out
             link.click(modifiers=["Alt"], no_wait_after=True, timeout=2000)
     assert dialogs == []
+
+
+# --------------------------------------------------------------------------
+# Attached SVGs: opening an accepted one fetches nothing from another host
+# --------------------------------------------------------------------------
+
+OTHER_HOST = "//127.0.0.2:9"
+"""Where the hostile SVGs fetch from: another host, which the test never lets answer."""
+
+
+@pytest.fixture(scope="module")
+def svg_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A built site whose incident shows every accepted drawing, and beside it (not built)
+    the refused ones as they were written, to show that the browser does fetch those."""
+    work = tmp_path_factory.mktemp("svg")
+    root = work / "repo"
+    (root / "incidents").mkdir(parents=True)
+    (root / "components.yml").write_text(COMPONENTS, encoding="utf-8")
+    images = "".join(f"![d{i}](d{i}.svg)\n" for i in range(len(SVG_DRAWINGS)))
+    (root / "incidents" / "2026-11-22-svg.md").write_text(entry(body=images), encoding="utf-8")
+    for index, inside in enumerate(SVG_DRAWINGS):
+        (root / "incidents" / f"d{index}.svg").write_bytes(svg(inside, OTHER_HOST))
+    out = work / "site"
+    result = build(root, out, NOW)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    for index, inside in enumerate(SVG_REMOTE):
+        (out / "refused").mkdir(exist_ok=True)
+        (out / "refused" / f"r{index}.svg").write_bytes(svg(inside, OTHER_HOST))
+    return out
+
+
+def _fetched_elsewhere(page: Page, url: str, base: str) -> list[str]:
+    """Every request opening ``url`` makes to another host (each is refused an answer)."""
+    elsewhere: list[str] = []
+
+    def other(address: str) -> bool:
+        return not address.startswith(base)
+
+    def seen(request: Request) -> None:
+        if other(request.url):
+            elsewhere.append(request.url)
+
+    page.route(other, lambda route: route.abort())
+    page.on("request", seen)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(300)  # a sheet's own loads (an @import's url()) start after load
+    finally:
+        page.remove_listener("request", seen)
+        page.unroute(other)
+    return elsewhere
+
+
+def test_opening_an_accepted_svg_fetches_nothing_from_another_host(
+        svg_site: Path, page: Page) -> None:
+    with serve_directory(svg_site) as base:
+        published = sorted(p.relative_to(svg_site).as_posix()
+                           for p in (svg_site / "incidents").rglob("d*.svg"))
+        assert len(published) == len(SVG_DRAWINGS)
+        for path in published:
+            assert _fetched_elsewhere(page, f"{base}/{path}", base) == [], path
+        # The harness sees such fetches: the refused files, opened as written, make them.
+        fetching = [path for path in sorted(p.relative_to(svg_site).as_posix()
+                                            for p in (svg_site / "refused").glob("*.svg"))
+                    if _fetched_elsewhere(page, f"{base}/{path}", base)]
+        assert len(fetching) >= 15, fetching

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from statusgen.pipeline import Session, build
+from statusgen.source.svg import css_source
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, NOW, incident, rows, tree, validate
+from tests.hostile import SVG_DRAWINGS, SVG_HEAD, SVG_REMOTE, svg
 
 A = "incidents/a.md"
 E, W = "error", "warning"
@@ -152,9 +154,6 @@ def test_active_or_unknown_types_are_refused(status_repo: StatusRepo, name: str)
     assert not published(root)
 
 
-SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-
-
 @pytest.mark.parametrize("inside", [
     "<script>alert(1)</script>",
     '<rect onclick="alert(1)"/>',
@@ -186,6 +185,41 @@ def test_svg_prologue_tricks_are_refused(status_repo: StatusRepo, prefix: str) -
     svg = f'{prefix}<svg xmlns="http://www.w3.org/2000/svg"/>'.encode()
     root = status_repo({A: with_body("![chart](chart.svg)"), "incidents/chart.svg": svg})
     assert [d.code for d in validate(root)] == ["attachment"]
+
+
+@pytest.mark.parametrize("inside", SVG_REMOTE, ids=range(len(SVG_REMOTE)))
+def test_svg_that_loads_from_another_host_is_refused(status_repo: StatusRepo, inside: str) -> None:
+    root = status_repo({A: with_body("![chart](chart.svg)"),
+                        "incidents/chart.svg": svg(inside, "//tracker.example")})
+    found = validate(root)
+    assert [d.code for d in found] == ["attachment"], inside
+    assert "tracker.example" not in found[0].message or "links to" in found[0].message
+    assert not published(root)
+
+
+@pytest.mark.parametrize("inside", SVG_DRAWINGS, ids=range(len(SVG_DRAWINGS)))
+def test_drawings_close_to_those_are_published(status_repo: StatusRepo, inside: str) -> None:
+    data = svg(inside, "//tracker.example")
+    root = status_repo({A: with_body("![chart](chart.svg)"), "incidents/chart.svg": data})
+    assert validate(root) == []
+    assert published(root)["incidents/chart.svg"] == data
+
+
+@pytest.mark.parametrize(("css", "read"), [
+    ("\\75rl(", "url("),
+    ("\\000075 rl(", "url("),
+    ("u\\rl(", "url("),
+    ("@\\69mport", "@import"),
+    ("a/* x */b", "ab"),
+    ('"/*" x "*/"', '"/*" x "*/"'),
+    ('"a\\\nb"', '"ab"'),
+    ("\\0 x\\D800 y\\110000 z", "\ufffdx\ufffdy\ufffdz"),
+    ("x\\", "x\ufffd"),
+    ("a\r\nb\x00", "a\nb\ufffd"),
+    ("/* never closed url(//x)", ""),
+])
+def test_css_is_read_as_the_browser_reads_it(css: str, read: str) -> None:
+    assert css_source(css) == read
 
 
 def test_a_drawing_svg_is_published(status_repo: StatusRepo) -> None:

@@ -18,7 +18,7 @@ from statusgen import model as m
 from statusgen.diagnostics import Location
 from statusgen.source.load import incident_files, load
 from statusgen.source.parse import FrontMatter, decode, parse_config, parse_incident, split_front_matter
-from statusgen.source.tree import DiskSource
+from statusgen.source.tree import DiskSource, Kind, Overlay
 from tests.conftest import StatusRepo
 from tests.helpers import (
     COMPONENTS,
@@ -343,3 +343,15 @@ def test_split_front_matter_finds_the_body() -> None:
     split = split_front_matter("---\na: 1\n---  \n\n\nBody\n", "f")
     assert isinstance(split, FrontMatter)
     assert (split.yaml, split.yaml_line, split.body, split.body_line) == ("a: 1\n", 1, "Body", 6)
+
+
+def test_an_overlay_brings_the_folders_of_the_files_it_adds(tmp_path: Path) -> None:
+    """The first incident of a repository without incidents/ is read, as it will be once
+    written: writers validate through this view."""
+    (tmp_path / "components.yml").write_text(COMPONENTS, encoding="utf-8")
+    overlay = Overlay(DiskSource(tmp_path), {"incidents/2026-11-22-a.md": INCIDENT.encode()})
+    assert overlay.kind("incidents") is Kind.FOLDER
+    assert overlay.kind("incident") is None and overlay.kind("themes") is None
+    loaded = load(overlay)
+    assert loaded.repository is not None
+    assert [i.path for i in loaded.repository.incidents] == ["incidents/2026-11-22-a.md"]

@@ -33,7 +33,6 @@ from statusgen.source.schema import (
     integer,
     markdown_table,
     parse_object,
-    parse_timestamp,
     slug,
     suggest,
     text,
@@ -41,6 +40,7 @@ from statusgen.source.schema import (
     url,
 )
 from statusgen.source.schema import timezone as timezone_reader
+from statusgen.source.timestamps import parse_timestamp
 from statusgen.source.yaml_reader import Map, Node, parse_yaml
 from tests.helpers import REPO_ROOT
 
