@@ -33,9 +33,12 @@ ALLOWED: dict[str, set[str]] = {
     "importers": BASE | {"source", "authoring", "output", "pipeline"},
     "ingest": BASE | {"source", "authoring", "output", "pipeline"},
     "relay": BASE | {"authoring", "output", "ingest", "serve"},
+    # The statusgen a status repository installs: the running package as a wheel, and the
+    # pins of what it needs. It finds the default theme where rendering does.
+    "wrapper": BASE | {"render"},
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve", "importers", "notify", "ingest",
-                        "relay"},
+                        "relay", "wrapper"},
     "__main__": {"commands"},
     "docs": BASE | {"source", "check", "render", "commands"},
     "__init__": set(),
