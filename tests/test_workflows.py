@@ -239,7 +239,7 @@ def test_install_step_fails_clearly_when_nothing_installs_statusgen(
                           env={"PATH": f"{stubs}:/usr/bin:/bin"}, capture_output=True, text=True,
                           check=False)
     pip = (tmp_path / "pip-args").read_text(encoding="utf-8").strip()
-    assert pip == ("-m pip install -r requirements.txt" if requirements is not None
+    assert pip == ("-m pip install --require-hashes -r requirements.txt" if requirements is not None
                    else "-m pip install .")
     if installs_statusgen:
         assert proc.returncode == 0, proc.stderr
@@ -247,7 +247,7 @@ def test_install_step_fails_clearly_when_nothing_installs_statusgen(
     else:
         assert proc.returncode == 1
         assert proc.stdout.startswith("::error file=requirements.txt,title=No statusgen::requirements.txt "
-                                      "installs no statusgen: write (or uncomment) the line")
+                                      "installs no statusgen: run statusgen upgrade, which rewrites it")
 
 
 def test_pre_commit_hook() -> None:
@@ -267,8 +267,8 @@ def test_pre_commit_hook() -> None:
 def _init_repo(tmp_path: Path) -> Path:
     root = tmp_path / "status"
     root.mkdir()
-    written, clashes = init(root)
-    assert written and not clashes
+    outcome = init(root)
+    assert outcome.written and not outcome.kept
     return root
 
 
