@@ -68,7 +68,7 @@ def cmd_upgrade(args: argparse.Namespace, now: datetime) -> int:
     if before is not None and (wheel is None or root / before != wheel):
         (root / before).unlink(missing_ok=True)
     was, now_pinned = pinned(old), pinned(new)
-    same = was.get(DISTRIBUTION) == __version__
+    same = was.get(DISTRIBUTION) == __version__ and wrapper.wheel is not None
     print(f"statusgen {was.get(DISTRIBUTION, '(none)')} → {__version__}"
           + (" (the same version with other files: a development build)" if same else "")
           + (f", from {wrapper.wheel_path}" if wrapper.wheel_path else ", from the package index"))
