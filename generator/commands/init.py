@@ -41,7 +41,7 @@ from statusgen import __version__
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS
 from statusgen.diagnostics import Severity
 from statusgen.pipeline import run_checks
-from statusgen.wrapper.pins import HEADER, Wrapper, installed_distribution, make_wrapper
+from statusgen.wrapper.pins import Wrapper, installed_distribution, make_wrapper, written_by_statusgen
 
 DOT_PREFIX = "dot-"
 COMMIT_MESSAGE = "A status page, from statusgen init"
@@ -146,14 +146,10 @@ class Outcome:
 
 
 def _missing_lines(root: Path, data: bytes) -> list[str]:
-    theirs = set((root / GITIGNORE).read_text(encoding="utf-8", errors="replace").splitlines())
+    where = root / GITIGNORE
+    theirs = set(where.read_text(encoding="utf-8", errors="replace").splitlines() if where.is_file() else ())
     return [line for line in data.decode("utf-8").splitlines()
             if line and not line.startswith("#") and line not in theirs]
-
-
-def _written_by_statusgen(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(len(HEADER)) == HEADER.encode("utf-8")
 
 
 def _keep(root: Path, path: PurePosixPath, data: bytes, wanted: dict[PurePosixPath, bytes],
@@ -167,7 +163,7 @@ def _keep(root: Path, path: PurePosixPath, data: bytes, wanted: dict[PurePosixPa
             "it already ignores what statusgen writes." if not missing else
             "add these lines to it, for what statusgen writes:\n"
             + "".join(f"      {line}\n" for line in missing).rstrip("\n")))
-    elif path.suffix == ".whl" or (path == REQUIREMENTS and _written_by_statusgen(root / path)):
+    elif path.suffix == ".whl" or (path == REQUIREMENTS and written_by_statusgen(root / path)):
         outcome.kept.append(f"{path} exists, for another statusgen than this one: kept; "
                             "`statusgen upgrade` rewrites requirements.txt and the wheel together.")
     else:

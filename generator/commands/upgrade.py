@@ -24,9 +24,12 @@ from statusgen.wrapper.pins import (
     make_wrapper,
     pinned,
     wheel_named,
+    written_by_statusgen,
 )
 
 REQUIREMENTS = "requirements.txt"
+NAMES = (REQUIREMENTS, "requirements.statusgen.txt")
+"""Where ``init`` writes the requirements: the second when the folder had a requirements.txt."""
 
 
 def register(commands: Any) -> None:
@@ -36,8 +39,9 @@ def register(commands: Any) -> None:
         description="Rewrite the status repository's requirements.txt and the statusgen wheel "
         "in .statusgen/ from the statusgen that runs this command, as `statusgen init` writes "
         "them, and say what changed: statusgen's version and each dependency pin. Removes "
-        "the wheel the old requirements.txt installed. Exits 0 when nothing changes too, "
-        "1 when ROOT has no requirements.txt.")
+        "the wheel the old requirements.txt installed. Rewrites only a requirements.txt "
+        "that statusgen wrote (or the requirements.statusgen.txt init writes beside one "
+        "of yours). Exits 0 when nothing changes too, 1 when there is none.")
     parser.add_argument("--root", type=Path, default=Path("."),
                         help="the status repository (default: the current folder)")
     parser.set_defaults(run=cmd_upgrade)
@@ -45,10 +49,12 @@ def register(commands: Any) -> None:
 
 def cmd_upgrade(args: argparse.Namespace, now: datetime) -> int:
     root: Path = args.root
-    path = root / REQUIREMENTS
-    if not path.is_file():
-        print(f"statusgen upgrade: {path}: no such file; `statusgen init` writes it "
-              "(in a folder with files of its own too)", file=sys.stderr)
+    path = next((root / name for name in NAMES if written_by_statusgen(root / name)), None)
+    if path is None:
+        print(f"statusgen upgrade: {root / REQUIREMENTS}: " + (
+            "not written by statusgen, so left alone; " if (root / REQUIREMENTS).exists() else
+            "no such file; ") + "`statusgen init` writes one (in a folder with files of its own, "
+            f"as {NAMES[1]})", file=sys.stderr)
         return EXIT_PROBLEMS
     old = path.read_text(encoding="utf-8", errors="replace")
     wrapper = make_wrapper(installed_distribution())
@@ -80,7 +86,7 @@ def cmd_upgrade(args: argparse.Namespace, now: datetime) -> int:
             print(f"  {line}")
     else:
         print("Dependency pins: unchanged.")
-    written = [REQUIREMENTS, *([wrapper.wheel_path] if wrapper.wheel_path else [])]
+    written = [path.name, *([wrapper.wheel_path] if wrapper.wheel_path else [])]
     print(f"Commit {' and '.join(written)}" + (f" (and the removal of {before})" if before
                                                and root / before != wheel else "") + ".")
     return EXIT_OK

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from statusgen import __version__
@@ -134,6 +135,14 @@ def make_wrapper(dist: metadata.Distribution | None,
     wheel = build_wheel(dist)
     return Wrapper(_requirements(f"./{FOLDER}/{wheel.name}", [wheel.sha256],
                                  f"the wheel in {FOLDER}/ (commit it)"), wheel, note)
+
+
+def written_by_statusgen(path: Path) -> bool:
+    """Whether the file at ``path`` is a ``requirements.txt`` that statusgen wrote."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(len(HEADER)) == HEADER.encode("utf-8")
 
 
 def pinned(requirements: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""``statusgen upgrade``: the repository's wheel and pins become the running statusgen's, and it says what changed."""
+"""``statusgen upgrade``: the repository's wheel and pins become the running statusgen's, changes said."""
 
 from __future__ import annotations
 
@@ -72,8 +72,24 @@ def test_from_an_index_the_wheel_goes(repo: Path, monkeypatch: pytest.MonkeyPatc
         (repo / "requirements.txt").read_text(encoding="utf-8")
 
 
-def test_no_requirements_txt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_requirements_txt_or_one_of_the_users(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "upgrade", "--root", str(tmp_path))
     assert code == 1 and out == ""
     assert err == (f"statusgen upgrade: {tmp_path}/requirements.txt: no such file; `statusgen init` "
-                   "writes it (in a folder with files of its own too)\n")
+                   "writes one (in a folder with files of its own, as requirements.statusgen.txt)\n")
+    (tmp_path / "requirements.txt").write_text("django==5.0\n")
+    code, out, err = run(capsys, "upgrade", "--root", str(tmp_path))
+    assert code == 1 and "requirements.txt: not written by statusgen, so left alone;" in err
+    assert (tmp_path / "requirements.txt").read_text() == "django==5.0\n"
+
+
+def test_beside_the_users_requirements_txt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "requirements.txt").write_text("django==5.0\n")
+    assert run(capsys, "init", str(tmp_path), "--no-git")[0] == 0
+    ours = tmp_path / "requirements.statusgen.txt"
+    ours.write_text(ours.read_text().replace("\njinja2==3.1.6 ", "\njinja2==3.1.5 "))
+    code, out, _ = run(capsys, "upgrade", "--root", str(tmp_path))
+    assert code == 0 and "  jinja2 3.1.5 → 3.1.6\n" in out
+    assert f"Commit requirements.statusgen.txt and {WHEEL}.\n" in out
+    assert (tmp_path / "requirements.txt").read_text() == "django==5.0\n"
