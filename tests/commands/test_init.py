@@ -18,6 +18,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -620,6 +621,16 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     assert sorted(dist.iterdir()) == [wheel, sdist]
     checked = run_checked([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], tmp_path)
     assert checked.count("PASSED") == 2
+    # The licence travels in both; the metadata says where the project lives.
+    with zipfile.ZipFile(wheel) as built:
+        assert built.read(f"statusgen-{__version__}.dist-info/licenses/LICENSE") == \
+            (REPO_ROOT / "LICENSE").read_bytes()
+        metadata = built.read(f"statusgen-{__version__}.dist-info/METADATA").decode("utf-8")
+    assert "License-File: LICENSE\n" in metadata
+    for label in ("Homepage", "Documentation", "Source", "Issues"):
+        assert f"Project-URL: {label}, https://github.com/statusgen/statusgen" in metadata
+    with tarfile.open(sdist) as archive:
+        assert f"statusgen-{__version__}/LICENSE" in archive.getnames()
 
     pins = tmp_path / "pins.txt"
     pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
@@ -632,8 +643,8 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     for package, folder, options in ((wheel, "from-wheel", []),
                                      (sdist, "from-sdist", ["--force-reinstall", "--no-deps"])):
         run_checked([*pip, *options, package], tmp_path)
-        out = run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
-        assert f"  {package.as_uri()} (a file on this computer)" in out
+        run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
+        assert requirement_lines(tmp_path / folder)[0] == f"./{WHEEL}"  # from a file: the wheel
         built = run_checked([statusgen, "build", "--root", folder], tmp_path)
         assert built.startswith(f"built the site in {folder}/site:"), built
         index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
@@ -641,3 +652,7 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     where = run_checked([venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)"],
                         tmp_path)
     assert where.startswith(str(venv)), where
+    # statusgen takes no generic top-level name in site-packages: no `generator` to import.
+    proc = subprocess.run([venv / "bin" / "python", "-c", "import generator"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1 and "No module named 'generator'" in proc.stderr
