@@ -125,6 +125,14 @@ def test_init_writes_the_skeleton_and_says_what_next(tmp_path: Path, installed_a
     assert "/.statusgen/notified.json" in gitignore and "/.statusgen/" not in gitignore
 
 
+def test_the_readme_first_installs_statusgen_and_needs_no_mac() -> None:
+    readme = skeleton_files()[PurePosixPath("README.md")].decode("utf-8")
+    blocks = [block.split("```", 1)[0] for block in readme.split("```sh\n")[1:]]
+    assert blocks[0].splitlines()[0] == "python -m pip install --require-hashes -r requirements.txt"
+    commands = [line for block in blocks for line in block.splitlines()]
+    assert not [line for line in commands if line.startswith("open ") or "&& open " in line]
+
+
 def test_init_output_validates_strictly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "status"
     assert run(capsys, "init", str(root))[0] == 0
