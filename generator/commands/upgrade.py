@@ -18,7 +18,6 @@ from statusgen import __version__
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS
 from statusgen.output.atomic import replace_file
 from statusgen.wrapper.pins import (
-    DISTRIBUTION,
     changes,
     installed_distribution,
     make_wrapper,
@@ -26,6 +25,7 @@ from statusgen.wrapper.pins import (
     wheel_named,
     written_by_statusgen,
 )
+from statusgen.wrapper.wheel import DISTRIBUTION
 
 REQUIREMENTS = "requirements.txt"
 NAMES = (REQUIREMENTS, "requirements.statusgen.txt")

@@ -630,10 +630,10 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     checked = run_checked([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], tmp_path)
     assert checked.count("PASSED") == 2
     # The licence travels in both; the metadata says where the project lives.
-    with zipfile.ZipFile(wheel) as built:
-        assert built.read(f"statusgen-{__version__}.dist-info/licenses/LICENSE") == \
+    with zipfile.ZipFile(wheel) as packed:
+        assert packed.read(f"statusgen-{__version__}.dist-info/licenses/LICENSE") == \
             (REPO_ROOT / "LICENSE").read_bytes()
-        metadata = built.read(f"statusgen-{__version__}.dist-info/METADATA").decode("utf-8")
+        metadata = packed.read(f"statusgen-{__version__}.dist-info/METADATA").decode("utf-8")
     assert "License-File: LICENSE\n" in metadata
     for label in ("Homepage", "Documentation", "Source", "Issues"):
         assert f"Project-URL: {label}, https://github.com/statusgen/statusgen" in metadata
