@@ -83,16 +83,16 @@ test: $(TEST_STAMP)
 
 # The resolver is uv, pinned in constraints.txt like everything else (it is
 # given on stdin, besides pyproject.toml): it resolves for every platform and
-# Python 3.11+ at once (--universal).
+# Python 3.11+ at once (--universal). Then the runtime dependencies alone, at the
+# versions just locked, with the hash of every file of each: statusgen carries
+# that lock, to write it into a status repository's requirements.txt (`pip install
+# --require-hashes`) without the network.
 lock: | $(BIN)/python
 	$(PIP) install --quiet uv
 	echo uv | $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
 		--extra test --custom-compile-command 'make lock' \
 		$(if $(UPGRADE),--upgrade) $(if $(PACKAGE),--upgrade-package '$(PACKAGE)') \
 		--output-file constraints.txt pyproject.toml -
-	# The runtime dependencies alone, at the versions just locked, with the hash of every
-	# file of each: statusgen carries it, to write it into a status repository's
-	# requirements.txt (`pip install --require-hashes`) without the network.
 	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 		--no-annotate --custom-compile-command 'make lock' --constraint constraints.txt \
 		--output-file generator/wrapper/runtime-requirements.txt pyproject.toml
