@@ -283,6 +283,13 @@ def make_repository(root: Path, written: list[PurePosixPath]) -> GitResult:
                             "`statusgen diff --base HEAD` works from now on.\n"))
 
 
+def ignored_by_git(root: Path, path: str) -> bool:
+    """Whether git would leave ``path`` (under ``root``) out of a commit, by a ``.gitignore`` line."""
+    if shutil.which("git") is None:
+        return False
+    return _git(root, "check-ignore", "--quiet", "--", path).returncode == 0
+
+
 def interactive() -> bool:
     """Whether a person can answer a question: stdin and stdout are a terminal."""
     return sys.stdin.isatty() and sys.stdout.isatty()
@@ -423,6 +430,10 @@ def cmd_init(args: argparse.Namespace, now: datetime) -> int:
     git = git_step(root, args.git, outcome.written, ask if interactive() else None)
     if git is not None:
         print(f"\n{git.message}", end="", file=sys.stderr if git.failed else sys.stdout)
+    if wrapper.wheel_path and ignored_by_git(root, wrapper.wheel_path):
+        print(f"\nWarning: git ignores {wrapper.wheel_path} (a line of a .gitignore), but the "
+              "workflows install it: remove that line, or commit it with\n"
+              f"  {git_command(root)} add --force {wrapper.wheel_path}", file=sys.stderr)
     requirements = (f"requirements.txt installs {installs(wrapper)}\n     and what it needs, "
                     "pinned with hashes; `statusgen upgrade` replaces them all.")
     option = "" if root == Path(".") else f" --root {shlex.quote(str(root))}"

@@ -239,6 +239,19 @@ def test_init_into_a_repository_of_its_own_keeps_every_file_and_says_how_to_merg
     assert snapshot_tree(root) == before
 
 
+def test_a_gitignore_that_hides_the_wheel_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    root = tmp_path / "existing"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    (root / ".gitignore").write_text("/.statusgen/\n")  # what an older statusgen init wrote
+    code, _, err = run(capsys, "init", str(root))
+    assert code == 0
+    assert (f"Warning: git ignores {WHEEL} (a line of a .gitignore), but the workflows install it: "
+            f"remove that line, or commit it with\n  git -C {root} add --force {WHEEL}\n") in err
+
+
 def test_a_workflow_of_the_same_name_goes_where_github_does_not_run_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "existing"
