@@ -1,6 +1,6 @@
 """The GitHub workflows: one source, pinned, injection-free, linted, and their scripts run locally.
 
-The workflows a status repository needs (check, deploy, incident) live once, in
+The workflows a status repository needs (check, deploy, incident, ingest) live once, in
 ``generator/skeleton/dot-github/workflows/``; ``statusgen init`` writes them and
 this repository's ``.github/workflows/`` holds identical copies.
 
@@ -10,7 +10,8 @@ files and variables Actions provides (``GITHUB_OUTPUT``, ``GITHUB_ENV``,
 ``GITHUB_STEP_SUMMARY``, ...), and each step's ``env:`` with its ``${{ }}``
 expressions replaced from a small dict.  Steps that ``uses:`` an action are
 skipped, and so is the ``install`` step: statusgen is already on PATH (this
-venv's), and a real ``pip install`` would need the network.
+venv's).  One test runs it too, in a fresh venv whose only package index is a
+folder without statusgen: what ``statusgen init`` wrote must install it.
 """
 
 from __future__ import annotations
