@@ -33,7 +33,7 @@ FOLDER = ".statusgen"
 """Where the wheel goes in a status repository (the notify log's folder too)."""
 INDEX_JSON = "https://pypi.org/pypi/{name}/{version}/json"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
-WHEEL_LINE = re.compile(r"^\./(\.statusgen/statusgen-([^-\s]+)-py3-none-any\.whl)", re.MULTILINE)
+WHEEL_LINE = re.compile(r"^\./(\.statusgen/statusgen-([A-Za-z0-9.+!_]+)-py3-none-any\.whl)", re.MULTILINE)
 HEADER = """\
 # statusgen and everything it needs, each at one version and checked by its hash:
 #   python -m pip install --require-hashes -r requirements.txt
