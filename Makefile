@@ -4,7 +4,8 @@
 #   make check   fast suite: ruff, mypy, pytest without browser, validator and slow tests
 #   make test    full suite: also installs the external tools (.ci/setup-tools)
 #                and runs every test, browser, validator and package ones included
-#   make lock    regenerate constraints.txt (the exact versions every install uses)
+#   make lock    regenerate constraints.txt (the exact versions every install uses) and
+#                the runtime dependencies' lock with hashes that `statusgen init` writes
 #   make dist    build the sdist and wheel into dist/ and check them with twine
 #   make clean   remove build outputs, caches, .venv and node_modules
 
@@ -41,7 +42,8 @@ help:
 	@echo "make check   fast suite: ruff, mypy, pytest -n auto -m 'not browser and not validator and not slow'"
 	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
 	@echo "make venv    only create .venv with statusgen and the test tools"
-	@echo "make lock    regenerate constraints.txt: keeps the pins that still fit pyproject.toml;"
+	@echo "make lock    regenerate constraints.txt and the runtime lock statusgen init writes:"
+	@echo "             keeps the pins that still fit pyproject.toml;"
 	@echo "             UPGRADE=1 takes the newest release of everything, PACKAGE=NAME of one"
 	@echo "make dist    build the sdist and wheel into dist/ and run twine check on them"
 	@echo "make docs    regenerate docs/format.md's tables, docs/themes.md's views and docs/cli.md from the code"
@@ -87,13 +89,19 @@ test: $(TEST_STAMP)
 
 # The resolver is uv, pinned in constraints.txt like everything else (it is
 # given on stdin, besides pyproject.toml): it resolves for every platform and
-# Python 3.11+ at once (--universal).
+# Python 3.11+ at once (--universal). Then the runtime dependencies alone, at the
+# versions just locked, with the hash of every file of each: statusgen carries
+# that lock, to write it into a status repository's requirements.txt (`pip install
+# --require-hashes`) without the network.
 lock: | $(BIN)/python
 	$(PIP) install --quiet uv
 	echo uv | $(BIN)/uv pip compile --quiet --universal --python-version 3.11 \
 		--extra test --custom-compile-command 'make lock' \
 		$(if $(UPGRADE),--upgrade) $(if $(PACKAGE),--upgrade-package '$(PACKAGE)') \
 		--output-file constraints.txt pyproject.toml -
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--no-annotate --custom-compile-command 'make lock' --constraint constraints.txt \
+		--output-file generator/wrapper/runtime-requirements.txt pyproject.toml
 
 dist: $(TEST_STAMP)
 	rm -rf dist/

@@ -36,9 +36,13 @@ ALLOWED: dict[str, set[str]] = {
     "importers": BASE | {"source", "authoring", "output", "pipeline", "net"},
     "ingest": BASE | {"source", "authoring", "output", "pipeline"},
     "relay": BASE | {"authoring", "output", "ingest", "serve", "net"},
+    # The statusgen a status repository installs: the running package as a wheel, and the
+    # pins of what it needs. It finds the default theme where rendering does, and asks
+    # an index for its release files' hashes through the one HTTP client.
+    "wrapper": BASE | {"render", "net"},
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve", "importers", "notify", "ingest",
-                        "relay", "net"},
+                        "relay", "net", "wrapper"},
     "__main__": {"commands"},
     "docs": BASE | {"source", "check", "render", "commands"},
     "__init__": set(),

@@ -1,6 +1,6 @@
 """The GitHub workflows: one source, pinned, injection-free, linted, and their scripts run locally.
 
-The workflows a status repository needs (check, deploy, incident) live once, in
+The workflows a status repository needs (check, deploy, incident, ingest) live once, in
 ``generator/skeleton/dot-github/workflows/``; ``statusgen init`` writes them and
 this repository's ``.github/workflows/`` holds identical copies.
 
@@ -10,7 +10,8 @@ files and variables Actions provides (``GITHUB_OUTPUT``, ``GITHUB_ENV``,
 ``GITHUB_STEP_SUMMARY``, ...), and each step's ``env:`` with its ``${{ }}``
 expressions replaced from a small dict.  Steps that ``uses:`` an action are
 skipped, and so is the ``install`` step: statusgen is already on PATH (this
-venv's), and a real ``pip install`` would need the network.
+venv's).  One test runs it too, in a fresh venv whose only package index is a
+folder without statusgen: what ``statusgen init`` wrote must install it.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from typing import Any
 import pytest
 import yaml
 
+from statusgen import __version__
 from statusgen import model as m
 from statusgen.commands.init import init, skeleton_files
 from statusgen.source.parse import parse_incident
+from tests.commands.test_init import copy_source, run_checked
 from tests.helpers import REPO_ROOT, dedent
 from tests.support.tools import missing_tool
 from tests.support.validators import format_actionlint_findings, run_actionlint
@@ -69,6 +72,20 @@ def test_init_writes_the_shared_workflows_and_not_tests_yml() -> None:
     written = {str(p) for p in skeleton_files() if str(p).startswith(".github/")}
     assert written == {f".github/workflows/{n}" for n in SHARED}
     assert (WORKFLOWS / "tests.yml").is_file()
+
+
+def test_init_help_and_the_deploy_doc_name_every_workflow_init_writes() -> None:
+    cli = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")  # init --help (test_docs)
+    init_help = cli.split("## statusgen init\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.search(r"\.github/workflows/ \(([^)]*)\)", " ".join(init_help.split()))
+    assert listed and listed[1].split(", ") == list(SHARED)
+    deploy = " ".join((REPO_ROOT / "docs" / "deploy.md").read_text(encoding="utf-8").split())
+    said = re.search(r"`statusgen init` writes (\w+) workflows into `\.github/workflows/`: (.*?\.yml`)\.",
+                     deploy)
+    assert said, "docs/deploy.md must say how many workflows init writes, and which"
+    numbers = {3: "three", 4: "four", 5: "five", 6: "six"}
+    assert said[1] == numbers[len(SHARED)]
+    assert re.findall(r"`([\w-]+\.yml)`", said[2]) == list(SHARED)
 
 
 @pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
@@ -246,7 +263,7 @@ def test_install_step_fails_clearly_when_nothing_installs_statusgen(
                           env={"PATH": f"{stubs}:/usr/bin:/bin"}, capture_output=True, text=True,
                           check=False)
     pip = (tmp_path / "pip-args").read_text(encoding="utf-8").strip()
-    assert pip == ("-m pip install -r requirements.txt" if requirements is not None
+    assert pip == ("-m pip install --require-hashes -r requirements.txt" if requirements is not None
                    else "-m pip install .")
     if installs_statusgen:
         assert proc.returncode == 0, proc.stderr
@@ -254,7 +271,7 @@ def test_install_step_fails_clearly_when_nothing_installs_statusgen(
     else:
         assert proc.returncode == 1
         assert proc.stdout.startswith("::error file=requirements.txt,title=No statusgen::requirements.txt "
-                                      "installs no statusgen: write (or uncomment) the line")
+                                      "installs no statusgen: run statusgen upgrade, which rewrites it")
 
 
 def test_pre_commit_hook() -> None:
@@ -274,8 +291,8 @@ def test_pre_commit_hook() -> None:
 def _init_repo(tmp_path: Path) -> Path:
     root = tmp_path / "status"
     root.mkdir()
-    written, clashes = init(root, NOW)
-    assert written and not clashes
+    outcome = init(root, NOW)
+    assert outcome.written and not outcome.kept
     return root
 
 
@@ -366,18 +383,22 @@ def substitute(value: str, context: Mapping[str, str]) -> str:
     return EXPRESSION.sub(replace, value)
 
 
-def _runs(step: Mapping[str, Any], only: Collection[str] | None) -> bool:
+def _runs(step: Mapping[str, Any], only: Collection[str] | None, install: bool) -> bool:
     if "uses" in step:
         return False
-    return step.get("name") in only if only is not None else step.get("id") != "install"
+    return step.get("name") in only if only is not None else install or step.get("id") != "install"
 
 
 def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, str],
-            runner_temp: Path, clock: datetime, only: Collection[str] | None = None) -> JobRun:
+            runner_temp: Path, clock: datetime, only: Collection[str] | None = None, *,
+            python: Path = VENV_BIN, env: Mapping[str, str] | None = None) -> JobRun:
     """Run a job's ``run:`` steps in order, stopping at the first that fails, as Actions does.
 
     ``clock`` is the time statusgen sees (through ``SOURCE_DATE_EPOCH``); ``only``
-    names the steps to run (default: all but the ``install`` one).
+    names the steps to run (default: all but the ``install`` one).  ``python``: the
+    folder of the ``python`` (and ``statusgen``) the steps find first on PATH; another
+    than this venv's, and the ``install`` step runs too (with ``env`` added, e.g. where
+    pip finds packages).
     """
     job = load_workflow(workflow)["jobs"][job_id]
     runner_temp.mkdir(parents=True, exist_ok=True)
@@ -387,7 +408,7 @@ def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, 
     for f in (summary, env_file, path_file):
         f.write_text("")
     base_env = {
-        "PATH": os.pathsep.join([str(VENV_BIN), os.environ.get("PATH", "")]),
+        "PATH": os.pathsep.join([str(python), os.environ.get("PATH", "")]),
         "HOME": str(runner_temp / "home"),
         "LANG": "C.UTF-8",
         "CI": "true",
@@ -400,12 +421,13 @@ def run_job(workflow: Path, job_id: str, workspace: Path, context: Mapping[str, 
         "GIT_CONFIG_GLOBAL": str(runner_temp / "gitconfig"),
         "GIT_CONFIG_NOSYSTEM": "1",
         "SOURCE_DATE_EPOCH": str(int(clock.timestamp())),
+        **(env or {}),
     }
     (runner_temp / "home").mkdir(exist_ok=True)
     context = dict(context)
     result = JobRun()
     for index, step in enumerate(job["steps"]):
-        if not _runs(step, only):
+        if not _runs(step, only, install=python != VENV_BIN):
             continue
         assert "if" not in step, "the local runner does not evaluate `if:`"
         output = runner_temp / f"output-{index}"
@@ -757,3 +779,102 @@ def test_deploy_sends_each_update_once_and_keeps_the_log_on_its_branch(
         assert any(k.endswith("20261122T094000Z") and v["sent"]
                    for k, v in log["channels"]["partners"].items())
         assert git(origin, "rev-list", "--count", "statusgen-notify-log").strip() == "3"
+
+
+# --- a GitHub runner that installs statusgen from what `statusgen init` wrote ---------------------
+
+def _wheel_of_this_checkout(tmp_path: Path, name: str, version: str | None = None) -> Path:
+    """``python -m build --wheel`` of a copy of this checkout, at ``version`` if given."""
+    source = copy_source(tmp_path / f"source-{name}")
+    if version is not None:
+        init_py = source / "generator" / "__init__.py"
+        init_py.write_text(re.sub(r'__version__ = ".*"', f'__version__ = "{version}"',
+                                  init_py.read_text(encoding="utf-8")), encoding="utf-8")
+    run_checked([sys.executable, "-m", "build", "--wheel", "--no-isolation",
+                 "--outdir", tmp_path / f"dist-{name}", source], tmp_path)
+    [wheel] = (tmp_path / f"dist-{name}").glob("*.whl")
+    return wheel
+
+
+def _fresh_venv(where: Path) -> Path:
+    run_checked([sys.executable, "-m", "venv", where], where.parent)
+    return where / "bin"
+
+
+@pytest.mark.slow
+@pytest.mark.package
+@pytest.mark.validator
+def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on GitHub: a team installs statusgen from a wheel, runs ``init --git``, pushes; the
+    runner has only a package index without statusgen, and runs the check and deploy jobs'
+    steps, ``pip install --require-hashes -r requirements.txt`` first.  Then the team moves to a
+    newer statusgen with ``statusgen upgrade``, and the runner installs that one.
+    """
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Ana Status")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "ana@example.com")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    wheel = _wheel_of_this_checkout(tmp_path, "now")
+    team = _fresh_venv(tmp_path / "team-venv")
+    pins = tmp_path / "pins.txt"
+    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
+    run_checked([team / "python", "-m", "pip", "install", "--quiet", "--constraint", pins, wheel], tmp_path)
+    run_checked([team / "statusgen", "init", "team", "--git"], tmp_path)
+    repo = tmp_path / "team"
+    requirements = (repo / "requirements.txt").read_text(encoding="utf-8")
+    assert f"./.statusgen/statusgen-{__version__}-py3-none-any.whl \\" in requirements
+
+    # The runner's index: the dependencies' own release files (downloaded once, hashes checked),
+    # setuptools and wheel to build the one that comes as an sdist (feedgen), and no statusgen.
+    # Nothing of this machine's pip configuration reaches the runner.
+    index = tmp_path / "index"
+    deps = tmp_path / "dependencies.txt"
+    deps.write_text(requirements.split("# What it needs", 1)[1].split("\n", 1)[1], encoding="utf-8")
+    setuptools = next(line for line in (REPO_ROOT / "constraints.txt").read_text().splitlines()
+                      if line.startswith("setuptools=="))
+    for wanted in (["--no-deps", "--require-hashes", "-r", deps], [setuptools, "wheel"]):
+        run_checked([sys.executable, "-m", "pip", "download", "--quiet", "--dest", index, *wanted], tmp_path)
+    assert not list(index.glob("statusgen*"))
+    runner_pip = {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index),
+                  "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(repo), str(origin))
+
+    def deploy(name: str) -> JobRun:
+        runner = _fresh_venv(tmp_path / f"runner-{name}")
+        work = checkout(origin, tmp_path / f"deploy-{name}")
+        run = run_job(WORKFLOWS / "deploy.yml", "build", work, {"inputs.ref": ""}, tmp_path / f"temp-{name}",
+                      NOW, python=runner, env=runner_pip)
+        assert run.ok, [(s.name, s.stdout[-2000:], s.stderr[-2000:]) for s in run.steps]
+        assert [s.name for s in run.steps] == ["Install statusgen", "Build"]
+        assert (work / "site" / "index.html").is_file()
+        return run
+
+    # A pull request: the check job, install first.
+    work = _pull_request(origin, tmp_path, {"incidents/2026-11-22-api-errors.md": GOOD})
+    runner = _fresh_venv(tmp_path / "runner-check")
+    run = run_job(WORKFLOWS / "check.yml", "check", work, {"github.base_ref": "main"},
+                  tmp_path / "temp-check", NOW, python=runner, env=runner_pip)
+    assert run.ok, [(s.name, s.stdout[-2000:], s.stderr[-2000:]) for s in run.steps]
+    assert [s.name for s in run.steps] == ["Install statusgen", "Validate", "Build",
+                                           "Describe the change to the public page"]
+    assert run.step("Install statusgen").stdout.endswith(f"statusgen {__version__}\n")
+    assert (work / "site" / "index.html").is_file()
+    assert "**Added:** Elevated API error rates" in run.summary
+    assert deploy("first").step("Install statusgen").stdout.endswith(f"statusgen {__version__}\n")
+
+    # A newer statusgen: the team installs it and upgrades the repository; the runner follows.
+    newer = _wheel_of_this_checkout(tmp_path, "newer", version="99.0.0")
+    run_checked([team / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
+                 newer], tmp_path)
+    said = run_checked([team / "statusgen", "upgrade"], repo)
+    assert said.startswith(f"statusgen {__version__} → 99.0.0, from .statusgen/"
+                           "statusgen-99.0.0-py3-none-any.whl\nDependency pins: unchanged.\n"), said
+    assert sorted(p.name for p in (repo / ".statusgen").iterdir()) == ["statusgen-99.0.0-py3-none-any.whl"]
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "statusgen 99.0.0")
+    git(repo, "push", "--quiet", str(origin), "main")
+    assert deploy("upgraded").step("Install statusgen").stdout.endswith("statusgen 99.0.0\n")

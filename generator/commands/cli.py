@@ -23,11 +23,12 @@ from statusgen.commands import (
     relay,
     report,
     serve,
+    upgrade,
     validate,
 )
 from statusgen.commands.clock import ClockError, resolve_now
 
-COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, report, notify, init, import_)
+COMMANDS = (validate, build, authoring, ingest, relay, serve, diff, report, notify, init, upgrade, import_)
 """In the order ``statusgen --help`` lists them."""
 
 

@@ -1,17 +1,21 @@
-"""``statusgen init [DIR]``: a new status repository from the skeleton in this package.
+"""``statusgen init [DIR]``: a status repository from the skeleton in this package.
 
 The skeleton (``generator/skeleton/``, installed as package data) holds every
 file a new repository starts with.  Names starting with ``dot-`` are written
 with a ``.`` instead (``dot-github/`` → ``.github/``), so that packaging tools,
-which skip hidden files, carry them.  ``init`` never overwrites: if any file it
-would write exists, it names them and writes nothing.
+which skip hidden files, carry them.
 
-``requirements.txt`` says where the new repository's workflows install
-statusgen from, so ``init`` writes it from where *this* statusgen came from
-(PEP 610's ``direct_url.json``): a package index gives ``statusgen==X``, a git
-repository ``statusgen @ git+URL@commit``, an archive ``statusgen @ URL``.  A
-folder or file on this computer is out of the workflows' reach, so then the
-file holds the lines to choose from, commented out, and ``init`` says so.
+Besides the skeleton, ``init`` writes what the workflows install statusgen from
+(:mod:`statusgen.wrapper`): ``requirements.txt``, pinned with hashes, and, unless
+this statusgen came from a package index, this very statusgen as a wheel in
+``.statusgen/``.
+
+``init`` never overwrites.  In a folder that has files already, it writes what is
+missing and names each file it kept, with how to merge statusgen's: a second copy
+beside it (``README.statusgen.md``; a workflow in ``.github/statusgen-workflows/``,
+where GitHub does not run it), the lines a ``.gitignore`` lacks, or, for a
+``components.yml`` of the user's, the checks of it (and no example incident, whose
+components it would not have).
 
 Then ``init`` can make the folder a git repository with a first commit, so
 that ``statusgen diff`` works at once: ``--git`` / ``--no-git``, or a question
@@ -21,177 +25,42 @@ in a terminal; without either and without a terminal it does not.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import metadata
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from statusgen import __version__
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS
-from statusgen.diagnostics import format_text
-from statusgen.pipeline import Refused, validated_edit
+from statusgen.diagnostics import Severity, format_text
+from statusgen.pipeline import Refused, run_checks, validated_edit
+from statusgen.wrapper.pins import Wrapper, installed_distribution, make_wrapper, written_by_statusgen
 
 DOT_PREFIX = "dot-"
-REQUIREMENT_MARK = b"@STATUSGEN_REQUIREMENT@\n"
-DISTRIBUTION = "statusgen"
 COMMIT_MESSAGE = "A status page, from statusgen init"
+CONFIG = PurePosixPath("components.yml")
+GITIGNORE = PurePosixPath(".gitignore")
+INCIDENTS = PurePosixPath("incidents")
+REQUIREMENTS = PurePosixPath("requirements.txt")
+WORKFLOWS = PurePosixPath(".github/workflows")
+ASIDE_WORKFLOWS = PurePosixPath(".github/statusgen-workflows")
+HOW_TO_MERGE = {
+    "README.md": "merge it by hand.",
+    "requirements.txt": "the workflows install from requirements.txt, so put statusgen's lines "
+    "into yours (with --require-hashes, every line needs its hashes), or make the workflows' "
+    "\"Install statusgen\" step read requirements.statusgen.txt.",
+}
 
 
 # --------------------------------------------------------------------------
-# Where the workflows install statusgen from
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pin:
-    """What ``requirements.txt`` says about statusgen, and why."""
-
-    requirement: str | None
-    """The line to install statusgen with, or ``None`` when the workflows cannot reach this one."""
-    origin: str
-    """Where this statusgen was installed from, in words."""
-    choices: tuple[str, ...] = ()
-    """When ``requirement`` is ``None``: the lines to choose from."""
-
-    def requirements_body(self) -> str:
-        """The lines of ``requirements.txt`` after its first comment."""
-        if self.requirement is not None:
-            return (f"# The statusgen that `statusgen init` ran as, from {self.origin}:\n"
-                    f"{self.requirement}\n")
-        listed = "".join(f"# {line}\n" for line in self.choices)
-        return ("#\n"
-                "# TO DO: say where the workflows install statusgen from. statusgen init ran\n"
-                "# from a statusgen they cannot reach:\n"
-                f"#   {self.origin}\n"
-                "# Uncomment the line that says where your team installs statusgen from:\n"
-                f"{listed}")
-
-    def notice(self) -> str:
-        """What ``init`` prints about ``requirements.txt`` when the user must choose, else ``""``."""
-        if self.requirement is not None:
-            return ""
-        listed = "".join(f"  {line}\n" for line in self.choices)
-        return ("requirements.txt needs you: statusgen init ran from a statusgen that the\n"
-                f"workflows cannot install:\n  {self.origin}\n"
-                "In requirements.txt, uncomment the line that says where your team installs\n"
-                f"statusgen from (the workflows fail until one does):\n{listed}")
-
-
-def installed_distribution() -> metadata.Distribution | None:
-    """The installed ``statusgen`` distribution, or ``None`` when running from a source folder.
-
-    Only an installed one counts (it has a ``RECORD``): a ``statusgen.egg-info``
-    that a build left in the current folder is found first on ``sys.path`` but
-    says nothing about how statusgen was installed.
-    """
-    for dist in metadata.distributions(name=DISTRIBUTION):
-        if dist.read_text("RECORD") is not None:
-            return dist
-    return None
-
-
-def direct_url(dist: metadata.Distribution) -> Mapping[str, Any] | None:
-    """The distribution's ``direct_url.json`` (PEP 610), ``None`` when absent; ``{}`` when unreadable."""
-    text = dist.read_text("direct_url.json")
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) and isinstance(data.get("url"), str) else {}
-
-
-def pin_for(dist: metadata.Distribution | None) -> Pin:
-    """Where the workflows should install statusgen from, given how ``dist`` was installed."""
-    if dist is None:
-        return _local(__version__, "a source folder where statusgen is not installed as a package")
-    info = direct_url(dist)
-    if info is None:
-        return Pin(f"{DISTRIBUTION}=={dist.version}", "the package index")
-    if not info:
-        return _local(dist.version, "an unreadable direct_url.json in the installed statusgen")
-    url: str = info["url"]
-    remote = urlsplit(url).scheme not in ("", "file")
-    vcs, archive = info.get("vcs_info"), info.get("archive_info")
-    if isinstance(vcs, dict) and remote:
-        return _vcs_pin(url, vcs, info)
-    if isinstance(archive, dict) and remote:
-        return Pin(f"{DISTRIBUTION} @ {url}{_fragment(_hash(archive), info)}", f"the archive {url}")
-    return _local(dist.version, _describe_local(url, info), folder=_folder(url, info))
-
-
-def _vcs_pin(url: str, vcs: Mapping[str, Any], info: Mapping[str, Any]) -> Pin:
-    kind, commit = str(vcs.get("vcs", "git")), str(vcs.get("commit_id", ""))
-    at = f"@{commit}" if commit else ""
-    return Pin(f"{DISTRIBUTION} @ {kind}+{url}{at}{_fragment(None, info)}",
-               f"the {kind} repository {url} at commit {commit[:12] or '?'}")
-
-
-def _hash(archive: Mapping[str, Any]) -> str | None:
-    hashes = archive.get("hashes")
-    if isinstance(hashes, dict) and hashes:
-        name = "sha256" if "sha256" in hashes else sorted(hashes)[0]
-        return f"{name}={hashes[name]}"
-    legacy = archive.get("hash")  # the older form: "sha256=..."
-    return legacy if isinstance(legacy, str) and "=" in legacy else None
-
-
-def _fragment(digest: str | None, info: Mapping[str, Any]) -> str:
-    parts = [digest] if digest else []
-    if isinstance(info.get("subdirectory"), str):
-        parts.append(f"subdirectory={info['subdirectory']}")
-    return "#" + "&".join(parts) if parts else ""
-
-
-def _describe_local(url: str, info: Mapping[str, Any]) -> str:
-    dir_info = info.get("dir_info")
-    if isinstance(dir_info, dict):
-        editable = ", editable" if dir_info.get("editable") else ""
-        return f"{url} (a folder on this computer{editable})"
-    if isinstance(info.get("vcs_info"), dict):
-        return f"{url} (a repository on this computer)"
-    if isinstance(info.get("archive_info"), dict):
-        return f"{url} (a file on this computer)"
-    return f"{url} (a direct URL of a kind statusgen does not know)"
-
-
-def _folder(url: str, info: Mapping[str, Any]) -> Path | None:
-    parts = urlsplit(url)
-    return Path(parts.path) if parts.scheme == "file" and isinstance(info.get("dir_info"), dict) else None
-
-
-def _local(version: str, origin: str, folder: Path | None = None) -> Pin:
-    git_line = _git_checkout_line(folder) if folder is not None else None
-    return Pin(None, origin, (
-        f"{DISTRIBUTION}=={version}",
-        git_line or f"{DISTRIBUTION} @ git+https://github.com/YOUR-ORG/statusgen@v{version}",
-    ))
-
-
-def _git_checkout_line(folder: Path) -> str | None:
-    """``statusgen @ git+<origin>@<HEAD>`` when ``folder`` is a checkout with an https ``origin``."""
-    if shutil.which("git") is None or not folder.is_dir():
-        return None
-    remote, head = _git(folder, "remote", "get-url", "origin"), _git(folder, "rev-parse", "HEAD")
-    url = remote.stdout.strip()
-    if remote.returncode or head.returncode or not url.startswith("https://"):
-        return None
-    return f"{DISTRIBUTION} @ git+{url}@{head.stdout.strip()}"
-
-
-# --------------------------------------------------------------------------
-# The skeleton
+# The skeleton, and what a folder that already has files keeps
 # --------------------------------------------------------------------------
 
 
@@ -218,45 +87,141 @@ def _walk(folder: Traversable, prefix: PurePosixPath) -> Iterator[tuple[PurePosi
             yield prefix / item.name, item
 
 
-def skeleton_files(pin: Pin | None = None) -> dict[PurePosixPath, bytes]:
-    """Every file ``init`` writes: its path in the new repository, and its bytes.
+def skeleton_files() -> dict[PurePosixPath, bytes]:
+    """Every file of the skeleton: its path in the new repository, and its bytes."""
+    return {target_path(relative): item.read_bytes() for relative, item in _walk(skeleton(), PurePosixPath())}
 
-    ``pin`` fills ``requirements.txt`` (default: from how this statusgen was installed).
+
+def workflow_names() -> list[str]:
+    """The workflows ``init`` writes, by file name."""
+    return sorted(p.name for p in skeleton_files() if p.parent == WORKFLOWS)
+
+
+def repository_files(wrapper: Wrapper) -> dict[PurePosixPath, bytes]:
+    """Every file ``init`` writes: the skeleton, ``requirements.txt`` and the wheel it names."""
+    wanted = {**skeleton_files(), REQUIREMENTS: wrapper.requirements}
+    if wrapper.wheel is not None and wrapper.wheel_path is not None:
+        wanted[PurePosixPath(wrapper.wheel_path)] = wrapper.wheel.data
+    return wanted
+
+
+def beside(path: PurePosixPath) -> PurePosixPath | None:
+    """Where statusgen's file goes when the folder has one of its own at ``path`` (``None``: nowhere).
+
+    A workflow goes out of ``.github/workflows/``, where GitHub would run it next to
+    the user's; the wheel and the user's ``components.yml`` need no second copy.
     """
-    body = (pin or pin_for(installed_distribution())).requirements_body().encode("utf-8")
-    return {target_path(relative): item.read_bytes().replace(REQUIREMENT_MARK, body)
-            for relative, item in _walk(skeleton(), PurePosixPath())}
+    if path in (CONFIG, GITIGNORE) or path.suffix == ".whl":
+        return None
+    if path.parent == WORKFLOWS:
+        return ASIDE_WORKFLOWS / path.name
+    return path.with_name(f"{path.stem}.statusgen{path.suffix}")
 
 
-def existing(root: Path, paths: Iterator[PurePosixPath] | list[PurePosixPath]) -> list[PurePosixPath]:
-    """The paths that already exist under ``root`` (as anything: file, folder or link)."""
-    return [p for p in paths if (root / p).exists() or (root / p).is_symlink()]
+def _present(root: Path, path: PurePosixPath) -> bool:
+    return (root / path).exists() or (root / path).is_symlink()
 
 
-def init(root: Path, now: datetime, pin: Pin | None = None
-         ) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
-    """Write the skeleton into ``root``; ``(written, in the way)``, and nothing written if any is.
+def _blocked(root: Path, path: PurePosixPath) -> PurePosixPath | None:
+    """A file where a folder of ``path`` must go (``incidents`` as a file), if any."""
+    for parent in reversed(path.parents):
+        where = root / parent
+        if parent != PurePosixPath(".") and (where.exists() or where.is_symlink()) and not where.is_dir():
+            return parent
+    return None
 
-    :class:`~statusgen.pipeline.Refused` when the repository would not validate with it (the
-    folder may already hold incidents that the new ``components.yml`` does not fit).
+
+def _same(root: Path, path: PurePosixPath, data: bytes) -> bool:
+    where = root / path
+    return where.is_file() and not where.is_symlink() and where.read_bytes() == data
+
+
+@dataclass
+class Outcome:
+    """What ``init`` did: the files written, and each of the user's it kept, with how to merge it."""
+
+    written: list[PurePosixPath] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    blocked: bool = False
+
+
+def _missing_lines(root: Path, data: bytes) -> list[str]:
+    where = root / GITIGNORE
+    theirs = set(where.read_text(encoding="utf-8", errors="replace").splitlines() if where.is_file() else ())
+    return [line for line in data.decode("utf-8").splitlines()
+            if line and not line.startswith("#") and line not in theirs]
+
+
+def _keep(root: Path, path: PurePosixPath, data: bytes, wanted: dict[PurePosixPath, bytes],
+          outcome: Outcome) -> None:
+    """The user has a file at ``path``: keep it, say how to merge, and write statusgen's beside it."""
+    if path == CONFIG:
+        outcome.kept.append(f"{path} exists: kept (yours); the checks of it follow.")
+    elif path == GITIGNORE:
+        missing = _missing_lines(root, data)
+        outcome.kept.append(f"{path} exists: kept; " + (
+            "it already ignores what statusgen writes." if not missing else
+            "add these lines to it, for what statusgen writes:\n"
+            + "".join(f"      {line}\n" for line in missing).rstrip("\n")))
+    elif path.suffix == ".whl" or (path == REQUIREMENTS and written_by_statusgen(root / path)):
+        outcome.kept.append(f"{path} exists, for another statusgen than this one: kept; "
+                            "`statusgen upgrade` rewrites requirements.txt and the wheel together.")
+    else:
+        other = beside(path)
+        assert other is not None
+        if _same(root, other, data):
+            outcome.kept.append(f"{path} exists: kept; statusgen's is already in {other}.")
+            return
+        if _present(root, other):
+            outcome.kept.append(f"{path} and {other} exist: kept both; statusgen's {path} is not written.")
+            return
+        wanted[other] = data
+        outcome.kept.append(f"{path} exists: kept; statusgen's is in {other}: " + HOW_TO_MERGE.get(
+            str(path), "merge it by hand." if path.parent != WORKFLOWS else
+            "GitHub does not run it there. Merge it into yours by hand, or move yours away "
+            f"and it into {WORKFLOWS}/."))
+
+
+def init(root: Path, now: datetime, wrapper: Wrapper | None = None) -> Outcome:
+    """Write into ``root`` every file of a status repository that it lacks, and never over one it has.
+
+    ``wrapper``: the requirements (and wheel) to write (default: this statusgen's).
+    :class:`~statusgen.pipeline.Refused`, and nothing written, when the repository would not
+    validate with the new files (the folder may hold incidents the new ``components.yml`` does
+    not fit).
     """
-    wanted = skeleton_files(pin)
-    clashes = existing(root, list(wanted))
-    # A file where a folder must go (`incidents` as a file) is in the way too.
-    for path in wanted:
-        for parent in path.parents:
-            where = root / parent
-            if parent != PurePosixPath(".") and where.exists() and not where.is_dir():
-                clashes.append(parent)
-    if clashes:
-        return [], sorted(set(clashes))
-    validated_edit(root, {str(path): data for path, data in wanted.items()}, now)
+    wanted = repository_files(wrapper or make_wrapper(installed_distribution()))
+    outcome = Outcome()
+    if _present(root, CONFIG):
+        # The example incident names the example components.yml's components.
+        wanted = {p: d for p, d in wanted.items() if p.parent != INCIDENTS}
+    theirs = sorted(p.name for p in (root / WORKFLOWS).glob("*")
+                    if (root / WORKFLOWS).is_dir() and WORKFLOWS / p.name not in wanted)
+    if theirs:
+        outcome.kept.append(f"{WORKFLOWS}/ has workflows of yours ({', '.join(theirs)}): kept; "
+                            "statusgen's are written beside them under their own names.")
+    writes: dict[PurePosixPath, bytes] = {}
     for path, data in wanted.items():
+        if _same(root, path, data):
+            continue
+        if _present(root, path):
+            _keep(root, path, data, writes, outcome)
+        else:
+            writes[path] = data
+    validated_edit(root, {str(path): data for path, data in writes.items()}, now)
+    for path, data in sorted(writes.items()):
+        block = _blocked(root, path)
+        if block is not None:
+            outcome.kept.append(f"{block} is a file where statusgen needs a folder: {path} "
+                                "is not written. Move it away and run `statusgen init` again.")
+            outcome.blocked = True
+            continue
         out = root / path
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("xb") as handle:  # never replace a file that appeared meanwhile
             handle.write(data)
-    return sorted(wanted), []
+        outcome.written.append(path)
+    return outcome
 
 
 # --------------------------------------------------------------------------
@@ -320,6 +285,13 @@ def make_repository(root: Path, written: list[PurePosixPath]) -> GitResult:
                          failed=True)
     return GitResult(True, (f"Made {root} a git repository (branch main) and committed the files above;\n"
                             "`statusgen diff --base HEAD` works from now on.\n"))
+
+
+def ignored_by_git(root: Path, path: str) -> bool:
+    """Whether git would leave ``path`` (under ``root``) out of a commit, by a ``.gitignore`` line."""
+    if shutil.which("git") is None:
+        return False
+    return _git(root, "check-ignore", "--quiet", "--", path).returncode == 0
 
 
 def interactive() -> bool:
@@ -389,13 +361,19 @@ README.md explains the rest.
 
 def register(commands: Any) -> None:
     """Add ``init`` to the subcommands."""
+    workflows = ", ".join(workflow_names())
     parser = commands.add_parser(
-        "init", help="create a new status repository",
-        description="Create a new status repository in DIR (default: the current folder): "
-        "components.yml, an example incident, .gitignore, the GitHub workflows (check, "
-        "deploy, incident), requirements.txt (where the workflows install statusgen from: "
-        "the same statusgen as this one, when they can reach it) and a README. Never "
-        "overwrites: if any of these files exists, nothing is written and the command exits 1.")
+        "init", help="create a status repository, or add one to a folder",
+        description="Create a status repository in DIR (default: the current folder): "
+        "components.yml, an example incident, .gitignore, README.md, the GitHub workflows "
+        f"in .github/workflows/ ({workflows}), and requirements.txt, which installs this "
+        "statusgen (committed as a wheel in .statusgen/, or from the package index when it "
+        "came from there) and its dependencies, pinned with hashes. Never overwrites: in a "
+        "folder with files of its own, writes what is missing and says how to merge each "
+        "file it kept (statusgen's README beside yours as README.statusgen.md, a workflow "
+        "of the same name in .github/statusgen-workflows/; a components.yml of yours is "
+        "checked). Exits 1 when a kept components.yml has errors or a file stands where a "
+        "folder must go.")
     parser.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
                         help="where to create it; made if missing (default: the current folder)")
     parser.add_argument("--git", action=argparse.BooleanOptionalAction, default=None,
@@ -405,10 +383,23 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=cmd_init)
 
 
-def _write(root: Path, now: datetime, pin: Pin) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
-    if not root.exists():
-        root.mkdir(parents=True)
-    return init(root, now, pin)
+def installs(wrapper: Wrapper) -> str:
+    """What ``requirements.txt`` installs statusgen from, in words."""
+    if wrapper.wheel is None:
+        return f"statusgen=={__version__} from the package index"
+    size = len(wrapper.wheel.data) / 1024
+    return f"statusgen {wrapper.wheel.version} from {wrapper.wheel_path} ({size:.0f} KiB: commit it)"
+
+
+def _checks(root: Path, now: datetime) -> tuple[str, bool]:
+    """What ``validate`` says of a kept ``components.yml`` (and the rest), and whether it has errors."""
+    diagnostics = run_checks(root, now).diagnostics
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    command = "statusgen validate" + ("" if root == Path(".") else f" --root {shlex.quote(str(root))}")
+    if not diagnostics:
+        return f"{CONFIG} (yours) validates: no problem found.\n", False
+    return (f"{CONFIG} (yours): {errors} errors and {len(diagnostics) - errors} warnings in the "
+            f"repository; `{command}` shows them at their places.\n", errors > 0)
 
 
 def cmd_init(args: argparse.Namespace, now: datetime) -> int:
@@ -416,32 +407,47 @@ def cmd_init(args: argparse.Namespace, now: datetime) -> int:
     if root.exists() and not root.is_dir():
         print(f"statusgen init: {root} is a file, not a folder", file=sys.stderr)
         return EXIT_PROBLEMS
-    pin = pin_for(installed_distribution())
+    wrapper = make_wrapper(installed_distribution())
+    root.mkdir(parents=True, exist_ok=True)
     try:
-        written, clashes = _write(root, now, pin)
+        outcome = init(root, now, wrapper)
     except Refused as exc:
         sys.stderr.write(format_text(exc.diagnostics))
         print(f"statusgen init: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    if clashes:
-        print(f"statusgen init: these already exist in {root}; nothing was written:", file=sys.stderr)
-        for path in clashes:
-            print(f"  {path}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    print(f"Created a status repository in {root}:")
-    for path in written:
-        print(f"  {path}")
-    if pin.notice():
-        print(f"\n{pin.notice()}", end="")
-    git = git_step(root, args.git, written, ask if interactive() else None)
+    problems = outcome.blocked
+    if outcome.written:
+        print(f"Created a status repository in {root}:" if not outcome.kept else
+              f"Added a status repository to {root}:")
+        for path in outcome.written:
+            print(f"  {path}")
+    else:
+        print(f"Nothing new to write in {root}." if outcome.kept else
+              f"Nothing to write: {root} has every file statusgen init writes.")
+    if outcome.kept:
+        print("\nFiles of yours, kept:")
+        for line in outcome.kept:
+            print(f"  {line}")
+    if _present(root, CONFIG) and CONFIG not in outcome.written and outcome.kept:
+        said, failed = _checks(root, now)
+        print(f"\n{said}", end="")
+        problems = problems or failed
+    if wrapper.note:
+        print(f"\n{wrapper.note}", end="")
+    if not outcome.written:
+        return EXIT_PROBLEMS if problems else EXIT_OK
+    git = git_step(root, args.git, outcome.written, ask if interactive() else None)
     if git is not None:
         print(f"\n{git.message}", end="", file=sys.stderr if git.failed else sys.stdout)
-    requirements = (f"requirements.txt installs {pin.requirement}: keep it, or change it to where "
-                    "your team installs statusgen from." if pin.requirement is not None else
-                    "In requirements.txt, uncomment the line for where your team installs statusgen.")
+    if wrapper.wheel_path and ignored_by_git(root, wrapper.wheel_path):
+        print(f"\nWarning: git ignores {wrapper.wheel_path} (a line of a .gitignore), but the "
+              "workflows install it: remove that line, or commit it with\n"
+              f"  {git_command(root)} add --force {wrapper.wheel_path}", file=sys.stderr)
+    requirements = (f"requirements.txt installs {installs(wrapper)}\n     and what it needs, "
+                    "pinned with hashes; `statusgen upgrade` replaces them all.")
     option = "" if root == Path(".") else f" --root {shlex.quote(str(root))}"
     print()
     print(NEXT_STEPS.format(root=option, requirements=requirements,
                             push="Push" if git is not None and git.committed else "Commit and push"),
           end="")
-    return EXIT_PROBLEMS if git is not None and git.failed else EXIT_OK
+    return EXIT_PROBLEMS if problems or (git is not None and git.failed) else EXIT_OK

@@ -1,6 +1,7 @@
 """``statusgen init``: a new status repository that validates and builds, written once, never over.
 
-Also: the ``requirements.txt`` it writes from how statusgen was installed (fake
+Also: a folder with files of its own (kept, and said how to merge), the
+``requirements.txt`` and wheel it writes from how statusgen was installed (fake
 installed distributions, real ``dist-info`` folders put first on ``sys.path``,
 and this checkout's own install), the git repository it can make, and the
 package itself: built, checked and installed into a fresh venv.
@@ -8,6 +9,7 @@ package itself: built, checked and installed into a fresh venv.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -16,7 +18,9 @@ import select
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,12 +29,15 @@ import pytest
 from packaging.requirements import Requirement
 
 import statusgen.commands.init
+import statusgen.wrapper.pins
 from statusgen import __version__
 from statusgen.commands.cli import main
-from statusgen.commands.init import installed_distribution, pin_for, skeleton, skeleton_files, target_path
+from statusgen.commands.init import repository_files, skeleton, skeleton_files, target_path
+from statusgen.wrapper.pins import installed_distribution, make_wrapper
 from tests.helpers import REPO_ROOT
 
-EXPECTED = {
+WHEEL = f".statusgen/statusgen-{__version__}-py3-none-any.whl"
+SKELETON = {
     ".github/workflows/check.yml",
     ".github/workflows/deploy.yml",
     ".github/workflows/incident.yml",
@@ -39,8 +46,21 @@ EXPECTED = {
     "README.md",
     "components.yml",
     "incidents/2025-01-15-example-drill.md",
-    "requirements.txt",
 }
+EXPECTED = SKELETON | {"requirements.txt", WHEEL}
+"""What init writes from this checkout's (editable) install: the wheel too."""
+INDEX_HASHES = ["ab" * 32, "cd" * 32]
+
+
+@pytest.fixture(autouse=True)
+def no_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests ask no package index: a statusgen from one has the files of INDEX_HASHES."""
+    monkeypatch.setattr(statusgen.wrapper.pins, "index_hashes", lambda version: list(INDEX_HASHES))
+
+
+def repository() -> set[str]:
+    """Every file init writes, from this statusgen as installed."""
+    return {str(p) for p in repository_files(make_wrapper(installed_distribution()))}
 
 
 FAKE_VERSION = "9.9.9"
@@ -85,23 +105,32 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_init_writes_the_skeleton_and_says_what_next(tmp_path: Path, installed_as: Any,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    installed_as(None)
+    installed_as(None)  # from a package index: no wheel in the repository
     root = tmp_path / "status"
     code, out, err = run(capsys, "init", str(root))
     assert code == 0, err
-    assert {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} == EXPECTED
-    for name in EXPECTED:
+    assert {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} == EXPECTED - {WHEEL}
+    for name in EXPECTED - {WHEEL}:
         assert f"  {name}\n" in out
     assert "Next steps:" in out
     assert f"statusgen validate --root {root}" in out
     assert "Settings -> Pages -> Source: GitHub Actions" in out
     requirements = (root / "requirements.txt").read_text(encoding="utf-8")
-    assert requirements.splitlines()[-1] == f"statusgen=={FAKE_VERSION}"
-    assert "@STATUSGEN" not in requirements
-    assert f"2. requirements.txt installs statusgen=={FAKE_VERSION}: keep it" in out
+    assert f"\nstatusgen=={__version__} \\\n    --hash=sha256:{'ab' * 32} \\\n" in requirements
+    assert f"2. requirements.txt installs statusgen=={__version__} from the package index\n" in out
     assert not (root / ".git").exists()  # no terminal, no --git: no repository
     gitignore = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "/site/" in gitignore and "/.statusgen-cache/" in gitignore
+    # The wheel in .statusgen/ is committed; the notify log beside it is not.
+    assert "/.statusgen/notified.json" in gitignore and "/.statusgen/" not in gitignore
+
+
+def test_the_readme_first_installs_statusgen_and_needs_no_mac() -> None:
+    readme = skeleton_files()[PurePosixPath("README.md")].decode("utf-8")
+    blocks = [block.split("```", 1)[0] for block in readme.split("```sh\n")[1:]]
+    assert blocks[0].splitlines()[0] == "python -m pip install --require-hashes -r requirements.txt"
+    commands = [line for block in blocks for line in block.splitlines()]
+    assert not [line for line in commands if line.startswith("open ") or "&& open " in line]
 
 
 def test_init_output_validates_strictly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -151,27 +180,103 @@ def test_running_init_twice_changes_nothing(tmp_path: Path, capsys: pytest.Captu
     assert run(capsys, "init", str(root))[0] == 0
     before = snapshot_tree(root)
     code, out, err = run(capsys, "init", str(root))
-    assert code == 1
-    assert out == ""
-    assert "nothing was written" in err
-    for name in EXPECTED:
-        assert f"  {name}\n" in err
+    assert code == 0, err
+    assert out == f"Nothing to write: {root} has every file statusgen init writes.\n"
     assert snapshot_tree(root) == before
 
 
-def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+COMPONENTS = """\
+page:
+  title: Acme Status
+  url: https://status.acme.example
+components:
+  - id: shop
+    name: Shop
+"""
+
+
+def test_init_into_a_repository_of_its_own_keeps_every_file_and_says_how_to_merge(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "existing"
     (root / ".github" / "workflows").mkdir(parents=True)
-    (root / "components.yml").write_text("mine\n")
-    (root / ".github" / "workflows" / "deploy.yml").write_text("mine too\n")
-    (root / "notes.txt").write_text("unrelated\n")
+    mine = {"README.md": "# Acme\n", "components.yml": COMPONENTS, ".github/workflows/ci.yml": "name: CI\n",
+            ".gitignore": "node_modules/\n/site/\n", "requirements.txt": "django==5.0\n"}
+    for name, text in mine.items():
+        (root / name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "init", str(root), "--no-git")
+    assert code == 0, err
+    for name, text in mine.items():  # never overwritten
+        assert (root / name).read_text(encoding="utf-8") == text
+    files = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    # Beside the user's: statusgen's README and requirements under names of their own, its
+    # workflows under theirs; no example incident (its components are not the user's).
+    assert files == set(mine) | {
+        "README.statusgen.md", "requirements.statusgen.txt", WHEEL, ".github/workflows/check.yml",
+        ".github/workflows/deploy.yml", ".github/workflows/incident.yml", ".github/workflows/ingest.yml"}
+    assert (root / "README.statusgen.md").read_bytes() == skeleton_files()[PurePosixPath("README.md")]
+    assert out.startswith(f"Added a status repository to {root}:\n")
+    assert "\nFiles of yours, kept:\n" in out
+    for said in (
+            "README.md exists: kept; statusgen's is in README.statusgen.md: merge it by hand.",
+            "components.yml exists: kept (yours); the checks of it follow.",
+            ".github/workflows/ has workflows of yours (ci.yml): kept; statusgen's are written "
+            "beside them under their own names.",
+            ".gitignore exists: kept; add these lines to it, for what statusgen writes:\n"
+            "      .*.statusgen-new/\n",
+            "requirements.txt exists: kept; statusgen's is in requirements.statusgen.txt: the "
+            "workflows install from requirements.txt",
+            "\ncomponents.yml (yours) validates: no problem found.\n"):
+        assert said in out
+    assert "      /site/\n" not in out  # the user's .gitignore has that line already
+    assert "2. requirements.txt installs" in out
+
+    # Again: nothing new, and the same things said.
+    before = snapshot_tree(root)
+    code, again, _ = run(capsys, "init", str(root), "--no-git")
+    assert code == 0
+    assert again.startswith(f"Nothing new to write in {root}.\n")
+    assert "README.md exists: kept; statusgen's is already in README.statusgen.md." in again
+    assert snapshot_tree(root) == before
+
+
+def test_a_gitignore_that_hides_the_wheel_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    isolate_git(monkeypatch, tmp_path)
+    root = tmp_path / "existing"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    (root / ".gitignore").write_text("/.statusgen/\n")  # what an older statusgen init wrote
     code, _, err = run(capsys, "init", str(root))
+    assert code == 0
+    assert (f"Warning: git ignores {WHEEL} (a line of a .gitignore), but the workflows install it: "
+            f"remove that line, or commit it with\n  git -C {root} add --force {WHEEL}\n") in err
+
+
+def test_a_workflow_of_the_same_name_goes_where_github_does_not_run_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "existing"
+    (root / ".github" / "workflows").mkdir(parents=True)
+    (root / ".github" / "workflows" / "deploy.yml").write_text("name: Ours\n")
+    code, out, _ = run(capsys, "init", str(root), "--no-git")
+    assert code == 0
+    assert (root / ".github" / "workflows" / "deploy.yml").read_text() == "name: Ours\n"
+    aside = root / ".github" / "statusgen-workflows" / "deploy.yml"
+    assert aside.read_bytes() == skeleton_files()[PurePosixPath(".github/workflows/deploy.yml")]
+    assert (".github/workflows/deploy.yml exists: kept; statusgen's is in "
+            ".github/statusgen-workflows/deploy.yml: GitHub does not run it there.") in out
+    assert (root / "incidents").is_dir()  # no components.yml of the user's: the example comes
+
+
+def test_a_components_yml_with_errors_is_kept_and_init_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "existing"
+    root.mkdir()
+    (root / "components.yml").write_text(COMPONENTS.replace("  - id: shop\n", "  - id: Shop Front\n"))
+    code, out, _ = run(capsys, "init", str(root), "--no-git")
     assert code == 1
-    assert err.splitlines()[1:] == ["  .github/workflows/deploy.yml", "  components.yml"]
-    assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) == [
-        ".github/workflows/deploy.yml", "components.yml", "notes.txt"]
-    assert (root / "components.yml").read_text() == "mine\n"
+    assert (root / "README.md").is_file() and (root / "requirements.txt").is_file()
+    assert f"components.yml (yours): 1 errors and 0 warnings in the repository; `statusgen " \
+        f"validate --root {root}` shows them at their places." in out
 
 
 def test_init_in_a_folder_with_other_files(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -189,10 +294,12 @@ def test_a_file_in_the_way_of_a_folder(tmp_path: Path, capsys: pytest.CaptureFix
     root = tmp_path / "status"
     root.mkdir()
     (root / "incidents").write_text("not a folder\n")
-    code, _, err = run(capsys, "init", str(root))
+    code, out, _ = run(capsys, "init", str(root))
     assert code == 1
-    assert "  incidents\n" in err
-    assert [p.name for p in root.iterdir()] == ["incidents"]
+    assert ("incidents is a file where statusgen needs a folder: incidents/2025-01-15-example-drill.md "
+            "is not written. Move it away and run `statusgen init` again.") in out
+    assert (root / "incidents").read_text() == "not a folder\n"
+    assert (root / "components.yml").is_file()  # the rest is written
 
 
 def test_dir_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,13 +315,14 @@ def test_dot_names() -> None:
     assert target_path(PurePosixPath("dot-gitignore")) == PurePosixPath(".gitignore")
     assert target_path(PurePosixPath("incidents/dot-not-at-start.md")) == \
         PurePosixPath("incidents/.not-at-start.md")
-    assert {str(p) for p in skeleton_files()} == EXPECTED
+    assert {str(p) for p in skeleton_files()} == SKELETON
+    assert repository() == EXPECTED
 
 
 def copy_source(source: Path) -> Path:
     """What the sdist is made of, copied out of the checkout (so builds leave it untouched)."""
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(REPO_ROOT / name, source / name)
     shutil.copytree(REPO_ROOT / "generator", source / "generator",
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -241,9 +349,10 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
     root = Path(str(skeleton()))
     wanted = {f"statusgen/skeleton/{p.relative_to(root).as_posix()}"
               for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    assert len(wanted) == len(EXPECTED)
+    assert len(wanted) == len(SKELETON)
     assert wanted <= gathered, sorted(wanted - gathered)
     assert "statusgen/commands/init.py" in gathered and "statusgen/py.typed" in gathered
+    assert "statusgen/wrapper/runtime-requirements.txt" in gathered
     # The default theme travels inside the package, so an installed statusgen renders
     # a repository that has no themes/ of its own.
     theme = REPO_ROOT / "themes" / "default"
@@ -253,115 +362,85 @@ def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> N
     assert shipped <= gathered, sorted(shipped - gathered)
 
 
-# --- requirements.txt: where the workflows install statusgen from ------------------------------
-
-ARCHIVE = "https://files.example.org/statusgen-9.9.9.tar.gz"
-INSTALLS = {
-    "git": ({"url": "https://github.com/acme/statusgen.git",
-             "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "v9.9.9"}},
-            f"statusgen @ git+https://github.com/acme/statusgen.git@{COMMIT}"),
-    "git-subdirectory": ({"url": "https://git.example.org/tools.git", "subdirectory": "statusgen",
-                          "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
-                         f"statusgen @ git+https://git.example.org/tools.git@{COMMIT}"
-                         "#subdirectory=statusgen"),
-    "archive": ({"url": ARCHIVE, "archive_info": {"hashes": {"sha256": "ab12", "md5": "cd34"},
-                                                  "hash": "md5=cd34"}},
-                f"statusgen @ {ARCHIVE}#sha256=ab12"),
-    "archive-legacy-hash": ({"url": ARCHIVE, "archive_info": {"hash": "sha256=ab12"}},
-                            f"statusgen @ {ARCHIVE}#sha256=ab12"),
-    "archive-no-hash": ({"url": ARCHIVE, "archive_info": {}}, f"statusgen @ {ARCHIVE}"),
-}
-
+# --- requirements.txt and the wheel: what the workflows install statusgen from -------------------
 
 def requirement_lines(root: Path) -> list[str]:
-    """The lines of requirements.txt that pip would install (not comments)."""
+    """The lines of requirements.txt that pip would install (not comments, not hashes)."""
     text = (root / "requirements.txt").read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [line.removesuffix(" \\") for line in text.splitlines()
+            if line.strip() and not line.startswith(("#", " "))]
 
 
-@pytest.mark.parametrize("direct", INSTALLS.values(), ids=INSTALLS.keys())
-def test_requirements_name_where_statusgen_came_from(direct: tuple[dict[str, Any], str], tmp_path: Path,
-                                                     installed_as: Any,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    info, expected = direct
-    installed_as(info)
-    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
-    assert code == 0
-    assert requirement_lines(tmp_path / "status") == [expected]
-    requirement = Requirement(expected)  # what pip parses
-    assert requirement.name == "statusgen" and requirement.url
-    assert f"requirements.txt installs {expected}: keep it" in out
-    assert "needs you" not in out
-
-
-def test_from_an_index_the_version_installed(tmp_path: Path, installed_as: Any) -> None:
-    installed_as(None)
-    pin = pin_for(installed_distribution())
-    assert pin.requirement == f"statusgen=={FAKE_VERSION}"
-    assert skeleton_files()[PurePosixPath("requirements.txt")].decode().endswith(
-        f"\nstatusgen=={FAKE_VERSION}\n")
-
-
-LOCAL = {
-    "editable-folder": ({"url": "file:///home/ana/src/statusgen", "dir_info": {"editable": True}},
-                        "file:///home/ana/src/statusgen (a folder on this computer, editable)"),
-    "folder": ({"url": "file:///home/ana/src/statusgen", "dir_info": {}},
-               "file:///home/ana/src/statusgen (a folder on this computer)"),
-    "wheel-file": ({"url": "file:///tmp/statusgen-9.9.9-py3-none-any.whl",
-                    "archive_info": {"hashes": {"sha256": "ab12"}}},
-                   "file:///tmp/statusgen-9.9.9-py3-none-any.whl (a file on this computer)"),
-    "local-git": ({"url": "file:///home/ana/src/statusgen",
-                   "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
-                  "file:///home/ana/src/statusgen (a repository on this computer)"),
-    "unreadable": ("{not json", "an unreadable direct_url.json in the installed statusgen"),
+ARCHIVE = "https://files.example.org/statusgen-9.9.9.tar.gz"
+NOT_FROM_AN_INDEX = {
+    "git": {"url": "https://github.com/acme/statusgen.git",
+            "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "v9.9.9"}},
+    "archive": {"url": ARCHIVE, "archive_info": {"hashes": {"sha256": "ab12"}}},
+    "editable-folder": {"url": "file:///home/ana/src/statusgen", "dir_info": {"editable": True}},
+    "folder": {"url": "file:///home/ana/src/statusgen", "dir_info": {}},
+    "wheel-file": {"url": "file:///tmp/statusgen-9.9.9-py3-none-any.whl",
+                   "archive_info": {"hashes": {"sha256": "ab12"}}},
+    "local-git": {"url": "file:///home/ana/src/statusgen", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+    "unreadable": "{not json",
 }
 
 
-@pytest.mark.parametrize("direct", LOCAL.values(), ids=LOCAL.keys())
-def test_from_this_computer_the_lines_to_choose_from(direct: tuple[dict[str, Any] | str, str],
-                                                      tmp_path: Path, installed_as: Any,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    info, origin = direct
-    installed_as(info)
+@pytest.mark.parametrize("direct", NOT_FROM_AN_INDEX.values(), ids=NOT_FROM_AN_INDEX.keys())
+def test_not_from_an_index_the_repository_gets_the_wheel(direct: dict[str, Any] | str, tmp_path: Path,
+                                                         installed_as: Any,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A git URL cannot be hash-checked and a folder is out of the runners' reach: the wheel can."""
+    installed_as(direct)
     root = tmp_path / "status"
     code, out, _ = run(capsys, "init", str(root), "--no-git")
     assert code == 0
-    # Nothing for pip to install: the workflows say so, rather than install a stranger's package.
-    assert requirement_lines(root) == []
+    wheel = root / WHEEL
+    assert requirement_lines(root)[0] == f"./{WHEEL}"
     text = (root / "requirements.txt").read_text(encoding="utf-8")
-    choices = [f"statusgen=={FAKE_VERSION}", f"statusgen @ git+https://github.com/YOUR-ORG/statusgen@v{FAKE_VERSION}"]
-    for line in choices:
-        assert f"\n# {line}\n" in text
-        assert f"\n  {line}\n" in out
-        Requirement(line)
-    assert f"#   {origin}\n" in text and f"\n  {origin}\n" in out
-    assert "requirements.txt needs you" in out
-    assert "2. In requirements.txt, uncomment the line" in out
+    assert f"./{WHEEL} \\\n    --hash=sha256:{hashlib.sha256(wheel.read_bytes()).hexdigest()}\n" in text
+    assert f"requirements.txt installs statusgen {__version__} from {WHEEL} (" in out
 
 
-def test_a_checkout_with_an_https_origin_offers_its_commit(tmp_path: Path, installed_as: Any,
-                                                           monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    isolate_git(monkeypatch, tmp_path)
-    checkout = tmp_path / "statusgen-src"
-    checkout.mkdir()
-    git(checkout, "init", "--quiet")
-    git(checkout, "commit", "--quiet", "--allow-empty", "-m", "x")
-    git(checkout, "remote", "add", "origin", "https://github.com/acme/statusgen.git")
-    head = git(checkout, "rev-parse", "HEAD").strip()
-    installed_as({"url": checkout.as_uri(), "dir_info": {"editable": True}})
-    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+@pytest.mark.parametrize("direct", [None, {"url": "https://pypi.example.org/simple/statusgen/"}],
+                         ids=["no-direct-url", "of-no-known-kind"])
+def test_from_an_index_the_version_and_its_hashes(direct: dict[str, Any] | None, tmp_path: Path,
+                                                  installed_as: Any) -> None:
+    installed_as(direct)
+    wrapper = make_wrapper(installed_distribution())
+    assert wrapper.wheel is None and wrapper.note == ""
+    text = wrapper.requirements.decode("utf-8")
+    assert (f"\nstatusgen=={__version__} \\\n    --hash=sha256:{'ab' * 32} \\\n"
+            f"    --hash=sha256:{'cd' * 32}\n") in text
+    assert str(PurePosixPath(WHEEL).name) not in text
+
+
+def test_an_index_that_cannot_be_asked_gives_the_wheel_and_says_so(
+        tmp_path: Path, installed_as: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def offline(version: str) -> list[str]:
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(statusgen.wrapper.pins, "index_hashes", offline)
+    installed_as(None)
+    root = tmp_path / "status"
+    code, out, _ = run(capsys, "init", str(root), "--no-git")
     assert code == 0
-    assert f"\n  statusgen @ git+https://github.com/acme/statusgen.git@{head}\n" in out
+    assert requirement_lines(root)[0] == f"./{WHEEL}"
+    assert (f"statusgen {__version__} came from a package index, but its hashes could not be read "
+            f"from https://pypi.org/pypi/statusgen/{__version__}/json (Network is unreachable): the "
+            "repository gets the wheel instead.\n") in out
 
 
 def test_not_installed_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(statusgen.commands.init, "installed_distribution", lambda: None)
-    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
+    code, _, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
     assert code == 0
-    assert "a source folder where statusgen is not installed as a package" in out
-    assert requirement_lines(tmp_path / "status") == []
+    with zipfile.ZipFile(tmp_path / "status" / WHEEL) as wheel:
+        info = f"statusgen-{__version__}.dist-info"
+        assert wheel.read(f"{info}/entry_points.txt").decode() == \
+            "[console_scripts]\nstatusgen = statusgen.commands.cli:main\n"
+        assert f"Version: {__version__}\n" in wheel.read(f"{info}/METADATA").decode()
 
 
 def test_an_egg_info_left_by_a_build_is_not_the_install(tmp_path: Path, installed_as: Any) -> None:
@@ -371,14 +450,14 @@ def test_an_egg_info_left_by_a_build_is_not_the_install(tmp_path: Path, installe
     assert dist is not None and dist.version == __version__  # this checkout's install, not the fake
 
 
-def test_this_checkouts_own_install(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The tests run from a ``pip install -e .`` of this checkout: a folder CI cannot reach."""
-    code, out, _ = run(capsys, "init", str(tmp_path / "status"), "--no-git")
-    assert code == 0
-    assert f"  {REPO_ROOT.as_uri()} (a folder on this computer" in out
-    assert requirement_lines(tmp_path / "status") == []
+def test_the_dependencies_are_the_locked_ones_with_hashes(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init", str(tmp_path / "status"), "--no-git")[0] == 0
+    names = [Requirement(line).name for line in requirement_lines(tmp_path / "status")[1:]]
+    assert {"jinja2", "pyyaml", "babel", "markupsafe"} <= set(names)
     text = (tmp_path / "status" / "requirements.txt").read_text(encoding="utf-8")
-    assert f"# statusgen=={__version__}\n" in text
+    assert text.count("==") == len(names)  # every dependency pinned, and each with its hashes
+    assert text.count("--hash=sha256:") > len(names)
 
 
 # --- a git repository with a first commit -------------------------------------------------------
@@ -418,7 +497,7 @@ def test_git_makes_a_repository_that_diff_can_use(tmp_path: Path, monkeypatch: p
     assert git(root, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
     assert git(root, "log", "--format=%an <%ae>|%s").strip() == \
         "Ana Status <ana@example.com>|A status page, from statusgen init"
-    assert sorted(git(root, "ls-files").split()) == sorted(str(p) for p in skeleton_files())
+    assert set(git(root, "ls-files").split()) == repository()
     assert git(root, "status", "--porcelain") == ""
     code, out, err = run(capsys, "diff", "--root", str(root), "--base", "HEAD", "--format", "text")
     assert code == 0, err
@@ -433,7 +512,7 @@ def test_without_a_git_identity_it_stages_and_says_what_to_run(
     assert code == 0
     assert git(root, "rev-parse", "--verify", "HEAD", check=False) == ""  # no commit
     staged = git(root, "diff", "--cached", "--name-only").split()
-    assert sorted(staged) == sorted(str(p) for p in skeleton_files())
+    assert set(staged) == repository()
     assert "git does not\nknow who you are, so nothing is committed yet" in out
     for command in ('git config --global user.name "Your Name"',
                     'git config --global user.email "you@example.com"',
@@ -471,7 +550,7 @@ def test_an_existing_repository_gets_no_new_one(tmp_path: Path, monkeypatch: pyt
     code, out, _ = run(capsys, "init", str(root), "--git")
     assert code == 0
     assert f"{root} is already a git repository: commit the new files with\n  git -C {root} add " \
-        ".github .gitignore README.md components.yml incidents requirements.txt && " \
+        ".github .gitignore .statusgen README.md components.yml incidents requirements.txt && " \
         f"git -C {root} commit -m 'A status page, from statusgen init'\n" in out
     assert git(root, "log", "--format=%s").strip() == "Initial commit"
     assert git(root, "diff", "--cached", "--name-only") == ""
@@ -563,6 +642,16 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     assert sorted(dist.iterdir()) == [wheel, sdist]
     checked = run_checked([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], tmp_path)
     assert checked.count("PASSED") == 2
+    # The licence travels in both; the metadata says where the project lives.
+    with zipfile.ZipFile(wheel) as packed:
+        assert packed.read(f"statusgen-{__version__}.dist-info/licenses/LICENSE") == \
+            (REPO_ROOT / "LICENSE").read_bytes()
+        metadata = packed.read(f"statusgen-{__version__}.dist-info/METADATA").decode("utf-8")
+    assert "License-File: LICENSE\n" in metadata
+    for label in ("Homepage", "Documentation", "Source", "Issues"):
+        assert f"Project-URL: {label}, https://github.com/statusgen/statusgen" in metadata
+    with tarfile.open(sdist) as archive:
+        assert f"statusgen-{__version__}/LICENSE" in archive.getnames()
 
     pins = tmp_path / "pins.txt"
     pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
@@ -575,8 +664,8 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     for package, folder, options in ((wheel, "from-wheel", []),
                                      (sdist, "from-sdist", ["--force-reinstall", "--no-deps"])):
         run_checked([*pip, *options, package], tmp_path)
-        out = run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
-        assert f"  {package.as_uri()} (a file on this computer)" in out
+        run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
+        assert requirement_lines(tmp_path / folder)[0] == f"./{WHEEL}"  # from a file: the wheel
         built = run_checked([statusgen, "build", "--root", folder], tmp_path)
         assert built.startswith(f"built the site in {folder}/site:"), built
         index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
@@ -584,3 +673,7 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     where = run_checked([venv / "bin" / "python", "-c", "import statusgen; print(statusgen.__file__)"],
                         tmp_path)
     assert where.startswith(str(venv)), where
+    # statusgen takes no generic top-level name in site-packages: no `generator` to import.
+    proc = subprocess.run([venv / "bin" / "python", "-c", "import generator"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1 and "No module named 'generator'" in proc.stderr
