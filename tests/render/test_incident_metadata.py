@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from statusgen.compute.status import entry
 from statusgen.render import paths
 from statusgen.render.api import render_api
-from statusgen.render.entries import entry_view, facts
+from statusgen.render.entries import entry_line, entry_view, facts
 from statusgen.render.i18n import translator
 from statusgen.render.report_paths import reports_page
 from tests.datasource import example_snapshot
@@ -240,3 +240,34 @@ def test_a_german_page_says_how_long_it_took_in_german_and_its_json_stays_englis
     assert [t["name"] for t in incident["timestamps"]] == ["Impact started", "Detected", "Mitigated"]
     assert [d["duration_metric"]["name"] for d in incident["duration_metrics"]] == [
         "Time to identify", "Time to mitigate", "Time to resolve"]
+
+
+@pytest.mark.parametrize(("maintenance_prefix", "shown"), [("", ""), ("MNT-", "MNT-2")])
+def test_maintenance_shows_a_reference_only_of_its_own_declared_prefix(maintenance_prefix: str,
+                                                                      shown: str) -> None:
+    snap = example_snapshot()
+    declared = snap.config.incident_fields
+    assert declared.reference is not None
+    fields = replace(declared, reference=replace(declared.reference, maintenance_prefix=maintenance_prefix))
+    maintenance = replace(snap.by_id["2026-11-20-postgres-17-upgrade"].incident, reference="MNT-2")
+    line = entry_line(entry(maintenance, snap.config, snap.now), snap.tz, snap.now, ENGLISH, fields)
+    assert line.maintenance and line.reference == shown
+    incident = entry_line(snap.by_id[DB_OUTAGE], snap.tz, snap.now, ENGLISH, fields)
+    assert incident.reference == "INC-3"
+
+
+def test_the_severity_is_labelled_and_the_durations_defined_without_a_recorded_impact_start() -> None:
+    snap = example_snapshot()
+    incident = snap.by_id[DB_OUTAGE].incident
+    plain = replace(incident, timestamps=tuple(t for t in incident.timestamps if t.name != "impact_started"))
+    view = entry_view(entry(plain, snap.config, snap.now), snap.config, snap.now,
+                      paths.incident_page(DB_OUTAGE), snap.by_id, ENGLISH)
+    # Counted from the first report, the metrics hold how long it lasted: no second duration.
+    assert [(x.label, x.definition, x.text) for x in view.metrics] == [
+        ("Identified after", "from the first report", "29 min"),
+        ("Mitigated after", "from the first report", "1 h 3 min"),
+        ("Resolved in", "from the first report", "2 h 18 min")]
+    soup = BeautifulSoup(example()[1][paths.incident_page(DB_OUTAGE)].decode(), "html.parser")
+    severity = soup.select_one(".tags .tag-sev")
+    assert severity is not None and words(severity) == "Severity: Critical"
+    assert severity.select_one("bdi") is not None
