@@ -6,7 +6,6 @@ Screenshots go to ``artifacts/screenshots/reading_*.png``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -103,7 +102,8 @@ def test_the_language_switch_shares_the_brands_line_on_a_phone(page: Page, sites
     switch = page.locator("nav.languages").bounding_box()
     nav = page.locator(".head > nav").first.bounding_box()
     assert brand is not None and switch is not None and nav is not None
-    assert abs((switch["y"] + switch["height"] / 2) - (brand["y"] + brand["height"] / 2)) < brand["height"] / 2
+    middle = brand["y"] + brand["height"] / 2
+    assert abs(switch["y"] + switch["height"] / 2 - middle) < brand["height"] / 2
     assert nav["y"] >= brand["y"] + brand["height"] - 1  # the navigation on the next line
     assert switch["x"] >= 0 and switch["x"] + switch["width"] <= width
     save_screenshot(page, f"reading/{language}-header-{width}", full_page=False)
