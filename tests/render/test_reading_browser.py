@@ -14,6 +14,7 @@ from statusgen.render import paths
 from statusgen.render.editions import Edition, localized
 from statusgen.render.pages import render_pages
 from statusgen.render.report_paths import reports_page
+from statusgen.render.reports import render_reports
 from tests.render.test_pages import DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.render.test_site_browser import SCHEMES, SUB_PATH, address, place, write_site
 from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
@@ -23,7 +24,7 @@ HEIGHTS = {320: 640, 375: 740, 1280: 900}
 INCIDENT = paths.incident_page(DB_OUTAGE)
 PAGES = [("en", "incident", INCIDENT), ("en", "history", paths.history_page(2026)),
          ("en", "report", reports_page("2026-Q4")), ("ar", "incident", INCIDENT),
-         ("ar", "history", paths.history_page(2026))]
+         ("ar", "history", paths.history_page(2026)), ("ar", "report", reports_page("2026-Q4"))]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     english = write_site(tmp_path_factory.mktemp("en"))
     snap = snap_of(ROOT)
     edition = Edition("ar", "", ("ar", "en"), snap.page.url)
-    arabic = place(tmp_path_factory.mktemp("ar"),
-                   render_pages(localized(snap, edition), THEMES, edition=edition))
+    here = localized(snap, edition)
+    arabic = place(tmp_path_factory.mktemp("ar"), {**render_pages(here, THEMES, edition=edition),
+                                                   **render_reports(here, THEMES, edition=edition)})
     with serve_directory(english) as en, serve_directory(arabic) as ar:
         yield {"en": f"{en}/{SUB_PATH}/", "ar": f"{ar}/{SUB_PATH}/"}
 
@@ -77,10 +79,11 @@ def test_the_updates_start_on_the_first_screen(page: Page, sites: dict[str, str]
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(("language", "uptime"), [("en", "Uptime"), ("ar", "نسبة التشغيل")])
 @pytest.mark.parametrize("width", [320, 375])
-def test_a_report_shows_every_figure_labelled_on_a_phone(page: Page, sites: dict[str, str],
-                                                        width: int) -> None:
-    open_page(page, address(sites["en"], reports_page("2026-Q4")), width)
+def test_a_report_shows_every_figure_labelled_on_a_phone(page: Page, sites: dict[str, str], width: int,
+                                                        language: str, uptime: str) -> None:
+    open_page(page, address(sites[language], reports_page("2026-Q4")), width)
     cells = page.locator(".figures tbody td")
     assert cells.count() == 10 * 8
     outside = page.evaluate("() => [...document.querySelectorAll('.figures tbody td')]"
@@ -88,8 +91,8 @@ def test_a_report_shows_every_figure_labelled_on_a_phone(page: Page, sites: dict
                             " return r.left < 0 || r.right > innerWidth }).length")
     assert outside == 0
     label = cells.first.evaluate("e => getComputedStyle(e, '::before').content")
-    assert label == '"Uptime"'
-    save_screenshot(page, f"reading/en-report-table-{width}", full_page=False)
+    assert label == f'"{uptime}"'
+    save_screenshot(page, f"reading/{language}-report-table-{width}", full_page=False)
 
 
 @pytest.mark.browser
