@@ -103,7 +103,7 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
     elif not form.prefix_for(incident.kind):
         # A warning, not an error: files written before maintenance had its own prefix still
         # build; their pages just show no reference an incident's numbering would suggest.
-        yield warning(where, "undeclared", "maintenance references are not declared, so pages "
+        yield warning(where, "maintenance-reference", "maintenance references are not declared, so pages "
                       "show none; add `maintenance_prefix: MNT-` to `reference` under "
                       f"{DECLARED_IN}, or remove `reference`")
     elif not reference_pattern(form, incident.kind).match(incident.reference):

@@ -100,7 +100,7 @@ def _metadata_options(parser: argparse.ArgumentParser, *, reference: bool = Fals
     if reference:
         parser.add_argument("--reference", metavar="REF", help="what people call it, such as "
                             f"INC-42; `{AUTO}` (the default when components.yml declares "
-                            "references) takes the next free number")
+                            "references of its kind) takes the next free number")
     if severity:
         parser.add_argument("--severity", metavar="ID", help="a severity components.yml declares")
     parser.add_argument("--role", action="append", default=[], metavar="ROLE=PERSON",

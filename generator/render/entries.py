@@ -71,11 +71,11 @@ def _window(incident: m.Incident, tz: tzinfo, lang: Language) -> WindowView | No
 
 
 def _duration(e: Entry, now: datetime, lang: Language) -> str:
-    if e.upcoming:
-        return ""
     if e.resolved_at is not None:
         return lang.duration(e.resolved_at - e.started_at)
-    return lang.duration(max(now - e.started_at, timedelta(0)))
+    if e.active:
+        return lang.duration(max(now - e.started_at, timedelta(0)))
+    return ""  # upcoming, or a maintenance completed without ever starting
 
 
 def severity_view(incident: m.Incident, fields: m.IncidentFields) -> SeverityView | None:

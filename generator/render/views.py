@@ -207,7 +207,8 @@ class EntryLine:
     """When it was resolved or completed, if it was."""
     duration: str
     """``2 h 18 min`` from its start (an incident's first report) to its end; for an open
-    entry, how long it had run at ``as_of``; empty for an upcoming one."""
+    entry, how long it had run at ``as_of``; empty for an upcoming one and a maintenance
+    completed without ever starting."""
     as_of: Time | None
     """For an open entry, when ``duration`` was measured (the build): a static page says so
     rather than a "for 5 min" that is wrong minutes later; none otherwise."""

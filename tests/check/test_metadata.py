@@ -145,7 +145,7 @@ CASES = [
          [(B, 6, 12, E, "duplicate-reference")], "incidents/a.md is already `INC-7`",
          {A: meta("reference: INC-7"), B: meta("reference: INC-8", base=RESOLVED)}),
     case("reference-maintenance-undeclared", {A: meta("reference: INC-1", base=MAINTENANCE)},
-         [(A, 8, 12, W, "undeclared")], "maintenance references are not declared, so pages show none",
+         [(A, 8, 12, W, "maintenance-reference")], "maintenance references are not declared, so pages show none",
          {A: MAINTENANCE}),
     Case("reference-maintenance-form", {C: MAINTENANCE_PREFIX, A: meta("reference: INC-1", base=MAINTENANCE)},
          [(A, 8, 12, E, "field-value")], "write `MNT-` and a number, such as MNT-42",
