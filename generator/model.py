@@ -262,9 +262,15 @@ class Declared(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class ReferenceForm(Located):
-    """How incident references are written: ``prefix`` and a number (``INC-123``)."""
+    """How references are written: ``prefix`` and a number (``INC-123``); maintenance carries
+    one only when ``maintenance_prefix`` is declared (``MNT-7``)."""
 
     prefix: str
+    maintenance_prefix: str = ""
+
+    def prefix_for(self, kind: Kind) -> str:
+        """The prefix references of ``kind`` take; empty when that kind takes none."""
+        return self.maintenance_prefix if kind is Kind.MAINTENANCE else self.prefix
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -55,9 +55,10 @@ def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic
                         f"{first.line}; ids must be unique")
 
 
-def reference_pattern(form: m.ReferenceForm) -> re.Pattern[str]:
-    """What a reference of ``form`` looks like: the prefix, then a number without leading 0."""
-    return re.compile(re.escape(form.prefix) + r"([1-9][0-9]{0,8})\Z")
+def reference_pattern(form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> re.Pattern[str]:
+    """What a reference of ``form`` for an entry of ``kind`` looks like: its prefix, then a
+    number without leading 0."""
+    return re.compile(re.escape(form.prefix_for(kind)) + r"([1-9][0-9]{0,8})\Z")
 
 
 def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -95,11 +96,18 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
     if not incident.reference:
         return
     where = incident.loc_of("reference")
-    if declared.reference is None:
+    form = declared.reference
+    if form is None:
         yield error(where, "undeclared", "references are not declared; add `reference: {prefix: "
                     f"INC-}}` under {DECLARED_IN}, or remove `reference`")
-    elif not reference_pattern(declared.reference).match(incident.reference):
-        prefix = declared.reference.prefix
+    elif not form.prefix_for(incident.kind):
+        # A warning, not an error: files written before maintenance had its own prefix still
+        # build; their pages just show no reference an incident's numbering would suggest.
+        yield warning(where, "maintenance-reference", "maintenance references are not declared, so pages "
+                      "show none; add `maintenance_prefix: MNT-` to `reference` under "
+                      f"{DECLARED_IN}, or remove `reference`")
+    elif not reference_pattern(form, incident.kind).match(incident.reference):
+        prefix = form.prefix_for(incident.kind)
         yield error(where, "field-value", f"`{incident.reference}` is not a reference of the declared "
                     f"form: write `{prefix}` and a number, such as {prefix}42")
 

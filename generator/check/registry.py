@@ -262,6 +262,10 @@ RULES: tuple[Rule, ...] = (
          "(`INC-` and a number); a severity on a maintenance.",
          "Give a value of the field's type, one of the options the message lists, a reference such "
          "as `INC-42`."),
+    Rule("maintenance-reference", W,
+         "A maintenance has a `reference` when `incident_fields.reference` declares no "
+         "`maintenance_prefix`: pages show none, as it would read as an incident's number.",
+         "Declare `maintenance_prefix: MNT-` beside `prefix`, or remove `reference`."),
     Rule("duplicate-reference", E,
          "Two incidents have the same `reference`.",
          "Give the later one the next free number (`statusgen new` does)."),

@@ -102,7 +102,7 @@ def _metadata_options(parser: argparse.ArgumentParser, *, reference: bool = Fals
     if reference:
         parser.add_argument("--reference", metavar="REF", help="what people call it, such as "
                             f"INC-42; `{AUTO}` (the default when components.yml declares "
-                            "references) takes the next free number")
+                            "references of its kind) takes the next free number")
     if severity:
         parser.add_argument("--severity", metavar="ID", help="a severity components.yml declares")
     parser.add_argument("--role", action="append", default=[], metavar="ROLE=PERSON",
@@ -313,28 +313,32 @@ def _metadata(args: argparse.Namespace, config: m.Config) -> Metadata:
                     fields=tuple((fid, tuple(v)) for fid, v in values.items()))
 
 
-def _reference(args: argparse.Namespace, config: m.Config) -> str:
+def _reference(args: argparse.Namespace, config: m.Config, kind: m.Kind) -> str:
     """``--reference``: as given, or the next free number for ``auto`` and by default when
-    references are declared."""
+    references are declared for ``kind`` (maintenance only with a ``maintenance_prefix``)."""
     form = config.incident_fields.reference
+    prefix = form.prefix_for(kind) if form is not None else ""
     given = args.reference
-    if given is None and form is None:
+    if given is None and not prefix:
         return ""
     if given is not None and given != AUTO:
         return str(given)
     if form is None:
         raise UsageError("--reference auto: components.yml declares no references; add "
                          "`reference: {prefix: INC-}` under incident_fields")
-    return next_reference(args.root, form)
+    if not prefix:
+        raise UsageError("--reference auto: components.yml declares no maintenance references; "
+                         "add `maintenance_prefix: MNT-` to `reference` under incident_fields")
+    return next_reference(args.root, form, kind)
 
 
-def next_reference(root: Path, form: m.ReferenceForm) -> str:
-    """The declared prefix and one more than the highest number any incident has."""
+def next_reference(root: Path, form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> str:
+    """The prefix of ``kind`` and one more than the highest number any entry has with it."""
     loaded = load(DiskSource(root))
-    pattern = reference_pattern(form)
+    pattern = reference_pattern(form, kind)
     numbers = [int(found.group(1)) for i in (loaded.repository.incidents if loaded.repository else ())
                if (found := pattern.match(i.reference))]
-    return f"{form.prefix}{max(numbers, default=0) + 1}"
+    return f"{form.prefix_for(kind)}{max(numbers, default=0) + 1}"
 
 
 def _interactive() -> bool:
@@ -482,7 +486,7 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     components = _levels(args.component, config, m.INCIDENT_LEVELS)
     status = _status(args.status or m.Status.INVESTIGATING.value, m.Kind.INCIDENT)
     at = _at(args, now)
-    metadata = replace(_metadata(args, config), reference=_reference(args, config))
+    metadata = replace(_metadata(args, config), reference=_reference(args, config, m.Kind.INCIDENT))
     message = _message(args, f"the first update of “{args.title}”")
     update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
@@ -544,7 +548,8 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
     if end <= start:
         raise UsageError(f"--end {args.end} is not after --start {args.start}")
     update = _first_maintenance_update(args, now, end)
-    metadata = replace(_metadata(args, config), reference=_reference(args, config))
+    metadata = replace(_metadata(args, config),
+                       reference=_reference(args, config, m.Kind.MAINTENANCE))
     message = _message(args, f"the {'record' if args.retrospective else 'announcement'} of "
                        f"“{args.title}”")
     update = replace(update, message=message)

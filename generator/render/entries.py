@@ -22,6 +22,7 @@ from statusgen.render.views import (
     EntryView,
     FactView,
     ImpactView,
+    LevelDuration,
     LevelView,
     MetricView,
     SeverityView,
@@ -70,17 +71,24 @@ def _window(incident: m.Incident, tz: tzinfo, lang: Language) -> WindowView | No
 
 
 def _duration(e: Entry, now: datetime, lang: Language) -> str:
-    if e.upcoming:
-        return ""
     if e.resolved_at is not None:
         return lang.duration(e.resolved_at - e.started_at)
-    return lang.duration(max(now - e.started_at, timedelta(0)))
+    if e.active:
+        return lang.duration(max(now - e.started_at, timedelta(0)))
+    return ""  # upcoming, or a maintenance completed without ever starting
 
 
 def severity_view(incident: m.Incident, fields: m.IncidentFields) -> SeverityView | None:
     """The incident's declared severity, if it has one."""
     found = fields.severity(incident.severity) if incident.severity else None
     return SeverityView(found.id, found.name, found.rank) if found is not None else None
+
+
+def shown_reference(incident: m.Incident, fields: m.IncidentFields) -> str:
+    """``incident``'s reference when ``fields`` declares references for its kind: a
+    maintenance numbered like the incidents would read as one."""
+    form = fields.reference
+    return incident.reference if form is not None and form.prefix_for(incident.kind) else ""
 
 
 def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
@@ -106,8 +114,9 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
         started=time_view(e.started_at, tz, lang),
         resolved=time_view(e.resolved_at, tz, lang) if e.resolved_at is not None else None,
         duration=_duration(e, now, lang),
+        as_of=time_view(now, tz, lang) if e.active else None,
         window=_window(incident, tz, lang),
-        reference=incident.reference,
+        reference=shown_reference(incident, fields),
         severity=severity_view(incident, fields),
     )
 
@@ -163,7 +172,7 @@ def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Cont
     return EntryView(**{f.name: getattr(line, f.name) for f in fields(EntryLine)},
                      components=_components(e, config, now, lang), updates=updates, body=written,
                      facts=facts(incident, config.incident_fields, tz, lang),
-                     metrics=metric_views(metrics, lang),
+                     metrics=metric_views(metrics, e, lang),
                      time_at_levels=_time_at_levels(metrics, config, lang))
 
 
@@ -218,15 +227,25 @@ def facts(incident: m.Incident, declared: m.IncidentFields, tz: tzinfo,
     return tuple(found)
 
 
-def metric_views(metrics: Metrics | None, lang: Language) -> tuple[MetricView, ...]:
-    """The duration metrics an incident has reached; none for maintenance."""
+def metric_views(metrics: Metrics | None, e: Entry, lang: Language) -> tuple[MetricView, ...]:
+    """The durations an incident has reached, each saying where it counts from; none for
+    maintenance.  The metrics count from the start of impact when one is recorded apart from
+    ``e``'s first report: then, if ``e`` is resolved, how long it lasted from its first report comes first, so
+    the page's two durations are each named for what they measure."""
     if metrics is None:
         return ()
+    from_impact = metrics.started_at != e.started_at
     out = []
+    if from_impact and e.resolved_at is not None:
+        seconds = (e.resolved_at - e.started_at).total_seconds()
+        out.append(MetricView("duration", lang.gettext(wording.DURATION),
+                              lang.gettext(wording.FROM_FIRST_REPORT_TO_RESOLUTION),
+                              lang.duration(timedelta(seconds=seconds)), whole_seconds(seconds)))
+    definition = lang.gettext(wording.FROM_IMPACT_START if from_impact else wording.FROM_FIRST_REPORT)
     for metric in DURATION_METRICS:
         seconds = getattr(metrics, metric)
         if seconds is not None:
-            out.append(MetricView(metric, lang.gettext(wording.METRICS[metric]),
+            out.append(MetricView(metric, lang.gettext(wording.METRICS[metric]), definition,
                                   lang.duration(timedelta(seconds=seconds)),
                                   whole_seconds(seconds)))
     return tuple(out)
@@ -237,9 +256,12 @@ def _time_at_levels(metrics: Metrics | None, config: m.Config,
     if metrics is None:
         return ()
     names = {c.id: c.name for c in config.walk()}
-    return tuple(ImpactView(names.get(t.component, t.component), paths.component_page(t.component),
-                            level_view(t.level, lang), lang.duration(timedelta(seconds=t.seconds)))
-                 for t in metrics.impact)
+    grouped: dict[str, list[LevelDuration]] = {}
+    for t in metrics.impact:  # already a component at a time, worst level first
+        grouped.setdefault(t.component, []).append(
+            LevelDuration(level_view(t.level, lang), lang.duration(timedelta(seconds=t.seconds))))
+    return tuple(ImpactView(names.get(c, c), paths.component_page(c), tuple(levels))
+                 for c, levels in grouped.items())
 
 
 def linked_entries(e: Entry) -> tuple[str, ...]:

@@ -131,12 +131,15 @@ class FactView:
 
 @dataclass(frozen=True)
 class MetricView:
-    """A duration metric of an incident: ``Resolved in`` ``2 h 18 min``."""
+    """A duration of an incident: ``Resolved in`` ``2 h 20 min``, ``from the start of impact``."""
 
     id: str
-    """``time_to_identify``, ``time_to_mitigate`` or ``time_to_resolve``."""
+    """``duration``, ``time_to_identify``, ``time_to_mitigate`` or ``time_to_resolve``."""
     label: str
     """``Resolved in``."""
+    definition: str
+    """Where it counts from: ``from the first report to resolution``, ``from the start of
+    impact``: two durations of one incident may start at different moments."""
     text: str
     """``2 h 18 min``."""
     seconds: int
@@ -144,17 +147,25 @@ class MetricView:
 
 
 @dataclass(frozen=True)
+class LevelDuration:
+    """How long a component spent at one level."""
+
+    level: LevelView
+    """The level."""
+    text: str
+    """``1 h 5 min``."""
+
+
+@dataclass(frozen=True)
 class ImpactView:
-    """How long one component spent at one level because of an incident."""
+    """How long one component spent at each level because of an incident."""
 
     name: str
     """The component's name."""
     path: str
     """Its page."""
-    level: LevelView
-    """The level."""
-    text: str
-    """``1 h 5 min``."""
+    levels: tuple[LevelDuration, ...]
+    """Each level it reached, worst first."""
 
 
 @dataclass(frozen=True)
@@ -195,11 +206,17 @@ class EntryLine:
     resolved: Time | None
     """When it was resolved or completed, if it was."""
     duration: str
-    """``2 h 18 min``; for an open entry, how long it has run; empty for an upcoming one."""
+    """``2 h 18 min`` from its start (an incident's first report) to its end; for an open
+    entry, how long it had run at ``as_of``; empty for an upcoming one and a maintenance
+    completed without ever starting."""
+    as_of: Time | None
+    """For an open entry, when ``duration`` was measured (the build): a static page says so
+    rather than a "for 5 min" that is wrong minutes later; none otherwise."""
     window: WindowView | None
     """A maintenance's window."""
     reference: str
-    """What people call it (``INC-42``); empty when it has none."""
+    """What people call it (``INC-42``); empty when it has none, and for maintenance unless
+    ``incident_fields.reference`` declares a ``maintenance_prefix``."""
     severity: SeverityView | None
     """Its declared severity, if it has one."""
 
@@ -220,9 +237,12 @@ class EntryView(EntryLine):
     """What it records besides its timeline: named timestamps, custom fields, the post-mortem
     link; in the internal build also roles, private fields and the follow-up ticket."""
     metrics: tuple[MetricView, ...]
-    """Its duration metrics so far, computed from the updates (incidents only)."""
+    """Its durations so far, each with where it counts from (incidents only): how long it
+    lasted from the first report when a start of impact is recorded apart from it, then the
+    metrics computed from the updates."""
     time_at_levels: tuple[ImpactView, ...]
-    """How long each component spent at each level, worst level first (incidents only)."""
+    """How long each component spent at each level, a component at a time, in the page's order
+    (incidents only)."""
 
 
 @dataclass(frozen=True)

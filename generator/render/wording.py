@@ -21,6 +21,13 @@ METRICS: Mapping[str, str] = MappingProxyType({
 })
 """How a page labels each duration metric (``Resolved in`` ``2 h 18 min``)."""
 
+DURATION = N_("Duration")
+FROM_FIRST_REPORT_TO_RESOLUTION = N_("from the first report to resolution")
+FROM_FIRST_REPORT = N_("from the first report")
+FROM_IMPACT_START = N_("from the start of impact")
+"""Where an incident's durations count from: its first report, or the recorded start of
+impact when that was earlier (the metrics' start; see :mod:`statusgen.compute.metrics`)."""
+
 POSTMORTEM = N_("Post-mortem")
 POSTMORTEM_LINK = N_("Read the post-mortem")
 EXTERNAL_ISSUE = N_("Follow-up ticket")

@@ -817,6 +817,9 @@ MONITOR = Schema("monitor", (
 REFERENCE = Schema("reference", (
     Field("prefix", "text", "What every reference starts with; a number follows (`INC-123`).",
           reference_prefix, required=True, example="INC-"),
+    Field("maintenance_prefix", "text", "What a maintenance's reference starts with (`MNT-7`); "
+          "without it maintenance carries no reference.", reference_prefix, default="none",
+          example="MNT-"),
 ), _builder(m.ReferenceForm))
 
 SEVERITY = Schema("severity", (

@@ -63,6 +63,11 @@ def declared(old: str, new: str) -> str:
     return incident(old, new, DECLARED)
 
 
+MAINTENANCE_PREFIX = declared("reference: {prefix: INC-}",
+                              "reference: {prefix: INC-, maintenance_prefix: MNT-}")
+"""Maintenance numbered apart from incidents: ``MNT-7``."""
+
+
 def case(name: str, bad: dict[str, str], expected: list[tuple[str, int, int, str, str]], message: str,
          good: dict[str, str]) -> Case:
     return Case(name, {C: DECLARED, **bad}, expected, message, {C: DECLARED, **good})
@@ -139,6 +144,13 @@ CASES = [
     case("reference-duplicate", {A: meta("reference: INC-7"), B: meta("reference: INC-7", base=RESOLVED)},
          [(B, 6, 12, E, "duplicate-reference")], "incidents/a.md is already `INC-7`",
          {A: meta("reference: INC-7"), B: meta("reference: INC-8", base=RESOLVED)}),
+    case("reference-maintenance-undeclared", {A: meta("reference: INC-1", base=MAINTENANCE)},
+         [(A, 8, 12, W, "maintenance-reference")],
+         "maintenance references are not declared, so pages show none",
+         {A: MAINTENANCE}),
+    Case("reference-maintenance-form", {C: MAINTENANCE_PREFIX, A: meta("reference: INC-1", base=MAINTENANCE)},
+         [(A, 8, 12, E, "field-value")], "write `MNT-` and a number, such as MNT-42",
+         {C: MAINTENANCE_PREFIX, A: meta("reference: MNT-1", base=MAINTENANCE)}),
     Case("reference-undeclared", {A: meta("reference: INC-1")}, [(A, 6, 12, E, "undeclared")],
          "references are not declared; add `reference: {prefix: INC-}`", {A: INCIDENT}),
     case("rank-twice", {C: declared("name: Major, rank: 2", "name: Major, rank: 1")},

@@ -15,7 +15,7 @@ from statusgen import model as m
 from statusgen.authoring.text import Metadata, metadata_keys, set_keys_text, split_lines
 from statusgen.commands.cli import main
 from statusgen.source.parse import parse_incident
-from tests.check.test_metadata import DECLARED
+from tests.check.test_metadata import DECLARED, MAINTENANCE_PREFIX
 from tests.helpers import INCIDENT, NOW, dedent, validate
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
@@ -157,17 +157,28 @@ def test_resolve_records_when_it_was_mitigated(status_repo: StatusRepo,
     assert incident.terminal is not None and validate(root) == []
 
 
-def test_maintenance_takes_a_reference_and_fields(status_repo: StatusRepo,
+def test_maintenance_takes_fields_and_a_reference_of_its_own_prefix(status_repo: StatusRepo,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     root = status_repo({"components.yml": DECLARED})
     assert run(root, "maintenance", "Database upgrade", "--start", "2026-11-30T02:00:00Z", "--end",
                "2026-11-30T04:00:00Z", "--component", "db", "--message", "Read-only for an hour.",
                "--field", "region=eu", "--role", "lead=Dana") == 0
     incident = parsed(written(capsys, root))
-    assert incident.reference == "INC-1" and [f.values for f in incident.fields] == [("eu",)]
+    # Maintenance is not numbered like the incidents unless the team declares its own prefix.
+    assert incident.reference == "" and [f.values for f in incident.fields] == [("eu",)]
     assert validate(root) == []
     assert run(root, "update", incident.id, "--message", "Soon.", "--severity", "sev1") == 2
     assert "maintenance has no severity" in capsys.readouterr().err
+    window = ("--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T04:00:00Z", "--component", "db",
+              "--message", "Read-only.")
+    assert run(root, "maintenance", "Cache upgrade", *window, "--reference", "auto") == 2
+    assert "declares no maintenance references" in capsys.readouterr().err
+    (root / "components.yml").write_text(MAINTENANCE_PREFIX, encoding="utf-8")
+    assert run(root, "maintenance", "Cache upgrade", *window) == 0
+    assert parsed(written(capsys, root)).reference == "MNT-1"
+    assert run(root, "new", "Checkout fails", "--impact", "minor", "--message", "Slow.") == 0
+    assert parsed(written(capsys, root)).reference == "INC-1"
+    assert validate(root) == []
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from statusgen.compute.status import entry
 from statusgen.render import paths
 from statusgen.render.api import render_api
-from statusgen.render.entries import entry_view, facts
+from statusgen.render.entries import entry_line, entry_view, facts
 from statusgen.render.i18n import translator
 from statusgen.render.report_paths import reports_page
 from tests.datasource import example_snapshot
@@ -43,7 +43,7 @@ def test_the_page_names_the_reference_and_severity_and_shows_the_public_facts() 
     page = db_page()
     kicker = page.select_one(".kicker")
     assert kicker is not None and words(kicker) == "Incident INC-3"
-    assert "Critical" in [words(t) for t in page.select(".tags .tag")]
+    assert "Severity: Critical" in [words(t) for t in page.select(".tags .tag")]
     assert facts_of(page) == {
         "Impact started": "3 Nov 2026, 15:00 CET", "Detected": "3 Nov 2026, 15:01 CET",
         "Mitigated": "3 Nov 2026, 16:05 CET", "Region": "eu", "Post-mortem": "Read the post-mortem"}
@@ -59,11 +59,24 @@ def test_the_page_names_the_reference_and_severity_and_shows_the_public_facts() 
 def test_the_page_shows_how_long_it_took() -> None:
     durations = section(db_page(), "How long it took")
     text = words(durations)
-    # Impact from 14:00 UTC; identified 14:31, mitigated (recorded) 15:05, resolved 16:20.
-    for said in ("Identified after 31 min", "Mitigated after 1 h 5 min", "Resolved in 2 h 20 min",
-                 "Website Partial outage 1 h 3 min", "Public API Major outage 29 min",
-                 "Database Degraded performance 1 h 15 min"):
+    # First report 14:02 UTC, impact from 14:00; identified 14:31, mitigated (recorded) 15:05,
+    # resolved 16:20: each duration says which start it counts from.
+    for said in ("Duration from the first report to resolution 2 h 18 min",
+                 "Identified after from the start of impact 31 min",
+                 "Mitigated after from the start of impact 1 h 5 min",
+                 "Resolved in from the start of impact 2 h 20 min"):
         assert said in text
+    # Time at each level: a row per component, its levels inside, worst first.
+    levels = section(db_page(), "How long it took").select("h3 + ul.levels > li")
+    assert [words(li) for li in levels] == [
+        "Website Partial outage 1 h 3 min",
+        "Public API Major outage 29 min Partial outage 34 min Degraded performance 1 h 15 min",
+        "Database Major outage 1 h 3 min Degraded performance 1 h 15 min"]
+
+
+def test_the_updates_come_before_the_durations_and_details() -> None:
+    headings = [words(h) for h in db_page().select("main h2")]
+    assert headings == ["Affected components", "Updates", "How long it took", "Details", "Post-mortem"]
 
 
 def test_the_internal_page_shows_the_private_facts_marked() -> None:
@@ -83,10 +96,11 @@ def test_every_list_names_the_reference_and_the_severity() -> None:
     for output in ("index.html", paths.history_page(2026), paths.component_page("api"),
                    reports_page("2026-11")):
         lines = soup_of(pages, output).select("li.line")
-        titled = [words(line.find(re.compile("^h[23]$"))) for line in lines]  # type: ignore[arg-type]
+        references = [words(ref) for line in lines for ref in line.select(".meta .ref")]
         severities = [words(tag) for line in lines for tag in line.select(".tag-sev")]
-        assert any(t.startswith("INC-") for t in titled), output
-        assert set(severities) <= {"Critical", "Major", "Minor"} and severities, output
+        assert references and all(r.startswith("INC-") for r in references), output
+        assert set(severities) <= {"Severity: Critical", "Severity: Major", "Severity: Minor"} \
+            and severities, output
 
 
 def test_the_json_gives_the_same_figures_in_seconds() -> None:
@@ -218,9 +232,42 @@ def test_a_german_page_says_how_long_it_took_in_german_and_its_json_stays_englis
     view = entry_view(snap.by_id[DB_OUTAGE], german.config, german.now, paths.incident_page(DB_OUTAGE),
                       german.by_id, translator("de"))
     assert [(x.label, x.text) for x in view.metrics] == [
-        ("Ursache gefunden nach", "31 Min."), ("Eingedämmt nach", "1 Std. 5 Min."),
-        ("Behoben nach", "2 Std. 20 Min.")]
+        ("Dauer", "2 Std. 18 Min."), ("Ursache gefunden nach", "31 Min."),
+        ("Eingedämmt nach", "1 Std. 5 Min."), ("Behoben nach", "2 Std. 20 Min.")]
+    assert [x.definition for x in view.metrics] == [
+        "von der ersten Meldung bis zur Lösung", *["ab Beginn der Auswirkung"] * 3]
     incident = json.loads(render_api(german)[API])["incident"]
     assert [t["name"] for t in incident["timestamps"]] == ["Impact started", "Detected", "Mitigated"]
     assert [d["duration_metric"]["name"] for d in incident["duration_metrics"]] == [
         "Time to identify", "Time to mitigate", "Time to resolve"]
+
+
+@pytest.mark.parametrize(("maintenance_prefix", "shown"), [("", ""), ("MNT-", "MNT-2")])
+def test_maintenance_shows_a_reference_only_of_its_own_declared_prefix(maintenance_prefix: str,
+                                                                      shown: str) -> None:
+    snap = example_snapshot()
+    declared = snap.config.incident_fields
+    assert declared.reference is not None
+    fields = replace(declared, reference=replace(declared.reference, maintenance_prefix=maintenance_prefix))
+    maintenance = replace(snap.by_id["2026-11-20-postgres-17-upgrade"].incident, reference="MNT-2")
+    line = entry_line(entry(maintenance, snap.config, snap.now), snap.tz, snap.now, ENGLISH, fields)
+    assert line.maintenance and line.reference == shown
+    incident = entry_line(snap.by_id[DB_OUTAGE], snap.tz, snap.now, ENGLISH, fields)
+    assert incident.reference == "INC-3"
+
+
+def test_the_severity_is_labelled_and_the_durations_defined_without_a_recorded_impact_start() -> None:
+    snap = example_snapshot()
+    incident = snap.by_id[DB_OUTAGE].incident
+    plain = replace(incident, timestamps=tuple(t for t in incident.timestamps if t.name != "impact_started"))
+    view = entry_view(entry(plain, snap.config, snap.now), snap.config, snap.now,
+                      paths.incident_page(DB_OUTAGE), snap.by_id, ENGLISH)
+    # Counted from the first report, the metrics hold how long it lasted: no second duration.
+    assert [(x.label, x.definition, x.text) for x in view.metrics] == [
+        ("Identified after", "from the first report", "29 min"),
+        ("Mitigated after", "from the first report", "1 h 3 min"),
+        ("Resolved in", "from the first report", "2 h 18 min")]
+    soup = BeautifulSoup(example()[1][paths.incident_page(DB_OUTAGE)].decode(), "html.parser")
+    severity = soup.select_one(".tags .tag-sev")
+    assert severity is not None and words(severity) == "Severity: Critical"
+    assert severity.select_one("bdi") is not None

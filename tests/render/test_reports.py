@@ -148,7 +148,8 @@ def test_the_page_shows_the_figures() -> None:
     assert rows["Login and SSO"][0] == "100.00%"
     assert len(rows) == 10
     incidents = words(section(page, "Incidents"))
-    assert "3 of 4 resolved." in incidents and "INC-3 Database unavailable in the EU region" in incidents
+    assert "3 of 4 resolved." in incidents
+    assert "Database unavailable in the EU region INC-3 Critical impact" in incidents
     assert "Resolved in 2 h 20 min" in incidents
     assert "Object storage hardware refresh" in words(section(page, "Maintenance"))
     links = {str(a["href"]) for a in page.find_all("a")}
