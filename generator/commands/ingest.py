@@ -24,7 +24,7 @@ from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, commo
 from statusgen.diagnostics import format_text, printable
 from statusgen.ingest.alerts import MAX_PAYLOAD, PayloadError
 from statusgen.ingest.apply import Refused, ingest
-from statusgen.ingest.payloads import parse
+from statusgen.ingest.payloads import TOOLS, parse
 
 
 def register(commands: Any) -> None:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     try:
         delivery = parse(args.kind, data)
     except PayloadError as exc:
-        _say(f"the {args.kind} payload cannot be read: {exc}; nothing was written")
+        _say(f"the {TOOLS[args.kind]} payload cannot be read: {exc}; nothing was written")
         return EXIT_PROBLEMS
     try:
         outcome = ingest(args.root, delivery, now, args.strict)

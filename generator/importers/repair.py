@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from statusgen import model as m
+from statusgen.diagnostics import with_article
 from statusgen.importers.plan import Entry, Levels, Note, Update
 
 SKEW = timedelta(minutes=5)
@@ -138,7 +139,8 @@ def _statuses(updates: list[DraftUpdate], kind: m.Kind, note: _Notes) -> list[m.
             status = m.Status(word)
         elif word in _CROSS[kind]:
             status = m.Status(_CROSS[kind][word])
-            note.add(f"the {kind} has updates with the status `{word}`, which is not a {kind} "
+            note.add(f"the {kind} has updates with the status `{word}`, which is not "
+                     f"{with_article(kind)} "
                      f"status: written as `{status}`")
         else:
             status = previous
