@@ -27,6 +27,7 @@ from statusgen.pipeline import build
 from statusgen.source.load import read_config
 from statusgen.source.parse import parse_incident
 from statusgen.source.tree import DiskSource
+from tests.helpers import tree
 from tests.importers.support import FIXTURES, GITHUB, NOW, STAMP, errors
 
 JENKINS = FIXTURES / "cstate" / "jenkins"
@@ -88,6 +89,20 @@ def github(tmp_path_factory: pytest.TempPathFactory) -> Imported:
 def imported(request: pytest.FixtureRequest) -> Imported:
     found: Imported = request.getfixturevalue(request.param)
     return found
+
+
+def test_a_second_import_changes_no_byte(imported: Imported, tmp_path: Path) -> None:
+    copy = tmp_path / "repo"
+    shutil.copytree(imported.root, copy)
+    before = tree(copy)
+    source = JENKINS if imported.root.parent.name.startswith("jenkins") else \
+        imported.root.parent / "export"
+    system = "cstate" if source == JENKINS else "statuspage"
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert main(["import", system, str(source), "--root", str(copy), "--now", STAMP]) == 0
+    assert tree(copy) == before
+    assert " 0 new, 0 changed" in printed.getvalue()
 
 
 def _front_page(site: Path) -> list[str]:
