@@ -679,7 +679,7 @@ def test_a_busy_day_names_three_entries_in_its_tooltip(status_repo: StatusRepo) 
 
 def test_a_retired_component_is_off_the_front_page_and_keeps_its_page() -> None:
     _, pages = example()
-    front = soup_of(pages, "index.html")
-    assert "Legacy API (v1)" not in words(front.select_one(".components"))
+    listed = soup_of(pages, "index.html").select_one(".components")
+    assert listed is not None and "Legacy API (v1)" not in words(listed)
     own = soup_of(pages, "components/legacy-api/index.html")
     assert "Upload errors for large files" in words(own)
