@@ -1,10 +1,11 @@
 """An import onto a repository: what each file becomes, validated as a whole, then written.
 
 :func:`plan` maps the source's components onto ``components.yml`` (matching by name,
-adding what is new), gives each new entry a stable id from its date and title (in
-order of time, then source key, so collisions resolve the same way every time), finds
-the file each known entry already has by its ``source`` key, and lays every new or
-changed file over the repository to validate it all at once.  A file that would not
+adding what is new, retired when only old entries name it, and noting a new name spelled
+like another but for case, punctuation or spaces), gives each new entry a stable id
+from its date and title (in order of time, then source key, so collisions resolve the
+same way every time), finds the file each known entry already has by its ``source`` key,
+and lays every new or changed file over the repository to validate it all at once.  A file that would not
 validate is tried once more with its Markdown read as plain text, then left out and
 noted.  :func:`write` then writes ``components.yml`` first and each file atomically.
 """

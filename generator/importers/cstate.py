@@ -9,7 +9,8 @@ status taken from a leading ``*Resolved* -``-style label; the rest stays the bod
 
 Real sites are messy, and each of these is repaired and noted: times without a zone
 (read in the site's ``timeZone``), hours written ``015`` or ``9``, systems named in
-``affected`` that ``config.yml`` does not list, a resolution before the start.
+``affected`` that ``config.yml`` does not list (added retired), a resolution before the
+start.  The page's Markdown description is written as the plain text it shows.
 """
 
 from __future__ import annotations
