@@ -10,6 +10,13 @@ from enum import StrEnum
 from typing import NamedTuple
 
 
+def with_article(noun: str) -> str:
+    """``noun`` after its indefinite article, for messages: ``an incident``, ``a maintenance``,
+    ``an Alertmanager payload``.  Chosen by the first letter, which is right for every word
+    statusgen puts there (none is an ``a user`` or an ``an hour``)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 class Severity(StrEnum):
     """How bad a problem is: errors stop a build, warnings do only under ``--strict``."""
 

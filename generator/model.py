@@ -171,6 +171,8 @@ class Component(Located):
     """The id of the group this component belongs to, if any."""
     sla: float | None = None
     """The uptime target in percent (``99.9``) the reports measure against, if any."""
+    retired: bool = False
+    """Gone from the service: left off the front page, its own page and its entries kept."""
 
     @property
     def is_group(self) -> bool:

@@ -17,6 +17,7 @@ from statusgen.diagnostics import (
     strictly,
     summary,
     warning,
+    with_article,
 )
 
 LATE = warning(Location("incidents/b.md", 8, 13), "stale-open", "open for 15 days")
@@ -101,3 +102,10 @@ def test_outputs_survive_lone_surrogates() -> None:
 
 def test_formats_are_named() -> None:
     assert sorted(FORMATS) == ["github", "json", "text"]
+
+
+def test_messages_put_the_article_their_noun_takes() -> None:
+    assert [with_article(w) for w in ("incident", "maintenance", "Alertmanager payload",
+                                      "Uptime Kuma payload", "text field")] == [
+        "an incident", "a maintenance", "an Alertmanager payload", "an Uptime Kuma payload",
+        "a text field"]

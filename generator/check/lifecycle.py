@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from statusgen import model as m
 from statusgen.check.context import Context
-from statusgen.diagnostics import Diagnostic, error, warning
+from statusgen.diagnostics import Diagnostic, error, warning, with_article
 
 SKEW = timedelta(minutes=5)
 STALE = timedelta(days=14)
@@ -16,7 +16,7 @@ STALE = timedelta(days=14)
 
 def _a(kind: m.Kind) -> str:
     """``an incident``, ``a maintenance``."""
-    return f"an {kind}" if kind is m.Kind.INCIDENT else f"a {kind}"
+    return with_article(str(kind))
 
 
 def stamp(at: datetime) -> str:

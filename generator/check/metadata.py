@@ -16,7 +16,7 @@ from statusgen import model as m
 from statusgen.check.context import Context
 from statusgen.check.duplicates import later_sharing
 from statusgen.check.lifecycle import SKEW, stamp
-from statusgen.diagnostics import Diagnostic, Location, error, warning
+from statusgen.diagnostics import Diagnostic, Location, error, warning, with_article
 from statusgen.source.schema import suggest, web_link_problem
 
 DECLARED_IN = "incident_fields in components.yml"
@@ -42,7 +42,7 @@ def check_incident_fields(config: m.Config) -> Iterator[Diagnostic]:
                         f"{field.type} field: list the values it may take in `options`")
         elif not field.type.selects and field.has("options"):
             yield error(field.loc_of("options"), "field-declaration", f"only select fields have "
-                        f"options, and `{field.id}` is a {field.type} field; remove `options` or "
+                        f"options, and `{field.id}` is {with_article(field.type)} field; remove `options` or "
                         "make it single_select or multi_select")
 
 
@@ -158,7 +158,7 @@ def _field_value(entry: m.FieldEntry, field: m.CustomField) -> Iterator[Diagnost
     where = entry.loc_of("value")
     kind = field.type
     if entry.items is not None and kind is not m.FieldType.MULTI_SELECT:
-        yield error(where, "field-value", f"`{field.id}` is a {kind} field and takes one value, "
+        yield error(where, "field-value", f"`{field.id}` is {with_article(kind)} field and takes one value, "
                     "not a list")
         return
     if kind is m.FieldType.NUMBER and not _number(entry.value):

@@ -49,7 +49,7 @@ from statusgen.check.lifecycle import SKEW
 from statusgen.check.metadata import reference_pattern
 from statusgen.commands.ingest import read_input
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from statusgen.diagnostics import Diagnostic, format_text
+from statusgen.diagnostics import Diagnostic, format_text, with_article
 from statusgen.ingest.alerts import MAX_PAYLOAD
 from statusgen.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
 from statusgen.output.atomic import Changed, create_file, replace_file
@@ -303,7 +303,8 @@ def _metadata(args: argparse.Namespace, config: m.Config) -> Metadata:
     for fid, given in values.items():
         field = declared.field(fid)
         if len(given) > 1 and field is not None and field.type is not m.FieldType.MULTI_SELECT:
-            raise UsageError(f"--field {fid}: a {field.type} field takes one value; give it once")
+            raise UsageError(f"--field {fid}: {with_article(field.type)} field takes one "
+                             "value; give it once")
     for option, pairs in (("--role", roles), ("--timestamp", times)):
         names = [name for name, _ in pairs]
         twice = next((n for n in names if names.count(n) > 1), None)

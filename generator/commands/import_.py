@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -118,9 +119,19 @@ def _report(imported: Imported, plan: apply.Plan, dry_run: bool) -> None:
     for change in plan.changes:
         state = "new" if change.original is None else "changed"
         print(f"{verb} {change.path} ({state})")
+    if plan.notes:
+        print("notes by kind:")
+        for (kind, topic), count in Counter((n.kind, n.topic) for n in plan.notes).most_common():
+            print(f"{count:>6} {kind}: {topic}")
     new = sum(c.original is None for c in plan.changes if c.entry is not None)
     changed = sum(c.original is not None for c in plan.changes if c.entry is not None)
-    added = f"; {len(plan.added)} components added" if plan.added else ""
-    print(f"{len(imported.entries)} entries read: {new} new, {changed} changed, "
-          f"{plan.unchanged} unchanged{added}; {len(plan.notes)} notes"
+    added = f"; {_count(len(plan.added), 'component')} added" if plan.added else ""
+    kinds = Counter(n.kind for n in plan.notes)
+    detail = f" ({', '.join(f'{count} {kind}' for kind, count in kinds.items())})" if kinds else ""
+    print(f"{_count(len(imported.entries), 'entry', 'entries')} read: {new} new, {changed} changed, "
+          f"{plan.unchanged} unchanged{added}; {_count(len(plan.notes), 'note')}{detail}"
           + (" (dry run: nothing written)" if dry_run else ""))
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"

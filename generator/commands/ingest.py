@@ -24,7 +24,7 @@ from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, commo
 from statusgen.diagnostics import format_text, printable
 from statusgen.ingest.alerts import MAX_PAYLOAD, PayloadError
 from statusgen.ingest.apply import ingest
-from statusgen.ingest.payloads import parse
+from statusgen.ingest.payloads import TOOLS, parse
 from statusgen.pipeline import Refused
 
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     try:
         delivery = parse(args.kind, data)
     except PayloadError as exc:
-        _say(f"the {args.kind} payload cannot be read: {exc}; nothing was written")
+        _say(f"the {TOOLS[args.kind]} payload cannot be read: {exc}; nothing was written")
         return EXIT_PROBLEMS
     for note in delivery.notes:
         _say(note)

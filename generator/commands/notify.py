@@ -40,7 +40,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--log", type=Path, default=None, metavar="PATH",
                         help=f"the send log (default: ROOT/{DEFAULT})")
     parser.add_argument("--dry-run", action="store_true",
-                        help="say what would be sent and recorded; send nothing, change no file")
+                        help="say what would be sent and recorded, and which channels cannot "
+                        "send (a variable not set); send nothing, change no file")
     parser.add_argument("--since", metavar="TIMESTAMP",
                         help="on a channel's first run, send what happened from this time on "
                         "instead of recording it")

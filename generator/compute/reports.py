@@ -386,6 +386,8 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
             [leaves[component.id]]
         named = set(config.expand(component.id))
         touched = [e for e in incidents if not named.isdisjoint(e.named)]
+        if component.retired and not touched:
+            continue  # gone: in a period's figures only while its entries are
         figures.append(_figures(component, members, _incident_figures(touched, resolve, config)))
     return Report(
         inputs=inputs, period=period, start=start, end=end, until=until, components=tuple(figures),

@@ -98,7 +98,8 @@ def _by_component(entries: tuple[Entry, ...], config: m.Config) -> dict[str, tup
     found: dict[str, list[Entry]] = {c.id: [] for c in config.walk()}
     for e in entries:  # newest start first, so every list is too
         touched: dict[str, None] = {}
-        for leaf in e.affected():
+        # Named counts too: an entry naming a component it left operational is still its history.
+        for leaf in dict.fromkeys((*e.affected(), *e.named)):
             component = config.get(leaf)
             if component is not None:
                 touched[leaf] = None

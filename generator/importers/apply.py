@@ -1,10 +1,11 @@
 """An import onto a repository: what each file becomes, validated as a whole, then written.
 
 :func:`plan` maps the source's components onto ``components.yml`` (matching by name,
-adding what is new), gives each new entry a stable id from its date and title (in
-order of time, then source key, so collisions resolve the same way every time), finds
-the file each known entry already has by its ``source`` key, and lays every new or
-changed file over the repository to validate it all at once.  A file that would not
+adding what is new, retired when only old entries name it, and noting a new name spelled
+like another but for case, punctuation or spaces), gives each new entry a stable id
+from its date and title (in order of time, then source key, so collisions resolve the
+same way every time), finds the file each known entry already has by its ``source`` key,
+and lays every new or changed file over the repository to validate it all at once.  A file that would not
 validate is tried once more with its Markdown read as plain text, then left out and
 noted.  :func:`write` then writes ``components.yml`` first and each file atomically.
 """
@@ -161,7 +162,7 @@ def _components(source: DiskSource, imported: Imported,
             if found is not None and not found.is_group:
                 parent = None  # the user's file has it as a component: the new one goes on top
         new.append(NewComponent(id=cid, name=c.name, description=c.description, group=parent,
-                                is_group=c.is_group))
+                                is_group=c.is_group, retired=c.retired))
         keymap[c.key] = cid
     # A new group none of whose members is new would be empty: leave it out.
     empty = {n.id for n in new if n.is_group and not any(x.group == n.id for x in new)}
@@ -173,6 +174,7 @@ def _components(source: DiskSource, imported: Imported,
         result.notes.append(Note(CONFIG_FILE, "the source names no component: one named after "
                                  "the page is added, as components.yml needs one"))
     result.added = [n.id for n in new]
+    _near_duplicates(walk, new, result.notes)
     if exists and not new:
         return None, keymap
     try:
@@ -184,6 +186,32 @@ def _components(source: DiskSource, imported: Imported,
     except (EditError, UnicodeDecodeError) as exc:
         raise ImportFailed(str(exc)) from exc
     return Change(CONFIG_FILE, text.encode("utf-8"), original if exists else None), keymap
+
+
+def _spelling(name: str) -> str:
+    """A name without case, punctuation and spaces: ``repo.jenkins-ci.org`` and
+    ``Repo-Jenkins-CI.org`` are spelled alike."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _near_duplicates(walk: Sequence[m.Component], new: Sequence[NewComponent],
+                     notes: list[Note]) -> None:
+    """Note each new component spelled like another, with how to merge them."""
+    seen: dict[str, tuple[str, str, bool]] = {}
+    for cid, name, retired, added in [*((c.id, c.name, c.retired, False) for c in walk
+                                        if not c.is_group),
+                                      *((n.id, n.name, n.retired, True) for n in new
+                                        if not n.is_group)]:
+        spelled = _spelling(name)
+        first = seen.setdefault(spelled, (cid, name, retired)) if spelled else None
+        if first is None or first[0] == cid or not added:
+            continue
+        # Keep the one the source lists (not retired), else the first.
+        keep, drop = (cid, first[0]) if first[2] and not retired else (first[0], cid)
+        notes.append(Note(CONFIG_FILE, f"“{first[1]}” (`{first[0]}`) and “{name}” (`{cid}`) "
+                          "differ only in case, punctuation or spaces: if they are one component, "
+                          f"merge them: write `{keep}` for `{drop}` in incidents/ and remove "
+                          f"`{drop}` from components.yml", "to review"))
 
 
 def _page(imported: Imported, notes: list[Note]) -> Page:

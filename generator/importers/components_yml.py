@@ -35,6 +35,7 @@ class NewComponent:
     description: str = ""
     group: str | None = None
     is_group: bool = False
+    retired: bool = False
 
 
 def page_url(url: str) -> str | None:
@@ -58,6 +59,8 @@ def _item(component: NewComponent, members: Sequence[NewComponent], dash: str,
     keys = [f"id: {component.id}", f"name: {inline_scalar(component.name)}"]
     if component.description:
         keys.append(f"description: {inline_scalar(component.description)}")
+    if component.retired:
+        keys.append("retired: true")
     if members:
         keys.append("components:")
         for member in members:

@@ -9,7 +9,8 @@ status taken from a leading ``*Resolved* -``-style label; the rest stays the bod
 
 Real sites are messy, and each of these is repaired and noted: times without a zone
 (read in the site's ``timeZone``), hours written ``015`` or ``9``, systems named in
-``affected`` that ``config.yml`` does not list, a resolution before the start.
+``affected`` that ``config.yml`` does not list (added retired), a resolution before the
+start.  The page's Markdown description is written as the plain text it shows.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from statusgen import model as m
+from statusgen.importers.plaintext import text_from_markdown
 from statusgen.importers.plan import Component, Imported, Note, Page
 from statusgen.importers.repair import Draft, DraftUpdate, one_line, settle
 from statusgen.importers.statuspage import SourceError
@@ -118,7 +120,7 @@ def read_site(folder: Path, now: datetime) -> Imported:
     result.page = Page(title=one_line(_text(config.get("title"))) or "Status",
                        url=_text(config.get("baseURL") or config.get("baseurl")).strip(),
                        timezone=zone_name,
-                       description=one_line(_text(params.get("description"))))
+                       description=one_line(text_from_markdown(_text(params.get("description")))))
     result.components = _components(params.get("systems") or config.get("systems"),
                                     params.get("categories") or config.get("categories"))
     names = {c.name.lower(): c.key for c in result.components if not c.is_group}
@@ -330,9 +332,12 @@ def _affected(value: Any, names: dict[str, str], result: Imported, label: str) -
         if key is None:
             key = name
             names[name.lower()] = name
-            result.components.append(Component(key=name, name=name))
+            # Retired when the site lists systems of its own: this one is only in old issues.
+            listed = any(not c.retired and not c.is_group for c in result.components)
+            result.components.append(Component(key=name, name=name, retired=listed))
             result.notes.append(Note(label, f"it names the system “{name}”, which config.yml does "
-                                     "not list: it is added as a component"))
+                                     "not list: it is added retired: off the front page, its "
+                                     "page and entries kept"))
         if key not in keys:
             keys.append(key)
     return keys

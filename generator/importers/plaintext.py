@@ -1,4 +1,4 @@
-"""Plain text as Markdown that reads back as the same text, line for line.
+"""Plain text as Markdown that reads back as the same text, line for line (and back).
 
 Statuspage's update bodies are plain text: a ``*`` is a star, a line starting with
 ``#`` is not a heading, and a line break is a line break.  Markdown would read them
@@ -10,7 +10,11 @@ sentences stay as they were written.
 
 from __future__ import annotations
 
+import html
 import re
+
+from statusgen.source.links import safe_final
+from statusgen.source.markdown import prose
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 """Statuspage's editor stores some line breaks as HTML."""
@@ -50,3 +54,22 @@ def _escape_line(line: str) -> str:
         # `1.` or `1)` starts an ordered list: escape the punctuation after the digits.
         escaped = marker + "\\" + escaped[len(marker):] if marker[0].isdigit() else "\\" + escaped
     return indent + escaped
+
+
+def text_from_markdown(text: str) -> str:
+    """The plain text Markdown ``text`` shows, for a field that is plain text (a page's
+    description): each link's text with its address in brackets after it (only its text
+    when the address may not be published), each image its alternative text.  The
+    render step's :func:`fill_text` does the same for pages; importers sit below it."""
+    read = prose(text)
+    out = []
+    for at, part in enumerate(read.text):
+        if not at % 2:
+            out.append(part)
+            continue
+        slot = read.slots[int(part[1:])]
+        if part[0] == "/" and safe_final(slot.url):
+            out.append(f" ({slot.url})")
+        elif part[0] == "i":
+            out.append(html.unescape(slot.alt))
+    return "".join(out).strip()

@@ -7,6 +7,7 @@ message and body is Markdown already, as it will be written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,6 +60,8 @@ class Component:
     group: str | None = None
     """The key of the group it belongs to."""
     is_group: bool = False
+    retired: bool = False
+    """Named only by old entries, not in the source's own list of components."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class Page:
     description: str = ""
 
 
+_VALUES = re.compile(r"`[^`]*`|“[^”]*”|\([^)]*\)|\d+")
+"""What a note's text names of its item (a value, a name, a list, a count)."""
+
+
 @dataclass(frozen=True)
 class Note:
     """A repair the importer made, or something it could not map, with the source item."""
@@ -78,10 +85,15 @@ class Note:
     item: str
     text: str
     kind: str = "repaired"
-    """``repaired``, ``not mapped`` or ``not imported``."""
+    """``repaired``, ``not mapped``, ``not imported`` or ``to review`` (a suggestion)."""
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.item}: {self.text}"
+
+    @property
+    def topic(self) -> str:
+        """The kind of repair, for counting: the text without what it names of its item."""
+        return _VALUES.sub("…", self.text)
 
 
 @dataclass

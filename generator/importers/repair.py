@@ -5,7 +5,8 @@ the source words them, updates in any order); :func:`settle` maps it onto the fo
 and repairs what the format's rules refuse, noting each repair with the item:
 an update in the future, updates out of order, a ``resolved`` that is not the newest,
 an empty message, a maintenance status on an incident, ``under_maintenance`` set
-by an incident, a maintenance without a window.
+by an incident, a maintenance without a window, a component named without a level
+below operational (kept, at ``operational``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from statusgen import model as m
+from statusgen.diagnostics import with_article
 from statusgen.importers.plan import Entry, Levels, Note, Update
 
 SKEW = timedelta(minutes=5)
@@ -34,11 +36,6 @@ _CROSS: dict[m.Kind, dict[str, str]] = {
                          "monitoring": "verifying", "resolved": "completed"},
 }
 _BEFORE_TERMINAL = {m.Kind.INCIDENT: m.Status.MONITORING, m.Kind.MAINTENANCE: m.Status.VERIFYING}
-_IMPACT_LEVEL = {
-    # A level for a component an incident names without ever saying how it was.
-    m.Impact.NONE: m.Level.DEGRADED_PERFORMANCE, m.Impact.MINOR: m.Level.DEGRADED_PERFORMANCE,
-    m.Impact.MAJOR: m.Level.PARTIAL_OUTAGE, m.Impact.CRITICAL: m.Level.MAJOR_OUTAGE,
-}
 
 
 @dataclass
@@ -118,7 +115,7 @@ def settle(draft: Draft, now: datetime, notes: list[Note]) -> Entry | None:
     messages = [_message(u.message, s, note) for u, s in zip(ordered, statuses, strict=True)]
     impact = _impact(draft.impact, draft.kind, note)
     if draft.kind is m.Kind.INCIDENT:
-        components, levels = _incident_levels(draft, ordered, statuses, impact, note)
+        components, levels = _incident_levels(draft, ordered, statuses, note)
         window = None
     else:
         components = tuple((key, None) for key in _maintained(draft, ordered))
@@ -142,7 +139,8 @@ def _statuses(updates: list[DraftUpdate], kind: m.Kind, note: _Notes) -> list[m.
             status = m.Status(word)
         elif word in _CROSS[kind]:
             status = m.Status(_CROSS[kind][word])
-            note.add(f"the {kind} has updates with the status `{word}`, which is not a {kind} "
+            note.add(f"the {kind} has updates with the status `{word}`, which is not "
+                     f"{with_article(kind)} "
                      f"status: written as `{status}`")
         else:
             status = previous
@@ -193,7 +191,7 @@ def _level(raw: str, note: _Notes) -> m.Level | None:
 
 
 def _incident_levels(draft: Draft, updates: list[DraftUpdate], statuses: list[m.Status],
-                     impact: m.Impact, note: _Notes) -> tuple[Levels, list[Levels | None]]:
+                     note: _Notes) -> tuple[Levels, list[Levels | None]]:
     """The incident's levels at its first update, and what each update changes (newest first)."""
     current: dict[str, m.Level] = {}
     changes: list[Levels | None] = []
@@ -218,13 +216,18 @@ def _incident_levels(draft: Draft, updates: list[DraftUpdate], statuses: list[m.
         current.update(changed)
         changes.append(tuple(changed.items()) or None)
     changes.reverse()
-    said = {key for u in updates for key, _ in u.levels}
-    unsaid = [key for key in dict.fromkeys(draft.named) if key not in said]
-    if unsaid:
-        guess = _IMPACT_LEVEL[impact]
-        first = (*first, *((key, guess) for key in unsaid))
-        note.add(f"the source names components without their level: they are at `{guess}` "
-                 f"(from the impact `{impact}`)")
+    # A component the source names but never puts below operational stays named, at
+    # `operational`, in the update that first names it (the oldest when only the entry does):
+    # the entry is in the component's history, and no outage is invented for it.
+    recorded = {key for key, _ in first} | {key for c in changes for key, _ in c or ()}
+    named = [(index, key) for index in range(oldest, -1, -1) for key, _ in updates[index].levels]
+    named += [(oldest, key) for key in draft.named]
+    for index, key in named:
+        if key not in recorded:
+            recorded.add(key)
+            changes[index] = (*(changes[index] or ()), (key, m.Level.OPERATIONAL))
+            note.add("the source names components without a level below operational: each is "
+                     "listed at `operational` in the update that names it, with no outage")
     return first, changes
 
 

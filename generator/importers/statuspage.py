@@ -56,6 +56,8 @@ class _Reader:
     def __init__(self) -> None:
         self.page: Mapping[str, Any] | None = None
         self.components: dict[str, Mapping[str, Any]] = {}
+        self.listed: set[str] = set()
+        """The components the documents list themselves (not only within an incident)."""
         self.incidents: dict[str, tuple[Mapping[str, Any], bool]] = {}
         self.notes: list[Note] = []
 
@@ -71,6 +73,7 @@ class _Reader:
         for component in _items(doc.get("components")):
             known = True
             self._component(component)
+            self.listed.add(_text(component.get("id")))
         single = doc.get("incident")
         lists = [(key, _items(doc.get(key))) for key in LISTS]
         if isinstance(single, Mapping):
@@ -114,7 +117,9 @@ def read(documents: Iterable[tuple[str, Any]], now: datetime) -> Imported:
     result = Imported(system=SYSTEM, notes=reader.notes)
     if reader.page is not None:
         result.page = _page(reader.page, result.notes)
-    result.components = _components(reader.components)
+    # Without a list of its own, the source's components are those its entries name.
+    listed = reader.listed or set(reader.components)
+    result.components = _components(reader.components, listed)
     known = {c.key for c in result.components}
     for key, (item, maintenance) in sorted(reader.incidents.items()):
         draft = _draft(key, item, maintenance, result.notes)
@@ -122,12 +127,17 @@ def read(documents: Iterable[tuple[str, Any]], now: datetime) -> Imported:
             for code, _ in u.levels:
                 if code not in known:
                     known.add(code)
-                    name = next((one_line(_text(a.get("name"))) for a in _affected(item)
-                                 if a.get("code") == code), "") or code
-                    result.components.append(Component(key=code, name=name))
+                    name = next((_text(a.get("name")) for a in _affected(item)
+                                 if a.get("code") == code), "")
+                    result.components.append(Component(key=code, name=_name(name, code),
+                                                       retired=bool(reader.listed)))
         entry = settle(draft, now, result.notes)
         if entry is not None:
             result.entries.append(entry)
+    result.notes.extend(Note(f"{SYSTEM} component `{c.key}`", f"“{c.name}” is named only by "
+                             "entries, not in the source's list of components: it is added "
+                             "retired: off the front page, its page and entries kept")
+                        for c in result.components if c.retired)
     return result
 
 
@@ -137,17 +147,23 @@ def _page(page: Mapping[str, Any], notes: list[Note]) -> Page:
                 timezone=_text(page.get("time_zone")).strip() or "UTC")
 
 
-def _components(found: Mapping[str, Mapping[str, Any]]) -> list[Component]:
-    """Groups and components in the source's order, each group before its members."""
+def _name(name: str, key: str) -> str:
+    """A component's name as one line: its key when it has none (cleaned the same way)."""
+    return one_line(name) or one_line(key) or "Unnamed component"
+
+
+def _components(found: Mapping[str, Mapping[str, Any]], listed: set[str]) -> list[Component]:
+    """Groups and components in the source's order, each group before its members; those
+    only old entries name (not ``listed``) retired."""
     out: list[Component] = []
     groups = {key for key, c in found.items() if c.get("group") is True}
     for key, c in found.items():
         group = _text(c.get("group_id"))
         out.append(Component(
-            key=key, name=one_line(_text(c.get("name"))) or key,
+            key=key, name=_name(_text(c.get("name")), key),
             description=one_line(_text(c.get("description"))),
             group=group if group in groups and group != key else None,
-            is_group=key in groups))
+            is_group=key in groups, retired=key not in listed))
     return out
 
 

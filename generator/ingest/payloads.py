@@ -53,7 +53,7 @@ def _alert_group(kind: str, version: str) -> Parser:
     def parse(body: Any) -> Delivery:
         obj = mapping(body, "the payload")
         if obj.get("version") != version:
-            raise PayloadError(f"`version` must be \"{version}\", as {kind} sends it")
+            raise PayloadError(f"`version` must be \"{version}\", as {TOOLS[kind]} sends it")
         group = text(obj.get("groupKey"), "groupKey")
         raw = obj.get("alerts")
         if not isinstance(raw, list):
@@ -61,7 +61,8 @@ def _alert_group(kind: str, version: str) -> Parser:
         notes = []
         left_out = obj.get("truncatedAlerts", 0)
         if isinstance(left_out, int) and not isinstance(left_out, bool) and left_out > 0:
-            notes.append(f"{kind} left out {left_out} more alerts (its max_alerts setting)")
+            notes.append(f"{TOOLS[kind]} left out {left_out} more alerts (its max_alerts "
+                         "setting)")
         if len(raw) > MAX_ALERTS:
             notes.append(f"{len(raw) - MAX_ALERTS} more alerts were not read")
         alerts = []
@@ -168,6 +169,10 @@ def _generic(body: Any) -> Delivery:
                   details=details, started=timestamp(obj.get("started_at"), "started_at"))
     return Delivery("generic", key, (alert,))
 
+
+TOOLS = {"alertmanager": "Alertmanager", "grafana": "Grafana", "gatus": "Gatus",
+         "uptime-kuma": "Uptime Kuma", "generic": "generic"}
+"""Each tool's name as its makers write it, for messages."""
 
 PARSERS: dict[str, Parser] = {
     "alertmanager": _alert_group("alertmanager", "4"),

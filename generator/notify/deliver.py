@@ -152,6 +152,12 @@ class Sender:
                 self._targets[channel.id] = exc
         return self._targets[channel.id]
 
+    def problem(self, channel: m.Channel) -> str | None:
+        """Why ``channel`` cannot send as its variables stand (``SLACK_URL`` is not set), or
+        ``None``: what a dry run reports and a real run fails with."""
+        found = self.target(channel)
+        return str(found) if isinstance(found, SetupError) else None
+
     def send(self, delivery: Delivery) -> Result:
         """Send ``delivery``, retrying what is worth retrying."""
         found = self.target(delivery.channel)

@@ -103,20 +103,29 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
            since: datetime | None = None, dry_run: bool = False,
            clock: Callable[[], datetime] | None = None, lang: Language | None = None) -> Report:
     """Send every message due at ``now`` that ``log`` has not had; ``dry_run`` sends nothing
-    and leaves the log as it was.  ``clock`` gives the time a message is logged at; ``lang``
+    and leaves the log as it was, but reports a channel that cannot send (a secret not set)
+    as failed, as the real run would.  ``clock`` gives the time a message is logged at; ``lang``
     the words (``page.language`` with its theme's overrides; statusgen's own by default)."""
     report = Report()
     scene = Scene(repo, now, lang)
     todo = pending(repo, now, log, scene, since, report)
-    if dry_run:
-        report.outcomes.extend(_outcome(d, State.DUE) for d in todo)
-        return report
-    log.save()  # the channels seen, and what their first run recorded
+    if not dry_run:
+        log.save()  # the channels seen, and what their first run recorded
     stopped: dict[str, str] = {}
     for delivery in todo:
         channel = delivery.channel.id
         if channel in stopped:
             report.outcomes.append(_outcome(delivery, State.WAITING, f"after {stopped[channel]}"))
+            continue
+        # Decided before anything is sent, in a dry run as in a real one: a channel whose
+        # secrets are missing or unusable fails the same way in both.
+        unusable = sender.problem(delivery.channel)
+        if unusable is not None:
+            report.outcomes.append(_outcome(delivery, State.FAILED, unusable))
+            stopped[channel] = f"{delivery.name} {delivery.key} failed"
+            continue
+        if dry_run:
+            report.outcomes.append(_outcome(delivery, State.DUE))
             continue
         result = sender.send(delivery)
         if result.ok:
@@ -128,8 +137,9 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
                 if result.attempts else ""
             report.outcomes.append(_outcome(delivery, State.FAILED, result.detail + tries))
             stopped[channel] = f"{delivery.name} {delivery.key} failed"
-    log.prune(now, [c.id for c in repo.config.notify])
-    log.save()
+    if not dry_run:
+        log.prune(now, [c.id for c in repo.config.notify])
+        log.save()
     return report
 
 

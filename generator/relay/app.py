@@ -28,9 +28,10 @@ from http import HTTPStatus
 from typing import Any
 
 from statusgen.authoring.text import stamp
+from statusgen.diagnostics import with_article
 from statusgen.ingest.alerts import PayloadError, read_json
 from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json
-from statusgen.ingest.payloads import PARSERS
+from statusgen.ingest.payloads import PARSERS, TOOLS
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Full
 from statusgen.serve.http import Refusal, Request, site_path
@@ -134,8 +135,8 @@ class RelayApp:
             sent = read_json(body)
             delivery = PARSERS[kind](sent)
         except PayloadError as exc:
-            raise Refusal(HTTPStatus.UNPROCESSABLE_ENTITY, f"this is not a {kind} payload: {exc}") \
-                from None
+            raise Refusal(HTTPStatus.UNPROCESSABLE_ENTITY,
+                          f"this is not {with_article(TOOLS[kind])} payload: {exc}") from None
         if not delivery.alerts:
             notes = "; ".join(delivery.notes) or "no alerts"
             return Answer.json(HTTPStatus.OK, {"status": "ignored", "reason": notes})

@@ -129,7 +129,9 @@ def _components(e: Entry, config: m.Config, now: datetime,
         component = config.get(component_id)
         return component.name if component is not None else component_id
 
-    affected = tuple(sorted(e.affected(), key=lambda c: (order.get(c, len(order)), c)))
+    # Named too: a component the entry names but left operational is shown at operational.
+    affected = tuple(sorted(dict.fromkeys((*e.affected(), *e.named)),
+                            key=lambda c: (order.get(c, len(order)), c)))
     if e.upcoming or not affected:
         ids = affected or tuple(dict.fromkeys(
             leaf for ref in e.incident.components for leaf in config.expand(ref.id)))
@@ -139,7 +141,8 @@ def _components(e: Entry, config: m.Config, now: datetime,
         levels = {c: current.get(c, m.Level.OPERATIONAL) for c in affected}
     else:
         levels = e.peak()
-    return tuple(ComponentLevel(c, name(c), paths.component_page(c), level_view(levels[c], lang))
+    return tuple(ComponentLevel(c, name(c), paths.component_page(c),
+                                level_view(levels.get(c, m.Level.OPERATIONAL), lang))
                  for c in affected)
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.snapshot import Snapshot
 from statusgen.render import paths
+from statusgen.render.editions import editions
 from statusgen.render.media import media_type
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -76,25 +78,44 @@ def matches(pattern: str, path: str) -> bool:
     return re.fullmatch(regex, path) is not None
 
 
+_LIVE = (".atom", ".rss", ".ics")
+"""Feeds and the calendar: with badges, the files readers poll and other sites embed."""
+
+
+def _rule(path: str, prefixes: tuple[str, ...]) -> tuple[int, str] | None:
+    """The ``_headers`` pattern an output falls under (the API of its edition, or its own
+    path with a component's id as ``:id``), with its edition's place; ``None`` for a page
+    or asset, which keeps the host's defaults."""
+    place, edition = next(((i, p) for i, p in enumerate(prefixes) if p and path.startswith(p)),
+                          (0, ""))
+    rest = path[len(edition):]
+    if rest.startswith("api/"):
+        return place, edition + "api/*"
+    if not rest.endswith(_LIVE) and PurePosixPath(rest).name != "badge.svg":
+        return None
+    parts = rest.split("/")
+    if len(parts) == 3 and parts[0] == "components":
+        parts[1] = ":id"
+    return place, edition + "/".join(parts)
+
+
 def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     """Netlify / Cloudflare Pages ``_headers``: a block per URL pattern that matches an
-    output, no two setting the same header on one file."""
+    output, made from the outputs of every edition, no two setting the same header on
+    one file."""
     base = _line(prefix(snap))
     cache = f"Cache-Control: public, max-age={MAX_AGE}"
     cors = "Access-Control-Allow-Origin: *"
-    blocks: list[tuple[str, list[str]]] = [
-        ("api/*", [cors, cache]),
-    ]
-    live = ["history.atom", "history.rss", "components/:id/history.atom",
-            "components/:id/history.rss", "badge.svg", "components/:id/badge.svg", "maintenance.ics"]
-    for pattern in live:
-        blocks.append((pattern, [cors, cache, f"Content-Type: {media_type(pattern)}"]))
+    prefixes = tuple(e.prefix for e in editions(snap.page))
+    rules = {rule for path in outputs if (rule := _rule(path, prefixes)) is not None}
     lines = ["# Response headers for Netlify and Cloudflare Pages; written by statusgen."]
-    for pattern, values in blocks:
-        if not any(matches(pattern, path) for path in outputs):
-            continue
+    # Each edition's API first, then its other files by name: the same order every build.
+    for _, pattern in sorted(rules, key=lambda r: (r[0], not r[1].endswith("api/*"), r[1])):
         lines.append(base + pattern)
-        lines.extend(f"  {value}" for value in values)
+        if pattern.endswith("api/*"):
+            lines += [f"  {cors}", f"  {cache}"]
+        else:
+            lines += [f"  {cors}", f"  {cache}", f"  Content-Type: {media_type(pattern)}"]
     if snap.internal:
         lines.append(base + "*")
         lines.append("  X-Robots-Tag: noindex")

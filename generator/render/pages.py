@@ -95,6 +95,17 @@ def _row(snap: Snapshot, component: m.Component, lang: Language) -> ComponentRow
     )
 
 
+def _gone(component: m.Component) -> bool:
+    """Whether the front page leaves ``component`` out: retired, or a group of retired ones."""
+    return component.retired or (component.is_group and all(c.retired for c in component.members))
+
+
+def _current(row: ComponentRow, config: m.Config) -> ComponentRow:
+    """``row`` on the front page: without its retired members."""
+    kept = tuple(r for r in row.members if not _gone(config.by_id[r.id]))
+    return row if len(kept) == len(row.members) else replace(row, members=kept)
+
+
 def incident_key(snap: Snapshot, e: Entry) -> Hashable:
     """Everything an entry's page reads besides the site around it: the entry as computed at
     ``now``, the clock while it runs, and which of the entries it links to are shown."""
@@ -175,7 +186,8 @@ class _Site:
             maintenance=tuple(self.card(e, page) for e in maintenance),
             maintenance_now=any(e.active for e in maintenance),
             maintenance_later=any(e.upcoming for e in maintenance),
-            components=tuple(self.rows[c.id] for c in snap.config.components),
+            components=tuple(_current(self.rows[c.id], snap.config) for c in snap.config.components
+                             if not _gone(c)),
             recent=tuple(self.line(e) for e in snap.recent[:FRONT_RECENT]),
             more_recent=len(snap.recent) > FRONT_RECENT,
             keep_days=snap.page.keep_resolved_days,

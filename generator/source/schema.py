@@ -684,6 +684,9 @@ MEMBER = Schema("component", (
           example="PostgreSQL cluster"),
     Field("sla", "percentage", "An uptime target in percent; the reliability reports say whether "
           "each period met it.", percentage, default="none", example="99.9"),
+    Field("retired", "boolean", "The component is gone: the front page leaves it out (a group "
+          "with all its members); its own page and the entries naming it stay.", boolean,
+          default="false", example="true"),
 ), _builder(m.Component))
 
 

@@ -165,3 +165,24 @@ def test_the_reference_payload_imports(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0
     assert errors(tmp_path) == []
     assert json.loads(path.read_text(encoding="utf-8")) == _source()
+
+
+def test_a_component_the_incident_names_without_a_level_is_kept_at_operational(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _source()
+    incident = doc["incidents"][0]
+    actions = next(c for c in doc["components"] if c["name"] == "Actions")
+    incident["components"].append(actions)  # named by the incident, by no update
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    root = tmp_path / "repo"
+    root.mkdir()
+    code, out, _ = run(capsys, "statuspage", str(path), "--root", str(root))
+    assert code == 0 and errors(root) == []
+    assert "listed at `operational` in the update that names it, with no outage" in out
+    ours = api(root, tmp_path / "site", "incidents.json")["incidents"][0]
+    assert "Actions" in [c["name"] for c in ours["components"]]
+    assert all(a["name"] != "Actions" or a["new_status"] == "operational"
+               for u in ours["incident_updates"] for a in u["affected_components"] or ())
+    summary = json.loads((tmp_path / "site" / "api" / "v2" / "summary.json").read_text())
+    assert {c["name"]: c["status"] for c in summary["components"]}["Actions"] == "operational"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from statusgen import model as m
+from statusgen.ingest.payloads import TOOLS
 from statusgen.ingest.record import read_record
 from statusgen.source.markdown import links_in
 from statusgen.source.parse import parse_incident
@@ -180,7 +181,7 @@ def test_a_malformed_payload_is_refused_and_nothing_is_written(
     run = statusgen(capsys, "ingest", kind, "-", "--root", str(root), "--now", "2026-11-22T09:00:00Z",
                     stdin=data)
     assert (run.code, run.out) == (1, "")
-    assert run.err.startswith(f"statusgen ingest: the {kind} payload cannot be read: ")
+    assert run.err.startswith(f"statusgen ingest: the {TOOLS[kind]} payload cannot be read: ")
     assert words in run.err and run.err.endswith("; nothing was written\n")
     assert tree(root) == {}
 

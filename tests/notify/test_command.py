@@ -217,3 +217,24 @@ def test_a_channel_removed_and_added_again_starts_with_a_first_run(
     report = {(line["channel"], line["event"], line["result"]) for line in lines}
     assert ("chat", "incident.updated", "sent") in report
     assert ("hooks", "incident.updated", "recorded") in report and len(hook.requests) == 1
+
+
+def test_a_dry_run_reports_a_missing_secret_as_the_real_run_does(
+        status_repo: StatusRepo, hook: Receiver, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(status_repo, UPDATED, OPENED)
+    monkeypatch.delenv("SLACK_URL")
+    since = ("--since", "2026-11-22T00:00:00Z", "--format", "json")
+    assert notify(root, "--dry-run", *since) == 1
+    dry = json.loads(capsys.readouterr().out)
+    assert hook.requests == [] and not (root / ".statusgen").exists()
+    assert notify(root, *since) == 1
+    real = json.loads(capsys.readouterr().out)
+    chat = [(line["event"], line["result"], line["detail"]) for line in dry
+            if line["channel"] == "chat"]
+    assert chat == [(line["event"], line["result"], line["detail"]) for line in real
+                    if line["channel"] == "chat"]
+    assert chat[0][1] == "failed" and "SLACK_URL" in chat[0][2] and "is not set" in chat[0][2]
+    assert [r for _, r, _ in chat[1:]] == ["waiting"] * (len(chat) - 1)
+    assert {line["result"] for line in dry if line["channel"] == "hooks"} == {"due"}
+    assert {line["result"] for line in real if line["channel"] == "hooks"} == {"sent"}

@@ -107,7 +107,9 @@ def test_without_the_token_nothing_is_queued(relay: Relay, authorization: str | 
     ("POST", "/hooks/nagios", b"{}", 404, "/hooks/<tool>"),
     ("POST", "/hooks/alertmanager", b"{\"version\": \"4\", \"groupKey\": \"g\", \"alerts\": [{\"status\": "
      b"\"firing\", \"labels\": {\"secret-host\": 1}}]}", 422, "must map names to text"),
-    ("POST", "/hooks/grafana", b"not json", 422, "it is not JSON"),
+    ("POST", "/hooks/alertmanager", b"{}", 422, "this is not an Alertmanager payload: "),
+    ("POST", "/hooks/uptime-kuma", b"[]", 422, "this is not an Uptime Kuma payload: "),
+    ("POST", "/hooks/grafana", b"not json", 422, "this is not a Grafana payload: it is not JSON"),
     ("POST", "/hooks/../healthz", None, 405, "use GET"),
 ])
 def test_refusals_say_why_in_the_relays_words(relay: Relay, method: str, path: str, body: bytes | None,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
 from statusgen.compute.snapshot import Snapshot, snapshot
+from statusgen.pipeline import build
 from statusgen.render.meta import matches, render_meta
 from tests.datasource import example_repository, example_snapshot, render_all
-from tests.helpers import NOW
+from tests.helpers import NOW, copy_example, tree
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 OUTPUTS = [
@@ -131,3 +134,25 @@ def test_matches(pattern: str, path: str, expected: bool) -> None:
 def test_output_is_deterministic() -> None:
     assert render_meta(example_snapshot(), OUTPUTS) == render_meta(example_snapshot(),
                                                                    list(reversed(OUTPUTS)))
+
+
+def test_every_edition_gets_the_rules_of_its_own_outputs(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    config = root / "components.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^  languages: .*$", "  languages: [en, ar]", text), encoding="utf-8")
+    assert build(root, tmp_path / "site", NOW).ok
+    outputs = tree(tmp_path / "site")
+    found = blocks(outputs["_headers"])
+    for pattern in ("/ar/history.atom", "/ar/history.rss", "/ar/badge.svg", "/ar/api/*",
+                    "/ar/components/:id/history.atom", "/ar/components/:id/badge.svg"):
+        assert pattern in found, (pattern, list(found))
+    assert "Content-Type: application/atom+xml; charset=utf-8" in found["/ar/history.atom"]
+    assert "Content-Type: image/svg+xml" in found["/ar/badge.svg"]
+    for path in outputs:
+        names = [value.split(":")[0] for pattern, values in found.items()
+                 if matches(pattern.removeprefix("/"), path) for value in values]
+        assert len(names) == len(set(names)), path
+    for path in ("ar/history.atom", "ar/history.rss", "ar/badge.svg", "ar/api/shields/page.json"):
+        assert path in outputs
+        assert any(matches(p.removeprefix("/"), path) for p in found), path

@@ -201,7 +201,7 @@ def test_component_rows_say_their_level_in_words_and_an_icon() -> None:
         assert words(level) == labels.LEVELS[snap.levels[component_id]], component_id
         assert level.find("svg") is not None, "an icon beside the words"
         seen.append(component_id)
-    assert seen == [c.id for c in snap.config.walk()]
+    assert seen == [c.id for c in snap.config.walk() if not c.retired]
     assert "Degraded performance" in words(rows[1])  # the API
 
 
@@ -684,3 +684,11 @@ def test_a_busy_day_names_three_entries_in_its_tooltip(status_repo: StatusRepo) 
     labels_ = [str(t.get_text()) for t in soup_of(pages, "index.html").find_all("title")]
     busy = [label for label in labels_ if "Busy" in label]
     assert busy and all(label.count("Busy") == 3 and label.endswith("; and 2 more") for label in busy)
+
+
+def test_a_retired_component_is_off_the_front_page_and_keeps_its_page() -> None:
+    _, pages = example()
+    listed = soup_of(pages, "index.html").select_one(".components")
+    assert listed is not None and "Legacy API (v1)" not in words(listed)
+    own = soup_of(pages, "components/legacy-api/index.html")
+    assert "Upload errors for large files" in words(own)
