@@ -107,9 +107,8 @@ def _incident(channel: m.Channel, notice: Notice, scene: Scene,
         "scheduled_until": incident.get("scheduled_until"),
         "organization_id": incident["page_id"],
     }
-    updates = incident["incident_updates"]
-    for update, written in zip(updates, source.updates, strict=True):
-        update["deliver_notifications"] = written.notify
+    # ``deliver_notifications`` and the ids are the API's: one function decides each.
+    for update in incident["incident_updates"]:
         update["twitter_updated_at"] = None
         update["wants_twitter_update"] = False
         if len(update["body"]) > BODY_LIMIT:
