@@ -34,7 +34,7 @@ from statusgen.notify.outgoing import (
     SIGNATURE_HEADER,
     Delivery,
     Scene,
-    component_key,
+    component_keys,
     delivery_id,
     dump,
 )
@@ -137,8 +137,7 @@ def build(channel: m.Channel, notice: Notice, scene: Scene) -> list[Delivery]:
     out = [Delivery(channel, event.id, event.name, notice, _fitted(incident),
                     delivery_id(scene.config.page, channel, event.id))]
     tz = scene.snapshot.tz
-    for change in event.changes:
-        key = component_key(event, change.component)
+    for change, key in zip(event.changes, component_keys(event), strict=True):
         component = components[change.component]
         ident = delivery_id(scene.config.page, channel, key)
         doc = {"meta": meta, "page": page,
