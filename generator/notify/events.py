@@ -101,7 +101,11 @@ def _recent(incident: m.Incident, now: datetime) -> bool:
 
 
 def _update_keys(chronological: Iterable[m.Update]) -> list[str]:
-    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second."""
+    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second.
+
+    Event ids are the send log's keys, kept apart from the updates' public ids
+    (:mod:`statusgen.compute.updates`): a log written by an older version keeps naming
+    the same messages, so upgrading sends nothing twice."""
     keys: list[str] = []
     seen: dict[str, int] = {}
     for update in chronological:
