@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.history import Year, by_year, latest
-from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redact
+from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 
 
@@ -135,11 +135,13 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     config = repo.config
     kept = cache.scope("entries", config)
 
-    def computed(incident: m.Incident) -> Entry:
-        key = (incident, now if incident.kind is m.Kind.MAINTENANCE else None)
-        return kept.cached(key, lambda: entry(incident, config, now))
+    def computed(incident: m.Incident, written: m.Incident) -> Entry:
+        # The incident as written too: its hidden updates count in the shown ones' ids.
+        key = (incident, written, now if incident.kind is m.Kind.MAINTENANCE else None)
+        return kept.cached(key, lambda: entry(incident, config, now, written))
 
-    entries = tuple(sorted((computed(i) for i in redact(repo.incidents, internal, config.incident_fields)),
+    shown = redacted(repo.incidents, internal, config.incident_fields)
+    entries = tuple(sorted((computed(i, written) for i, written in shown),
                            key=lambda e: (-e.started_at.timestamp(), e.id)))
     # A drill is shown in the team's build but never moves a status, uptime or the banner.
     counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]

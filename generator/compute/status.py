@@ -7,11 +7,12 @@ update or entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from statusgen import model as m
+from statusgen.compute.updates import update_ids
 
 OPEN = (m.Status.IN_PROGRESS, m.Status.VERIFYING)
 
@@ -62,6 +63,9 @@ class Entry(m.KeepsHash):
     """Every leaf component the entry names or changes, in display order (feeds, API)."""
     cancelled: bool = False
     """A maintenance completed before it ever ran."""
+    update_ids: tuple[str, ...] = ()
+    """Per update, in the order of ``incident.updates``: its stable id
+    (:func:`~statusgen.compute.updates.update_ids`)."""
 
     @property
     def id(self) -> str:
@@ -70,12 +74,13 @@ class Entry(m.KeepsHash):
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.incident, self.status, self.active, self.upcoming,
                                        self.started_at, self.resolved_at, self.spans,
-                                       self.changes, self.cancelled))
+                                       self.changes, self.cancelled, self.update_ids))
 
     def __stable__(self) -> tuple[object, ...]:
         """What the entry is made from, for digests kept between builds: the (redacted)
         incident and where the clock stands in its life.  Its spans, changes and names
-        follow from these and the components, which every such digest's context holds."""
+        follow from these and the components, which every such digest's context holds;
+        its update ids from the incident's file, which the incident's digest stands for."""
         return (self.incident, self.status, self.active, self.upcoming, self.started_at,
                 self.resolved_at, self.monitoring_at, self.cancelled)
 
@@ -105,11 +110,18 @@ def redact(incidents: Iterable[m.Incident], internal: bool,
     """What a build may show: everything when ``internal``, else public entries and updates,
     without roles, the follow-up ticket, or any custom field ``fields`` does not declare
     public (so without ``fields``, none)."""
+    return tuple(shown for shown, _ in redacted(incidents, internal, fields))
+
+
+def redacted(incidents: Iterable[m.Incident], internal: bool,
+             fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> Iterator[tuple[m.Incident, m.Incident]]:
+    """:func:`redact`, each incident the build shows with the incident as written."""
     if internal:
-        return tuple(incidents)
+        yield from ((i, i) for i in incidents)
+        return
     public = fields.public_fields
     # The same object when nothing is hidden, so what was computed for it can be reused.
-    return tuple(_public(i, public) for i in incidents if i.published)
+    yield from ((_public(i, public), i) for i in incidents if i.published)
 
 
 def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
@@ -204,14 +216,18 @@ def maintenance_phase(incident: m.Incident, at: datetime) -> m.Status:
     return newest
 
 
-def entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:
-    """Everything the pages, feeds and API say about one (redacted) entry at ``now``."""
+def entry(incident: m.Incident, config: m.Config, now: datetime,
+          written: m.Incident | None = None) -> Entry:
+    """Everything the pages, feeds and API say about one (redacted) entry at ``now``;
+    ``written`` is the incident as its file has it, when ``incident`` is a redacted or
+    shortened copy (its updates' ids are counted among all of them)."""
     computed = _entry(incident, config, now)
     ids = set(computed.affected())
     ids.update(expand(incident.components, config, m.Level.MAJOR_OUTAGE))
     for update in incident.updates:
         ids.update(expand(update.components or (), config, m.Level.MAJOR_OUTAGE))
-    return replace(computed, named=tuple(c.id for c in config.leaves() if c.id in ids))
+    return replace(computed, named=tuple(c.id for c in config.leaves() if c.id in ids),
+                   update_ids=update_ids(incident, written))
 
 
 def _entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:

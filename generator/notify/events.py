@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from statusgen import model as m
 from statusgen.check.lifecycle import SKEW
-from statusgen.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redact
+from statusgen.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redacted
 
 STALE = timedelta(days=7)
 """Events older than this at ``now`` are never sent."""
@@ -82,14 +82,14 @@ def due_events(repo: m.Repository, now: datetime) -> tuple[Event, ...]:
     """Every event of the public page that is due at ``now``, oldest first."""
     config = repo.config
     found: list[Event] = []
-    for incident in redact(repo.incidents, internal=False):
+    for incident, written in redacted(repo.incidents, internal=False):
         posted = tuple(u for u in incident.updates if u.at <= now + SKEW)
         if not posted or not _recent(incident, now):
             continue
         public = incident if len(posted) == len(incident.updates) else replace(incident, updates=posted)
-        found.extend(_update_events(public, config, now))
+        found.extend(_update_events(public, written, config, now))
         if public.kind is m.Kind.MAINTENANCE:
-            found.extend(_clock_events(public, config, now))
+            found.extend(_clock_events(public, written, config, now))
     return tuple(sorted(found, key=lambda e: (e.at, e.id)))
 
 
@@ -101,7 +101,11 @@ def _recent(incident: m.Incident, now: datetime) -> bool:
 
 
 def _update_keys(chronological: Iterable[m.Update]) -> list[str]:
-    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second."""
+    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second.
+
+    Event ids are the send log's keys, kept apart from the updates' public ids
+    (:mod:`statusgen.compute.updates`): a log written by an older version keeps naming
+    the same messages, so upgrading sends nothing twice."""
     keys: list[str] = []
     seen: dict[str, int] = {}
     for update in chronological:
@@ -120,14 +124,15 @@ def _maintenance_changes(incident: m.Incident, config: m.Config, kind: EventKind
     return tuple(Change(c, old, new) for c in expand(incident.components, config, new))
 
 
-def _update_events(incident: m.Incident, config: m.Config, now: datetime) -> Iterator[Event]:
+def _update_events(incident: m.Incident, written: m.Incident, config: m.Config,
+                   now: datetime) -> Iterator[Event]:
     count = len(incident.updates)
     chronological = incident.updates[::-1]
     for index, (update, key) in enumerate(zip(chronological, _update_keys(chronological), strict=True)):
         if not update.notify or update.at < now - STALE:
             continue
         upto = replace(incident, updates=incident.updates[count - 1 - index:])
-        then = entry(upto, config, update.at)
+        then = entry(upto, config, update.at, written)
         kind = _update_kind(upto, index)
         changes = then.changes[0] if incident.kind is m.Kind.INCIDENT else \
             _maintenance_changes(incident, config, kind)
@@ -147,7 +152,8 @@ def _update_kind(upto: m.Incident, index: int) -> EventKind:
     return EventKind.SCHEDULED if index == 0 else EventKind.UPDATED
 
 
-def _clock_events(incident: m.Incident, config: m.Config, now: datetime) -> Iterator[Event]:
+def _clock_events(incident: m.Incident, written: m.Incident, config: m.Config,
+                  now: datetime) -> Iterator[Event]:
     """A maintenance's start and end when no update said so, and the reminder before it."""
     window = incident.window
     interval = maintenance_interval(incident)
@@ -165,7 +171,7 @@ def _clock_events(incident: m.Incident, config: m.Config, now: datetime) -> Iter
     if not completed_by_update and end is not None and since <= end <= now:
         clock.append((EventKind.COMPLETED, end))
     for kind, at in clock:
-        then = entry(incident, config, now if kind is EventKind.REMINDER else at)
+        then = entry(incident, config, now if kind is EventKind.REMINDER else at, written)
         yield Event(f"{incident.id}/{kind}-{compact(at)}", kind, then, at, None,
                     _maintenance_changes(incident, config, kind))
 

@@ -8,7 +8,7 @@ from statusgen import model as m
 from statusgen.notify import discord, mail, slack, teams, webhook
 from statusgen.notify.events import Event
 from statusgen.notify.notice import Notice
-from statusgen.notify.outgoing import COMPONENT_EVENT, Delivery, Scene, component_key
+from statusgen.notify.outgoing import COMPONENT_EVENT, Delivery, Scene, component_keys
 
 Builder = Callable[[m.Channel, Notice, Scene], list[Delivery]]
 
@@ -26,7 +26,7 @@ def keys(channel: m.Channel, event: Event) -> list[str]:
     one more message per component the event changed)."""
     found = [event.id]
     if channel.type is m.ChannelType.WEBHOOK:
-        found += [component_key(event, c.component) for c in event.changes]
+        found += component_keys(event)
     return found
 
 

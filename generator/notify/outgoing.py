@@ -25,9 +25,25 @@ COMPONENT_EVENT = "component.updated"
 """The name of a webhook's message about one component."""
 
 
-def component_key(event: Event, component: str) -> str:
-    """The send log's key of a webhook's message about one component the event changed."""
-    return f"{event.id}/component/{component}"
+def component_keys(event: Event) -> list[str]:
+    """The send log's key of each webhook message about a component the event changed, in
+    the order of ``event.changes``: ``<event id>/component/<id>``.
+
+    One event can change a component twice (an incident written already resolved takes it
+    down, then up again): the later change adds its new level, ``…/component/<id>/operational``,
+    so each message has a key and a delivery id of its own, and a receiver that drops
+    duplicates by id keeps both.  The first key is what it always was, so a send log
+    written by an older version still knows the messages it holds.
+    """
+    found: list[str] = []
+    for change in event.changes:
+        base = key = f"{event.id}/component/{change.component}"
+        count = 1
+        while key in found:
+            count += 1
+            key = f"{base}/{change.new}" if count == 2 else f"{base}/{change.new}-{count}"
+        found.append(key)
+    return found
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class Delivery:
     channel: m.Channel
     key: str
     """The send log's key within the channel: the event id, or for a webhook's component
-    message ``<event id>/component/<id>``."""
+    message ``<event id>/component/<id>`` (:func:`component_keys`)."""
     name: str
     """``incident.updated``, ``maintenance.reminder``, ``component.updated`` …"""
     notice: Notice
@@ -59,7 +75,8 @@ class Delivery:
 
 
 def delivery_id(page: m.Page, channel: m.Channel, key: str) -> str:
-    """A UUID of the page, the channel and the key: stable across attempts and runs."""
+    """A UUID of the page, the channel and the key: stable across attempts and runs, and
+    as unique as the keys, which tell apart every message of a channel."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{page.url}\n{channel.id}\n{key}"))
 
 

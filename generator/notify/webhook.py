@@ -34,7 +34,7 @@ from statusgen.notify.outgoing import (
     SIGNATURE_HEADER,
     Delivery,
     Scene,
-    component_key,
+    component_keys,
     delivery_id,
     dump,
 )
@@ -107,9 +107,8 @@ def _incident(channel: m.Channel, notice: Notice, scene: Scene,
         "scheduled_until": incident.get("scheduled_until"),
         "organization_id": incident["page_id"],
     }
-    updates = incident["incident_updates"]
-    for update, written in zip(updates, source.updates, strict=True):
-        update["deliver_notifications"] = written.notify
+    # ``deliver_notifications`` and the ids are the API's: one function decides each.
+    for update in incident["incident_updates"]:
         update["twitter_updated_at"] = None
         update["wants_twitter_update"] = False
         if len(update["body"]) > BODY_LIMIT:
@@ -138,8 +137,7 @@ def build(channel: m.Channel, notice: Notice, scene: Scene) -> list[Delivery]:
     out = [Delivery(channel, event.id, event.name, notice, _fitted(incident),
                     delivery_id(scene.config.page, channel, event.id))]
     tz = scene.snapshot.tz
-    for change in event.changes:
-        key = component_key(event, change.component)
+    for change, key in zip(event.changes, component_keys(event), strict=True):
         component = components[change.component]
         ident = delivery_id(scene.config.page, channel, key)
         doc = {"meta": meta, "page": page,

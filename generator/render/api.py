@@ -8,8 +8,9 @@ Ids are stable strings, not Statuspage's random 12-character codes:
 
 * a component's (or group's) id is its id in ``components.yml``;
 * an incident's or maintenance's id is its file name without ``.md``;
-* an update's id is ``<incident id>-u<n>``, ``n`` counting the visible updates
-  from the oldest (1), so it does not change when newer updates are added;
+* an update's id is ``<incident id>-u<digest>``, made in compute from the update's time,
+  status and ordinal among its twins (:mod:`statusgen.compute.updates`), so it does not
+  change when other updates are added, edited, made public or internal;
 * the page's id is :func:`page_id`: 12 base-36 characters of a SHA-256 of
   ``page.url``, so it changes only when the site moves.
 
@@ -19,7 +20,6 @@ Timestamps are ISO 8601 in the page's time zone with milliseconds
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -29,6 +29,7 @@ from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
 from statusgen.compute.snapshot import Snapshot
 from statusgen.compute.status import Entry
+from statusgen.compute.updates import base36, delivers
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, severity_view, shown_links, words
 from statusgen.render.feeds import absolute_links
@@ -49,22 +50,9 @@ METRIC_NAMES: dict[str, str] = {
 """Each duration metric's name in the JSON: English, whatever the page's language, as the
 names of a named timestamp (``words``) and Statuspage's own strings are: programs read them."""
 
-_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
 def page_id(page: m.Page) -> str:
     """The page's stable id: 12 base-36 characters of SHA-256 of ``page.url``."""
-    number = int.from_bytes(hashlib.sha256(page.url.encode("utf-8")).digest(), "big")
-    chars = []
-    for _ in range(12):
-        number, digit = divmod(number, 36)
-        chars.append(_BASE36[digit])
-    return "".join(chars)
-
-
-def update_id(incident_id: str, index: int) -> str:
-    """The id of the ``index``-th visible update counted from the oldest, starting at 1."""
-    return f"{incident_id}-u{index}"
+    return base36(page.url, 12)
 
 
 def incident_json_path(entry_id: str) -> str:
@@ -227,14 +215,14 @@ class _Api:
 
     def updates(self, e: Entry) -> list[JSON]:
         names = self._names()
-        count = len(e.incident.updates)
         out = []
-        for index, (update, changes) in enumerate(zip(e.incident.updates, e.changes, strict=True)):
+        for update, changes, update_id in zip(e.incident.updates, e.changes, e.update_ids,
+                                              strict=True):
             at = self.ts(update.at)
             affected = [{"code": c.component, "name": names.get(c.component, c.component),
                          "old_status": str(c.old), "new_status": str(c.new)} for c in changes]
             out.append({
-                "id": update_id(e.id, count - index),
+                "id": update_id,
                 "status": str(update.status),
                 "body": fill_text(message(update, self.snap.page.language,
                                           self.snap.page.language)[0], self.links),
@@ -243,7 +231,7 @@ class _Api:
                 "updated_at": at,
                 "display_at": at,
                 "affected_components": affected or None,
-                "deliver_notifications": True,
+                "deliver_notifications": delivers(e.incident, update),
                 "custom_tweet": None,
                 "tweet_id": None,
             })
