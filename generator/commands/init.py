@@ -382,7 +382,7 @@ README.md explains the rest.
 def register(commands: Any) -> None:
     """Add ``init`` to the subcommands."""
     parser = commands.add_parser(
-        "init", help="create a new status repository",
+        "init",
         description="Create a new status repository in DIR (default: the current folder): "
         "components.yml, an example incident, .gitignore, the GitHub workflows (check, "
         "deploy, incident), requirements.txt (where the workflows install statusgen from: "
