@@ -67,11 +67,12 @@ def test_a_restart_keeps_what_was_queued(relay: RelayProcess, github: FakeGitHub
         assert relay.post("/hooks/generic", generic(f"k{n}"))[0] == 202
     assert relay.stop() == 0
     assert "stopped; queued requests stay in" in relay.log.read_text()
-    github.up()
     again = RelayProcess(relay.queue, github, relay.log.with_name("relay2.log")).start()
     try:
+        # GitHub comes back only now: the relay's sender starts before it counts the queue.
         assert "5 requests queued" in again.log.read_text()
-        sent = github.wait_for(5)
+        github.up()
+        sent = github.wait_for(5, timeout=60)
         assert [d["client_payload"]["payload"]["key"] for d in sent] == [f"k{n}" for n in range(5)]
     finally:
         again.kill()
