@@ -40,7 +40,7 @@ TEST_STAMP := $(VENV)/.stamp-test
 help:
 	@echo "make site    build the example site into site/ (statusgen is then .venv/bin/statusgen)"
 	@echo "make check   fast suite: ruff, mypy, pytest -n auto -m 'not browser and not validator and not slow'"
-	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest"
+	@echo "make test    full suite: tools (.ci/setup-tools), ruff, mypy, all of pytest -n auto"
 	@echo "make venv    only create .venv with statusgen and the test tools"
 	@echo "make lock    regenerate constraints.txt and the runtime lock statusgen init writes:"
 	@echo "             keeps the pins that still fit pyproject.toml;"
@@ -81,11 +81,13 @@ lint: $(TEST_STAMP)
 check: lint
 	$(BIN)/pytest -n auto -m "not browser and not validator and not slow"
 
+# On every core too (pytest-xdist, --dist worksteal from pyproject.toml): the long tests
+# are queued first (tests/conftest.py), so both workers finish together.
 test: $(TEST_STAMP)
 	bash .ci/setup-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The resolver is uv, pinned in constraints.txt like everything else (it is
 # given on stdin, besides pyproject.toml): it resolves for every platform and

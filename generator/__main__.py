@@ -1,4 +1,4 @@
-"""``python -m generator``."""
+"""``python -m statusgen``."""
 
 import sys
 

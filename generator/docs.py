@@ -161,7 +161,8 @@ def cli_reference() -> str:
         "# Command line\n",
         "<!-- Generated from the parser by `make docs`; tests/test_docs.py checks it. -->\n",
         "Every command takes `--root DIR` (the status repository, default: the current folder). "
-        "Exit codes: 0 fine, 1 problems found (or a refusal), 2 usage error.\n",
+        "Exit codes: 0 fine, 1 problems found (or a refusal), 2 usage error, 141 the output was "
+        "closed early (`| head`), as for a tool a closed pipe stops.\n",
         "```text\n" + _help(parser) + "```\n",
     ]
     for name, sub in commands.choices.items():

@@ -16,12 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.check.run import check
-from statusgen.compute.reports import Revision
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import (
     Diagnostic,
@@ -32,21 +31,20 @@ from statusgen.diagnostics import (
     sort_diagnostics,
     strictly,
 )
-from statusgen.incremental.last_build import LastBuild, inputs_fingerprint
 from statusgen.incremental.memo import RenderMemo
 from statusgen.incremental.outputs import OutputMemo
-from statusgen.incremental.parallel import processes
 from statusgen.incremental.parse_cache import ParseCache
 from statusgen.output.kept import output_size
 from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
-from statusgen.render.site import OutputClash, render_site
-from statusgen.render.theme import ThemeError
 from statusgen.source.attachments import Refused as AttachmentRefused
 from statusgen.source.attachments import files_linked, output_path, read_attachment
 from statusgen.source.git import RefSource
 from statusgen.source.load import Loaded, load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
 from statusgen.source.tree import DiskSource, Overlay, Source
+
+if TYPE_CHECKING:
+    from statusgen.compute.reports import Revision
 
 
 @dataclass(frozen=True)
@@ -183,6 +181,9 @@ def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE,
            revision: Revision | None = None) -> dict[str, bytes]:
     """Every output of the site for ``snap``, on ``jobs`` processes where that pays; the
     reports name ``revision``."""
+    from statusgen.incremental.parallel import processes
+    from statusgen.render.site import render_site
+
     return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), cache,
                        processes(jobs), revision)
 
@@ -262,6 +263,14 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     the commit the files come from, which the reliability reports name (the caller asks
     git, so that this stays a function of its arguments).
     """
+    # Here and in render() rather than at the top: validate and the authoring commands,
+    # which only check, then import neither the renderers (and their template, feed and
+    # calendar libraries) nor multiprocessing.
+    from statusgen.incremental.last_build import LastBuild, inputs_fingerprint
+    from statusgen.incremental.parallel import processes
+    from statusgen.render.site import OutputClash
+    from statusgen.render.theme import ThemeError
+
     started = time.perf_counter()
     last = LastBuild(root, out) if session is not None and session.remember else None
     fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}|{revision}") \

@@ -28,6 +28,25 @@ set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
+FIRST = {"slow": 0, "validator": 0, "browser": 1}
+"""Marks of the tests that take seconds each (most of the suite's time), longest kinds first:
+whole builds and external validators (half a minute on a busy machine), then browser pages."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On pytest-xdist's workers (``-n``, ``--dist worksteal``), the long tests come first.
+
+    A long test started last would leave one worker finishing it while the other idles;
+    started first, the other worker meanwhile runs short tests and then takes a share of
+    the long ones off the first worker's queue, so both stay busy to the end.  (Grouping the
+    browser tests on one worker with ``--dist loadgroup`` would save a Chromium start, but
+    pytest 9.2 ignores the group xdist 3.8 writes into the test ids: pytest-xdist#1386.)
+    """
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: min((rank for mark, rank in FIRST.items()
+                                         if item.get_closest_marker(mark)), default=len(FIRST)))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point the home and cache folders at a temporary one, for the code and every tool

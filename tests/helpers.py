@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from statusgen.check.run import check
 from statusgen.diagnostics import Diagnostic, sort_diagnostics
@@ -65,6 +67,21 @@ updates:
 ---
 """
 """A small valid scheduled maintenance."""
+
+
+T = TypeVar("T")
+
+
+def eventually(probe: Callable[[], T], what: str, timeout: float = 20.0) -> T:
+    """``probe()`` once it returns something true, asked again every 20 ms: for what a
+    thread or process does in its own time, however busy the machine. Fails the test,
+    naming ``what``, after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := probe()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} after {timeout:g} s")
+        time.sleep(0.02)
+    return value
 
 
 def dedent(text: str) -> str:

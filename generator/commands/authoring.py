@@ -121,7 +121,7 @@ def register(commands: Any) -> None:
     editor = ("the update's Markdown; without it, $EDITOR (default vi) opens when stdin and "
               "stdout are a terminal")
     new = commands.add_parser(
-        "new", help="write a new incident file",
+        "new",
         description="Write incidents/<date>-<slug of title>.md with its first update, after "
         "validating it with the rest of the repository; prints the file's path. With "
         "--from-json, the incident comes from a create-incident request and the created "
@@ -149,7 +149,7 @@ def register(commands: Any) -> None:
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser(
-        "update", help="add an update to an incident",
+        "update",
         description="Add an update at the top of an incident's `updates`, editing the file in "
         "place: every other line stays exactly as it was.")
     common_options(update)
@@ -167,7 +167,7 @@ def register(commands: Any) -> None:
     update.set_defaults(run=cmd_update)
 
     resolve = commands.add_parser(
-        "resolve", help="resolve an incident (complete a maintenance)",
+        "resolve",
         description="Add the `resolved` update (`completed` for maintenance) at the top of "
         "the entry's `updates`, editing the file in place.")
     common_options(resolve)
@@ -181,7 +181,7 @@ def register(commands: Any) -> None:
     resolve.set_defaults(run=cmd_resolve)
 
     maintenance = commands.add_parser(
-        "maintenance", help="write a new scheduled maintenance file",
+        "maintenance",
         description="Write incidents/<window start date>-<slug of title>.md, a `kind: "
         "maintenance` entry with a `scheduled` update; prints the file's path. A window that "
         "has already ended is refused unless --retrospective records it as done.")

@@ -18,7 +18,7 @@ from statusgen.pipeline import Session, build
 def register(commands: Any) -> None:
     """Add ``build`` to the subcommands."""
     parser = commands.add_parser(
-        "build", help="validate, then render the site",
+        "build",
         description="Validate (errors stop the build), then render the site into --out "
         "atomically: a failed build leaves the previous site as it was.")
     common_options(parser)

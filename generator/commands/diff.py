@@ -29,7 +29,7 @@ from statusgen.source.parse import CONFIG_FILE
 def register(commands: Any) -> None:
     """Add ``diff`` to the subcommands."""
     parser = commands.add_parser(
-        "diff", help="what the working tree changes on the public page, compared with a git ref",
+        "diff",
         description="Compare the public page at a git ref (read from git, nothing is checked "
         "out) with the working tree at the same time, and say what readers will see "
         "differently: the banner, component statuses, incidents and maintenance, and the "

@@ -31,7 +31,7 @@ from statusgen.importers.statuspage import SourceError
 def register(commands: Any) -> None:
     """Add ``import statuspage|cstate`` to the ``statusgen`` parser."""
     command = commands.add_parser(
-        "import", help="import the history of a Statuspage or cState status page",
+        "import",
         description="Import every incident, maintenance and component of another status page "
         "into this repository: validated as a whole before anything is written, and again "
         "later to add what is new. statuspage: SOURCE is a Statuspage API v2 JSON file "

@@ -31,7 +31,7 @@ from statusgen.pipeline import Refused
 def register(commands: Any) -> None:
     """Add ``ingest`` to the ``statusgen`` parser."""
     parser = commands.add_parser(
-        "ingest", help="open, update or resolve an incident from a monitor's alert",
+        "ingest",
         description="Read an alert as the monitoring tool sent it and apply the rules of "
         "`monitors:` in components.yml: open an incident, record the alert in an internal "
         "update, or resolve the incident. Prints `opened|updated|resolved PATH` when it wrote "

@@ -366,7 +366,7 @@ def register(commands: Any) -> None:
     """Add ``init`` to the subcommands."""
     workflows = ", ".join(workflow_names())
     parser = commands.add_parser(
-        "init", help="create a status repository, or add one to a folder",
+        "init",
         description="Create a status repository in DIR (default: the current folder): "
         "components.yml, an example incident, .gitignore, README.md, the GitHub workflows "
         f"in .github/workflows/ ({workflows}), and requirements.txt, which installs this "

@@ -29,7 +29,7 @@ from statusgen.render.i18n import page_translator
 def register(commands: Any) -> None:
     """Add ``notify`` to the subcommands."""
     parser = commands.add_parser(
-        "notify", help="send new public updates to Slack, Discord, Teams, webhooks and email",
+        "notify",
         description="Send every public update, maintenance start, end and reminder due at --now "
         "to the channels under `notify:` in components.yml, each once: the send log (--log) "
         "records what each channel has had. A channel's first run records what is already "

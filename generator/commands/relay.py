@@ -31,7 +31,7 @@ MIN_TOKEN = 16
 def register(commands: Any) -> None:
     """Add ``relay`` to the ``statusgen`` parser."""
     parser = commands.add_parser(
-        "relay", help="forward monitors' webhooks to the repository's dispatch workflow",
+        "relay",
         description="An HTTP server for monitors that cannot call GitHub themselves: it takes "
         "POST /hooks/<tool> (alertmanager, grafana, gatus, uptime-kuma, generic) and POST "
         "/api/v2/incidents, keeps each request on disk, and forwards it to GitHub's "

@@ -39,7 +39,7 @@ GIT_TIMEOUT = 60
 def register(commands: Any) -> None:
     """Add ``report`` to the subcommands."""
     parser = commands.add_parser(
-        "report", help="print a month's or quarter's reliability figures",
+        "report",
         description="Print the figures of the site's reliability report for one period — uptime "
         "per component and group, incidents by impact and severity, time to resolve — computed "
         "exactly as the build computes reports/<period>/. With --at, from a git commit, read "

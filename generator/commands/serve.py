@@ -52,7 +52,7 @@ DEFAULT_OUT_INTERNAL = Path(".statusgen-cache") / "serve-site-internal"
 def register(commands: Any) -> None:
     """Add ``serve`` to the ``statusgen`` parser."""
     parser = commands.add_parser(
-        "serve", help="preview the site, rebuilt and reloaded on every change",
+        "serve",
         description="Build the site, serve it over HTTP and rebuild it whenever components.yml, "
         "incidents/ or themes/ change; open pages reload by themselves. Builds into "
         f"ROOT/{DEFAULT_OUT.as_posix()} unless --out is given, so site/ is never touched. "

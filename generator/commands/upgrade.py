@@ -35,7 +35,7 @@ NAMES = (REQUIREMENTS, "requirements.statusgen.txt")
 def register(commands: Any) -> None:
     """Add ``upgrade`` to the subcommands."""
     parser = commands.add_parser(
-        "upgrade", help="make a status repository install this statusgen",
+        "upgrade",
         description="Rewrite the status repository's requirements.txt and the statusgen wheel "
         "in .statusgen/ from the statusgen that runs this command, as `statusgen init` writes "
         "them, and say what changed: statusgen's version and each dependency pin. Removes "

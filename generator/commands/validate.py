@@ -14,7 +14,7 @@ from statusgen.pipeline import run_checks
 def register(commands: Any) -> None:
     """Add ``validate`` to the subcommands."""
     parser = commands.add_parser(
-        "validate", help="check components.yml and every incident",
+        "validate",
         description="Check components.yml and every incident file; exit 1 on errors.")
     common_options(parser)
     parser.set_defaults(run=run)

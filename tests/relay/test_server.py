@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from statusgen.relay.forward import ApiError, Dispatcher, Result, Sender, classi
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
+from tests.helpers import eventually
 from tests.ingest.support import fixture
 from tests.net.upstream import Server
 from tests.relay.fake_github import REPOSITORY, TOKEN, FakeGitHub
@@ -50,14 +52,14 @@ class Relay:
             connection.close()
 
 
-@pytest.fixture
-def relay(tmp_path: Path) -> Iterator[Relay]:
+@contextmanager
+def running(folder: Path, head_timeout: float = 0.5) -> Iterator[Relay]:
     github = FakeGitHub()
     github.up()
-    queue = DiskQueue(tmp_path / "queue", limit=50)
+    queue = DiskQueue(folder / "queue", limit=50)
     metrics = Metrics()
     server = RelayServer(("127.0.0.1", 0), RelayApp(queue, metrics, RELAY_TOKEN),
-                         max_connections=4, head_timeout=0.5, body_timeout=0.5)
+                         max_connections=4, head_timeout=head_timeout, body_timeout=0.5)
     sender = Sender(queue, Dispatcher(github.url, REPOSITORY, TOKEN), metrics, key_interval=0,
                     first_pause=0.05, max_pause=0.2)
     sender.start()
@@ -69,6 +71,12 @@ def relay(tmp_path: Path) -> Iterator[Relay]:
     sender.stopping.set()
     sender.join(5)
     github.down()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[Relay]:
+    with running(tmp_path) as started:
+        yield started
 
 
 def test_an_alert_is_forwarded_as_a_dispatch(relay: Relay) -> None:
@@ -85,10 +93,7 @@ def test_an_alert_is_forwarded_as_a_dispatch(relay: Relay) -> None:
     assert payload["kind"] == "alertmanager" and payload["payload"] == json.loads(body)
     assert payload["request_id"] == reply["request_id"]
     # GitHub has answered; the relay drops the request from its queue just after.
-    deadline = time.monotonic() + 10
-    while relay.queue.depth() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert relay.queue.depth() == 0
+    eventually(lambda: relay.queue.depth() == 0, "empty queue")
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token-0123456789ab", f"Basic {RELAY_TOKEN}",
@@ -166,23 +171,34 @@ def test_heads_are_read_only_within_the_limits(relay: Relay) -> None:
     assert bad.startswith(b"HTTP/1.1 400 ") and b"Bad Header" not in bad
 
 
-def test_connections_beyond_the_limit_are_turned_away(relay: Relay) -> None:
-    idle = [socket.create_connection(("127.0.0.1", relay.port)) for _ in range(4)]
-    try:
-        time.sleep(0.1)
-        answer = raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n")
-        assert answer.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 1" in answer
-    finally:
-        for connection in idle:
-            connection.close()
-    time.sleep(0.7)  # the idle ones time out
-    assert raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.1 200 ")
+def request_threads() -> int:
+    return sum("process_request_thread" in t.name for t in threading.enumerate())
+
+
+def test_connections_beyond_the_limit_are_turned_away(tmp_path: Path) -> None:
+    # Idle connections held for longer than any pause of a busy machine.
+    with running(tmp_path, head_timeout=30) as relay:
+        before = request_threads()
+        idle = [socket.create_connection(("127.0.0.1", relay.port)) for _ in range(4)]
+        try:
+            eventually(lambda: request_threads() - before == 4, "four connections taken")
+            answer = raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n")
+            assert answer.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 1" in answer
+        finally:
+            for connection in idle:
+                connection.close()
+        # Their slots come back once the clients go.
+        eventually(lambda: raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n")
+                   .startswith(b"HTTP/1.1 200 "), "answer once the idle connections closed")
 
 
 def test_health_and_metrics(relay: Relay) -> None:
     relay.github.down()
     relay.request("POST", "/hooks/alertmanager", fixture("alertmanager-firing.json").read_bytes(), AUTH)
     relay.request("POST", "/hooks/alertmanager", b"{}", {})
+    # The sender tries GitHub in its own thread, when it gets to it.
+    eventually(lambda: relay.metrics.value("statusgen_relay_dispatches_total", result="retry"),
+               "failed try to reach GitHub")
     status, _, body = relay.request("GET", "/healthz")
     health = json.loads(body)
     assert status == 200 and health["status"] == "ok" and health["queued"] == 1
@@ -220,10 +236,7 @@ def test_a_create_incident_request(relay: Relay) -> None:
 def test_github_refusing_for_good_moves_the_request_aside(relay: Relay, tmp_path: Path) -> None:
     relay.github.answer = 422
     relay.request("POST", "/hooks/generic", b'{"key": "k", "status": "firing"}', AUTH)
-    deadline = time.monotonic() + 5
-    while relay.queue.depth() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert relay.queue.depth() == 0
+    eventually(lambda: relay.queue.depth() == 0, "empty queue")
     assert len(list((tmp_path / "queue" / "dead").glob("*.json"))) == 1
     assert relay.metrics.value("statusgen_relay_dispatches_total", result="rejected") == 1
 

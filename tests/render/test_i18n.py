@@ -138,10 +138,11 @@ def test_a_hundred_thousand_moments_take_little_time() -> None:
     """Formatters are cached per language and zone: the cost of a 10,000-entry build's dates
     stays well under a second."""
     lang = translator("de")
-    start = time.perf_counter()
+    # This process's processor time: what other processes do on a busy machine does not count.
+    start = time.process_time()
     for minute in range(100_000):
         lang.moment(AT + timedelta(minutes=7 * minute), BERLIN)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_the_notifications_get_their_words_from_the_same_catalogue() -> None:

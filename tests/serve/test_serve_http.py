@@ -23,6 +23,7 @@ import pytest
 from statusgen.commands.cli import build_parser
 from statusgen.serve.builder import Hub
 from statusgen.serve.http import MAX_HEADER_BYTES, MAX_REQUEST_LINE, DevServer, Hosts
+from tests.helpers import eventually
 
 SECRET = b"secret outside the site"
 HOME = b"<!DOCTYPE html><html><body><h1>home page</h1></body></html>"
@@ -477,12 +478,14 @@ def test_other_methods_get_405_with_allow(site: Site, method: str) -> None:
 # --------------------------------------------------------------------------
 
 def test_a_stalled_client_does_not_hold_the_server(make_site: SiteFactory) -> None:
-    site = make_site(head_timeout=1.0)
+    site = make_site(head_timeout=2.0)
     with site.connect() as stalled, site.connect() as silent:
         stalled.sendall(b"GET / HTTP/1.1\r\nHost: loc")
         started = time.monotonic()
-        site.assert_serving()  # while both wait
-        assert time.monotonic() - started < 0.9
+        site.assert_serving()
+        # ... while both wait: the stalled one has no answer yet (asked, not timed, so a busy
+        # machine cannot make it fail).
+        assert select.select([stalled, silent], [], [], 0)[0] == []
         answer = parse_answer(read_all(stalled))
         assert answer.status == 408, answer
         assert read_all(silent) == b""  # never sent a byte: closed without an answer
@@ -498,7 +501,7 @@ def test_a_client_sending_a_byte_at_a_time_is_cut_off_at_the_deadline(
         drip.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
         while not select.select([drip], [], [], 0.05)[0]:  # until the server answers
             drip.sendall(b"a")
-            assert time.monotonic() - started < 3, "each byte restarted the clock"
+            assert time.monotonic() - started < 10, "each byte restarted the clock"
         answer = parse_answer(read_all(drip))
         assert answer.status == 408, answer
     site.assert_serving()
@@ -515,7 +518,7 @@ def test_connections_are_bounded_and_the_rest_get_503(make_site: SiteFactory) ->
     try:
         for connection in held:
             connection.sendall(b"GET / HTTP/1.1\r\n")  # and nothing more
-        time.sleep(0.2)
+        eventually(lambda: _request_threads() - before == 4, "four connections taken")
         for _ in range(20):
             with site.connect() as connection:
                 answer = parse_answer(read_all(connection))
