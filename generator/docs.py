@@ -4,7 +4,7 @@ drift from the code.
 
 Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
 where NAME is the schema's name (``page``, ``component``, ``components.yml``,
-``incident``, ``update``, ``window``). After changing a :class:`~statusgen.schema.Field`,
+``incident``, ``update``, ``window``). After changing a :class:`~statusgen.source.schema.Field`,
 run ``make docs``.
 """
 

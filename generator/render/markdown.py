@@ -101,7 +101,7 @@ def render_markdown(text: str, rewrite: Rewrite | None = None, shift_headings: i
 
 
 def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:
-    """A rewrite for :func:`~statusgen.markdown.render_markdown`: each link as this page must
+    """A rewrite for :func:`~statusgen.render.markdown.render_markdown`: each link as this page must
     publish it, or ``None`` for a link that may not be published.
 
     ``to_site`` turns an (encoded) output path into a URL from the page being rendered

@@ -1,10 +1,10 @@
 """Files that incidents link to (images, PDFs): which may be published, and their bytes.
 
 A file is published only when a shown body or update links it, it lies inside
-``incidents/`` reached without a symbolic link (:func:`~statusgen.files.read_inside`),
+``incidents/`` reached without a symbolic link (:func:`~statusgen.source.files.read_inside`),
 it is not an incident's source, and it cannot run code on the status page's own
 site: its type is one browsers only display (images, PDF, text, video), and an SVG
-must be a drawing (:mod:`statusgen.svg`).  HTML, XHTML, XML and scripts are
+must be a drawing (:mod:`statusgen.source.svg`).  HTML, XHTML, XML and scripts are
 refused, whatever the host would send as headers: GitHub Pages sends none that
 would make them inert.
 """
