@@ -14,6 +14,7 @@ from typing import Protocol
 
 from statusgen import model as m
 from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen.prose import Prose
 from statusgen.source.markdown import prose
 from statusgen.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
 from statusgen.source.yaml_reader import parse_yaml
@@ -161,7 +162,7 @@ def _read(update: m.Update) -> m.Update:
 
 
 def body_links(path: str, body: str, body_line: int,
-               read: m.Prose | None = None) -> tuple[tuple[str, Location], ...]:
+               read: Prose | None = None) -> tuple[tuple[str, Location], ...]:
     """Every link and image of a body where it is written, found once per file so a cached
     parse keeps them."""
     lines = body.split("\n")

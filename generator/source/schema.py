@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from statusgen import model as m
 from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen.languages import LANGUAGES, shipped_language
 from statusgen.source.links import browser_form, scheme
 from statusgen.source.timestamps import EXAMPLE, check_timestamp
 from statusgen.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
@@ -165,10 +166,10 @@ def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     value = line(node, out)
     if not isinstance(value, str):
         return value
-    shipped = m.shipped_language(value) if _LANGUAGE.match(value) else None
+    shipped = shipped_language(value) if _LANGUAGE.match(value) else None
     if shipped is not None and (shipped.lower() == value.lower() or _cldr_knows(value)):
         return shipped if shipped.lower() == value.lower() else value
-    known = list(m.LANGUAGES)
+    known = list(LANGUAGES)
     alias = _LANGUAGE_ALIASES.get(value.lower())
     near = f" (did you mean `{alias}`?)" if alias else suggest(value, known)
     out.append(error(node.loc, "choice", f"`{value}` is not a language statusgen ships{near}; "

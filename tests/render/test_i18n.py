@@ -23,6 +23,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
+from statusgen import languages
 from statusgen import model as m
 from statusgen.compute.reports import Revision
 from statusgen.compute.snapshot import snapshot
@@ -37,7 +38,7 @@ from statusgen.source.parse import parse_config, parse_incident
 from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
-SHIPPED = [tag for tag in m.LANGUAGES if tag != "en"]
+SHIPPED = [tag for tag in languages.LANGUAGES if tag != "en"]
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 
