@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-from statusgen.check.registry import rule_table
+from statusgen.rules import rule_table
 from statusgen.source.schema import SCHEMAS, markdown_table
 
 FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"

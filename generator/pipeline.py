@@ -19,19 +19,12 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.check.run import check
 from statusgen.compute.reports import Revision
 from statusgen.compute.snapshot import Snapshot, snapshot
-from statusgen.diagnostics import (
-    Diagnostic,
-    Location,
-    Severity,
-    error,
-    has_errors,
-    sort_diagnostics,
-    strictly,
-)
+from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
 from statusgen.incremental.last_build import LastBuild, inputs_fingerprint
 from statusgen.incremental.memo import RenderMemo
 from statusgen.incremental.outputs import OutputMemo
@@ -247,7 +240,7 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
             with site_lock(out):
                 return run(root, out, *args, **kwargs)
         except OutputError as exc:  # the lock is taken too long, or cannot be made
-            return BuildResult([error(Location(str(out)), "output", str(exc))])
+            return BuildResult([rules.OUTPUT.at(Location(str(out)), str(exc))])
     return locked
 
 
@@ -298,19 +291,19 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
     except AttachmentRefused as exc:
-        return BuildResult([*diagnostics, error(Location(INCIDENTS_DIR), "attachment", str(exc))],
+        return BuildResult([*diagnostics, rules.ATTACHMENT.at(Location(INCIDENTS_DIR), str(exc))],
                            read)
     except ThemeError as exc:
         # A broken template is reported at its line; a theme that cannot be found at the key
         # that names it.
         where = Location(exc.path, exc.line) if exc.path else \
             Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1)
-        return BuildResult([*diagnostics, error(where, "theme", exc.message)], read)
+        return BuildResult([*diagnostics, rules.THEME.at(where, exc.message)], read)
     except OutputError as exc:
-        return BuildResult([*diagnostics, error(Location(str(out)), "output", str(exc))], read)
+        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)), str(exc))], read)
     except OSError as exc:
-        return BuildResult([*diagnostics, error(Location(str(out)), "output",
-                                                f"cannot write the site: {exc}")], read)
+        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)),
+                                                          f"cannot write the site: {exc}")], read)
     built = BuildResult(
         diagnostics=diagnostics,
         read=read,
@@ -333,11 +326,11 @@ def _clashes(repo: m.Repository, clashing: list[str]) -> list[Diagnostic]:
     for incident in repo.incidents:
         for name, where in files_linked(incident.all_links()):
             if output_path(name) in clashing:
-                out.append(error(where, "output", f"`{name}` would be published at "
-                                 f"{output_path(name)}, where statusgen writes a page of its "
-                                 "own; rename the file"))
-    return out or [error(Location(INCIDENTS_DIR), "output", "two parts of the site would be "
-                         f"written at the same place: {', '.join(clashing[:3])}")]
+                out.append(rules.OUTPUT.at(where, f"`{name}` would be published at "
+                                           f"{output_path(name)}, where statusgen writes a page of its "
+                                           "own; rename the file"))
+    return out or [rules.OUTPUT.at(Location(INCIDENTS_DIR), "two parts of the site would be "
+                                   f"written at the same place: {', '.join(clashing[:3])}")]
 
 
 def _to_json(d: Diagnostic) -> dict[str, Any]:

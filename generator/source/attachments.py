@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
 from statusgen.source.files import MAX_ATTACHMENT_BYTES, Unreadable
 from statusgen.source.links import Kind, classify
 from statusgen.source.svg import ActiveContent, check_svg
@@ -80,5 +81,5 @@ def check_attachments(source: Source, incident: m.Incident) -> list[Diagnostic]:
             message = str(exc)
             if "does not exist" in message:
                 message = f"`{name}` does not exist in incidents/; add the file or fix the link"
-            out.append(error(where, "attachment", message))
+            out.append(rules.ATTACHMENT.at(where, message))
     return out

@@ -546,8 +546,9 @@ def test_a_theme_translation_that_loses_a_placeholder_is_refused_with_its_place(
 
 
 def test_the_overlay_speaks_the_page_s_language() -> None:
-    from statusgen.diagnostics import Location, error
-    problem = error(Location("incidents/x.md", 1, 1), "type", "expected text")
+    from statusgen import rules
+    from statusgen.diagnostics import Location
+    problem = rules.TYPE.at(Location("incidents/x.md", 1, 1), "expected text")
     page = b'<!DOCTYPE html><html lang="de" dir="ltr"><body><p>x</p></body></html>'
     shown = BeautifulSoup(inject(page, 1, [problem]), "html.parser")
     assert shown.find(id="statusgen-overlay-hide").get_text() == "Ausblenden"  # type: ignore[union-attr]
