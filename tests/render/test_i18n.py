@@ -27,7 +27,7 @@ from statusgen import languages
 from statusgen import model as m
 from statusgen.compute.reports import Revision
 from statusgen.compute.snapshot import snapshot
-from statusgen.render import paths
+from statusgen.render import paths, report_paths
 from statusgen.render.catalogues import catalog_problems, po_path, problems, source_catalog
 from statusgen.render.i18n import translator
 from statusgen.render.site import render_site
@@ -472,6 +472,22 @@ def test_languages_build_one_site_per_language_linked_to_each_other(tmp_path: Pa
             assert current is not None and current["lang"] == tag
     sitemap = files["sitemap.xml"].decode()
     assert "https://status.kappa.example/ja/" in sitemap
+
+
+def test_report_data_is_written_once_and_every_language_links_it(tmp_path: Path) -> None:
+    files = build(write_repo(tmp_path, "", BILINGUAL))
+    data = sorted(path for path in files if path.startswith("reports/") and
+                  path.endswith((".json", ".csv")) and path != report_paths.reports_list())
+    assert data and not [path for path in files if path.startswith("ja/reports/") and
+                         path.endswith((".json", ".csv"))]
+    period = data[0].removeprefix("reports/").rsplit(".", 1)[0]
+    for prefix in ("", "ja/"):
+        page = prefix + report_paths.reports_page(period)
+        soup = BeautifulSoup(files[page], "html.parser")
+        targets = {os.path.normpath(os.path.join(os.path.dirname(page), str(a["href"])))
+                   for a in soup.find_all("a", href=True)}
+        assert {report_paths.report_data(period, "json"),
+                report_paths.report_data(period, "csv")} <= targets, prefix
 
 
 def _folder(page: str) -> str:
