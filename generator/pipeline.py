@@ -1,6 +1,7 @@
 """The pipeline: load → check → compute → render → write, composed once.
 
-:func:`checked` is what ``validate`` and ``diff`` run, and :func:`check_edit` what every
+:func:`checked` is what ``validate`` and ``diff`` run, :func:`checked_ref` the same on a
+commit read from git (``report --at``), and :func:`check_edit` what every
 command that writes incident files runs on the repository as the write would leave it;
 :func:`build` adds compute, render and write, stopping before any write on errors.
 A :class:`Session` holds what makes the next build cheap (the parse cache, the
@@ -11,6 +12,7 @@ byte of the output.
 from __future__ import annotations
 
 import functools
+import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from statusgen.render.site import OutputClash, render_site
 from statusgen.render.theme import ThemeError
 from statusgen.source.attachments import Refused as AttachmentRefused
 from statusgen.source.attachments import files_linked, output_path, read_attachment
-from statusgen.source.git import RefSource
+from statusgen.source.git import GitError, RefSource, resolve
 from statusgen.source.load import Loaded, load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
 from statusgen.source.tree import DiskSource, Overlay, Source
@@ -67,6 +69,29 @@ def run_checks(root: Path, now: datetime, strict: bool = False,
                parse: ParseFn = parse_incident) -> Checked:
     """:func:`checked` of the working tree under ``root``."""
     return checked(DiskSource(root), now, strict, parse)
+
+
+GIT_TIMEOUT = 60
+"""Seconds a local git command may take before the build goes on without naming a commit."""
+
+
+def working_revision(root: Path) -> Revision | None:
+    """The commit checked out in the repository holding ``root``, and whether
+    ``components.yml`` or ``incidents/`` differ from it; ``None`` outside git."""
+    try:
+        commit = resolve(root, "HEAD")
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", CONFIG_FILE, INCIDENTS_DIR],
+            capture_output=True, check=True, timeout=GIT_TIMEOUT)
+    except (GitError, OSError, subprocess.SubprocessError):
+        return None
+    return Revision(commit, changed=bool(status.stdout.strip()))
+
+
+def checked_ref(ref: RefSource, now: datetime, strict: bool = False) -> list[Diagnostic]:
+    """:func:`checked` of the repository as it was at a ref: every problem, sorted."""
+    found = [*ref.diagnostics, *(check(ref.repository, now) if ref.repository is not None else [])]
+    return sort_diagnostics(strictly(found) if strict else found)
 
 
 class Refused(Exception):
