@@ -53,14 +53,20 @@ class Diagnostic:
         return (self.location, self.code, self.message)
 
 
-def error(location: Location, code: str, message: str) -> Diagnostic:
-    """An error at ``location``."""
-    return Diagnostic(location, Severity.ERROR, code, message)
+@dataclass(frozen=True)
+class Rule:
+    """One rule of :mod:`statusgen.rules`: its code in diagnostics, how bad breaking it is,
+    and the two columns of the docs."""
 
+    code: str
+    severity: Severity
+    means: str
+    fix: str
+    stages: tuple[str, ...] = ("check",)
 
-def warning(location: Location, code: str, message: str) -> Diagnostic:
-    """A warning at ``location``."""
-    return Diagnostic(location, Severity.WARNING, code, message)
+    def at(self, location: Location, message: str) -> Diagnostic:
+        """This rule broken at ``location``, with the severity the rule has."""
+        return Diagnostic(location, self.severity, self.code, message)
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

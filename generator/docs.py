@@ -4,7 +4,7 @@ drift from the code.
 
 Each table sits between ``<!-- schema:NAME -->`` and ``<!-- /schema:NAME -->``,
 where NAME is the schema's name (``page``, ``component``, ``components.yml``,
-``incident``, ``update``, ``window``). After changing a :class:`~statusgen.schema.Field`,
+``incident``, ``update``, ``window``). After changing a :class:`~statusgen.source.schema.Field`,
 run ``make docs``.
 """
 
@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-from statusgen.check.registry import rule_table
+from statusgen.rules import rule_table
 from statusgen.source.schema import SCHEMAS, markdown_table
 
 FORMAT_DOC = Path(__file__).resolve().parents[1] / "docs" / "format.md"

@@ -13,6 +13,8 @@ from enum import StrEnum
 from functools import cached_property
 
 from statusgen.diagnostics import Location
+from statusgen.languages import same_language
+from statusgen.prose import Prose
 
 
 class Kind(StrEnum):
@@ -105,37 +107,6 @@ class Located:
     def has(self, key: str) -> bool:
         """Whether the author wrote ``key``."""
         return any(name == key for name, _ in self.keys)
-
-
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "de": "Deutsch",
-    "fr": "Français",
-    "es": "Español",
-    "pt-BR": "Português (Brasil)",
-    "it": "Italiano",
-    "nl": "Nederlands",
-    "pl": "Polski",
-    "ja": "日本語",
-    "zh-Hans": "简体中文",
-    "ko": "한국어",
-    "ar": "العربية",
-    "he": "עברית",
-}
-"""The languages statusgen's words are shipped in (a catalogue each under ``generator/locales/``),
-by BCP 47 tag, with the name readers of each know it by."""
-
-
-def shipped_language(tag: str) -> str | None:
-    """The shipped language whose words ``tag`` takes: ``de`` for ``de`` and ``de-AT``,
-    ``zh-Hans`` for ``zh-Hans-SG``; ``None`` when none is shipped."""
-    parts = tag.split("-")
-    for end in range(len(parts), 0, -1):
-        candidate = "-".join(parts[:end])
-        for known in LANGUAGES:
-            if known.lower() == candidate.lower():
-                return known
-    return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -389,38 +360,6 @@ class ComponentRef(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Slot:
-    """Where a link or an image stands in a :class:`Prose`, as written."""
-
-    url: str
-    """The URL as markdown-it read it (normalised, not escaped)."""
-    line: int
-    """The 0-based line of the text its paragraph or list item starts on."""
-    tail: str
-    """The rest of the opening tag after the URL's value: ``" title=\"…\">"``."""
-    image: bool = False
-    alt: str = ""
-    """An image's alternative text, escaped: what shows when the image may not."""
-
-
-@dataclass(frozen=True)
-class Prose:
-    """Markdown read once: templates of its HTML and of its plain text, with a slot for each
-    link and image that render fills with the URL the page may publish (or leaves out).
-
-    In both templates the even items are text and the odd ones slot codes: ``a<n>`` opens
-    link *n*, ``/<n>`` closes it, ``i<n>`` is image *n*.  ``source`` is the Markdown it was
-    read from: a model object copied with another message keeps a reading that no longer
-    matches, and render reads the new text instead.
-    """
-
-    source: str = ""
-    html: tuple[str, ...] = ("",)
-    text: tuple[str, ...] = ("",)
-    slots: tuple[Slot, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
 class Update(Located):
     """One entry in an incident's timeline."""
 
@@ -461,19 +400,13 @@ class Update(Located):
     def _chosen(self, language: str, default: str) -> tuple[int, str | None]:
         """Which translation (``-1``: the single message) and the fallback's language."""
         if not self.translations:
-            return -1, None if _same_language(language, default) else default
+            return -1, None if same_language(language, default) else default
         for wanted in (language, default):
             for index, (written, _) in enumerate(self.translations):
-                if _same_language(written, wanted):
-                    return index, None if _same_language(language, written) else written
-        return 0, None if _same_language(language, self.translations[0][0]) else \
+                if same_language(written, wanted):
+                    return index, None if same_language(language, written) else written
+        return 0, None if same_language(language, self.translations[0][0]) else \
             self.translations[0][0]
-
-
-def _same_language(a: str, b: str) -> bool:
-    """``de`` and ``de-AT`` are read by the same readers; ``en`` and ``de`` are not."""
-    a, b = a.lower(), b.lower()
-    return a == b or a.startswith(b + "-") or b.startswith(a + "-")
 
 
 @dataclass(frozen=True, kw_only=True)

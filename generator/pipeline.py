@@ -1,6 +1,7 @@
 """The pipeline: load → check → compute → render → write, composed once.
 
-:func:`checked` is what ``validate`` and ``diff`` run, and :func:`check_edit` what every
+:func:`checked` is what ``validate`` and ``diff`` run, :func:`checked_ref` the same on a
+commit read from git (``report --at``), and :func:`check_edit` what every
 command that writes incident files runs on the repository as the write would leave it;
 :func:`build` adds compute, render and write, stopping before any write on errors.
 A :class:`Session` holds what makes the next build cheap (the parse cache, the
@@ -11,6 +12,7 @@ byte of the output.
 from __future__ import annotations
 
 import functools
+import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,18 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.check.run import check
 from statusgen.compute.snapshot import Snapshot, snapshot
-from statusgen.diagnostics import (
-    Diagnostic,
-    Location,
-    Severity,
-    error,
-    has_errors,
-    sort_diagnostics,
-    strictly,
-)
+from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
 from statusgen.incremental.memo import RenderMemo
 from statusgen.incremental.outputs import OutputMemo
 from statusgen.incremental.parse_cache import ParseCache
@@ -38,7 +33,7 @@ from statusgen.output.kept import output_size
 from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from statusgen.source.attachments import Refused as AttachmentRefused
 from statusgen.source.attachments import files_linked, output_path, read_attachment
-from statusgen.source.git import RefSource
+from statusgen.source.git import GitError, RefSource, resolve
 from statusgen.source.load import Loaded, load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
 from statusgen.source.tree import DiskSource, Overlay, Source
@@ -72,6 +67,29 @@ def run_checks(root: Path, now: datetime, strict: bool = False,
                parse: ParseFn = parse_incident) -> Checked:
     """:func:`checked` of the working tree under ``root``."""
     return checked(DiskSource(root), now, strict, parse)
+
+
+GIT_TIMEOUT = 60
+"""Seconds a local git command may take before the build goes on without naming a commit."""
+
+
+def working_revision(root: Path) -> Revision | None:
+    """The commit checked out in the repository holding ``root``, and whether
+    ``components.yml`` or ``incidents/`` differ from it; ``None`` outside git."""
+    try:
+        commit = resolve(root, "HEAD")
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", CONFIG_FILE, INCIDENTS_DIR],
+            capture_output=True, check=True, timeout=GIT_TIMEOUT)
+    except (GitError, OSError, subprocess.SubprocessError):
+        return None
+    return Revision(commit, changed=bool(status.stdout.strip()))
+
+
+def checked_ref(ref: RefSource, now: datetime, strict: bool = False) -> list[Diagnostic]:
+    """:func:`checked` of the repository as it was at a ref: every problem, sorted."""
+    found = [*ref.diagnostics, *(check(ref.repository, now) if ref.repository is not None else [])]
+    return sort_diagnostics(strictly(found) if strict else found)
 
 
 class Refused(Exception):
@@ -248,7 +266,7 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
             with site_lock(out):
                 return run(root, out, *args, **kwargs)
         except OutputError as exc:  # the lock is taken too long, or cannot be made
-            return BuildResult([error(Location(str(out)), "output", str(exc))])
+            return BuildResult([rules.OUTPUT.at(Location(str(out)), str(exc))])
     return locked
 
 
@@ -307,19 +325,19 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
     except AttachmentRefused as exc:
-        return BuildResult([*diagnostics, error(Location(INCIDENTS_DIR), "attachment", str(exc))],
+        return BuildResult([*diagnostics, rules.ATTACHMENT.at(Location(INCIDENTS_DIR), str(exc))],
                            read)
     except ThemeError as exc:
         # A broken template is reported at its line; a theme that cannot be found at the key
         # that names it.
         where = Location(exc.path, exc.line) if exc.path else \
             Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1)
-        return BuildResult([*diagnostics, error(where, "theme", exc.message)], read)
+        return BuildResult([*diagnostics, rules.THEME.at(where, exc.message)], read)
     except OutputError as exc:
-        return BuildResult([*diagnostics, error(Location(str(out)), "output", str(exc))], read)
+        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)), str(exc))], read)
     except OSError as exc:
-        return BuildResult([*diagnostics, error(Location(str(out)), "output",
-                                                f"cannot write the site: {exc}")], read)
+        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)),
+                                                          f"cannot write the site: {exc}")], read)
     built = BuildResult(
         diagnostics=diagnostics,
         read=read,
@@ -342,11 +360,11 @@ def _clashes(repo: m.Repository, clashing: list[str]) -> list[Diagnostic]:
     for incident in repo.incidents:
         for name, where in files_linked(incident.all_links()):
             if output_path(name) in clashing:
-                out.append(error(where, "output", f"`{name}` would be published at "
-                                 f"{output_path(name)}, where statusgen writes a page of its "
-                                 "own; rename the file"))
-    return out or [error(Location(INCIDENTS_DIR), "output", "two parts of the site would be "
-                         f"written at the same place: {', '.join(clashing[:3])}")]
+                out.append(rules.OUTPUT.at(where, f"`{name}` would be published at "
+                                           f"{output_path(name)}, where statusgen writes a page of its "
+                                           "own; rename the file"))
+    return out or [rules.OUTPUT.at(Location(INCIDENTS_DIR), "two parts of the site would be "
+                                   f"written at the same place: {', '.join(clashing[:3])}")]
 
 
 def _to_json(d: Diagnostic) -> dict[str, Any]:

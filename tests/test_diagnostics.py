@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from statusgen import rules
 from statusgen.diagnostics import (
     FORMATS,
     Location,
     Severity,
-    error,
     format_github,
     format_json,
     format_text,
@@ -16,13 +16,12 @@ from statusgen.diagnostics import (
     sort_diagnostics,
     strictly,
     summary,
-    warning,
     with_article,
 )
 
-LATE = warning(Location("incidents/b.md", 8, 13), "stale-open", "open for 15 days")
-EARLY = error(Location("incidents/a.md", 12, 3), "order", "updates are not newest first")
-FIRST = error(Location("incidents/a.md", 2, 8), "type", "expected text")
+LATE = rules.STALE_OPEN.at(Location("incidents/b.md", 8, 13), "open for 15 days")
+EARLY = rules.ORDER.at(Location("incidents/a.md", 12, 3), "updates are not newest first")
+FIRST = rules.TYPE.at(Location("incidents/a.md", 2, 8), "expected text")
 
 
 def test_location_prints_as_path_line_column() -> None:
@@ -33,7 +32,7 @@ def test_location_prints_as_path_line_column() -> None:
 def test_sort_orders_by_file_line_column_and_drops_duplicates() -> None:
     assert sort_diagnostics([LATE, EARLY, FIRST, EARLY]) == [FIRST, EARLY, LATE]
     # Line 10 after line 9: numbers, not text.
-    nine, ten = (error(Location("a", n, 1), "x", "m") for n in (9, 10))
+    nine, ten = (rules.TYPE.at(Location("a", n, 1), "m") for n in (9, 10))
     assert sort_diagnostics([ten, nine]) == [nine, ten]
 
 
@@ -72,9 +71,9 @@ def test_github_format() -> None:
 
 
 def test_github_format_escapes_workflow_command_syntax() -> None:
-    tricky = error(Location("in,cidents/a:b.md", 1, 1), "x", "50% done\nnext line\r")
+    tricky = rules.TYPE.at(Location("in,cidents/a:b.md", 1, 1), "50% done\nnext line\r")
     assert format_github([tricky]) == (
-        "::error file=in%2Ccidents/a%3Ab.md,line=1,col=1,title=statusgen x::50%25 done%0Anext line%0D\n"
+        "::error file=in%2Ccidents/a%3Ab.md,line=1,col=1,title=statusgen type::50%25 done%0Anext line%0D\n"
     )
 
 
@@ -87,12 +86,12 @@ def test_json_format() -> None:
          "message": "open for 15 days"},
     ]
     assert json.loads(format_json([])) == []
-    assert "é" in format_json([error(Location("a"), "x", "café")])
+    assert "é" in format_json([rules.TYPE.at(Location("a"), "café")])
 
 
 def test_outputs_survive_lone_surrogates() -> None:
     # A double-quoted YAML value may spell one: "\ud800".
-    odd = error(Location("a.md"), "choice", "`\ud800` is not one of none, minor")
+    odd = rules.CHOICE.at(Location("a.md"), "`\ud800` is not one of none, minor")
     for name, fmt in FORMATS.items():
         out = fmt([odd])
         out.encode("utf-8")

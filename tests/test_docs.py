@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from statusgen import rules
+from statusgen.diagnostics import Rule
 from statusgen.docs import FORMAT_DOC, markers, table_in, tables, update_format_doc, with_tables
 from statusgen.source.schema import SCHEMAS, markdown_table
 from tests.conftest import StatusRepo
@@ -34,74 +36,6 @@ def test_key_table_matches_the_schema(schema: object) -> None:
 
 def test_tables_are_up_to_date() -> None:
     assert with_tables(DOC) == DOC, f"docs/format.md is out of date; {REGENERATE}"
-
-
-def _constants(node: ast.expr) -> list[str]:
-    """The strings an expression can be: a constant, or either branch of `a if c else b`."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.IfExp):
-        return _constants(node.body) + _constants(node.orelse)
-    return []
-
-
-@functools.cache
-def source_codes() -> dict[str, set[str]]:
-    """Every rule code passed to ``error(…)`` or ``warning(…)`` in ``generator/``, with its severities.
-
-    The code is the second argument: a string, or a name assigned strings in the same
-    function (``code = "theme" if … else "output"``).
-    """
-    codes: dict[str, set[str]] = {}
-    for path in sorted((REPO_ROOT / "generator").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for function in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
-            names: dict[str, list[str]] = {}
-            for node in ast.walk(function):
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            names.setdefault(target.id, []).extend(_constants(node.value))
-            for node in ast.walk(function):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in ("error", "warning") and len(node.args) >= 2):
-                    arg = node.args[1]
-                    found = names.get(arg.id, []) if isinstance(arg, ast.Name) else _constants(arg)
-                    for code in found:
-                        codes.setdefault(code, set()).add(node.func.id)
-    return codes
-
-
-def rule_table() -> dict[str, str]:
-    """``code`` → ``severity`` from the table between ``<!-- rules -->`` and ``<!-- /rules -->``."""
-    found = re.search(r"<!-- rules -->\n(.*?)<!-- /rules -->", DOC, re.DOTALL)
-    assert found, "docs/format.md has no <!-- rules --> … <!-- /rules --> table"
-    rows = {}
-    for line in found.group(1).splitlines()[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        assert len(cells) == 4, line
-        code = cells[0].strip("`")
-        assert code not in rows, f"{code} is twice in the rule table"
-        rows[code] = cells[1]
-    return rows
-
-
-def test_the_source_scan_finds_the_rules() -> None:
-    codes = source_codes()
-    assert codes["stale-open"] == {"warning"}
-    assert codes["order"] == {"error"}
-    assert len(codes) >= 35
-
-
-def test_every_rule_code_is_documented_with_its_severity() -> None:
-    documented = rule_table()
-    for code, severities in sorted(source_codes().items()):
-        assert code in documented, f"rule `{code}` is not in the rule table of docs/format.md"
-        assert {documented[code]} == severities, f"`{code}` is {severities} in the code"
-
-
-def test_the_rule_table_has_no_stale_codes() -> None:
-    assert set(rule_table()) <= set(source_codes())
 
 
 def _blocks(language: str) -> list[str]:
@@ -168,19 +102,45 @@ STAGE_ROOMS = {"read": ("source/",), "check": ("check/",),
                "build": ("pipeline.py", "render/", "output/", "serve/")}
 
 
-def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
-    from statusgen.check.registry import BY_CODE
+@functools.cache
+def reported() -> dict[str, set[str]]:
+    """Each rule constant named in ``generator/`` (``rules.ORDER``) with the files naming it.
 
+    The names themselves are checked by mypy and ruff; this only finds where they are used.
+    """
+    found: dict[str, set[str]] = {}
     for path in sorted((REPO_ROOT / "generator").rglob("*.py")):
         room = path.relative_to(REPO_ROOT / "generator").as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("error", "warning") and len(node.args) >= 2):
-                for code in _constants(node.args[1]):
-                    stages = BY_CODE[code].stages
-                    rooms = tuple(r for stage in stages for r in STAGE_ROOMS[stage])
-                    assert room.startswith(rooms), f"`{code}` ({stages}) is reported in {room}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "rules"):
+                found.setdefault(node.attr, set()).add(room)
+    return found
+
+
+def test_the_scan_finds_the_rules() -> None:
+    assert reported()["STALE_OPEN"] == {"check/lifecycle.py"}
+    assert len(reported()) >= 50
+
+
+def test_every_rule_is_reported_somewhere() -> None:
+    named = {name for name, value in vars(rules).items() if isinstance(value, Rule)}
+    assert named - set(reported()) == set()
+    assert {r.code for r in rules.RULES} == set(rules.BY_CODE)
+
+
+def test_each_rule_is_reported_by_the_stage_the_registry_names() -> None:
+    for name, rooms_found in sorted(reported().items()):
+        stages = getattr(rules, name).stages
+        allowed = tuple(r for stage in stages for r in STAGE_ROOMS[stage])
+        for room in rooms_found:
+            assert room.startswith(allowed), f"`{name}` ({stages}) is reported in {room}"
+
+
+def test_the_rule_table_is_the_registry() -> None:
+    found = re.search(r"<!-- rules -->\n(.*?)<!-- /rules -->", DOC, re.DOTALL)
+    assert found, "docs/format.md has no <!-- rules --> … <!-- /rules --> table"
+    assert found.group(1) == rules.rule_table(), f"the rule table is out of date; {REGENERATE}"
 
 
 def test_the_themes_reference_is_generated_from_the_views() -> None:

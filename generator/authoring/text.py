@@ -1,6 +1,6 @@
 """Writing incidents: the text of new files and of added updates, as pure functions.
 
-Nothing here reads or writes files; :mod:`statusgen.authoring_cli` does, and
+Nothing here reads or writes files; :mod:`statusgen.commands.authoring` does, and
 validates what these functions return before anything reaches the disk.
 
 An added update is a careful text edit, not a YAML round trip: the lines of the

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.check.context import Context
-from statusgen.diagnostics import Diagnostic, error
+from statusgen.diagnostics import Diagnostic
 from statusgen.source.schema import suggest
 
 # A component's files sit beside the page's: api/shields/page.json is the page's badge.
@@ -19,15 +20,16 @@ def check_config(config: m.Config) -> Iterator[Diagnostic]:
     seen: dict[str, m.Component] = {}
     for component in config.walk():
         if component.id in RESERVED_COMPONENT_IDS:
-            yield error(component.loc_of("id"), "reserved-id", f"`{component.id}` is reserved "
-                        f"(api/shields/{component.id}.json is the whole page's badge); choose "
-                        "another id")
+            yield rules.RESERVED_ID.at(component.loc_of("id"), f"`{component.id}` is reserved "
+                                       f"(api/shields/{component.id}.json is the whole page's badge); choose "
+                                       "another id")
         first = seen.setdefault(component.id, component)
         if first is not component:
             # Compared as objects: two entries on one line (flow style) are still two.
-            yield error(component.loc_of("id"), "duplicate-id", f"component id `{component.id}` is "
-                        f"already used on line {first.loc_of('id').line}; ids must be unique, "
-                        "groups included")
+            yield rules.DUPLICATE_ID.at(
+                component.loc_of("id"), f"component id `{component.id}` is "
+                f"already used on line {first.loc_of('id').line}; ids must be unique, "
+                "groups included")
 
 
 def component_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -38,30 +40,30 @@ def component_rules(incident: m.Incident, context: Context) -> Iterator[Diagnost
         yield from _reference(ref, ids)
         if incident.kind is m.Kind.MAINTENANCE:
             if ref.level not in (None, m.Level.UNDER_MAINTENANCE):
-                yield error(ref.loc_of("level"), "level", "maintenance puts components "
-                            "under_maintenance; list their ids: `components: [db]`")
+                yield rules.LEVEL.at(ref.loc_of("level"), "maintenance puts components "
+                                     "under_maintenance; list their ids: `components: [db]`")
         elif ref.level is None:
-            yield error(ref.loc, "level", f"give `{ref.id}` a level: `{{{ref.id}: "
-                        "partial_outage}`; one of " + ", ".join(m.INCIDENT_LEVELS))
+            yield rules.LEVEL.at(ref.loc, f"give `{ref.id}` a level: `{{{ref.id}: "
+                                 "partial_outage}`; one of " + ", ".join(m.INCIDENT_LEVELS))
         elif ref.level not in m.INCIDENT_LEVELS:
-            yield error(ref.loc_of("level"), "level", f"`{ref.level}` is not an incident level; use "
-                        "one of " + ", ".join(m.INCIDENT_LEVELS))
+            yield rules.LEVEL.at(ref.loc_of("level"), f"`{ref.level}` is not an incident level; use "
+                                 "one of " + ", ".join(m.INCIDENT_LEVELS))
     for update in incident.updates:
         if update.components is None:
             continue
         if incident.kind is m.Kind.MAINTENANCE:
-            yield error(update.loc_of("components"), "level", "maintenance updates cannot set "
-                        "levels; the maintenance's `components` are under maintenance")
+            yield rules.LEVEL.at(update.loc_of("components"), "maintenance updates cannot set "
+                                 "levels; the maintenance's `components` are under maintenance")
             continue
         allowed = (m.Level.OPERATIONAL, *m.INCIDENT_LEVELS)
         for ref in update.components:
             yield from _reference(ref, ids)
             if ref.level not in allowed:
-                yield error(ref.loc_of("level") if ref.level else ref.loc, "level", f"give "
-                            f"`{ref.id}` one of " + ", ".join(allowed))
+                yield rules.LEVEL.at(ref.loc_of("level") if ref.level else ref.loc, f"give "
+                                     f"`{ref.id}` one of " + ", ".join(allowed))
 
 
 def _reference(ref: m.ComponentRef, ids: list[str]) -> Iterator[Diagnostic]:
     if ref.id not in ids:
-        yield error(ref.loc, "unknown-component", f"no component `{ref.id}` in components.yml"
-                    f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")
+        yield rules.UNKNOWN_COMPONENT.at(ref.loc, f"no component `{ref.id}` in components.yml"
+                                         f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")

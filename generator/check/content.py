@@ -6,27 +6,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.check.context import Context
-from statusgen.diagnostics import Diagnostic, error, warning
+from statusgen.diagnostics import Diagnostic
 
 
 def content_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     """A title and messages to read; an impact for incidents, agreeing with the levels."""
     if not incident.title.strip():
-        yield error(incident.loc_of("title"), "empty", "the title is empty; say what readers notice")
+        yield rules.EMPTY.at(incident.loc_of("title"), "the title is empty; say what readers notice")
     for update in incident.updates:
         if not update.message.strip():
-            yield error(update.loc_of("message"), "empty",
-                        "the message is empty; tell readers what is happening")
+            yield rules.EMPTY.at(update.loc_of("message"),
+                                 "the message is empty; tell readers what is happening")
     if incident.kind is m.Kind.INCIDENT and not incident.has("impact"):
-        yield error(incident.loc, "required",
-                    "an incident needs `impact`: none, minor, major or critical")
+        yield rules.REQUIRED.at(incident.loc,
+                                "an incident needs `impact`: none, minor, major or critical")
     if incident.kind is m.Kind.INCIDENT and incident.impact is m.Impact.NONE:
         levels = [r for r in _all_refs(incident) if r.level is m.Level.MAJOR_OUTAGE]
         if levels:
-            yield warning(incident.loc_of("impact"), "impact-mismatch", f"`impact: none` but "
-                          f"`{levels[0].id}` is in major_outage (line {levels[0].loc.line}); "
-                          "raise the impact or lower the level")
+            yield rules.IMPACT_MISMATCH.at(
+                incident.loc_of("impact"), f"`impact: none` but "
+                f"`{levels[0].id}` is in major_outage (line {levels[0].loc.line}); "
+                "raise the impact or lower the level")
 
 
 def _all_refs(incident: m.Incident) -> Iterator[m.ComponentRef]:

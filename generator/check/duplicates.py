@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, error, warning
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic
 
 
 def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
@@ -21,9 +22,9 @@ def check_duplicates(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
         if other is incident and components:
             other = seen_components.setdefault(components, incident)
         if other is not incident:
-            yield warning(incident.loc_of("title"), "duplicate-open", f"{other.path} is also open "
-                          "with the same title or components; update that incident instead, "
-                          "or resolve one")
+            yield rules.DUPLICATE_OPEN.at(incident.loc_of("title"), f"{other.path} is also open "
+                                          "with the same title or components; update that incident instead, "
+                                          "or resolve one")
 
 
 def later_sharing(incidents: tuple[m.Incident, ...], key: Callable[[m.Incident], str],
@@ -42,6 +43,7 @@ def later_sharing(incidents: tuple[m.Incident, ...], key: Callable[[m.Incident],
 def check_sources(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
     """A tool's key names one entry: two files with it would both be updated by its next run."""
     for incident, other in later_sharing(incidents, lambda i: i.source):
-        yield error(incident.loc_of("source"), "duplicate-source", f"{other.path} has the same "
-                    f"`source: {incident.source}`; each imported or monitored entry has its "
-                    "own file: remove the key from one")
+        yield rules.DUPLICATE_SOURCE.at(
+            incident.loc_of("source"), f"{other.path} has the same "
+            f"`source: {incident.source}`; each imported or monitored entry has its "
+            "own file: remove the key from one")

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.check.context import Context
-from statusgen.diagnostics import Diagnostic, error, warning, with_article
+from statusgen.diagnostics import Diagnostic, with_article
 
 SKEW = timedelta(minutes=5)
 STALE = timedelta(days=14)
@@ -33,27 +34,27 @@ def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]
     terminal = m.TERMINAL[kind]
     for index, update in enumerate(incident.updates):
         if update.status not in allowed:
-            yield error(update.loc_of("status"), "status-kind", f"`{update.status}` is not "
-                        f"{_a(kind)} status; use one of {', '.join(allowed)}")
+            yield rules.STATUS_KIND.at(update.loc_of("status"), f"`{update.status}` is not "
+                                       f"{_a(kind)} status; use one of {', '.join(allowed)}")
         elif update.status is terminal and index > 0:
-            yield error(update.loc_of("status"), "terminal", f"`{terminal}` ends the {kind}, so it "
-                        "can only be the newest update (the first in the list), and only once")
+            yield rules.TERMINAL.at(update.loc_of("status"), f"`{terminal}` ends the {kind}, so it "
+                                    "can only be the newest update (the first in the list), and only once")
     # An entry may start at any status: hosted pages open incidents as `identified` or even
     # `resolved`, and every imported history has such entries.
     if incident.mode is m.Mode.RETROSPECTIVE and incident.terminal is None:
-        yield error(incident.loc_of("mode"), "retrospective", "a retrospective entry is written "
-                    f"after the fact and must end with a `{terminal}` update")
+        yield rules.RETROSPECTIVE.at(incident.loc_of("mode"), "a retrospective entry is written "
+                                     f"after the fact and must end with a `{terminal}` update")
     if kind is m.Kind.MAINTENANCE:
         if incident.window is None:
-            yield error(incident.loc, "window", "a maintenance needs `window: {start: …, end: …}`")
+            yield rules.WINDOW.at(incident.loc, "a maintenance needs `window: {start: …, end: …}`")
         elif incident.window.end <= incident.window.start:
-            yield error(incident.window.loc_of("end"), "window", "the window ends before it starts; "
-                        "`end` must be after `start`")
+            yield rules.WINDOW.at(incident.window.loc_of("end"), "the window ends before it starts; "
+                                  "`end` must be after `start`")
         else:
             yield from _scheduled_after_window(incident, incident.window)
     elif incident.window is not None:
-        yield error(incident.loc_of("window"), "window", "only maintenance has a window; remove it "
-                    "or add `kind: maintenance`")
+        yield rules.WINDOW.at(incident.loc_of("window"), "only maintenance has a window; remove it "
+                              "or add `kind: maintenance`")
 
 
 def _scheduled_after_window(incident: m.Incident, window: m.Window) -> Iterator[Diagnostic]:
@@ -61,10 +62,11 @@ def _scheduled_after_window(incident: m.Incident, window: m.Window) -> Iterator[
     and the page and notifications would present finished work as coming."""
     for update in incident.updates:
         if update.status is m.Status.SCHEDULED and update.at > window.end:
-            yield warning(update.loc_of("at"), "scheduled-late", f"`scheduled` at {stamp(update.at)}, "
-                          f"after the window ended ({stamp(window.end)}); correct the window or the "
-                          "time, or record work that is over as `mode: retrospective` with only a "
-                          "`completed` update (`statusgen maintenance --retrospective`)")
+            yield rules.SCHEDULED_LATE.at(
+                update.loc_of("at"), f"`scheduled` at {stamp(update.at)}, "
+                f"after the window ended ({stamp(window.end)}); correct the window or the "
+                "time, or record work that is over as `mode: retrospective` with only a "
+                "`completed` update (`statusgen maintenance --retrospective`)")
 
 
 def order_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -73,10 +75,10 @@ def order_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     # kept to the second): the list's order then says which came later.
     for above, below in zip(incident.updates, incident.updates[1:], strict=False):
         if below.at > above.at:
-            yield error(below.loc_of("at"), "order", f"updates are not newest first: "
-                        f"{stamp(below.at)} (line {below.loc_of('at').line}) is later than "
-                        f"{stamp(above.at)} (line {above.loc_of('at').line}); put the newest update "
-                        "first")
+            yield rules.ORDER.at(below.loc_of("at"), f"updates are not newest first: "
+                                 f"{stamp(below.at)} (line {below.loc_of('at').line}) is later than "
+                                 f"{stamp(above.at)} (line {above.loc_of('at').line}); put the newest update "
+                                 "first")
 
 
 def time_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -85,12 +87,12 @@ def time_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     for update in incident.updates:
         # A difference, not `now + SKEW`: that overflows for a `now` in the year 9999.
         if update.at - now > SKEW:
-            yield error(update.loc_of("at"), "future", f"{stamp(update.at)} is in the future (now is "
-                        f"{stamp(now)}); check the date and the zone")
+            yield rules.FUTURE.at(update.loc_of("at"), f"{stamp(update.at)} is in the future (now is "
+                                  f"{stamp(now)}); check the date and the zone")
     oldest = incident.updates[-1].at
     if incident.kind is m.Kind.INCIDENT and incident.terminal is None and now - oldest > STALE:
-        yield warning(incident.updates[0].loc_of("status"), "stale-open", f"open for "
-                      f"{(now - oldest).days} days; forgot to resolve? add a `resolved` update")
+        yield rules.STALE_OPEN.at(incident.updates[0].loc_of("status"), f"open for "
+                                  f"{(now - oldest).days} days; forgot to resolve? add a `resolved` update")
 
 
 def visibility_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -98,9 +100,11 @@ def visibility_rules(incident: m.Incident, context: Context) -> Iterator[Diagnos
     if incident.visibility is m.Visibility.INTERNAL:
         return
     if all(u.internal for u in incident.updates):
-        yield error(incident.updates[0].loc_of("internal"), "no-public-update", "a public entry "
-                    "needs at least one update without `internal: true`; readers would see none")
+        yield rules.NO_PUBLIC_UPDATE.at(
+            incident.updates[0].loc_of("internal"), "a public entry "
+            "needs at least one update without `internal: true`; readers would see none")
     elif incident.terminal is not None and incident.terminal.internal:
-        yield error(incident.terminal.loc_of("internal"), "internal-terminal", f"the "
-                    f"`{incident.terminal.status}` update is internal, so the public page would "
-                    "never see this end; remove `internal: true`")
+        yield rules.INTERNAL_TERMINAL.at(
+            incident.terminal.loc_of("internal"), f"the "
+            f"`{incident.terminal.status}` update is internal, so the public page would "
+            "never see this end; remove `internal: true`")

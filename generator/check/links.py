@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.check.context import Context
-from statusgen.diagnostics import Diagnostic, error, warning
+from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
 from statusgen.source.schema import suggest
 
@@ -19,15 +20,15 @@ def link_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     for url, where in incident.all_links():
         link = classify(url)
         if link.kind is Kind.UNSAFE:
-            yield error(where, "link", f"`{url}`: {link.reason}")
+            yield rules.LINK.at(where, f"`{url}`: {link.reason}")
         elif link.kind is Kind.OUTSIDE:
-            yield error(where, "attachment", f"`{url}` points outside incidents/; put the file in "
-                        "incidents/ and link it by its name")
+            yield rules.ATTACHMENT.at(where, f"`{url}` points outside incidents/; put the file in "
+                                      "incidents/ and link it by its name")
         elif link.kind is Kind.ENTRY:
             if link.target not in published:
-                yield error(where, "link", f"`{url}` links to `{link.target}.md`, which is not in "
-                            f"incidents/{suggest(link.target, list(published))}; fix the link")
+                yield rules.LINK.at(where, f"`{url}` links to `{link.target}.md`, which is not in "
+                                    f"incidents/{suggest(link.target, list(published))}; fix the link")
             elif incident.published and not published[link.target]:
-                yield warning(where, "link-hidden", f"`{url}` links to an entry the public page "
-                              "does not show (internal or a drill); the public page shows the "
-                              "link's text without the link")
+                yield rules.LINK_HIDDEN.at(where, f"`{url}` links to an entry the public page "
+                                           "does not show (internal or a drill); the public page shows the "
+                                           "link's text without the link")

@@ -13,10 +13,11 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.check.context import Context
 from statusgen.check.duplicates import later_sharing
 from statusgen.check.lifecycle import SKEW, stamp
-from statusgen.diagnostics import Diagnostic, Location, error, warning, with_article
+from statusgen.diagnostics import Diagnostic, Location, with_article
 from statusgen.source.schema import suggest, web_link_problem
 
 DECLARED_IN = "incident_fields in components.yml"
@@ -32,18 +33,20 @@ def check_incident_fields(config: m.Config) -> Iterator[Diagnostic]:
     for severity in declared.severities:
         first = ranks.setdefault(severity.rank, severity)
         if first is not severity:
-            yield error(severity.loc_of("rank"), "field-declaration", f"rank {severity.rank} is "
-                        f"also `{first.id}`'s (line {first.loc_of('rank').line}); give each "
-                        "severity its own rank, 1 the most severe")
+            yield rules.FIELD_DECLARATION.at(
+                severity.loc_of("rank"), f"rank {severity.rank} is "
+                f"also `{first.id}`'s (line {first.loc_of('rank').line}); give each "
+                "severity its own rank, 1 the most severe")
     yield from _once([(f.id, f.loc_of("id")) for f in declared.custom], "custom field id")
     for field in declared.custom:
         if field.type.selects and not field.options:
-            yield error(field.loc_of("type"), "field-declaration", f"`{field.id}` is a "
-                        f"{field.type} field: list the values it may take in `options`")
+            yield rules.FIELD_DECLARATION.at(field.loc_of("type"), f"`{field.id}` is a "
+                                             f"{field.type} field: list the values it may take in `options`")
         elif not field.type.selects and field.has("options"):
-            yield error(field.loc_of("options"), "field-declaration", f"only select fields have "
-                        f"options, and `{field.id}` is {with_article(field.type)} field; remove `options` or "
-                        "make it single_select or multi_select")
+            yield rules.FIELD_DECLARATION.at(
+                field.loc_of("options"), f"only select fields have "
+                f"options, and `{field.id}` is {with_article(field.type)} field; remove `options` or "
+                "make it single_select or multi_select")
 
 
 def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic]:
@@ -51,8 +54,8 @@ def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic
     for value, where in ids:
         first = seen.setdefault(value, where)
         if first is not where:
-            yield error(where, "duplicate-id", f"{what} `{value}` is already used on line "
-                        f"{first.line}; ids must be unique")
+            yield rules.DUPLICATE_ID.at(where, f"{what} `{value}` is already used on line "
+                                        f"{first.line}; ids must be unique")
 
 
 def reference_pattern(form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> re.Pattern[str]:
@@ -82,14 +85,14 @@ def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnosti
         url = getattr(incident, key)
         problem = web_link_problem(url) if url else None
         if problem is not None:
-            yield error(incident.loc_of(key), "link", f"`{key}` {problem}; give an https address")
+            yield rules.LINK.at(incident.loc_of(key), f"`{key}` {problem}; give an https address")
 
 
 def _undeclared(where: Location, what: str, value: str, known: Sequence[str], key: str) -> Diagnostic:
     listed = f"; declared: {', '.join(known)}" if known else \
         f"; declare it under `{key}` of {DECLARED_IN}"
-    return error(where, "undeclared", f"{what} `{value}` is not declared{suggest(value, list(known))}"
-                 f"{listed}")
+    return rules.UNDECLARED.at(where, f"{what} `{value}` is not declared{suggest(value, list(known))}"
+                               f"{listed}")
 
 
 def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
@@ -98,18 +101,18 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
     where = incident.loc_of("reference")
     form = declared.reference
     if form is None:
-        yield error(where, "undeclared", "references are not declared; add `reference: {prefix: "
-                    f"INC-}}` under {DECLARED_IN}, or remove `reference`")
+        yield rules.UNDECLARED.at(where, "references are not declared; add `reference: {prefix: "
+                                  f"INC-}}` under {DECLARED_IN}, or remove `reference`")
     elif not form.prefix_for(incident.kind):
         # A warning, not an error: files written before maintenance had its own prefix still
         # build; their pages just show no reference an incident's numbering would suggest.
-        yield warning(where, "maintenance-reference", "maintenance references are not declared, so pages "
-                      "show none; add `maintenance_prefix: MNT-` to `reference` under "
-                      f"{DECLARED_IN}, or remove `reference`")
+        yield rules.MAINTENANCE_REFERENCE.at(where, "maintenance references are not declared, so pages "
+                                             "show none; add `maintenance_prefix: MNT-` to `reference` under "
+                                             f"{DECLARED_IN}, or remove `reference`")
     elif not reference_pattern(form, incident.kind).match(incident.reference):
         prefix = form.prefix_for(incident.kind)
-        yield error(where, "field-value", f"`{incident.reference}` is not a reference of the declared "
-                    f"form: write `{prefix}` and a number, such as {prefix}42")
+        yield rules.FIELD_VALUE.at(where, f"`{incident.reference}` is not a reference of the declared "
+                                   f"form: write `{prefix}` and a number, such as {prefix}42")
 
 
 def _severity(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
@@ -117,7 +120,7 @@ def _severity(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diag
         return
     where = incident.loc_of("severity")
     if incident.kind is m.Kind.MAINTENANCE:
-        yield error(where, "field-value", "maintenance has no severity; remove `severity`")
+        yield rules.FIELD_VALUE.at(where, "maintenance has no severity; remove `severity`")
     elif declared.severity(incident.severity) is None:
         yield _undeclared(where, "severity", incident.severity, [s.id for s in declared.severities],
                           "severities")
@@ -131,49 +134,52 @@ def _timestamps(incident: m.Incident, declared: m.IncidentFields,
         if named.name not in order:
             yield _undeclared(named.loc, "timestamp", named.name, order, "timestamps")
         elif named.at - context.now > SKEW:
-            yield error(named.loc_of("at"), "future", f"`{named.name}` {stamp(named.at)} is in the "
-                        f"future (now is {stamp(context.now)}); check the date and the zone")
+            yield rules.FUTURE.at(named.loc_of("at"), f"`{named.name}` {stamp(named.at)} is in the "
+                                  f"future (now is {stamp(context.now)}); check the date and the zone")
     chronological = sorted(known, key=lambda t: order.index(t.name))
     for before, after in pairwise(chronological):
         if after.at < before.at:
-            yield error(after.loc_of("at"), "timestamp-order", f"`{after.name}` "
-                        f"({stamp(after.at)}) is before `{before.name}` ({stamp(before.at)}), "
-                        f"which {DECLARED_IN} puts first; check the times")
+            yield rules.TIMESTAMP_ORDER.at(
+                after.loc_of("at"), f"`{after.name}` "
+                f"({stamp(after.at)}) is before `{before.name}` ({stamp(before.at)}), "
+                f"which {DECLARED_IN} puts first; check the times")
     first = incident.updates[-1]
     end = incident.terminal
     for named in known:
         if end is not None and named.at > end.at:
-            yield warning(named.loc_of("at"), "timestamp-updates", f"`{named.name}` "
-                          f"({stamp(named.at)}) is after the `{end.status}` update "
-                          f"({stamp(end.at)}, line {end.loc_of('at').line}); check the time, or the "
-                          "update's")
+            yield rules.TIMESTAMP_UPDATES.at(
+                named.loc_of("at"), f"`{named.name}` "
+                f"({stamp(named.at)}) is after the `{end.status}` update "
+                f"({stamp(end.at)}, line {end.loc_of('at').line}); check the time, or the "
+                "update's")
         elif named.name in BEFORE_FIRST_UPDATE and named.at > first.at:
-            yield warning(named.loc_of("at"), "timestamp-updates", f"`{named.name}` "
-                          f"({stamp(named.at)}) is after the first update ({stamp(first.at)}, line "
-                          f"{first.loc_of('at').line}), which could only be posted once it had "
-                          "happened; check the time")
+            yield rules.TIMESTAMP_UPDATES.at(
+                named.loc_of("at"), f"`{named.name}` "
+                f"({stamp(named.at)}) is after the first update ({stamp(first.at)}, line "
+                f"{first.loc_of('at').line}), which could only be posted once it had "
+                "happened; check the time")
 
 
 def _field_value(entry: m.FieldEntry, field: m.CustomField) -> Iterator[Diagnostic]:
     where = entry.loc_of("value")
     kind = field.type
     if entry.items is not None and kind is not m.FieldType.MULTI_SELECT:
-        yield error(where, "field-value", f"`{field.id}` is {with_article(kind)} field and takes one value, "
-                    "not a list")
+        yield rules.FIELD_VALUE.at(where, f"`{field.id}` is {with_article(kind)} field and takes one value, "
+                                   "not a list")
         return
     if kind is m.FieldType.NUMBER and not _number(entry.value):
-        yield error(where, "field-value", f"`{field.id}` is a number field; `{entry.value}` is not "
-                    "a number")
+        yield rules.FIELD_VALUE.at(where, f"`{field.id}` is a number field; `{entry.value}` is not "
+                                   "a number")
     elif kind is m.FieldType.LINK:
         problem = web_link_problem(entry.value)
         if problem is not None:
-            yield error(where, "link", f"`{field.id}` is a link field; `{entry.value}` {problem}")
+            yield rules.LINK.at(where, f"`{field.id}` is a link field; `{entry.value}` {problem}")
     elif kind.selects:
         for value in entry.values:
             if value not in field.options:
-                yield error(where, "field-value", f"`{value}` is not an option of `{field.id}`"
-                            f"{suggest(value, list(field.options))}; options: "
-                            f"{', '.join(field.options)}")
+                yield rules.FIELD_VALUE.at(where, f"`{value}` is not an option of `{field.id}`"
+                                           f"{suggest(value, list(field.options))}; options: "
+                                           f"{', '.join(field.options)}")
 
 
 def _number(text: str) -> bool:
@@ -186,5 +192,6 @@ def _number(text: str) -> bool:
 def check_references(incidents: tuple[m.Incident, ...]) -> Iterator[Diagnostic]:
     """A reference names one incident: the later file of two with the same one is an error."""
     for incident, other in later_sharing(incidents, lambda i: i.reference):
-        yield error(incident.loc_of("reference"), "duplicate-reference", f"{other.path} is "
-                    f"already `{incident.reference}`; give this incident the next free number")
+        yield rules.DUPLICATE_REFERENCE.at(
+            incident.loc_of("reference"), f"{other.path} is "
+            f"already `{incident.reference}`; give this incident the next free number")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
 from statusgen.source.markdown import links_in
 from statusgen.source.schema import suggest
@@ -17,20 +18,21 @@ def check_monitors(config: m.Config) -> Iterator[Diagnostic]:
     ids = [c.id for c in config.walk()]
     for rule in config.monitors:
         if rule.component and rule.component not in ids:
-            yield error(rule.loc_of("component"), "unknown-component", f"no component "
-                        f"`{rule.component}` in components.yml{suggest(rule.component, ids)}; "
-                        f"known ids: {', '.join(ids)}")
+            yield rules.UNKNOWN_COMPONENT.at(
+                rule.loc_of("component"), f"no component "
+                f"`{rule.component}` in components.yml{suggest(rule.component, ids)}; "
+                f"known ids: {', '.join(ids)}")
         if rule.level not in m.INCIDENT_LEVELS:
-            yield error(rule.loc_of("level"), "level", f"`{rule.level}` is not an incident level; "
-                        "use one of " + ", ".join(m.INCIDENT_LEVELS))
+            yield rules.LEVEL.at(rule.loc_of("level"), f"`{rule.level}` is not an incident level; "
+                                 "use one of " + ", ".join(m.INCIDENT_LEVELS))
         for key in ("title", "message", "resolve_message"):
             if rule.has(key) and not getattr(rule, key).strip():
-                yield error(rule.loc_of(key), "empty", f"the rule's `{key}` is empty; write what "
-                            "readers should see")
+                yield rules.EMPTY.at(rule.loc_of(key), f"the rule's `{key}` is empty; write what "
+                                     "readers should see")
         for key in ("message", "resolve_message"):
             for url, _ in links_in(getattr(rule, key)):
                 # The incident is written when an alert arrives, maybe long after this check:
                 # only addresses that cannot go missing or run code are allowed.
                 if classify(url).kind not in (Kind.EXTERNAL, Kind.FRAGMENT):
-                    yield error(rule.loc_of(key), "link", f"`{url}`: a monitor rule's message may "
-                                "link only http, https and mailto addresses")
+                    yield rules.LINK.at(rule.loc_of(key), f"`{url}`: a monitor rule's message may "
+                                        "link only http, https and mailto addresses")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic
 from statusgen.source.schema import suggest
 
 T = m.ChannelType
@@ -39,23 +40,24 @@ def check_channels(config: m.Config) -> Iterator[Diagnostic]:
     for channel in config.notify:
         first = seen.setdefault(channel.id, channel)
         if first is not channel:
-            yield error(channel.loc_of("id"), "channel", f"channel id `{channel.id}` is already used "
-                        f"on line {first.loc_of('id').line}; the send log tells channels apart by "
-                        "id, so give each its own")
+            yield rules.CHANNEL.at(channel.loc_of("id"), f"channel id `{channel.id}` is already used "
+                                   f"on line {first.loc_of('id').line}; the send log tells channels apart by "
+                                   "id, so give each its own")
         for key in NEEDS[channel.type]:
             if not channel.has(key):
-                yield error(channel.loc, "channel", f"{_a(channel.type)} channel needs `{key}`: "
-                            f"{_what(key)}")
+                yield rules.CHANNEL.at(channel.loc, f"{_a(channel.type)} channel needs `{key}`: "
+                                       f"{_what(key)}")
         for key in SPECIFIC:
             if channel.has(key) and key not in MAY[channel.type]:
                 users = ", ".join(t.value for t in T if key in MAY[t])
-                yield error(channel.loc_of(key), "channel", f"`{key}` is not used by "
-                            f"{_a(channel.type)} channel (only by {users}); remove it")
+                yield rules.CHANNEL.at(channel.loc_of(key), f"`{key}` is not used by "
+                                       f"{_a(channel.type)} channel (only by {users}); remove it")
         for ref in channel.components:
             if ref.id not in ids:
-                yield error(ref.loc, "unknown-component", f"no component `{ref.id}` in "
-                            f"components.yml{suggest(ref.id, ids)}; a channel follows ids of the "
-                            f"components above: {', '.join(ids)}")
+                yield rules.UNKNOWN_COMPONENT.at(
+                    ref.loc, f"no component `{ref.id}` in "
+                    f"components.yml{suggest(ref.id, ids)}; a channel follows ids of the "
+                    f"components above: {', '.join(ids)}")
 
 
 def _a(kind: m.ChannelType) -> str:

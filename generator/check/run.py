@@ -2,7 +2,7 @@
 
 Every rule adds diagnostics; none stops the others.  The clock is a parameter so that
 the same files give the same verdict in CI and at home.  The rules' codes, severities
-and documentation are in :mod:`statusgen.check.registry`.
+and documentation are in :mod:`statusgen.rules`.
 """
 
 from __future__ import annotations

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
-from statusgen.commands.report import working_revision
 from statusgen.incremental.parallel import cores
 from statusgen.incremental.parse_cache import CACHE_DIR
-from statusgen.pipeline import Session, build
+from statusgen.pipeline import Session, build, working_revision
 
 
 def register(commands: Any) -> None:

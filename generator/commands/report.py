@@ -12,28 +12,22 @@ period has not begun; 2 a usage error, an unknown ref, or no git.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from statusgen import model as m
-from statusgen.check.run import check
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
-from statusgen.compute.reports import Period, Report, Revision, report
-from statusgen.compute.snapshot import Snapshot, snapshot
-from statusgen.diagnostics import Diagnostic, format_text, has_errors, printable, sort_diagnostics, strictly
-from statusgen.pipeline import run_checks
-from statusgen.render import wording
-from statusgen.render.i18n import Language, page_translator, translator
-from statusgen.render.reports import NO_FIGURE, method, report_csv, report_json, report_view
-from statusgen.source.git import GitError, read_ref, resolve
-from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR
+from statusgen.compute.reports import Period, Revision, report
+from statusgen.compute.snapshot import snapshot
+from statusgen.diagnostics import Diagnostic, format_text, has_errors
+from statusgen.pipeline import checked_ref, run_checks, working_revision
+from statusgen.render.i18n import page_translator
+from statusgen.render.report_text import report_text
+from statusgen.render.reports import report_csv, report_json
+from statusgen.source.git import GitError, read_ref
 
 FORMATS = ("text", "json", "csv")
-GIT_TIMEOUT = 60
-"""Seconds a local git command may take before the build goes on without naming a commit."""
 
 
 def register(commands: Any) -> None:
@@ -57,19 +51,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=cmd_report)
 
 
-def working_revision(root: Path) -> Revision | None:
-    """The commit checked out in the repository holding ``root``, and whether
-    ``components.yml`` or ``incidents/`` differ from it; ``None`` outside git."""
-    try:
-        commit = resolve(root, "HEAD")
-        status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", CONFIG_FILE, INCIDENTS_DIR],
-            capture_output=True, check=True, timeout=GIT_TIMEOUT)
-    except (GitError, OSError, subprocess.SubprocessError):
-        return None
-    return Revision(commit, changed=bool(status.stdout.strip()))
-
-
 def _problems(diagnostics: list[Diagnostic], where: str) -> int:
     sys.stderr.write(format_text(diagnostics))
     print(f"statusgen report: {where} has errors, so no site would be built from it; fix them "
@@ -91,9 +72,7 @@ def cmd_report(args: argparse.Namespace, now: datetime) -> int:
         except GitError as exc:
             print(f"statusgen report: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        repo = ref.repository
-        found = [*ref.diagnostics, *(check(repo, now) if repo is not None else [])]
-        diagnostics = sort_diagnostics(strictly(found) if args.strict else found)
+        repo, diagnostics = ref.repository, checked_ref(ref, now, args.strict)
         where = f"{args.at} ({ref.short})"
         revision: Revision | None = Revision(ref.commit)
     else:
@@ -119,48 +98,3 @@ def cmd_report(args: argparse.Namespace, now: datetime) -> int:
         sys.stdout.write(report_text(figures, snap, revision, lang))
     sys.stdout.flush()
     return EXIT_OK
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-            for row in rows]
-
-
-def report_text(figures: Report, snap: Snapshot, revision: Revision | None,
-                lang: Language | None = None) -> str:
-    """The report as the terminal shows it: the page's figures, in columns, and its words, in
-    the page's language (``lang``: with its theme's overrides)."""
-    lang = lang or translator(snap.page.language)
-    _, w = lang._, wording
-    view = report_view(figures, snap, revision, lang)
-    lines = [f"{snap.page.title}: {_(w.REPORT_TITLE, period=view.label)} ({view.id})",
-             view.period_text]
-    if view.in_progress:
-        lines.append(_(w.IN_PROGRESS, time=view.until.text))
-    lines.append("")
-    rows = [[("  " if row.member else "") + row.name, row.uptime,
-             f"{row.sla} {row.sla_text}" if row.sla else NO_FIGURE, row.major, row.partial,
-             row.maintenance, lang.number(row.incidents), row.mean, row.median]
-            for row in view.rows]
-    lines += _table([[_(column) for column in w.COLUMNS], *rows])
-    lines += ["", _(w.INCIDENTS)]
-    if view.count:
-        lines.append(f"{view.resolved_text} {_(w.TIMES_TO_RESOLVE, mean=view.mean, median=view.median)}")
-    for heading, counts in ((w.BY_IMPACT, view.by_impact), (w.BY_SEVERITY, view.by_severity)):
-        if counts:
-            lines += ["", _(heading), *_table([["", c.label, lang.number(c.count)] for c in counts])]
-    if view.incidents:
-        lines.append("")
-    for item in view.incidents:
-        line = item.line
-        said = _(w.RESOLVED_IN, duration=item.time_to_resolve) if item.time_to_resolve \
-            else _(w.NOT_RESOLVED)
-        lines.append(f"  {line.started.text}  {line.reference or line.id}  {line.title}  ({said})")
-    if view.maintenance:
-        lines += ["", _(w.MAINTENANCE), _(w.MAINTENANCE_NOTE)]
-        lines += [f"  {t.line.started.text}  {t.line.title}  ({_(w.IN_PERIOD, duration=t.duration)})"
-                  for t in view.maintenance]
-    lines += ["", _(w.METHOD_HEADING),
-              *(f"- {sentence}" for sentence in method(figures, snap, revision, lang))]
-    return "".join(printable(line) + "\n" for line in lines)

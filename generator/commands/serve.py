@@ -6,7 +6,7 @@
   of changes is built once, after :data:`QUIET` seconds without another.
 * A rebuild parses only the incident files whose bytes changed
   (:class:`ParseCache`) and writes only the outputs whose bytes changed
-  (:class:`~statusgen.write.SiteUpdater`).
+  (:class:`~statusgen.output.write.SiteUpdater`).
 * Open pages reload by themselves: the server adds a small script to HTML
   responses (never to the files on disk) that listens to server-sent events.
 * A change that breaks validation keeps the last good site on disk; every HTML

@@ -15,7 +15,7 @@ Ids are stable strings, not Statuspage's random 12-character codes:
   ``page.url``, so it changes only when the site moves.
 
 Timestamps are ISO 8601 in the page's time zone with milliseconds
-(:func:`statusgen.timefmt.iso_utc`), as Statuspage writes them.
+(:func:`statusgen.render.timefmt.iso_utc`), as Statuspage writes them.
 """
 
 from __future__ import annotations

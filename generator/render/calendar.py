@@ -4,7 +4,7 @@ One VEVENT per maintenance that is upcoming, in progress, or ended within the
 last :data:`KEEP_DAYS` days.  Everything comes from the (already redacted)
 snapshot, so the same snapshot always gives the same bytes:
 
-* ``UID`` is the entry's UUID (:func:`statusgen.feeds.entry_uuid`), stable for ever;
+* ``UID`` is the entry's UUID (:func:`statusgen.render.feeds.entry_uuid`), stable for ever;
 * ``DTSTART``/``DTEND`` are the planned window, in UTC;
 * ``DTSTAMP`` is the newest visible update, not the build time;
 * ``SEQUENCE`` counts the visible updates after the first (0 for a fresh announcement);

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
-from statusgen import model as m
+from statusgen import languages
 from statusgen.render.i18n import DOMAIN, LOCALES, cldr_locale, folder, placeholders
 from statusgen.render.theme import BUILTIN
 
@@ -77,7 +77,7 @@ def _read(tag: str) -> Catalog:
 def update() -> None:
     """Merge the source's messages into every shipped language's ``.po`` and compile it."""
     template = source_catalog()
-    for tag in m.LANGUAGES:
+    for tag in languages.LANGUAGES:
         if tag == "en":
             continue
         catalog = _read(tag)
@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[1:] == ["check"]:
         template = source_catalog()
-        lines = [line for tag in m.LANGUAGES if tag != "en" for line in problems(tag, template)]
+        lines = [line for tag in languages.LANGUAGES if tag != "en" for line in problems(tag, template)]
         print("\n".join(lines) or "every catalogue is complete")
         return 1 if lines else 0
     print("usage: python -m statusgen.render.catalogues update|check", file=sys.stderr)

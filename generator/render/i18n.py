@@ -40,6 +40,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, parse_pattern
 from markupsafe import Markup
 
+from statusgen import languages
 from statusgen import model as m
 from statusgen.render.theme import ThemeError, theme_folders
 
@@ -69,7 +70,7 @@ def folder(tag: str) -> str:
 
 def cldr_locale(tag: str) -> Locale:
     """The CLDR locale of a language as the page writes it (validated by the schema)."""
-    shipped = m.shipped_language(tag) or "en"
+    shipped = languages.shipped_language(tag) or "en"
     if shipped.lower() != tag.lower():
         try:
             return Locale.parse(tag, sep="-")
@@ -92,9 +93,9 @@ class Language:
     def __init__(self, tag: str, translations: gettext_module.NullTranslations) -> None:
         self.tag = tag
         """As the page writes it: ``de``, ``de-AT``, ``pt-BR``."""
-        self.shipped = m.shipped_language(tag) or "en"
+        self.shipped = languages.shipped_language(tag) or "en"
         """The shipped language whose words it takes."""
-        self.name = m.LANGUAGES.get(self.shipped, tag)
+        self.name = languages.LANGUAGES.get(self.shipped, tag)
         """The language's own name for itself: ``Deutsch``."""
         self.locale = cldr_locale(tag)
         self.direction = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
@@ -320,7 +321,7 @@ def override_files(folders: Iterable[Path], tag: str) -> tuple[tuple[Path, str],
     """A theme's catalogues for ``tag``, the theme's own first: ``themes/<name>/locales/de.po``
     (and ``de-AT.po`` before it for ``de-AT``), with the path as the user knows it."""
     names = [f"{tag}.po"]
-    shipped = m.shipped_language(tag)
+    shipped = languages.shipped_language(tag)
     if shipped and shipped.lower() != tag.lower():
         names.append(f"{shipped}.po")
     found = []
@@ -355,7 +356,7 @@ def page_translator(themes_dir: Path, page: m.Page) -> Language:
 @lru_cache(maxsize=64)
 def _translator(tag: str, files: tuple[tuple[Path, str], ...], _digest: str) -> Language:
     locale = cldr_locale(tag)
-    chain = _shipped_translations(m.shipped_language(tag) or "en")
+    chain = _shipped_translations(languages.shipped_language(tag) or "en")
     for path, shown in reversed(files):
         override = _read_override(path, shown, locale)
         override.add_fallback(chain)

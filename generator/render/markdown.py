@@ -14,6 +14,7 @@ from collections.abc import Callable, Container
 from markdown_it.common.utils import escapeHtml
 
 from statusgen import model as m
+from statusgen.prose import Prose
 from statusgen.render import paths
 from statusgen.source.links import INCIDENTS, Kind, classify, encode_path, safe_final
 from statusgen.source.markdown import prose
@@ -22,7 +23,7 @@ Rewrite = Callable[[str], str | None]
 """Maps a link as written to the URL to publish, or ``None`` to show its text only."""
 
 
-def _finals(read: m.Prose, rewrite: Rewrite | None) -> list[str | None]:
+def _finals(read: Prose, rewrite: Rewrite | None) -> list[str | None]:
     """Each slot's URL as published, or ``None`` where the link or image may not be."""
     out: list[str | None] = []
     for slot in read.slots:
@@ -32,7 +33,7 @@ def _finals(read: m.Prose, rewrite: Rewrite | None) -> list[str | None]:
     return out
 
 
-def fill_html(read: m.Prose, rewrite: Rewrite | None = None) -> str:
+def fill_html(read: Prose, rewrite: Rewrite | None = None) -> str:
     """The HTML of ``read`` with every link and image through ``rewrite``: one that may not
     be published keeps its text (a link) or its alternative text (an image)."""
     if not read.slots:
@@ -54,7 +55,7 @@ def fill_html(read: m.Prose, rewrite: Rewrite | None = None) -> str:
     return "".join(out)
 
 
-def fill_text(read: m.Prose, rewrite: Rewrite | None = None) -> str:
+def fill_text(read: Prose, rewrite: Rewrite | None = None) -> str:
     """The plain text of ``read``: paragraphs and list items on their own lines, each link
     followed by its published URL in brackets, images by nothing (their alternative text
     when they may not be shown)."""
@@ -81,14 +82,14 @@ def _unescape(text: str) -> str:
     return text.replace("&quot;", '"').replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
 
 
-def message(update: m.Update, language: str, default: str) -> tuple[m.Prose, str | None]:
+def message(update: m.Update, language: str, default: str) -> tuple[Prose, str | None]:
     """The message of ``update`` for readers of ``language`` (see
     :meth:`~statusgen.model.Update.message_in`), read, and the fallback's language."""
     text, kept, written = update.prose_in(language, default)
     return (kept if kept is not None and kept.source == text else prose(text)), written
 
 
-def body(incident: m.Incident) -> m.Prose:
+def body(incident: m.Incident) -> Prose:
     """The post-mortem of ``incident``, read, its headings under the page's title."""
     kept = incident.body_prose
     return kept if kept is not None and kept.source == incident.body else prose(incident.body, 1)
@@ -101,7 +102,7 @@ def render_markdown(text: str, rewrite: Rewrite | None = None, shift_headings: i
 
 
 def linker(to_site: Callable[[str], str], shown: Container[str]) -> Callable[[str], str | None]:
-    """A rewrite for :func:`~statusgen.markdown.render_markdown`: each link as this page must
+    """A rewrite for :func:`~statusgen.render.markdown.render_markdown`: each link as this page must
     publish it, or ``None`` for a link that may not be published.
 
     ``to_site`` turns an (encoded) output path into a URL from the page being rendered

@@ -1,6 +1,9 @@
 """The reliability reports as pages, JSON and CSV: ``reports/<period>/``, ``reports/<period>.json``
 and ``.csv``, and ``reports/index.html`` (the latest month) with ``reports/index.json``.
 
+The pages are made in every edition's language; the JSON and CSV are language-neutral data,
+made once at the site's root, and every edition's pages link to that one copy.
+
 The figures are :mod:`statusgen.compute.reports`'; everything here only writes them.  Each
 report names the commit it was computed from (:class:`~statusgen.compute.reports.Revision`,
 passed in by the build) and the rules, so that ``statusgen report --period P --at COMMIT``
@@ -69,7 +72,8 @@ def reports_of(snap: Snapshot, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
 
 
 ENGLISH = translator("en")
-"""The data files' words (a period's label, the rules in JSON) are the same in every edition."""
+"""The words of the data files (a period's label, the rules in JSON): they are data, not prose
+of a page, so they are English whatever the page's language."""
 
 
 # --------------------------------------------------------------------------
@@ -201,8 +205,9 @@ def rules(r: Report, snap: Snapshot, revision: Revision | None, lang: Language) 
 
 
 def report_view(r: Report, snap: Snapshot, revision: Revision | None,
-                lang: Language) -> ReportView:
-    """What ``report.html`` shows of ``r``."""
+                lang: Language, data_root: str = "") -> ReportView:
+    """What ``report.html`` shows of ``r``; ``data_root`` leads from the edition's root up to
+    the site's, where the one copy of the JSON and CSV is (:func:`render_reports`)."""
     tz, now, declared = snap.tz, snap.now, snap.config.incident_fields
     # The last day's noon: a moment of that day in the page's zone, whatever the offset.
     last_day = datetime.combine(r.period.next_first_day - timedelta(days=1), time(12), tzinfo=tz)
@@ -228,8 +233,8 @@ def report_view(r: Report, snap: Snapshot, revision: Revision | None,
         maintenance=tuple(ReportMaintenance(entry_line(t.entry, tz, now, lang, declared),
                                             _duration(t.seconds, lang))
                           for t in r.maintenance),
-        json_path=report_data(r.period.id, "json"),
-        csv_path=report_data(r.period.id, "csv"),
+        json_path=data_root + report_data(r.period.id, "json"),
+        csv_path=data_root + report_data(r.period.id, "csv"),
         method=rules(r, snap, revision, lang),
         command=command(r, revision),
     )
@@ -388,7 +393,8 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
                    cache: Cache = NO_CACHE, edition: Edition | None = None) -> dict[str, bytes]:
     """Every report's page, the index page (the latest month's report) in the language of
     ``edition`` (of ``snap.page``); in the default edition also each report's JSON and CSV
-    and ``reports/index.json``.
+    and ``reports/index.json``, which hold no words of a language: the other editions' pages
+    link to those.
 
     ``cache`` keeps each period's figures and files between builds: a page is made again,
     and its figures computed, only when what it reads changed (its period's entries, how far
@@ -400,6 +406,8 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     theme = load_theme(themes_dir, snap.page.theme)
     base, lang = page_frame(snap, theme, edition)
     tz = snap.tz
+    # The pages of edition ``de/`` are relative to ``de/``: one folder more up to the data.
+    data_root = "../" * edition.prefix.count("/")
 
     def link(inputs: Inputs) -> PeriodLink:
         period = inputs.period
@@ -427,9 +435,9 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
         page = reports_page(None if is_index else r.period.id)
         html = theme.render(TEMPLATE, ReportContext(
             **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,
-            report=report_view(r, snap, revision, lang), months=months, quarters=quarters,
+            report=report_view(r, snap, revision, lang, data_root), months=months, quarters=quarters,
             years=years))
-        if is_index:
+        if is_index or not edition.default:
             return {page: html}
         return {page: html, report_data(r.period.id, "json"): report_json(r, snap, revision),
                 report_data(r.period.id, "csv"): report_csv(r, snap)}

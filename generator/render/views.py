@@ -611,9 +611,9 @@ class ReportView:
     maintenance: tuple[ReportMaintenance, ...]
     """The maintenance that ran during the period, oldest first."""
     json_path: str
-    """The same figures as JSON."""
+    """The same figures as JSON: one file for every language, at the site's root."""
     csv_path: str
-    """The components' figures as CSV."""
+    """The components' figures as CSV: one file for every language, at the site's root."""
     method: tuple[str, ...]
     """How the figures are computed, sentence by sentence, naming the commit."""
     command: str

@@ -13,14 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from statusgen.diagnostics import (
-    Diagnostic,
-    Location,
-    Severity,
-    error,
-    format_text,
-    sort_diagnostics,
-)
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location, Severity, format_text, sort_diagnostics
 from statusgen.pipeline import Session, build
 from statusgen.serve.log import say
 
@@ -82,7 +76,7 @@ def _crash(root: Path, exc: Exception) -> Diagnostic:
                              line if isinstance(line, int) and line > 0 else 1)
         except ValueError:
             where = Location(filename, line if isinstance(line, int) and line > 0 else 1)
-    return error(where, "internal", f"the build failed: {type(exc).__name__}: {exc}")
+    return rules.INTERNAL.at(where, f"the build failed: {type(exc).__name__}: {exc}")
 
 
 def _digest(root: Path, path: str) -> str:

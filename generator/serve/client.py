@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from statusgen import model as m
+from statusgen import languages
 from statusgen.diagnostics import Diagnostic, format_text
 from statusgen.render.i18n import Language, translator
 
@@ -97,7 +97,7 @@ def page_language(page: bytes) -> Language:
     English for a page that names none statusgen ships."""
     found = _LANG.search(page[:4096])
     tag = found.group(1).decode("ascii") if found else "en"
-    return translator(tag if m.shipped_language(tag) else "en")
+    return translator(tag if languages.shipped_language(tag) else "en")
 
 
 def inject(page: bytes, version: int, problems: list[Diagnostic] | None) -> bytes:

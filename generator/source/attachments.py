@@ -1,10 +1,10 @@
 """Files that incidents link to (images, PDFs): which may be published, and their bytes.
 
 A file is published only when a shown body or update links it, it lies inside
-``incidents/`` reached without a symbolic link (:func:`~statusgen.files.read_inside`),
+``incidents/`` reached without a symbolic link (:func:`~statusgen.source.files.read_inside`),
 it is not an incident's source, and it cannot run code on the status page's own
 site: its type is one browsers only display (images, PDF, text, video), and an SVG
-must be a drawing (:mod:`statusgen.svg`).  HTML, XHTML, XML and scripts are
+must be a drawing (:mod:`statusgen.source.svg`).  HTML, XHTML, XML and scripts are
 refused, whatever the host would send as headers: GitHub Pages sends none that
 would make them inert.
 """
@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
 from statusgen.source.files import MAX_ATTACHMENT_BYTES, Unreadable
 from statusgen.source.links import Kind, classify
 from statusgen.source.svg import ActiveContent, check_svg
@@ -80,5 +81,5 @@ def check_attachments(source: Source, incident: m.Incident) -> list[Diagnostic]:
             message = str(exc)
             if "does not exist" in message:
                 message = f"`{name}` does not exist in incidents/; add the file or fix the link"
-            out.append(error(where, "attachment", message))
+            out.append(rules.ATTACHMENT.at(where, message))
     return out

@@ -15,6 +15,9 @@ import os
 import stat
 from pathlib import Path
 
+from statusgen import rules
+from statusgen.diagnostics import Rule
+
 MAX_SOURCE_BYTES = 1024 * 1024
 """Largest ``components.yml`` or incident file: far above any real one (a long post-mortem
 is 50 KB), far below what makes parsing slow."""
@@ -29,11 +32,11 @@ _WALK_FDS = os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
 
 
 class Unreadable(Exception):
-    """A file that may not or cannot be read; ``code`` is the diagnostic's rule."""
+    """A file that may not or cannot be read, and the rule it breaks."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, rule: Rule, message: str) -> None:
         super().__init__(message)
-        self.code = code
+        self.rule = rule
         self.message = message
 
 
@@ -49,23 +52,23 @@ def _refuse(path: Path, error: OSError) -> Unreadable:
     except OSError:
         info = None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        return Unreadable("symlink", "is a symbolic link; statusgen never follows links, so that "
+        return Unreadable(rules.SYMLINK, "is a symbolic link; statusgen never follows links, so that "
                           "nothing outside the repository is read or published: put the file "
                           "itself here")
     if error.errno == errno.ENOENT:
-        return Unreadable("io", "does not exist")
+        return Unreadable(rules.IO, "does not exist")
     if error.errno == errno.ENOTDIR:
-        return Unreadable("io", "a part of this path is a file, not a folder")
-    return Unreadable("io", f"cannot read: {error.strerror or error}")
+        return Unreadable(rules.IO, "a part of this path is a file, not a folder")
+    return Unreadable(rules.IO, f"cannot read: {error.strerror or error}")
 
 
 def _check(info: os.stat_result, limit: int) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise Unreadable("io", "cannot read: it is a folder, not a file")
+        raise Unreadable(rules.IO, "cannot read: it is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise Unreadable("io", "cannot read: it is not a regular file (a device, socket or pipe)")
+        raise Unreadable(rules.IO, "cannot read: it is not a regular file (a device, socket or pipe)")
     if info.st_size > limit:
-        raise Unreadable("size", f"is {size_text(info.st_size)}; statusgen reads files of at most "
+        raise Unreadable(rules.SIZE, f"is {size_text(info.st_size)}; statusgen reads files of at most "
                          f"{size_text(limit)} here")
 
 
@@ -77,13 +80,13 @@ def read_inside(root: Path, relative: str, limit: int) -> bytes:
     """
     parts = [p for p in relative.split("/") if p]
     if not parts or any(p in (".", "..") for p in parts):
-        raise Unreadable("io", "is not a path inside the repository")
+        raise Unreadable(rules.IO, "is not a path inside the repository")
     if not _WALK_FDS:
         return _read_by_path(root, parts, limit)
     try:
         folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise Unreadable("io", f"cannot open the repository: {exc.strerror}") from exc
+        raise Unreadable(rules.IO, f"cannot open the repository: {exc.strerror}") from exc
     try:
         here = root
         for part in parts[:-1]:
@@ -107,9 +110,9 @@ def read_inside(root: Path, relative: str, limit: int) -> bytes:
             try:
                 data = file.read(limit + 1)
             except OSError as exc:
-                raise Unreadable("io", f"cannot read: {exc.strerror}") from exc
+                raise Unreadable(rules.IO, f"cannot read: {exc.strerror}") from exc
             if len(data) > limit:  # it grew since fstat
-                raise Unreadable("size", f"is over {size_text(limit)}")
+                raise Unreadable(rules.SIZE, f"is over {size_text(limit)}")
             return data
     finally:
         os.close(folder)
@@ -130,7 +133,7 @@ def _read_by_path(root: Path, parts: list[str], limit: int) -> bytes:
     try:
         return here.read_bytes()
     except OSError as exc:
-        raise Unreadable("io", f"cannot read: {exc.strerror}") from exc
+        raise Unreadable(rules.IO, f"cannot read: {exc.strerror}") from exc
 
 
 def is_real_folder(path: Path) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.diagnostics import Diagnostic, Severity
 from statusgen.source.files import Unreadable, size_text
 from statusgen.source.load import load
@@ -171,7 +172,7 @@ class GitSource:
 
     def listing(self, folder: str) -> list[Listed]:
         if self.kind(folder) is not Kind.FOLDER:
-            raise Unreadable("io", "is not a folder")
+            raise Unreadable(rules.IO, "is not a folder")
         tree = self._tree(f"{folder}/")
         return [Listed(name, _KINDS.get(e.mode, Kind.OTHER)) for name, e in sorted(tree.items())]
 
@@ -179,15 +180,15 @@ class GitSource:
         entry, through_link = self._entry(path)
         kind = Kind.LINK if through_link else None if entry is None else _KINDS.get(entry.mode)
         if kind is Kind.LINK:
-            raise Unreadable("symlink", "is a symbolic link; statusgen never follows links, so "
+            raise Unreadable(rules.SYMLINK, "is a symbolic link; statusgen never follows links, so "
                              "that nothing outside the repository is read or published: put the "
                              "file itself here")
         if entry is None:
-            raise Unreadable("io", "does not exist")
+            raise Unreadable(rules.IO, "does not exist")
         if kind is not Kind.FILE:
-            raise Unreadable("io", "cannot read: it is not a regular file")
+            raise Unreadable(rules.IO, "cannot read: it is not a regular file")
         if entry.size > limit:
-            raise Unreadable("size", f"is {size_text(entry.size)}; statusgen reads files of at "
+            raise Unreadable(rules.SIZE, f"is {size_text(entry.size)}; statusgen reads files of at "
                              f"most {size_text(limit)} here")
         return entry
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from statusgen import model as m
+from statusgen import rules
 from statusgen.caching import Mapper, serial_map
-from statusgen.diagnostics import Diagnostic, Location, error, warning
+from statusgen.diagnostics import Diagnostic, Location
 from statusgen.source.attachments import check_attachments
 from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
 from statusgen.source.parse import (
@@ -47,12 +48,10 @@ class Loaded:
 def unreadable(path: str, exc: Unreadable) -> Diagnostic:
     """The located error for a file that may not or cannot be read."""
     where = Location(path)
-    if exc.code == "size":
-        return error(where, "size", f"{exc.message}; split the write-up, or move large parts "
-                     "into attachments")
-    if exc.code == "symlink":
-        return error(where, "symlink", exc.message)
-    return error(where, "io", exc.message)
+    if exc.rule is rules.SIZE:
+        return rules.SIZE.at(where, f"{exc.message}; split the write-up, or move large parts "
+                             "into attachments")
+    return exc.rule.at(where, exc.message)
 
 
 def incident_files(source: Source) -> tuple[list[str], list[Diagnostic]]:
@@ -60,15 +59,15 @@ def incident_files(source: Source) -> tuple[list[str], list[Diagnostic]]:
     files that look misnamed."""
     kind = source.kind(INCIDENTS_DIR)
     if kind is Kind.LINK:
-        return [], [error(Location(INCIDENTS_DIR), "symlink", f"{INCIDENTS_DIR}/ is a symbolic "
-                          "link; statusgen never follows links, so that nothing outside the "
-                          "repository is read or published: make it a real folder")]
+        return [], [rules.SYMLINK.at(Location(INCIDENTS_DIR), f"{INCIDENTS_DIR}/ is a symbolic "
+                                     "link; statusgen never follows links, so that nothing outside the "
+                                     "repository is read or published: make it a real folder")]
     if kind is not Kind.FOLDER:
         return [], []
     try:
         listed = source.listing(INCIDENTS_DIR)
     except Unreadable as exc:
-        return [], [error(Location(INCIDENTS_DIR), "io", exc.message)]
+        return [], [rules.IO.at(Location(INCIDENTS_DIR), exc.message)]
     paths: list[str] = []
     out: list[Diagnostic] = []
     seen: dict[str, str] = {}
@@ -80,9 +79,9 @@ def incident_files(source: Source) -> tuple[list[str], list[Diagnostic]]:
             paths.append(rel)
             out.extend(_check_id(entry.name[:-3], rel, seen))
         elif _misnamed(source, entry):
-            out.append(warning(Location(rel), "extension",
-                               f"this looks like an incident but only `.md` files are read; "
-                               f"rename it to {entry.name.rpartition('.')[0]}.md"))
+            out.append(rules.EXTENSION.at(Location(rel),
+                                          f"this looks like an incident but only `.md` files are read; "
+                                          f"rename it to {entry.name.rpartition('.')[0]}.md"))
     return paths, out
 
 
@@ -100,24 +99,24 @@ def _check_id(stem: str, rel: str, seen: dict[str, str]) -> list[Diagnostic]:
     here = Location(rel)
     out = []
     if not SLUG.match(stem):
-        out.append(error(here, "slug", f"the file name `{stem}` is the incident's id and must be "
-                         "lower-case letters, digits and hyphens; rename the file"))
+        out.append(rules.SLUG.at(here, f"the file name `{stem}` is the incident's id and must be "
+                                 "lower-case letters, digits and hyphens; rename the file"))
     elif stem in RESERVED_IDS:
-        out.append(error(here, "reserved-id", f"`{stem}` is reserved by the JSON API "
-                         f"(api/v2/incidents/{stem}.json); rename the file"))
+        out.append(rules.RESERVED_ID.at(here, f"`{stem}` is reserved by the JSON API "
+                                        f"(api/v2/incidents/{stem}.json); rename the file"))
     # Before the slug rule lets it go: `Outage.md` beside `outage.md` is also a clash.
     other = seen.setdefault(stem.lower(), rel)
     if other != rel:
-        out.append(error(here, "duplicate-id", f"differs from {other} only in case, which breaks "
-                         "checkouts on macOS and Windows; rename one"))
+        out.append(rules.DUPLICATE_ID.at(here, f"differs from {other} only in case, which breaks "
+                                         "checkouts on macOS and Windows; rename one"))
     return out
 
 
 def read_config(source: Source) -> tuple[m.Config | None, list[Diagnostic]]:
     """``components.yml``, parsed, or why it cannot be."""
     if source.kind(CONFIG_FILE) is None:
-        return None, [error(Location(CONFIG_FILE), "required", f"there is no {CONFIG_FILE} in "
-                            f"{source.describe()}; create it or pass --root")]
+        return None, [rules.REQUIRED.at(Location(CONFIG_FILE), f"there is no {CONFIG_FILE} in "
+                                        f"{source.describe()}; create it or pass --root")]
     try:
         raw = source.read(CONFIG_FILE, MAX_SOURCE_BYTES)
     except Unreadable as exc:

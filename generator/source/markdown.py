@@ -1,7 +1,7 @@
 """Markdown as the format reads it, parsed once when the file is read.
 
 One CommonMark configuration (raw HTML off, shown as text; tables on; nothing linkified)
-reads every message and body into a :class:`~statusgen.model.Prose`: its HTML and its
+reads every message and body into a :class:`~statusgen.prose.Prose`: its HTML and its
 plain text with a slot where each link or image goes, and the URL each slot was written
 with.  The check reads the links from it, and every page, feed, API document and
 notification fills the slots (:mod:`statusgen.render.markdown`) without parsing the
@@ -20,7 +20,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from statusgen import model as m
+from statusgen.prose import Prose, Slot
 
 MARK = "\x00"
 """Around a slot's code in a template.  markdown-it turns every NUL of the source into
@@ -65,7 +65,7 @@ class _Slots:
     """Collects the slots while the template renders (markdown-it's ``env``)."""
 
     def __init__(self) -> None:
-        self.slots: list[m.Slot] = []
+        self.slots: list[Slot] = []
         self.open: list[int] = []
         self.line = 0
 
@@ -73,7 +73,7 @@ class _Slots:
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token, found = tokens[idx], env["slots"]
     index = len(found.slots)
-    found.slots.append(m.Slot(url=str(token.attrGet("href") or ""), line=found.line,
+    found.slots.append(Slot(url=str(token.attrGet("href") or ""), line=found.line,
                               tail=_open_tail(self, token, "href", options, env)))
     found.open.append(index)
     return f"{MARK}a{index}{MARK}"
@@ -88,7 +88,7 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any)
     alt = self.renderInlineAsText(token.children or [], options, env)
     token.attrSet("alt", alt)
     index = len(found.slots)
-    found.slots.append(m.Slot(url=str(token.attrGet("src") or ""), line=found.line,
+    found.slots.append(Slot(url=str(token.attrGet("src") or ""), line=found.line,
                               tail=_open_tail(self, token, "src", options, env),
                               image=True, alt=escapeHtml(alt)))
     return f"{MARK}i{index}{MARK}"
@@ -156,12 +156,12 @@ def _text_template(html: str) -> tuple[str, ...]:
     return tuple(reader.parts)
 
 
-def prose(text: str, shift_headings: int = 0) -> m.Prose:
+def prose(text: str, shift_headings: int = 0) -> Prose:
     """``text`` read as the format's Markdown; ``shift_headings`` demotes headings so a
     post-mortem's ``#`` sits under the page's ``<h1>``."""
     plain = plain_paragraph(text)
     if plain is not None:
-        return m.Prose(source=text, html=(plain,), text=(text,))
+        return Prose(source=text, html=(plain,), text=(text,))
     tokens = _MD.parse(text)
     if shift_headings:
         for token in tokens:
@@ -183,7 +183,7 @@ def prose(text: str, shift_headings: int = 0) -> m.Prose:
         else:
             pieces.append(renderer.renderToken(tokens, index, options, env))
     html = "".join(pieces)
-    return m.Prose(source=text, html=_codes(tuple(_CODE.split(html))), text=_text_template(html),
+    return Prose(source=text, html=_codes(tuple(_CODE.split(html))), text=_text_template(html),
                    slots=tuple(found.slots))
 
 

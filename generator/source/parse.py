@@ -13,7 +13,9 @@ from pathlib import PurePosixPath
 from typing import Protocol
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
+from statusgen.prose import Prose
 from statusgen.source.markdown import prose
 from statusgen.source.schema import CONFIG, INCIDENT, INVALID, invisible, parse_object
 from statusgen.source.yaml_reader import parse_yaml
@@ -60,8 +62,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         before = bytes(exc.object[:exc.start]).decode("utf-8", errors="replace")
         lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         line, column = len(lines), len(lines[-1]) + 1
-        return None, [error(Location(path, line, column), "encoding",
-                            "the file is not UTF-8; save it with UTF-8 encoding")]
+        return None, [rules.ENCODING.at(Location(path, line, column),
+                                        "the file is not UTF-8; save it with UTF-8 encoding")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -69,8 +71,9 @@ def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
     """Find the ``---`` block at the top of ``text``."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        return error(Location(path, 1, 1), "front-matter",
-                     "an incident file starts with a line `---`, then the YAML keys, then `---`")
+        return rules.FRONT_MATTER.at(
+            Location(path, 1, 1),
+            "an incident file starts with a line `---`, then the YAML keys, then `---`")
     for number, line in enumerate(lines[1:], start=1):
         if line.rstrip() == "---":
             body = "\n".join(lines[number + 1:])
@@ -81,8 +84,8 @@ def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
                 body=body.strip("\n"),
                 body_line=number + 2 + blank,
             )
-    return error(Location(path, 1, 1), "front-matter",
-                 "the front matter is not closed: add a line `---` after the last key")
+    return rules.FRONT_MATTER.at(Location(path, 1, 1),
+                                 "the front matter is not closed: add a line `---` after the last key")
 
 
 def file_digest(raw: bytes) -> str:
@@ -92,9 +95,9 @@ def file_digest(raw: bytes) -> str:
 
 def _internal_failure(path: str, exc: Exception) -> Diagnostic:
     # A bug of ours must not hide the rest of the report, nor show a traceback.
-    return error(Location(path, 1, 1), "internal",
-                 f"statusgen could not read this file ({type(exc).__name__}: {exc}); "
-                 "please report this as a bug")
+    return rules.INTERNAL.at(Location(path, 1, 1),
+                             f"statusgen could not read this file ({type(exc).__name__}: {exc}); "
+                             "please report this as a bug")
 
 
 def parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diagnostic]]:
@@ -119,15 +122,15 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
     node, out = parse_yaml(split.yaml, path, split.yaml_line)
     if node is None:
         if not out:
-            out.append(error(Location(path, 2, 1), "required",
-                             "the front matter is empty: add `title` and `updates`"))
+            out.append(rules.REQUIRED.at(Location(path, 2, 1),
+                                         "the front matter is empty: add `title` and `updates`"))
         return None, out
     values = parse_object(node, INCIDENT, out)
     bad = invisible(split.body, markdown=True)
     if bad is not None:
         line = split.body[:split.body.find(chr(int(bad[2:], 16)))].count("\n")
-        out.append(error(Location(path, split.body_line + line), "text", f"the Markdown holds the "
-                         f"invisible control character {bad}; remove it"))
+        out.append(rules.TEXT.at(Location(path, split.body_line + line), f"the Markdown holds the "
+                                 f"invisible control character {bad}; remove it"))
     if values is INVALID or out:
         return None, out
     name = PurePosixPath(path).name
@@ -161,7 +164,7 @@ def _read(update: m.Update) -> m.Update:
 
 
 def body_links(path: str, body: str, body_line: int,
-               read: m.Prose | None = None) -> tuple[tuple[str, Location], ...]:
+               read: Prose | None = None) -> tuple[tuple[str, Location], ...]:
     """Every link and image of a body where it is written, found once per file so a cached
     parse keeps them."""
     lines = body.split("\n")
@@ -180,8 +183,8 @@ def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, 
             return None, out
         node, out = parse_yaml(text, path)
         if node is None:
-            return None, out or [error(Location(path), "required",
-                                       "components.yml is empty: add `page` and `components`")]
+            return None, out or [rules.REQUIRED.at(Location(path),
+                                                   "components.yml is empty: add `page` and `components`")]
         config = parse_object(node, CONFIG, out)
         if config is INVALID or out:
             return None, out

@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from statusgen import model as m
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
+from statusgen.languages import LANGUAGES, shipped_language
 from statusgen.source.links import browser_form, scheme
 from statusgen.source.timestamps import EXAMPLE, check_timestamp
 from statusgen.source.yaml_reader import Comment, Map, Node, Scalar, Seq, double_quoted
@@ -89,7 +91,7 @@ def _wrong(node: Node, expected: str, out: list[Diagnostic]) -> _Invalid:
     hint = ""
     if isinstance(node, Scalar) and node.type_name == "bool" and "text" in expected:
         hint = f"; YAML reads `{node.text}` as a boolean, put it in quotes"
-    out.append(error(node.loc, "type", f"expected {expected}, found {_describe(node)}{hint}"))
+    out.append(rules.TYPE.at(node.loc, f"expected {expected}, found {_describe(node)}{hint}"))
     return INVALID
 
 
@@ -133,13 +135,13 @@ def line(node: Node, out: list[Diagnostic]) -> str | _Invalid:
         return value
     value = value.strip()
     if _BREAK.search(value):
-        out.append(error(node.loc, "text", "this is one line of text: remove the line break "
-                         "(write the value after the key, without `|` or `>`)"))
+        out.append(rules.TEXT.at(node.loc, "this is one line of text: remove the line break "
+                                 "(write the value after the key, without `|` or `>`)"))
         return INVALID
     bad = invisible(value)
     if bad is not None:
-        out.append(error(node.loc, "text", f"the value holds the invisible character {bad} (a "
-                         "control or direction override); remove it"))
+        out.append(rules.TEXT.at(node.loc, f"the value holds the invisible character {bad} (a "
+                                 "control or direction override); remove it"))
         return INVALID
     return value
 
@@ -150,8 +152,8 @@ def markdown_text(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     if isinstance(value, str):
         bad = invisible(value, markdown=True)
         if bad is not None:
-            out.append(error(node.loc, "text", f"the text holds the invisible control character "
-                             f"{bad}; remove it"))
+            out.append(rules.TEXT.at(node.loc, f"the text holds the invisible control character "
+                                     f"{bad}; remove it"))
             return INVALID
     return value
 
@@ -165,14 +167,14 @@ def language(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     value = line(node, out)
     if not isinstance(value, str):
         return value
-    shipped = m.shipped_language(value) if _LANGUAGE.match(value) else None
+    shipped = shipped_language(value) if _LANGUAGE.match(value) else None
     if shipped is not None and (shipped.lower() == value.lower() or _cldr_knows(value)):
         return shipped if shipped.lower() == value.lower() else value
-    known = list(m.LANGUAGES)
+    known = list(LANGUAGES)
     alias = _LANGUAGE_ALIASES.get(value.lower())
     near = f" (did you mean `{alias}`?)" if alias else suggest(value, known)
-    out.append(error(node.loc, "choice", f"`{value}` is not a language statusgen ships{near}; "
-                     f"use one of {', '.join(known)}, or a regional form of one such as de-AT"))
+    out.append(rules.CHOICE.at(node.loc, f"`{value}` is not a language statusgen ships{near}; "
+                               f"use one of {', '.join(known)}, or a regional form of one such as de-AT"))
     return INVALID
 
 
@@ -205,7 +207,7 @@ def languages(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Invalid:
         value = language(item, out)
         if isinstance(value, str):
             if value.lower() in (f.lower() for f in found):
-                out.append(error(item.loc, "duplicate-key", f"`{value}` is listed twice; keep one"))
+                out.append(rules.DUPLICATE_KEY.at(item.loc, f"`{value}` is listed twice; keep one"))
             found.append(value)
     return tuple(found) if len(found) == len(node.items) else INVALID
 
@@ -218,21 +220,22 @@ def message(node: Node, out: list[Diagnostic]) -> str | tuple[tuple[str, str], .
     for key, value in node.entries:
         tag, text = language(key, out), markdown_text(value, out)
         if isinstance(tag, str) and any(tag.lower() == t.lower() for t, _ in texts):
-            out.append(error(key.loc, "duplicate-key", f"`{tag}` is written twice; keep one"))
+            out.append(rules.DUPLICATE_KEY.at(key.loc, f"`{tag}` is written twice; keep one"))
         elif isinstance(text, str) and not text.strip():
-            out.append(error(value.loc, "required", f"the `{key.value}` message is empty; write "
-                             "it, or leave the language out"))
+            out.append(rules.REQUIRED.at(value.loc, f"the `{key.value}` message is empty; write "
+                                         "it, or leave the language out"))
         elif isinstance(tag, str) and isinstance(text, str):
             texts.append((tag, text))
     if not node.entries:
-        out.append(error(node.loc, "required", "write the message, or a mapping of languages to "
-                         "messages like {en: …, de: …}"))
+        out.append(rules.REQUIRED.at(node.loc, "write the message, or a mapping of languages to "
+                                     "messages like {en: …, de: …}"))
     return tuple(texts) if texts and len(texts) == len(node.entries) else INVALID
 
 
 def _commented(comment: Comment, out: list[Diagnostic]) -> _Invalid:
-    out.append(error(comment.loc, "yaml-comment", "`#` starts a comment, so YAML reads this value "
-                     f"as empty: put the text in quotes, as in {double_quoted(comment.text)}"))
+    out.append(rules.YAML_COMMENT.at(
+        comment.loc, "`#` starts a comment, so YAML reads this value "
+        f"as empty: put the text in quotes, as in {double_quoted(comment.text)}"))
     return INVALID
 
 
@@ -240,7 +243,7 @@ def integer(minimum: int) -> Reader:
     def read(node: Node, out: list[Diagnostic]) -> int | _Invalid:
         if isinstance(node, Scalar) and node.type_name == "int" and isinstance(node.value, int):
             if node.value < minimum:
-                out.append(error(node.loc, "type", f"must be at least {minimum}"))
+                out.append(rules.TYPE.at(node.loc, f"must be at least {minimum}"))
                 return INVALID
             return node.value
         return _wrong(node, "a whole number", out)
@@ -262,10 +265,10 @@ def choice(enum: type[E]) -> Reader:
             if node.text in names:
                 return enum(node.text)
             if node.type_name == "null":
-                out.append(error(node.loc, "choice", f"no value given; use one of {', '.join(names)}"))
+                out.append(rules.CHOICE.at(node.loc, f"no value given; use one of {', '.join(names)}"))
                 return INVALID
-            out.append(error(node.loc, "choice", f"`{node.text}` is not one of "
-                             f"{', '.join(names)}{suggest(node.text, names)}"))
+            out.append(rules.CHOICE.at(node.loc, f"`{node.text}` is not one of "
+                                       f"{', '.join(names)}{suggest(node.text, names)}"))
             return INVALID
         return _wrong(node, "one of " + ", ".join(names), out)
     return read
@@ -275,8 +278,8 @@ def slug(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     """An id: lower-case letters, digits and hyphens, starting with a letter or digit."""
     value = text(node, out)
     if isinstance(value, str) and not SLUG.match(value):
-        out.append(error(node.loc, "slug", f"`{value}` is not a valid id: use lower-case "
-                         "letters, digits and hyphens, starting with a letter or digit"))
+        out.append(rules.SLUG.at(node.loc, f"`{value}` is not a valid id: use lower-case "
+                                 "letters, digits and hyphens, starting with a letter or digit"))
         return INVALID
     return value
 
@@ -285,8 +288,8 @@ def key_name(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     """A name: lower-case letters, digits, ``_`` and ``-``, starting with a letter or digit."""
     value = text(node, out)
     if isinstance(value, str) and not KEY.match(value):
-        out.append(error(node.loc, "slug", f"`{value}` is not a valid name: use lower-case "
-                         "letters, digits, `_` and `-`, starting with a letter or digit"))
+        out.append(rules.SLUG.at(node.loc, f"`{value}` is not a valid name: use lower-case "
+                                 "letters, digits, `_` and `-`, starting with a letter or digit"))
         return INVALID
     return value
 
@@ -331,8 +334,8 @@ def url(node: Node, out: list[Diagnostic]) -> str | _Invalid:
         problem = "has a path with characters other than letters, digits, `-._~/` and `%`"
     else:
         return value if value.endswith("/") else value + "/"
-    out.append(error(node.loc, "page-url", f"`{value.encode('unicode_escape').decode()}` {problem}; "
-                     "write it like https://status.example.com/ or https://example.com/status/"))
+    out.append(rules.PAGE_URL.at(node.loc, f"`{value.encode('unicode_escape').decode()}` {problem}; "
+                                 "write it like https://status.example.com/ or https://example.com/status/"))
     return INVALID
 
 
@@ -345,8 +348,8 @@ def timezone(node: Node, out: list[Diagnostic]) -> str | _Invalid:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             # OSError: a folder of the zone database, such as `Europe`.
             names = sorted(zoneinfo.available_timezones())
-            out.append(error(node.loc, "timezone", f"`{value}` is not an IANA time zone such as "
-                             f"Europe/Berlin{suggest(value, names)}"))
+            out.append(rules.TIMEZONE.at(node.loc, f"`{value}` is not an IANA time zone such as "
+                                         f"Europe/Berlin{suggest(value, names)}"))
             return INVALID
     return value
 
@@ -356,8 +359,8 @@ def percentage(node: Node, out: list[Diagnostic]) -> float | _Invalid:
     if isinstance(node, Scalar) and node.type_name in ("int", "float") and \
             isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         if not 0 < node.value <= 100:
-            out.append(error(node.loc, "type", f"`{node.text}` is not a percentage: give a number "
-                             "above 0 and at most 100, such as 99.9"))
+            out.append(rules.TYPE.at(node.loc, f"`{node.text}` is not a percentage: give a number "
+                                     "above 0 and at most 100, such as 99.9"))
             return INVALID
         return float(node.value)
     return _wrong(node, "a percentage such as 99.9", out)
@@ -370,9 +373,10 @@ def reference_prefix(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     """What every reference starts with: ``INC-``; letters, digits and ``-_.#``."""
     value = line(node, out)
     if isinstance(value, str) and not _PREFIX.match(value):
-        out.append(error(node.loc, "field-declaration", f"`{value}` cannot start a reference: use up "
-                         "to 20 letters, digits and `-_.#`, starting with a letter or digit, such as "
-                         "INC-"))
+        out.append(rules.FIELD_DECLARATION.at(
+            node.loc, f"`{value}` cannot start a reference: use up "
+            "to 20 letters, digits and `-_.#`, starting with a letter or digit, such as "
+            "INC-"))
         return INVALID
     return value
 
@@ -406,7 +410,7 @@ def _unique(node: Seq, out: list[Diagnostic], read: Reader) -> list[tuple[str, N
         if not isinstance(value, str):
             bad = True
         elif value in seen:
-            out.append(error(item.loc, "duplicate-key", f"`{value}` is listed twice; keep one"))
+            out.append(rules.DUPLICATE_KEY.at(item.loc, f"`{value}` is listed twice; keep one"))
             bad = True
         else:
             seen.add(value)
@@ -453,8 +457,8 @@ def assignments(node: Node, out: list[Diagnostic]) -> tuple[m.Assigned, ...] | _
         if not isinstance(person, str):
             return person
         if not person:
-            out.append(error(value.loc, "empty", f"no one is named for `{role}`; name the person or "
-                             "remove the key"))
+            out.append(rules.EMPTY.at(value.loc, f"no one is named for `{role}`; name the person or "
+                                      "remove the key"))
             return INVALID
         return m.Assigned(loc=key.loc, keys=(("person", value.loc),), role=role, person=person)
     return _mapping(node, "a mapping of roles to people, such as {lead: Dana}", out, read)
@@ -480,7 +484,7 @@ def _field_value(node: Node, key_loc: Location, field_id: str,
         return m.FieldEntry(loc=key_loc, keys=where, id=field_id,
                             items=tuple(i for i in items if isinstance(i, str)))
     if isinstance(node, Scalar) and node.type_name == "null":
-        out.append(error(node.loc, "empty", "no value given; give one or remove the key"))
+        out.append(rules.EMPTY.at(node.loc, "no value given; give one or remove the key"))
         return INVALID
     value = line(node, out)
     if isinstance(value, _Invalid):
@@ -513,8 +517,8 @@ def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
         found = fields.get(name)
         if found is None:
             names = list(fields)
-            out.append(error(key.loc, "unknown-key", f"unknown key `{name}` in {schema.name}"
-                             f"{suggest(name, names)}; valid keys: {', '.join(names)}"))
+            out.append(rules.UNKNOWN_KEY.at(key.loc, f"unknown key `{name}` in {schema.name}"
+                                            f"{suggest(name, names)}; valid keys: {', '.join(names)}"))
             continue
         if not found.required and isinstance(value, Scalar) and value.comment is not None:
             # `description: # TODO` leaves an optional key empty on purpose; only a
@@ -528,8 +532,8 @@ def parse_object(node: Node, schema: Schema, out: list[Diagnostic]) -> Any:
     for f in schema.fields:
         if f.required and f.name not in written:
             example = f", for example `{f.name}: {f.example}`" if f.example else ""
-            out.append(error(node.loc, "required", f"{schema.name} is missing `{f.name}` "
-                             f"({f.type}); add it{example}"))
+            out.append(rules.REQUIRED.at(node.loc, f"{schema.name} is missing `{f.name}` "
+                                         f"({f.type}); add it{example}"))
     if len(out) > before:
         return INVALID
     if schema.build is None:
@@ -548,7 +552,7 @@ def list_of(schema: Schema, *, non_empty: bool) -> Reader:
         if not isinstance(node, Seq):
             return _wrong(node, f"a list of {schema.name} entries", out)
         if non_empty and not node.items:
-            out.append(error(node.loc, "required", f"add at least one {schema.name}"))
+            out.append(rules.REQUIRED.at(node.loc, f"add at least one {schema.name}"))
             return INVALID
         items = [parse_object(item, schema, out) for item in node.items]
         if any(i is INVALID for i in items):
@@ -574,7 +578,7 @@ def component_refs(node: Node, out: list[Diagnostic]) -> tuple[m.ComponentRef, .
         for item in node.items:
             cid = slug(item, out)
             if isinstance(cid, str) and cid in seen:
-                out.append(error(item.loc, "duplicate-key", f"`{cid}` is listed twice; keep one"))
+                out.append(rules.DUPLICATE_KEY.at(item.loc, f"`{cid}` is listed twice; keep one"))
                 cid = INVALID
             if isinstance(cid, str):
                 seen.add(cid)
@@ -592,8 +596,8 @@ def labels(node: Node, out: list[Diagnostic]) -> tuple[tuple[str, str], ...] | _
     if not isinstance(node, Map):
         return _wrong(node, "a mapping of label names to values", out)
     if not node.entries:
-        out.append(error(node.loc, "required", "add at least one label to match, such as "
-                         "`{alertname: ApiDown}`; an empty `match` would match every alert"))
+        out.append(rules.REQUIRED.at(node.loc, "add at least one label to match, such as "
+                                     "`{alertname: ApiDown}`; an empty `match` would match every alert"))
         return INVALID
     pairs: list[tuple[str, str]] = []
     for key, value in node.entries:
@@ -614,8 +618,8 @@ def duration(node: Node, out: list[Diagnostic]) -> int | _Invalid:
         return 0
     found = _DURATION.match(node.text) if isinstance(node, Scalar) and node.type_name == "str" else None
     if found is None:
-        out.append(error(node.loc, "duration", "write a duration as a whole number and a unit: "
-                         "`90s`, `5m`, `2h` or `1d` (or `0`)"))
+        out.append(rules.DURATION.at(node.loc, "write a duration as a whole number and a unit: "
+                                     "`90s`, `5m`, `2h` or `1d` (or `0`)"))
         return INVALID
     return int(found.group(1)) * _SECONDS[found.group(2)]
 
@@ -628,8 +632,9 @@ def monitor_kinds(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Inval
         if not isinstance(item, Scalar) or item.type_name != "str":
             return _wrong(item, "one of " + ", ".join(m.MONITOR_KINDS), out)
         if item.text not in m.MONITOR_KINDS:
-            out.append(error(item.loc, "choice", f"`{item.text}` is not one of "
-                             f"{', '.join(m.MONITOR_KINDS)}{suggest(item.text, list(m.MONITOR_KINDS))}"))
+            out.append(rules.CHOICE.at(
+                item.loc, f"`{item.text}` is not one of "
+                f"{', '.join(m.MONITOR_KINDS)}{suggest(item.text, list(m.MONITOR_KINDS))}"))
             return INVALID
         kinds.append(item.text)
     return tuple(kinds)
@@ -695,8 +700,8 @@ def _members(node: Node, out: list[Diagnostic]) -> Any:
         for item in node.items:
             keys = [k for k, _ in item.entries if k.value == "components"] if isinstance(item, Map) else []
             if keys:
-                out.append(error(keys[0].loc, "group-depth", "groups are one level deep: a "
-                                 "group's member cannot have its own `components`"))
+                out.append(rules.GROUP_DEPTH.at(keys[0].loc, "groups are one level deep: a "
+                                                "group's member cannot have its own `components`"))
                 return INVALID
     return list_of(MEMBER, non_empty=True)(node, out)
 
@@ -721,8 +726,8 @@ def env_name(node: Node, out: list[Diagnostic]) -> str | _Invalid:
         hint = (" This looks like the value itself: put it in a repository secret and write "
                 "the secret's name here, such as SLACK_STATUS_WEBHOOK." if pasted else
                 " Use letters, digits and `_`, such as SLACK_STATUS_WEBHOOK.")
-        out.append(error(node.loc, "channel", "this is the name of an environment variable, "
-                         f"not a value.{hint}"))
+        out.append(rules.CHANNEL.at(node.loc, "this is the name of an environment variable, "
+                                    f"not a value.{hint}"))
         return INVALID
     return value
 
@@ -736,8 +741,8 @@ def address(node: Node, out: list[Diagnostic]) -> str | _Invalid:
     _, mailbox = parseaddr(value)
     local, at, domain = mailbox.rpartition("@")
     if not at or not local or "." not in domain or any(c in mailbox for c in " ,;<>\\"):
-        out.append(error(node.loc, "channel", f"`{value}` is not an email address; write it "
-                         "like status@acme.example or `Acme Status <status@acme.example>`"))
+        out.append(rules.CHANNEL.at(node.loc, f"`{value}` is not an email address; write it "
+                                    "like status@acme.example or `Acme Status <status@acme.example>`"))
         return INVALID
     return value
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 """The first moment statusgen accepts."""
@@ -62,13 +63,13 @@ def check_timestamp(raw: str, where: Location) -> datetime | Diagnostic:
     no zone, or lies outside the supported range."""
     parsed = parse_timestamp(raw)
     if parsed is None:
-        return error(where, "timestamp", f"`{raw}` is not an ISO 8601 timestamp; write it "
-                     f"like {EXAMPLE}")
+        return rules.TIMESTAMP.at(where, f"`{raw}` is not an ISO 8601 timestamp; write it "
+                                  f"like {EXAMPLE}")
     if parsed.tzinfo is None:
-        return error(where, "timestamp-zone", f"`{raw}` has no time zone; add `Z` for UTC or "
-                     "an offset such as +01:00")
+        return rules.TIMESTAMP_ZONE.at(where, f"`{raw}` has no time zone; add `Z` for UTC or "
+                                       "an offset such as +01:00")
     if not in_range(parsed):
-        return error(where, "timestamp-range", range_problem(raw))
+        return rules.TIMESTAMP_RANGE.at(where, range_problem(raw))
     return parsed
 
 

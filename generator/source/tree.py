@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from statusgen import rules
 from statusgen.source.files import Unreadable, read_inside, size_text
 
 
@@ -84,7 +85,7 @@ class DiskSource:
         try:
             entries = list(os.scandir(self.root / folder))
         except OSError as exc:
-            raise Unreadable("io", f"cannot list the folder: {exc.strerror}") from exc
+            raise Unreadable(rules.IO, f"cannot list the folder: {exc.strerror}") from exc
         return sorted((Listed(e.name, _kind_of(e)) for e in entries), key=lambda e: e.name)
 
     def read(self, path: str, limit: int) -> bytes:
@@ -161,7 +162,7 @@ class Overlay:
         if path not in self.files:
             return self.base.read(path, limit)
         if len(self.files[path]) > limit:
-            raise Unreadable("size", f"is {size_text(len(self.files[path]))}; statusgen reads "
+            raise Unreadable(rules.SIZE, f"is {size_text(len(self.files[path]))}; statusgen reads "
                              f"files of at most {size_text(limit)} here")
         return self.files[path]
 

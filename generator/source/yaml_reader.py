@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from statusgen.diagnostics import Diagnostic, Location, error
+from statusgen import rules
+from statusgen.diagnostics import Diagnostic, Location
 
 # Values that aliases add to one document by repeating what an anchor names: far
 # above any real status file, far below what an alias bomb needs to hurt.
@@ -180,9 +181,9 @@ class _Builder:
         self.next()  # the document's end
         extra = self.next()
         if type(extra) is not yaml.StreamEndEvent:
-            raise _Abort(error(self.loc(extra.start_mark), "yaml", "YAML syntax: a second document "
-                               "starts here, but the file holds one; remove the `---` or `...` "
-                               "line before it"))
+            raise _Abort(rules.YAML.at(self.loc(extra.start_mark), "YAML syntax: a second document "
+                                       "starts here, but the file holds one; remove the `---` or `...` "
+                                       "line before it"))
         return root
 
     def node(self, event: Any, depth: int) -> Node:
@@ -207,15 +208,15 @@ class _Builder:
         return built
 
     def too_deep(self, loc: Location) -> _Abort:
-        return _Abort(error(loc, "yaml-depth", f"values are nested more than {MAX_DEPTH} levels "
-                            "deep; the format never needs that"))
+        return _Abort(rules.YAML_DEPTH.at(loc, f"values are nested more than {MAX_DEPTH} levels "
+                                          "deep; the format never needs that"))
 
     def open_anchor(self, name: str, loc: Location) -> None:
         defined = self.anchors.get(name)
         first = defined.loc if defined is not None else self.open_anchors.get(name)
         if first is not None:
-            raise _Abort(error(loc, "yaml", f"YAML syntax: the anchor `&{name}` is already used on "
-                               f"line {first.line}; give this one another name"))
+            raise _Abort(rules.YAML.at(loc, f"YAML syntax: the anchor `&{name}` is already used on "
+                                       f"line {first.line}; give this one another name"))
         self.open_anchors[name] = loc
 
     def alias(self, event: Any, depth: int) -> Node:
@@ -224,19 +225,21 @@ class _Builder:
         node = self.anchors.get(name)
         if node is None:
             if name in self.open_anchors:
-                raise _Abort(error(loc, "yaml-depth", f"the alias `*{name}` is inside the value it "
-                                   "repeats, which would nest it forever; write the values out"))
-            raise _Abort(error(loc, "yaml", f"YAML syntax: the alias `*{name}` has no anchor "
-                               f"`&{name}` before it; write the value out"))
+                raise _Abort(rules.YAML_DEPTH.at(
+                    loc, f"the alias `*{name}` is inside the value it "
+                    "repeats, which would nest it forever; write the values out"))
+            raise _Abort(rules.YAML.at(loc, f"YAML syntax: the alias `*{name}` has no anchor "
+                                       f"`&{name}` before it; write the value out"))
         values, height = self.measure(node)
         if depth + height > MAX_DEPTH:
             raise self.too_deep(loc)
         self.repeated += values
         if self.repeated > MAX_NODES:
-            raise _Abort(error(loc, "yaml-alias", f"aliases expand this document by more than "
-                               f"{MAX_NODES} values (each alias counts every value it repeats; "
-                               f"`*{name}` here repeats {values}); write the values out instead "
-                               "of using aliases"))
+            raise _Abort(rules.YAML_ALIAS.at(
+                loc, f"aliases expand this document by more than "
+                f"{MAX_NODES} values (each alias counts every value it repeats; "
+                f"`*{name}` here repeats {values}); write the values out instead "
+                "of using aliases"))
         return node
 
     def measure(self, node: Node) -> tuple[int, int]:
@@ -261,7 +264,7 @@ class _Builder:
     def check_tag(self, tag: str | None, expected: str, loc: Location) -> None:
         if tag is not None and tag != "!" and tag != expected:
             self.diagnostics.append(
-                error(loc, "yaml-tag", f"YAML tag `{_written(tag)}` is not allowed; remove it")
+                rules.YAML_TAG.at(loc, f"YAML tag `{_written(tag)}` is not allowed; remove it")
             )
 
     def sequence(self, event: Any, depth: int) -> Seq:
@@ -290,8 +293,8 @@ class _Builder:
             first = seen.get(name)
             if first is not None:
                 self.diagnostics.append(
-                    error(key.loc, "duplicate-key", f"key `{name}` appears twice (first on "
-                          f"line {first.line}); keep one")
+                    rules.DUPLICATE_KEY.at(key.loc, f"key `{name}` appears twice (first on "
+                                           f"line {first.line}); keep one")
                 )
                 continue
             seen[name] = key.loc
@@ -308,14 +311,14 @@ class _Builder:
             node = self.node(event, depth + 1)
             if not isinstance(node, Scalar):
                 self.diagnostics.append(
-                    error(node.loc, "type", "a key must be a plain name, not a list or mapping")
+                    rules.TYPE.at(node.loc, "a key must be a plain name, not a list or mapping")
                 )
                 return None
             key = Scalar(node.text, node.text, _STR, node.loc)
             merge = node.tag == _MERGE
         if merge:
             self.diagnostics.append(
-                error(key.loc, "yaml-tag", "merge keys (<<) are not supported; write the keys out")
+                rules.YAML_TAG.at(key.loc, "merge keys (<<) are not supported; write the keys out")
             )
             return None
         return key
@@ -333,7 +336,7 @@ class _Builder:
             return Scalar(None, value, tag, loc, None if value else self.comment(event.start_mark.index))
         if tag not in _SCALARS:
             self.diagnostics.append(
-                error(loc, "yaml-tag", f"YAML tag `{_written(tag)}` is not allowed; remove it")
+                rules.YAML_TAG.at(loc, f"YAML tag `{_written(tag)}` is not allowed; remove it")
             )
             return Scalar(value, value, _STR, loc)
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
@@ -345,8 +348,8 @@ class _Builder:
             kind = tag.rsplit(":", 1)[-1]
             shown = value if len(value) <= 40 else value[:37] + "..."
             self.diagnostics.append(
-                error(loc, "yaml", f"YAML reads `{shown}` as {kind} but cannot convert "
-                      "it; remove any `!!` tag, and put the value in quotes if it is text")
+                rules.YAML.at(loc, f"YAML reads `{shown}` as {kind} but cannot convert "
+                              "it; remove any `!!` tag, and put the value in quotes if it is text")
             )
             return Scalar(value, value, _STR, loc)
         return Scalar(constructed if isinstance(constructed, (int, float, bool)) else None,
@@ -394,11 +397,11 @@ def _parse(text: str, path: str, line_offset: int,
             # limit, stops at the bound, where every other parser does.
             return _parse(text, path, line_offset, yaml.SafeLoader)
         index, message = _explain(_Failure(exc, text, _last_events(text, loader_class), line_offset))
-        return None, [error(builder.at(index), "yaml", f"YAML syntax: {message}")]
+        return None, [rules.YAML.at(builder.at(index), f"YAML syntax: {message}")]
     except yaml.reader.ReaderError as exc:
         return None, [_unreadable(exc, builder.lines, path, line_offset)]
     except yaml.YAMLError as exc:
-        return None, [error(builder.at(0), "yaml", f"YAML syntax: {exc}")]
+        return None, [rules.YAML.at(builder.at(0), f"YAML syntax: {exc}")]
     finally:
         loader.dispose()
 
@@ -406,9 +409,9 @@ def _parse(text: str, path: str, line_offset: int,
 def _unreadable(exc: yaml.reader.ReaderError, lines: _Lines, path: str, line_offset: int) -> Diagnostic:
     line, column = lines.position(exc.position)
     character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
-    return error(Location(path, line + line_offset, column), "yaml",
-                 f"YAML does not allow the invisible character U+{character:04X} (a control "
-                 "or non-printable character); remove it")
+    return rules.YAML.at(Location(path, line + line_offset, column),
+                         f"YAML does not allow the invisible character U+{character:04X} (a control "
+                         "or non-printable character); remove it")
 
 
 # Syntax errors, explained.  Each explainer recognises one common mistake from the

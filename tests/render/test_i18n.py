@@ -23,10 +23,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
+from statusgen import languages
 from statusgen import model as m
 from statusgen.compute.reports import Revision
 from statusgen.compute.snapshot import snapshot
-from statusgen.render import paths
+from statusgen.render import paths, report_paths
 from statusgen.render.catalogues import catalog_problems, po_path, problems, source_catalog
 from statusgen.render.i18n import translator
 from statusgen.render.site import render_site
@@ -37,7 +38,7 @@ from statusgen.source.parse import parse_config, parse_incident
 from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, REPO_ROOT
 
-SHIPPED = [tag for tag in m.LANGUAGES if tag != "en"]
+SHIPPED = [tag for tag in languages.LANGUAGES if tag != "en"]
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -474,6 +475,22 @@ def test_languages_build_one_site_per_language_linked_to_each_other(tmp_path: Pa
     assert "https://status.kappa.example/ja/" in sitemap
 
 
+def test_report_data_is_written_once_and_every_language_links_it(tmp_path: Path) -> None:
+    files = build(write_repo(tmp_path, "", BILINGUAL))
+    data = sorted(path for path in files if path.startswith("reports/") and
+                  path.endswith((".json", ".csv")) and path != report_paths.reports_list())
+    assert data and not [path for path in files if path.startswith("ja/reports/") and
+                         path.endswith((".json", ".csv"))]
+    period = data[0].removeprefix("reports/").rsplit(".", 1)[0]
+    for prefix in ("", "ja/"):
+        page = prefix + report_paths.reports_page(period)
+        soup = BeautifulSoup(files[page], "html.parser")
+        targets = {os.path.normpath(os.path.join(os.path.dirname(page), str(a["href"])))
+                   for a in soup.find_all("a", href=True)}
+        assert {report_paths.report_data(period, "json"),
+                report_paths.report_data(period, "csv")} <= targets, prefix
+
+
 def _folder(page: str) -> str:
     return page[: -len(paths.INDEX)] if page.endswith(paths.INDEX) else page
 
@@ -546,8 +563,9 @@ def test_a_theme_translation_that_loses_a_placeholder_is_refused_with_its_place(
 
 
 def test_the_overlay_speaks_the_page_s_language() -> None:
-    from statusgen.diagnostics import Location, error
-    problem = error(Location("incidents/x.md", 1, 1), "type", "expected text")
+    from statusgen import rules
+    from statusgen.diagnostics import Location
+    problem = rules.TYPE.at(Location("incidents/x.md", 1, 1), "expected text")
     page = b'<!DOCTYPE html><html lang="de" dir="ltr"><body><p>x</p></body></html>'
     shown = BeautifulSoup(inject(page, 1, [problem]), "html.parser")
     assert shown.find(id="statusgen-overlay-hide").get_text() == "Ausblenden"  # type: ignore[union-attr]

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from statusgen import rules
 from statusgen.commands.serve import DEFAULT_OUT
-from statusgen.diagnostics import Location, error, warning
+from statusgen.diagnostics import Location
 from statusgen.incremental.parse_cache import ParseCache
 from statusgen.output.write import MARKER, update_site
 from statusgen.serve.builder import Builder, Hub
@@ -374,8 +375,8 @@ def test_inject_and_overlay() -> None:
     good = inject(page, 7, None)
     assert good == (b'<!DOCTYPE html><html><body><p>hi</p><script src="/__statusgen/client.js" '
                     b'data-version="7"></script>\n</BODY></html>')
-    problems = [error(Location("incidents/x.md", 3, 5), "choice", "`<img src=x onerror=alert(1)>` & co"),
-                warning(Location("incidents/y.md"), "stale-open", "open for 20 days")]
+    problems = [rules.CHOICE.at(Location("incidents/x.md", 3, 5), "`<img src=x onerror=alert(1)>` & co"),
+                rules.STALE_OPEN.at(Location("incidents/y.md"), "open for 20 days")]
     bad = inject(page, 8, problems).decode()
     assert "<img" not in bad
     assert "incidents/x.md:3:5: error: `&lt;img src=x onerror=alert(1)&gt;` &amp; co [choice]" in bad
