@@ -83,6 +83,8 @@ def working_revision(root: Path) -> Revision | None:
             capture_output=True, check=True, timeout=GIT_TIMEOUT)
     except (GitError, OSError, subprocess.SubprocessError):
         return None
+    from statusgen.compute.reports import Revision  # the reports load only when built
+
     return Revision(commit, changed=bool(status.stdout.strip()))
 
 
