@@ -8,7 +8,6 @@ declaration (an option, a role, a severity) is checked here, where both are know
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
@@ -55,11 +54,6 @@ def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic
                         f"{first.line}; ids must be unique")
 
 
-def reference_pattern(form: m.ReferenceForm) -> re.Pattern[str]:
-    """What a reference of ``form`` looks like: the prefix, then a number without leading 0."""
-    return re.compile(re.escape(form.prefix) + r"([1-9][0-9]{0,8})\Z")
-
-
 def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     """Reference, severity, roles, timestamps, custom fields and links of one incident."""
     declared = context.config.incident_fields
@@ -98,7 +92,7 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
     if declared.reference is None:
         yield error(where, "undeclared", "references are not declared; add `reference: {prefix: "
                     f"INC-}}` under {DECLARED_IN}, or remove `reference`")
-    elif not reference_pattern(declared.reference).match(incident.reference):
+    elif not declared.reference.pattern().match(incident.reference):
         prefix = declared.reference.prefix
         yield error(where, "field-value", f"`{incident.reference}` is not a reference of the declared "
                     f"form: write `{prefix}` and a number, such as {prefix}42")
