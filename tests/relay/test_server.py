@@ -4,6 +4,7 @@ what it forwards to a stand-in for GitHub."""
 from __future__ import annotations
 
 import http.client
+import hashlib
 import json
 import socket
 import threading
@@ -20,6 +21,7 @@ from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
 from tests.ingest.support import fixture
+from tests.ingest.test_create_api import DOCUMENTED, valid_answer
 from tests.net.upstream import Server
 from tests.relay.fake_github import REPOSITORY, TOKEN, FakeGitHub
 
@@ -213,6 +215,19 @@ def test_a_create_incident_request(relay: Relay) -> None:
     status, _, _ = relay.request("POST", "/api/v2/incidents", json.dumps(request).encode(),
                                  {**AUTH, "Idempotency-Key": "not ok"})
     assert status == 400
+
+
+def test_without_a_config_the_documented_request_is_taken_and_its_service_unnamed(
+        relay: Relay) -> None:
+    status, _, body = relay.request("POST", "/api/v2/incidents", json.dumps(DOCUMENTED).encode(),
+                                    {**AUTH, "Idempotency-Key": "k-1"})
+    data = valid_answer(body.decode())["data"]
+    assert status == 202 and data["id"].endswith("-api-response-times-elevated-"
+                                                 + hashlib.sha256(b"k-1").hexdigest()[:6])
+    assert (data["attributes"]["url"], data["attributes"]["service"]) == (None, None)
+    assert data["attributes"]["service_id"] == 1234
+    [sent] = relay.github.wait_for(1)
+    assert sent["client_payload"]["id"] == data["id"]
 
 
 def test_github_refusing_for_good_moves_the_request_aside(relay: Relay, tmp_path: Path) -> None:
