@@ -3,8 +3,8 @@ what it forwards to a stand-in for GitHub."""
 
 from __future__ import annotations
 
-import http.client
 import hashlib
+import http.client
 import json
 import socket
 import threading
