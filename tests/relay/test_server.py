@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from statusgen.commands.cli import main
 from statusgen.relay.app import RelayApp
 from statusgen.relay.forward import ApiError, Dispatcher, Result, Sender, classify
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
+from tests.helpers import COMPONENTS
 from tests.ingest.support import fixture
 from tests.ingest.test_create_api import DOCUMENTED, valid_answer
 from tests.net.upstream import Server
@@ -311,3 +313,16 @@ def test_an_alert_whose_start_cannot_be_shown_is_left_out_alone(relay: Relay) ->
     status, _, answer = relay.request("POST", "/hooks/alertmanager", json.dumps(body).encode(), AUTH)
     assert status == 422 and b"startsAt" in answer
     relay.github.wait_for(1)
+
+
+def test_a_config_whose_services_name_no_component_stops_the_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "components.yml"
+    config.write_text(COMPONENTS + "api:\n  services: {1234: apy}\n", encoding="utf-8")
+    monkeypatch.setenv("STATUSGEN_RELAY_TOKEN", RELAY_TOKEN)
+    monkeypatch.setenv("STATUSGEN_GITHUB_TOKEN", TOKEN)
+    code = main(["relay", "--repository", REPOSITORY, "--listen", "127.0.0.1:0", "--queue",
+                 str(tmp_path / "queue"), "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and "service 1234 names no component of components.yml: `apy`" in err
+    assert f"{config}:" in err and "listening" not in err
