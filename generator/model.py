@@ -6,6 +6,7 @@ written so a rule can point at it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -211,6 +212,26 @@ class MonitorRule(Located):
     """The tools (``from``) whose alerts the rule reads; empty for every tool."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class ApiService(Located):
+    """One entry of ``api.services``: the create-incident API's ``service_id`` and the
+    component it stands for."""
+
+    id: int
+    component: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiSettings(Located):
+    """``api:`` of ``components.yml``: how create-incident requests name this page's parts."""
+
+    services: tuple[ApiService, ...] = ()
+
+    def service(self, service_id: int) -> ApiService | None:
+        """The service with this id."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+
 class FieldType(StrEnum):
     """What a custom field of an incident holds."""
 
@@ -244,6 +265,11 @@ class ReferenceForm(Located):
     def prefix_for(self, kind: Kind) -> str:
         """The prefix references of ``kind`` take; empty when that kind takes none."""
         return self.maintenance_prefix if kind is Kind.MAINTENANCE else self.prefix
+
+    def pattern(self, kind: Kind = Kind.INCIDENT) -> re.Pattern[str]:
+        """What a reference of this form for an entry of ``kind`` looks like: its prefix, then
+        a number without leading 0 (the number is group 1)."""
+        return re.compile(re.escape(self.prefix_for(kind)) + r"([1-9][0-9]{0,8})\Z")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,6 +341,8 @@ class Config(Located):
     """A digest of the file's bytes: what anything made from the config may be keyed by."""
     monitors: tuple[MonitorRule, ...] = ()
     """The rules that turn monitors' alerts into incidents (``statusgen ingest``)."""
+    api: ApiSettings | None = None
+    """How create-incident requests (``new --from-json``, the relay) name components."""
 
     def walk(self) -> Iterator[Component]:
         """Every component and group, groups before their members, in display order."""

@@ -104,6 +104,12 @@ DURATION = Rule(
     "Write a whole number and a unit: `90s`, `5m`, `2h` or `1d` (or `0`).",
     stages=("read",))
 
+SERVICE_ID = Rule(
+    "service-id", E,
+    "A key of `api.services` is not a whole number: the create-incident API's `service_id`.",
+    "Write the id the requests send, such as `1234: api`.",
+    stages=("read",))
+
 SLUG = Rule(
     "slug", E,
     "An id or an incident's file name is not lower-case letters, digits and hyphens starting with "

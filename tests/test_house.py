@@ -37,7 +37,8 @@ ALLOWED: dict[str, set[str]] = {
     "notify": BASE | {"source", "check", "compute", "render", "output", "net"},
     "serve": BASE | {"source", "render", "output", "incremental", "pipeline"},
     "importers": BASE | {"source", "authoring", "output", "pipeline", "net"},
-    "ingest": BASE | {"source", "authoring", "output", "pipeline"},
+    # The create-incident API answers with the incident's public URL, which render's paths name.
+    "ingest": BASE | {"source", "authoring", "output", "pipeline", "render"},
     "relay": BASE | {"authoring", "output", "ingest", "serve", "net"},
     # The statusgen a status repository installs: the running package as a wheel, and the
     # pins of what it needs. It finds the default theme where rendering does, and asks

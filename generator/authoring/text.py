@@ -352,14 +352,17 @@ def metadata_keys(metadata: Metadata) -> dict[str, list[str]]:
 
 def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[str, m.Level]],
                       update: NewUpdate, *, internal: bool = False,
-                      metadata: Metadata = Metadata()) -> str:
-    """A new incident file: front matter in the format's key order, the first update."""
+                      metadata: Metadata = Metadata(), source: str = "") -> str:
+    """A new incident file: front matter in the format's key order, the first update;
+    ``source`` is the key of the tool that wrote it, if one did."""
     lines = [f"title: {inline_scalar(title)}", f"impact: {impact}"]
     if components:
         lines.append("components:")
         lines.extend(f"  {cid}: {level}" for cid, level in components)
     if internal:
         lines.append("visibility: internal")
+    if source:
+        lines.append(f"source: {inline_scalar(source)}")
     lines.extend(line for key in metadata_keys(metadata).values() for line in key)
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))

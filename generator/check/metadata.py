@@ -8,7 +8,6 @@ declaration (an option, a role, a severity) is checked here, where both are know
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 
@@ -58,12 +57,6 @@ def _once(ids: Sequence[tuple[str, Location]], what: str) -> Iterator[Diagnostic
                                         f"{first.line}; ids must be unique")
 
 
-def reference_pattern(form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> re.Pattern[str]:
-    """What a reference of ``form`` for an entry of ``kind`` looks like: its prefix, then a
-    number without leading 0."""
-    return re.compile(re.escape(form.prefix_for(kind)) + r"([1-9][0-9]{0,8})\Z")
-
-
 def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     """Reference, severity, roles, timestamps, custom fields and links of one incident."""
     declared = context.config.incident_fields
@@ -109,7 +102,7 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
         yield rules.MAINTENANCE_REFERENCE.at(where, "maintenance references are not declared, so pages "
                                              "show none; add `maintenance_prefix: MNT-` to `reference` under "
                                              f"{DECLARED_IN}, or remove `reference`")
-    elif not reference_pattern(form, incident.kind).match(incident.reference):
+    elif not form.pattern(incident.kind).match(incident.reference):
         prefix = form.prefix_for(incident.kind)
         yield rules.FIELD_VALUE.at(where, f"`{incident.reference}` is not a reference of the declared "
                                    f"form: write `{prefix}` and a number, such as {prefix}42")

@@ -36,3 +36,13 @@ def check_monitors(config: m.Config) -> Iterator[Diagnostic]:
                 if classify(url).kind not in (Kind.EXTERNAL, Kind.FRAGMENT):
                     yield rules.LINK.at(rule.loc_of(key), f"`{url}`: a monitor rule's message may "
                                         "link only http, https and mailto addresses")
+
+
+def check_api(config: m.Config) -> Iterator[Diagnostic]:
+    """Each service of ``api.services`` stands for a component that exists."""
+    ids = [c.id for c in config.walk()]
+    for service in config.api.services if config.api else ():
+        if service.component not in ids:
+            yield rules.UNKNOWN_COMPONENT.at(
+                service.loc, f"service {service.id} names no component of components.yml: "
+                f"`{service.component}`{suggest(service.component, ids)}; known ids: {', '.join(ids)}")

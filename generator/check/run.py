@@ -19,7 +19,7 @@ from statusgen.check.duplicates import check_duplicates, check_sources
 from statusgen.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
 from statusgen.check.links import link_rules
 from statusgen.check.metadata import check_incident_fields, check_references, metadata_rules
-from statusgen.check.monitors import check_monitors
+from statusgen.check.monitors import check_api, check_monitors
 from statusgen.check.notify import check_channels
 from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
@@ -45,6 +45,7 @@ def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Di
     out = list(check_config(repo.config))
     out.extend(check_channels(repo.config))
     out.extend(check_monitors(repo.config))
+    out.extend(check_api(repo.config))
     out.extend(check_incident_fields(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
     kept = cache.scope("rules", repo.config)

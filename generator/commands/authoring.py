@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen import model as m
+from statusgen.authoring.references import next_reference, references
 from statusgen.authoring.text import (
     AuthoringError,
     Metadata,
@@ -46,12 +47,17 @@ from statusgen.authoring.text import (
     stamp,
 )
 from statusgen.check.lifecycle import SKEW
-from statusgen.check.metadata import reference_pattern
 from statusgen.commands.ingest import read_input
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from statusgen.diagnostics import Diagnostic, format_text, with_article
 from statusgen.ingest.alerts import MAX_PAYLOAD
-from statusgen.ingest.api import REQUEST_ID, RequestError, incident_json, parse_request, with_source
+from statusgen.ingest.api import (
+    INCIDENT_ID,
+    REQUEST_ID,
+    RequestError,
+    incident_json,
+    parse_request,
+)
 from statusgen.output.atomic import Changed, create_file, replace_file
 from statusgen.pipeline import Refused as EditRefused
 from statusgen.pipeline import validated_edit
@@ -139,12 +145,16 @@ def register(commands: Any) -> None:
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
     new.add_argument("--from-json", metavar="FILE", help="read a create-incident request (JSON: "
-                     "title, status minor|major, description, resolution_stage, components) from "
+                     "service_id, title, status minor|major, description, resolution_stage, "
+                     "components) from "
                      "FILE, or - for standard input, instead of the other options; prints the "
                      "created incident as JSON")
     new.add_argument("--request-id", metavar="ID", help="with --from-json: the request's id; "
                      "a request with an id already used creates nothing and prints the incident "
                      "it created")
+    new.add_argument("--id", metavar="ID", help="with --from-json: the incident's id (its file "
+                     "name without .md), as the relay decided it when it took the request; "
+                     "default: <date>-<slug of title>")
     _metadata_options(new, reference=True)
     new.set_defaults(run=cmd_new)
 
@@ -330,16 +340,13 @@ def _reference(args: argparse.Namespace, config: m.Config, kind: m.Kind) -> str:
     if not prefix:
         raise UsageError("--reference auto: components.yml declares no maintenance references; "
                          "add `maintenance_prefix: MNT-` to `reference` under incident_fields")
-    return next_reference(args.root, form, kind)
+    return _next_reference(args.root, form, kind)
 
 
-def next_reference(root: Path, form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> str:
-    """The prefix of ``kind`` and one more than the highest number any entry has with it."""
+def _next_reference(root: Path, form: m.ReferenceForm, kind: m.Kind = m.Kind.INCIDENT) -> str:
     loaded = load(DiskSource(root))
-    pattern = reference_pattern(form, kind)
-    numbers = [int(found.group(1)) for i in (loaded.repository.incidents if loaded.repository else ())
-               if (found := pattern.match(i.reference))]
-    return f"{form.prefix_for(kind)}{max(numbers, default=0) + 1}"
+    return next_reference(form, references(loaded.repository.incidents if loaded.repository else ()),
+                          kind)
 
 
 def _interactive() -> bool:
@@ -479,8 +486,8 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen new``."""
     if args.from_json is not None:
         return _new_from_json(args, now)
-    if args.request_id is not None:
-        raise UsageError("--request-id goes with --from-json")
+    if args.request_id is not None or args.id is not None:
+        raise UsageError("--request-id and --id go with --from-json")
     if args.title is None or args.impact is None:
         raise UsageError("give the incident's title and --impact (or --from-json FILE)")
     config = _config(args.root)
@@ -505,33 +512,41 @@ def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
         raise UsageError(f"--from-json takes the incident from the JSON; leave out {', '.join(given)}")
     if args.request_id is not None and not REQUEST_ID.match(args.request_id):
         raise UsageError("--request-id: use 1 to 64 letters, digits, `.`, `_` and `-`")
-    source = f"api/{args.request_id}" if args.request_id else ""
-    if source:
-        loaded = load(DiskSource(args.root))
-        done = next((i for i in (loaded.repository.incidents if loaded.repository else ())
-                     if i.source == source), None)
-        if done is not None:
-            print(f"statusgen new: request {args.request_id} already created {done.path}; "
-                  "nothing was written", file=sys.stderr)
-            print(json.dumps(incident_json(done), indent=2, ensure_ascii=False))
-            return EXIT_OK
+    if args.id is not None and not INCIDENT_ID.match(args.id):
+        raise UsageError("--id: use 1 to 120 lower-case letters, digits and `-`")
+    config = _config(args.root)
     try:
-        request = parse_request(read_input(args.from_json, MAX_PAYLOAD))
+        request = parse_request(read_input(args.from_json, MAX_PAYLOAD), config.api)
     except OSError as exc:
         raise UsageError(f"--from-json {args.from_json}: {exc.strerror or exc}") from exc
     except RequestError as exc:
         raise Refused(f"the request cannot create an incident: {exc}; nothing was written") from exc
+    loaded = load(DiskSource(args.root))
+    incidents = loaded.repository.incidents if loaded.repository else ()
+    source = f"api/{args.request_id}" if args.request_id else ""
+    done = next((i for i in incidents if source and i.source == source), None)
+    if done is not None:
+        print(f"statusgen new: request {args.request_id} already created {done.path}; "
+              "nothing was written", file=sys.stderr)
+        print(json.dumps(incident_json(done, config, request.service_id), indent=2,
+                         ensure_ascii=False))
+        return EXIT_OK
     at = _at(args, now)
-    update = NewUpdate(at=at, status=request.stage, message=request.description)
-    text = new_incident_text(request.title, request.impact, request.components, update)
-    if source:
-        text = with_source(text, source)
-    rel = f"{INCIDENTS_DIR}/{incident_name(request.title, at, _ids(args.root))}.md"
+    update = NewUpdate(at=at, status=request.stage, message=request.message)
+    metadata = Metadata(reference=_reference(args, config, m.Kind.INCIDENT))
+    text = new_incident_text(request.title, request.impact, request.components, update,
+                             metadata=metadata, source=source)
+    name = args.id or incident_name(request.title, at, _ids(args.root))
+    rel = f"{INCIDENTS_DIR}/{name}.md"
+    if args.id is not None and (args.root / rel).exists():
+        raise Refused(f"--id {args.id}: {rel} already exists and holds another incident; "
+                      "nothing was written")
     data = text.encode("utf-8")
     _write(args, now, rel, data, update, None)
     incident, _ = parse_incident(rel, data)
     assert incident is not None  # it was validated before it was written
-    print(json.dumps(incident_json(incident), indent=2, ensure_ascii=False))
+    print(json.dumps(incident_json(incident, config, request.service_id), indent=2,
+                     ensure_ascii=False))
     return EXIT_OK
 
 

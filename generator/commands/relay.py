@@ -17,12 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from statusgen import model as m
+from statusgen.check.monitors import check_api
 from statusgen.commands.options import EXIT_OK, EXIT_USAGE
+from statusgen.diagnostics import format_text
 from statusgen.relay.app import MAX_BODY, RelayApp
 from statusgen.relay.forward import ApiError, Dispatcher, Sender
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
+from statusgen.source.parse import parse_config
 
 MIN_TOKEN = 16
 """Characters the relay's token must have at least."""
@@ -58,6 +62,11 @@ def register(commands: Any) -> None:
     parser.add_argument("--github-token-env", default="STATUSGEN_GITHUB_TOKEN", metavar="NAME",
                         help="the environment variable holding the GitHub token that may "
                         "create dispatch events (default: STATUSGEN_GITHUB_TOKEN)")
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="the status repository's components.yml: with it, a create-incident "
+                        "request's service_id is checked against `api.services` and the answer "
+                        "carries the incident's and the service's page URLs (default: none; "
+                        "service_id is then taken unchecked)")
     parser.set_defaults(run=run)
 
 
@@ -76,6 +85,17 @@ def _token(name: str, what: str, minimum: int) -> str:
     return value.strip()
 
 
+def _config(path: Path | None) -> m.Config | None:
+    """``--config``, read and checked; :class:`ValueError` saying what is wrong with it."""
+    if path is None:
+        return None
+    config, problems = parse_config(path.read_bytes(), str(path))
+    problems += [] if config is None else list(check_api(config))
+    if config is None or problems:
+        raise ValueError(f"--config {path} cannot be used:\n{format_text(problems).rstrip()}")
+    return config
+
+
 def run(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen relay``: serve until SIGINT or SIGTERM."""
     try:
@@ -87,7 +107,9 @@ def run(args: argparse.Namespace, now: datetime) -> int:
             raise ValueError("--queue-limit must be at least 1 and --key-interval not negative")
         queue = DiskQueue(args.queue, args.queue_limit)
         metrics = Metrics()
-        server = RelayServer(address, RelayApp(queue, metrics, token, max_body=MAX_BODY))
+        config = _config(args.config)
+        server = RelayServer(address, RelayApp(queue, metrics, token, max_body=MAX_BODY,
+                                               config=config))
     except (ValueError, ApiError, OSError) as exc:
         print(f"statusgen relay: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

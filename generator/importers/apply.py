@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from statusgen import model as m
+from statusgen.authoring.references import next_reference, references
 from statusgen.authoring.text import AuthoringError, incident_name, slugify
 from statusgen.diagnostics import Diagnostic
 from statusgen.importers.components_yml import EditError, NewComponent, append_text, create_text, page_url
@@ -28,7 +29,7 @@ from statusgen.importers.plan import Entry, Imported, Levels, Note, Page
 from statusgen.output.atomic import Changed, create_file, replace_file
 from statusgen.pipeline import Refused, check_edit
 from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
-from statusgen.source.load import read_config
+from statusgen.source.load import load, read_config
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, parse_incident
 from statusgen.source.timestamps import in_range, range_problem
 from statusgen.source.tree import DiskSource, Kind
@@ -79,9 +80,10 @@ def plan(root: Path, imported: Imported, now: datetime, strict: bool = False) ->
     config_change, keymap = _components(source, imported, result)
     existing = _existing(source)
     taken = {Path(e.path).stem for e in existing.values()} | _stems(source)
+    numbering = _numbering(source)
     for entry in sorted(_representable(imported.entries, result.notes), key=_order):
         mapped = _mapped(entry, keymap, result.notes)
-        change = _entry_change(mapped, existing.get(entry.source), taken, result)
+        change = _entry_change(mapped, existing.get(entry.source), taken, result, numbering)
         if change is None:
             result.unchanged += 1
         else:
@@ -277,15 +279,29 @@ def _mapped(entry: Entry, keymap: dict[str, str], notes: list[Note]) -> Entry:
     return replace(entry, components=ids(entry.components), updates=updates)
 
 
-def _entry_change(entry: Entry, found: _Existing | None, taken: set[str],
-                  result: Plan) -> Change | None:
+def _numbering(source: DiskSource) -> tuple[m.ReferenceForm, list[str]] | None:
+    """The declared reference form and the references taken, when references are declared."""
+    config, _ = read_config(source)
+    form = config.incident_fields.reference if config is not None else None
+    if form is None:
+        return None
+    loaded = load(source)
+    return form, references(loaded.repository.incidents if loaded.repository else ())
+
+
+def _entry_change(entry: Entry, found: _Existing | None, taken: set[str], result: Plan,
+                  numbering: tuple[m.ReferenceForm, list[str]] | None = None) -> Change | None:
     if found is None:
         name = incident_name(entry.title, _start(entry), taken, fallback=str(entry.kind))
         taken.add(name)
+        if numbering is not None:
+            form, refs = numbering
+            entry = replace(entry, reference=next_reference(form, refs))
+            refs.append(entry.reference)
         return Change(f"{INCIDENTS_DIR}/{name}.md", render(entry).encode("utf-8"), None, entry)
     text = found.raw.decode("utf-8")
     if untouched(text, found.incident) and covers(entry, found.incident):
-        new = render(entry)
+        new = render(replace(entry, reference=found.incident.reference))
     else:
         newest = found.incident.updates[0].at
         missing = missing_updates(entry, found.incident)

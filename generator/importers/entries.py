@@ -45,6 +45,8 @@ def render(entry: Entry) -> str:
     if entry.window is not None:
         lines += ["window:", f"  start: {stamp(entry.window[0])}", f"  end: {stamp(entry.window[1])}"]
     lines.append(f"source: {inline_scalar(entry.source)}")
+    if entry.reference:
+        lines.append(f"reference: {inline_scalar(entry.reference)}")
     lines.append("updates:")
     for update in entry.updates:
         lines.extend(_update(update))
@@ -62,6 +64,7 @@ def from_incident(incident: m.Incident) -> Entry:
     return Entry(
         source=incident.source, title=incident.title, kind=incident.kind, impact=incident.impact,
         components=_refs(incident.components), window=window, body=incident.body,
+        reference=incident.reference,
         updates=tuple(Update(at=u.at, status=u.status, message=u.message,
                              components=None if u.components is None else _refs(u.components))
                       for u in incident.updates))

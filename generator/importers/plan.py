@@ -42,6 +42,8 @@ class Entry:
     components: Levels = ()
     window: tuple[datetime, datetime] | None = None
     body: str = ""
+    reference: str = ""
+    """Sources have none: the import gives a new file the next declared reference."""
 
     @property
     def label(self) -> str:

@@ -9,8 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from statusgen import model as m
+from statusgen.authoring.references import next_reference, references
 from statusgen.authoring.text import (
     AuthoringError,
+    Metadata,
     NewUpdate,
     add_update_text,
     incident_name,
@@ -18,7 +20,6 @@ from statusgen.authoring.text import (
 )
 from statusgen.diagnostics import Diagnostic
 from statusgen.ingest.alerts import Delivery
-from statusgen.ingest.api import with_source
 from statusgen.ingest.plan import Action, Plan, decide
 from statusgen.output.atomic import Changed, create_file, replace_file
 from statusgen.pipeline import Refused, validated_edit
@@ -48,7 +49,7 @@ def ingest(root: Path, delivery: Delivery, now: datetime, strict: bool = False) 
     plan = decide(loaded.repository, delivery, now)
     if plan.action is Action.NOTHING:
         return Outcome(plan, None)
-    rel, data, original = _edit(root, plan, now)
+    rel, data, original = _edit(root, plan, now, _next_reference(loaded.repository))
     mine = validated_edit(root, {rel: data}, now, strict)
     try:
         if original is None:
@@ -62,10 +63,16 @@ def ingest(root: Path, delivery: Delivery, now: datetime, strict: bool = False) 
     return Outcome(plan, rel, tuple(mine))
 
 
-def _edit(root: Path, plan: Plan, now: datetime) -> tuple[str, bytes, bytes | None]:
+def _next_reference(repository: m.Repository) -> str:
+    """The reference a new incident takes: the next number, when references are declared."""
+    form = repository.config.incident_fields.reference
+    return next_reference(form, references(repository.incidents)) if form else ""
+
+
+def _edit(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[str, bytes, bytes | None]:
     """The path, the new bytes, and the bytes they replace (``None`` for a new file)."""
     if plan.action is Action.OPEN:
-        return _new_file(root, plan, now)
+        return _new_file(root, plan, now, reference)
     target = plan.target
     assert target is not None  # decide() names the incident for every other action
     try:
@@ -89,12 +96,13 @@ def _edit(root: Path, plan: Plan, now: datetime) -> tuple[str, bytes, bytes | No
     return target.path, data, raw
 
 
-def _new_file(root: Path, plan: Plan, now: datetime) -> tuple[str, bytes, None]:
+def _new_file(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[str, bytes, None]:
     rule = plan.rule
     assert rule is not None  # decide() opens incidents only for a rule
     components = ((rule.component, rule.level),) if rule.component else ()
     first = NewUpdate(at=now, status=m.Status.INVESTIGATING, message=rule.message)
-    text = with_source(new_incident_text(rule.title, rule.impact, components, first), plan.source)
+    text = new_incident_text(rule.title, rule.impact, components, first,
+                             metadata=Metadata(reference=reference), source=plan.source)
     record = NewUpdate(at=now, status=m.Status.INVESTIGATING, message=plan.record, internal=True)
     folder = root / INCIDENTS_DIR
     taken = [p.stem for p in folder.iterdir() if p.suffix == ".md"] if folder.is_dir() else []

@@ -7,8 +7,10 @@
   A payload without alerts (Uptime Kuma's test notification) is answered ``200`` and not
   forwarded.
 - ``POST /api/v2/incidents``: a create-incident request (docs/monitors.md), queued as an
-  ``incident`` dispatch; ``202`` with the incident it will create.  An ``Idempotency-Key``
-  header makes a retried request create the incident once.
+  ``incident`` dispatch; ``202`` with the incident it will create, under the id decided here
+  and sent along for the workflow to write.  ``service_id`` is checked against the
+  ``components.yml`` the relay was given.  An ``Idempotency-Key`` header makes a retried
+  request create the incident once.
 - ``GET /healthz`` and ``GET /metrics``: liveness with the queue's depth, and counters.
 
 Every ``POST`` needs ``Authorization: Bearer <token>``, compared in constant time.  Refusals say
@@ -27,10 +29,11 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+from statusgen import model as m
 from statusgen.authoring.text import stamp
 from statusgen.diagnostics import with_article
 from statusgen.ingest.alerts import PayloadError, read_json
-from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json
+from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json, request_name
 from statusgen.ingest.payloads import PARSERS, TOOLS
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Full
@@ -73,8 +76,10 @@ class RelayApp:
     """The relay's routes over a :class:`DiskQueue`."""
 
     def __init__(self, queue: DiskQueue, metrics: Metrics, token: str, *, max_body: int = MAX_BODY,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 config: m.Config | None = None) -> None:
         self.queue = queue
+        self.config = config
         self.metrics = metrics
         self._token = _digest(token)
         self.max_body = max_body
@@ -156,14 +161,16 @@ class RelayApp:
             raise Refusal(HTTPStatus.BAD_REQUEST, "Idempotency-Key must be 1 to 64 letters, "
                           "digits, `.`, `_` and `-`")
         try:
-            parsed = parse_request(body)
+            parsed = parse_request(body, self.config.api if self.config else None)
         except RequestError as exc:
             return Answer.json(HTTPStatus.UNPROCESSABLE_ENTITY, {"errors": [str(exc)]})
         request_id = keys[0] if keys else secrets.token_hex(8)
         received = self.clock().replace(microsecond=0)
-        payload = {"request": read_json(body), "request_id": request_id,
+        incident_id = request_name(parsed.title, received, request_id)
+        payload = {"request": read_json(body), "request_id": request_id, "id": incident_id,
                    "received": stamp(received)}
-        return self._queue("incident", payload, "", request_id, preview_json(parsed, received, request_id))
+        return self._queue("incident", payload, "", request_id,
+                           preview_json(parsed, incident_id, received, request_id, self.config))
 
     def _queue(self, event: str, payload: dict[str, Any], key: str, request_id: str,
                shown: dict[str, Any]) -> Answer:

@@ -640,6 +640,31 @@ def monitor_kinds(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Inval
     return tuple(kinds)
 
 
+_SERVICE_ID = re.compile(r"[1-9][0-9]{0,14}\Z")
+
+
+def services(node: Node, out: list[Diagnostic]) -> tuple[m.ApiService, ...] | _Invalid:
+    """``{1234: api, …}``: each key a service id (a whole number), each value a component id."""
+    if not isinstance(node, Map):
+        return _wrong(node, "a mapping of service ids to component ids, such as {1234: api}", out)
+    found: list[m.ApiService] = []
+    bad = False
+    for key, value in node.entries:
+        # Keys are read as text: a service id is written as plain digits.
+        if not _SERVICE_ID.match(key.text):
+            out.append(rules.SERVICE_ID.at(
+                key.loc, f"`{key.text}` is not a service id; write the create-incident API's "
+                "`service_id`, a whole number such as 1234"))
+            bad = True
+            continue
+        component = slug(value, out)
+        if not isinstance(component, str):
+            bad = True
+            continue
+        found.append(m.ApiService(loc=key.loc, id=int(key.text), component=component))
+    return INVALID if bad else tuple(found)
+
+
 def _builder(cls: type[Any], **renames: str) -> Callable[..., Any]:
     def build(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
         args = {renames.get(k, k): v for k, v in values.items()}
@@ -822,6 +847,13 @@ MONITOR = Schema("monitor", (
           example="alertmanager"),
 ), _builder(m.MonitorRule, **{"from": "sources"}))
 
+API = Schema("api", (
+    Field("services", "mapping", "`{service_id: component id}`: the component a create-incident "
+          "request's `service_id` names (docs/monitors.md). An id not listed is refused; "
+          "without `services`, `service_id` is ignored.", services, default="none",
+          example="{1234: api}"),
+), _builder(m.ApiSettings))
+
 REFERENCE = Schema("reference", (
     Field("prefix", "text", "What every reference starts with; a number follows (`INC-123`).",
           reference_prefix, required=True, example="INC-"),
@@ -853,7 +885,8 @@ CUSTOM_FIELD = Schema("custom field", (
 
 INCIDENT_FIELDS = Schema("incident_fields", (
     Field("reference", "mapping", "`{prefix: INC-}`: incidents may carry a `reference` of that "
-          "form; `statusgen new` assigns the next free number.", nested(REFERENCE),
+          "form; every command that writes a new incident (`new`, `new --from-json`, the relay's "
+          "workflow, `ingest`, `import`) assigns the next free number.", nested(REFERENCE),
           default="none", example="{prefix: INC-}"),
     Field("severities", "list of severities", "The severities an incident's `severity` may "
           "name: see `severity` below.", list_of(SEVERITY, non_empty=True), default="none"),
@@ -877,6 +910,9 @@ CONFIG = Schema("components.yml", (
           list_of(CHANNEL, non_empty=False), default="none"),
     Field("monitors", "list of monitor rules", "Rules that turn monitors' alerts into incidents "
           "(`statusgen ingest`): see the monitor table below.", list_of(MONITOR, non_empty=False),
+          default="none"),
+    Field("api", "mapping", "How create-incident requests (`statusgen new --from-json`, "
+          "`statusgen relay`) name this page's components: see `api` below.", nested(API),
           default="none"),
     Field("incident_fields", "mapping", "What incidents record besides their timeline: "
           "references, severities, roles, named timestamps, custom fields; see "
@@ -962,7 +998,7 @@ INCIDENT = Schema("incident", (
 ))
 
 SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, INCIDENT,
-           UPDATE, WINDOW, CHANNEL, MONITOR)
+           UPDATE, WINDOW, CHANNEL, MONITOR, API)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from statusgen.check.metadata import reference_pattern
 from statusgen.source.parse import parse_config
 from tests.conftest import StatusRepo
 from tests.helpers import (
@@ -210,6 +209,6 @@ def test_reference_form(prefix: str, good: list[str], bad: list[str]) -> None:
                                     f"[{{id: a, name: A}}]\nincident_fields: {{reference: {{prefix: "
                                     f"'{prefix}'}}}}\n".encode())
     assert config is not None and config.incident_fields.reference is not None, problems
-    pattern = reference_pattern(config.incident_fields.reference)
+    pattern = config.incident_fields.reference.pattern()
     assert [r for r in good if not pattern.match(r)] == []
     assert [r for r in bad if pattern.match(r)] == []

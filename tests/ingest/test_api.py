@@ -32,14 +32,14 @@ def test_a_request_creates_an_incident_and_prints_it(tmp_path: Path, capsys: Cap
     code, out, err = new(capsys, root, REQUEST)
     assert code == 0, err
     answer = json.loads(out)["data"]
-    assert answer["id"] == "2026-11-22-login-errors-for-some-customers" and answer["type"] == "incident"
+    assert answer["id"] == "2026-11-22-login-errors-for-some-customers" and answer["type"] == "incidents"
     attributes = answer["attributes"]
-    assert {k: attributes[k] for k in ("title", "status", "resolved", "resolution_stage",
-                                       "created_at", "resolved_at", "components")} == {
+    assert {k: attributes[k] for k in ("title", "status", "resolved", "created_at", "resolved_at",
+                                       "components")} == {
         "title": "Login errors for some customers", "status": "major", "resolved": False,
-        "resolution_stage": "identified", "created_at": NOW, "resolved_at": None,
+        "created_at": NOW, "resolved_at": None,
         "components": [{"id": "api", "level": "major_outage"}]}
-    assert attributes["updates"] == [{"resolution_stage": "identified", "created_at": NOW,
+    assert attributes["updates"] == [{"status": "identified", "created_at": NOW,
                                       "description": "Some logins fail.\n\nWe are investigating."}]
     written = (root / "incidents" / f"{answer['id']}.md").read_text(encoding="utf-8")
     assert "impact: major" in written and "api: major_outage" in written
@@ -72,7 +72,11 @@ def test_the_same_request_id_creates_one_incident(tmp_path: Path, capsys: Capsys
 @pytest.mark.parametrize(("request_", "words"), [
     ({**REQUEST, "status": "critical"}, "`status` must be minor or major"),
     ({**REQUEST, "title": "Two\nlines"}, "`title` must be one line"),
-    ({**REQUEST, "description": ""}, "`description` must be 1 to"),
+    ({**REQUEST, "description": 5}, "`description` must be text"),
+    ({**REQUEST, "description": "x" * 20_001}, "`description` may be 20000 characters at most"),
+    ({**REQUEST, "service_id": "1234"}, "`service_id` must be a whole number above 0"),
+    ({**REQUEST, "service_id": True}, "`service_id` must be a whole number above 0"),
+    ({**REQUEST, "service_id": 0}, "`service_id` must be a whole number above 0"),
     ({**REQUEST, "resolution_stage": "fixed"}, "`resolution_stage` must be one of investigating"),
     ({**REQUEST, "resolved": "yes"}, "`resolved` must be true or false"),
     ({**REQUEST, "resolved": True}, "`resolved` is true but `resolution_stage` is not resolved"),
@@ -110,7 +114,10 @@ def test_the_options_of_a_hand_written_incident_do_not_mix_in(tmp_path: Path, ca
 
 def test_the_relays_answer_has_the_same_shape() -> None:
     request = parse_request(json.dumps(REQUEST).encode())
-    preview = preview_json(request, datetime(2026, 11, 22, 10, tzinfo=UTC), "r-1")
-    assert preview["data"]["id"] is None and preview["meta"] == {"request_id": "r-1", "state": "queued"}
+    preview = preview_json(request, "2026-11-22-login-errors-abc123",
+                           datetime(2026, 11, 22, 10, tzinfo=UTC), "r-1", None)
+    assert preview["data"]["id"] == "2026-11-22-login-errors-abc123"
+    assert preview["meta"] == {"request_id": "r-1", "state": "queued"}
     assert preview["data"]["attributes"]["status"] == "major"
-    assert preview["data"]["attributes"]["updates"][0]["resolution_stage"] == m.Status.IDENTIFIED
+    assert preview["data"]["attributes"]["url"] is None
+    assert preview["data"]["attributes"]["updates"][0]["status"] == m.Status.IDENTIFIED

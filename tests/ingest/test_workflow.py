@@ -53,6 +53,7 @@ def dispatch(origin: Path, tmp_path: Path, name: str, event: str, client_payload
         "github.event.action": event,
         "github.event.client_payload.kind": str(client_payload.get("kind", "")),
         "github.event.client_payload.request_id": str(client_payload.get("request_id", "")),
+        "github.event.client_payload.id": str(client_payload.get("id", "")),
         "toJSON(github.event.client_payload.payload)": json.dumps(client_payload.get("payload"), indent=2),
         "toJSON(github.event.client_payload.request)": json.dumps(client_payload.get("request"), indent=2),
     }

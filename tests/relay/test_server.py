@@ -3,6 +3,7 @@ what it forwards to a stand-in for GitHub."""
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import socket
@@ -15,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from statusgen.commands.cli import main
 from statusgen.relay.app import RelayApp
 from statusgen.relay.forward import ApiError, Dispatcher, Result, Sender, classify
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue
 from statusgen.relay.server import RelayServer
-from tests.helpers import eventually
+from tests.helpers import COMPONENTS, eventually
 from tests.ingest.support import fixture
+from tests.ingest.test_create_api import DOCUMENTED, valid_answer
 from tests.net.upstream import Server
 from tests.relay.fake_github import REPOSITORY, TOKEN, FakeGitHub
 
@@ -233,6 +236,19 @@ def test_a_create_incident_request(relay: Relay) -> None:
     assert status == 400
 
 
+def test_without_a_config_the_documented_request_is_taken_and_its_service_unnamed(
+        relay: Relay) -> None:
+    status, _, body = relay.request("POST", "/api/v2/incidents", json.dumps(DOCUMENTED).encode(),
+                                    {**AUTH, "Idempotency-Key": "k-1"})
+    data = valid_answer(body.decode())["data"]
+    assert status == 202 and data["id"].endswith("-api-response-times-elevated-"
+                                                 + hashlib.sha256(b"k-1").hexdigest()[:6])
+    assert (data["attributes"]["url"], data["attributes"]["service"]) == (None, None)
+    assert data["attributes"]["service_id"] == 1234
+    [sent] = relay.github.wait_for(1)
+    assert sent["client_payload"]["id"] == data["id"]
+
+
 def test_github_refusing_for_good_moves_the_request_aside(relay: Relay, tmp_path: Path) -> None:
     relay.github.answer = 422
     relay.request("POST", "/hooks/generic", b'{"key": "k", "status": "firing"}', AUTH)
@@ -311,3 +327,16 @@ def test_an_alert_whose_start_cannot_be_shown_is_left_out_alone(relay: Relay) ->
     status, _, answer = relay.request("POST", "/hooks/alertmanager", json.dumps(body).encode(), AUTH)
     assert status == 422 and b"startsAt" in answer
     relay.github.wait_for(1)
+
+
+def test_a_config_whose_services_name_no_component_stops_the_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "components.yml"
+    config.write_text(COMPONENTS + "api:\n  services: {1234: apy}\n", encoding="utf-8")
+    monkeypatch.setenv("STATUSGEN_RELAY_TOKEN", RELAY_TOKEN)
+    monkeypatch.setenv("STATUSGEN_GITHUB_TOKEN", TOKEN)
+    code = main(["relay", "--repository", REPOSITORY, "--listen", "127.0.0.1:0", "--queue",
+                 str(tmp_path / "queue"), "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and "service 1234 names no component of components.yml: `apy`" in err
+    assert f"{config}:" in err and "listening" not in err

@@ -12,6 +12,7 @@ import yaml
 from statusgen import model as m
 from statusgen.diagnostics import Diagnostic
 from statusgen.source.schema import (
+    API,
     COMPONENT,
     CONFIG,
     CUSTOM_FIELD,
@@ -217,7 +218,7 @@ def test_markdown_table() -> None:
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "components.yml", "incident_fields", "reference", "severity",
-        "custom field", "incident", "update", "window", "channel", "monitor"]
+        "custom field", "incident", "update", "window", "channel", "monitor", "api"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -254,6 +255,7 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
             used[COMPONENT.name] |= set(member)
     for rule in config.get("monitors", []):
         used[MONITOR.name] |= set(rule)
+    used[API.name] |= set(config["api"])
     declared = config["incident_fields"]
     used[INCIDENT_FIELDS.name] |= set(declared)
     used[REFERENCE.name] |= set(declared["reference"])
