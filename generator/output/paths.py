@@ -13,10 +13,14 @@ class OutputError(Exception):
     """The output folder is not one statusgen may write to."""
 
 
+def check(path: str) -> None:
+    """Raise :class:`OutputError` unless ``path`` is a relative path inside the output."""
+    if path.startswith("/") or "\\" in path or path == MARKER or \
+            not {"", ".", ".."}.isdisjoint(path.split("/")):
+        raise OutputError(f"refusing to write outside the output folder: {path!r}")
+
+
 def safe(path: str) -> PurePosixPath:
     """``path`` as a relative path inside the output, or :class:`OutputError`."""
-    parts = path.split("/")
-    if path.startswith("/") or "\\" in path or path == MARKER or \
-            any(part in ("", ".", "..") for part in parts):
-        raise OutputError(f"refusing to write outside the output folder: {path!r}")
+    check(path)
     return PurePosixPath(path)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.output.kept import Kept
-from statusgen.output.paths import MARKER, MARKER_TEXT, OutputError, safe
+from statusgen.output.paths import MARKER, MARKER_TEXT, OutputError
 
 FORMAT = "statusgen-spare 1"
 TREE, RECORD = "spare", "record.json"
@@ -150,8 +150,14 @@ class Spare:
             document: Any = json.loads(self.record.read_bytes())
             if document["format"] != FORMAT or document["path"] != str(self.out):
                 return None
-            return Record(_pair(document["out"]), _pair(document["spare"]),
-                          _manifest(document["published"]), _manifest(document["kept"]))
+            published = _manifest(document["published"])
+            kept = dict(published)
+            for path, entry in _manifest(document["differs"]).items():
+                if entry[0] is None:
+                    del kept[path]
+                else:
+                    kept[path] = entry
+            return Record(_pair(document["out"]), _pair(document["spare"]), published, kept)
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError,
                 IndexError):
             return None
@@ -161,8 +167,13 @@ class Spare:
         out, spare = folder_identity(self.out), folder_identity(self.tree)
         if out is None or spare is None:
             return
+        # The spare tree as it differs from the site (mostly the files the last build
+        # changed): half the record to read and write.
+        differs: dict[str, Entry | tuple[None, int, int, int]] = {
+            path: entry for path, entry in kept.items() if published.get(path) != entry}
+        differs.update((path, (None, 0, 0, 0)) for path in published.keys() - kept.keys())
         document = {"format": FORMAT, "path": str(self.out), "out": out, "spare": spare,
-                    "published": published, "kept": kept}
+                    "published": published, "differs": differs}
         temporary = self.record.with_name(RECORD + ".statusgen-tmp")
         temporary.write_bytes(json.dumps(document, separators=(",", ":")).encode())
         os.replace(temporary, self.record)
@@ -192,13 +203,15 @@ def _pair(value: Any) -> tuple[int, int]:
     return first, second
 
 
-def _manifest(value: Any) -> Manifest:
+def _manifest(value: Any) -> Any:
+    """``value`` as a manifest, in which a digest of None says: no such file."""
     if not isinstance(value, dict):
         raise TypeError("not a manifest")
-    found: Manifest = {}
+    found = {}
     for path, entry in value.items():
         name, inode, size, mtime = entry
-        if not isinstance(name, str) or not all(isinstance(n, int) for n in (inode, size, mtime)):
+        if (name is not None and type(name) is not str) or type(inode) is not int or \
+                type(size) is not int or type(mtime) is not int:
             raise TypeError("not a file's entry")
         found[path] = (name, inode, size, mtime)
     return found
@@ -222,7 +235,7 @@ class Update:
 def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes]) -> Update:
     """Make ``spare`` hold exactly ``files`` (and the marker), touching only the files that
     differ from what it holds: those linked from ``out`` when it holds the same bytes as
-    recorded, the others written."""
+    recorded, the others written.  The paths of ``files`` are checked already."""
     published, kept = record.published, record.kept
     root, source = str(spare), str(out)
     wanted = _folders(files)
@@ -233,7 +246,6 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
     update = Update({MARKER: kept[MARKER]})
     made = _folders(kept) & wanted
     for path in sorted(files):
-        safe(path)
         data, before = files[path], published.get(path)
         previous = os.path.join(source, path)
         on_disk: Identity | None = None

@@ -48,6 +48,7 @@ from statusgen.output.kept import Kept, materialized
 from statusgen.output.paths import MARKER as MARKER
 from statusgen.output.paths import MARKER_TEXT as MARKER_TEXT
 from statusgen.output.paths import OutputError as OutputError
+from statusgen.output.paths import check
 from statusgen.output.paths import safe as _safe
 from statusgen.output.spare import (
     MARKER_DIGEST,
@@ -387,7 +388,7 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
     the two trees holds; otherwise stages the whole site (:func:`_publish_whole`)."""
     out = out.resolve()
     for path in files:
-        _safe(path)
+        check(path)
     staging, retired = _beside(out, "new"), _beside(out, "old")
     with site_lock(out):
         _clear_leftovers(out, staging, retired)
