@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from statusgen.output.atomic import Changed, create_file, replace_file
 from statusgen.output.kept import Kept
 from statusgen.output.paths import MARKER, MARKER_TEXT, OutputError
 
@@ -174,9 +175,7 @@ class Spare:
         differs.update((path, (None, 0, 0, 0)) for path in published.keys() - kept.keys())
         document = {"format": FORMAT, "path": str(self.out), "out": out, "spare": spare,
                     "published": published, "differs": differs}
-        temporary = self.record.with_name(RECORD + ".statusgen-tmp")
-        temporary.write_bytes(json.dumps(document, separators=(",", ":")).encode())
-        os.replace(temporary, self.record)
+        replace_file(self.record, json.dumps(document, separators=(",", ":")).encode())
 
     # ---- the folder ------------------------------------------------------
 
@@ -187,13 +186,15 @@ class Spare:
         except FileExistsError:
             info = os.lstat(self.home)
             names = set(os.listdir(self.home)) if stat.S_ISDIR(info.st_mode) else {""}
-            if not names <= {TREE, RECORD, ".gitignore", RECORD + ".statusgen-tmp"}:
+            if any(name not in (TREE, RECORD, ".gitignore") and not name.endswith(".tmp")
+                   for name in names):
                 raise OutputError(f"{self.home} is in the way: statusgen keeps the previous site "
                                   "there, and this one was not made by statusgen. Move it "
                                   "away") from None
         ignore = self.home / ".gitignore"
-        if not ignore.is_file():
-            ignore.write_bytes(IGNORE)
+        if not os.path.lexists(ignore):
+            with contextlib.suppress(Changed):
+                create_file(ignore, IGNORE)
 
 
 def _pair(value: Any) -> tuple[int, int]:
