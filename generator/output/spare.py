@@ -151,9 +151,9 @@ class Spare:
             document: Any = json.loads(self.record.read_bytes())
             if document["format"] != FORMAT or document["path"] != str(self.out):
                 return None
-            published = _manifest(document["published"])
+            published = _manifest(document["published"], absent=False)
             kept = dict(published)
-            for path, entry in _manifest(document["differs"]).items():
+            for path, entry in _manifest(document["differs"], absent=True).items():
                 if entry[0] is None:
                     del kept[path]
                 else:
@@ -204,14 +204,14 @@ def _pair(value: Any) -> tuple[int, int]:
     return first, second
 
 
-def _manifest(value: Any) -> Any:
-    """``value`` as a manifest, in which a digest of None says: no such file."""
+def _manifest(value: Any, absent: bool) -> Any:
+    """``value`` as a manifest; if ``absent``, a digest of None says: no such file."""
     if not isinstance(value, dict):
         raise TypeError("not a manifest")
     found = {}
     for path, entry in value.items():
         name, inode, size, mtime = entry
-        if (name is not None and type(name) is not str) or type(inode) is not int or \
+        if not (type(name) is str or (absent and name is None)) or type(inode) is not int or \
                 type(size) is not int or type(mtime) is not int:
             raise TypeError("not a file's entry")
         found[path] = (name, inode, size, mtime)
