@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.output.atomic import Changed, create_file, replace_file
-from statusgen.output.kept import Kept
+from statusgen.output.kept import Kept, materialized
 from statusgen.output.paths import MARKER, MARKER_TEXT, OutputError
 
 FORMAT = "statusgen-spare 1"
@@ -248,16 +248,11 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
     made = _folders(kept) & wanted
     for path in sorted(files):
         data, before = files[path], published.get(path)
-        previous = os.path.join(source, path)
-        on_disk: Identity | None = None
-        if isinstance(data, Kept):
-            on_disk = identity(previous) if before is not None else None
-            if before is not None and on_disk == before[1:]:
-                name = before[0]
-            else:
-                data = data.made()
-                name = digest(data)
+        if isinstance(data, Kept) and before is not None:
+            # The output memo found the file as the last build left it: as recorded here.
+            name = before[0]
         else:
+            data = materialized(data)
             name = digest(data)
         if before is not None and before[0] == name:
             update.unchanged += 1
@@ -273,13 +268,17 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
             os.makedirs(os.path.join(root, folder), exist_ok=True)
             made.update(_folders([path]))
         temporary = target + ".statusgen-tmp"
-        if before is not None and before[0] == name and on_disk is None:
-            on_disk = identity(previous)
-        if before is not None and before[0] == name and on_disk == before[1:]:
-            os.link(previous, temporary)
-            os.replace(temporary, target)
-            update.manifest[path] = before
-            continue
+        if before is not None and before[0] == name:
+            with contextlib.suppress(FileNotFoundError):
+                os.link(os.path.join(source, path), temporary)
+            if identity(temporary) == before[1:]:
+                os.replace(temporary, target)
+                update.manifest[path] = before
+                continue
+            # The site's file is not as the record says (edited or removed by hand).
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            data = materialized(data)
         with open(temporary, "wb") as handle:
             handle.write(data)
         os.replace(temporary, target)

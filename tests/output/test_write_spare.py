@@ -170,3 +170,15 @@ def test_a_folder_of_the_user_where_the_spare_goes_is_refused(tmp_path: Path) ->
         write_site(out, A)
     assert (mine / "notes.txt").read_text() == "precious"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("edit", [replace_by_hand, lambda file: file.unlink()],
+                         ids=["replaced", "removed"])
+def test_a_file_of_the_site_edited_by_hand_is_not_linked_into_the_next(
+        tmp_path: Path, edit: Any) -> None:
+    out = tmp_path / "site"
+    for files in (A, B):
+        write_site(out, files)
+    edit(out / "index.html")  # changed by the last build, so the spare tree needs it
+    write_site(out, {**B, "new.json": b"[]"})
+    assert tree(out) == whole({**B, "new.json": b"[]"})
