@@ -10,6 +10,8 @@ tree as recorded, brings the spare tree up to the new site (the files that chang
 last build and those that change now: its digests say which), then exchanges the two
 folders.  Anything else (no record, a record of another folder, a tree deleted or
 replaced, a file edited, added or removed by hand) and the build writes the site whole.
+A hand edit in the output is found when that tree is the spare one, a build later, or
+at once if the build would link the edited file: nothing stale is ever published.
 
 The record is removed before the spare tree is touched and written again only once the new
 site is in place, so a build stopped half-way leaves no record, and the next one writes the
