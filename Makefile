@@ -118,7 +118,7 @@ catalogues: $(TEST_STAMP)
 	$(BIN)/python -m statusgen.render.catalogues check
 
 clean:
-	rm -rf site/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \
+	rm -rf site/ .site.statusgen/ .site.statusgen-*/ $(VENV)/ node_modules/ artifacts/ build/ dist/ \
 		.cache/ .statusgen-cache/ .mypy_cache/ .ruff_cache/ .pytest_cache/ .hypothesis/ \
 		*.egg-info/
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
