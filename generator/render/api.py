@@ -26,14 +26,12 @@ from typing import Any
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
+from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, severity_view, shown_links, words
 from statusgen.render.feeds import absolute_links
 from statusgen.render.markdown import fill_text, message
-from statusgen.render.timefmt import iso_utc
+from statusgen.render.timefmt import iso_utc, whole_seconds
 
 API = "api/v2"
 LIMIT = 50
@@ -288,7 +286,7 @@ class _Api:
         incident = e.incident
         declared = snap.config.incident_fields
         severity = severity_view(incident, declared)
-        metrics = incident_metrics(e, snap.config, snap.now)
+        metrics = snap.figures[e.id].metrics
         names = self._names()
         data: JSON = {
             "reference": incident.reference or None,

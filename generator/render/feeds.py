@@ -26,8 +26,7 @@ from feedgen.feed import FeedGenerator
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
+from statusgen.compute.views import Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import shown_links
 from statusgen.render.i18n import N_, Language, translator
