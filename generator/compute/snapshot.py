@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.reports import Report, all_reports
@@ -77,6 +78,9 @@ class Snapshot:
     """The year the history's index shows."""
     figures: Mapping[str, EntryFigures]
     """Every entry's figures at ``now``, by id."""
+    feeds: tuple[tuple[m.Component | None, tuple[Entry, ...]], ...]
+    """What each feed holds: the page's (``None``), then every component's and group's in
+    display order (:func:`~statusgen.compute.feeds.feed_entries`)."""
     reports: tuple[Report, ...]
     """Every reliability report of the build, newest period first, months before quarters:
     computed once, whatever the number of languages the reports are written in."""
@@ -154,7 +158,7 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
         recent=_recent(entries, now, config.page.keep_resolved_days),
         by_component=_by_component(entries, config), years=years,
         history_year=latest(years), figures=_figures(entries, config, now),
-        reports=all_reports(entries, config, now, snap.tz))
+        feeds=feed_entries(entries, config), reports=all_reports(entries, config, now, snap.tz))
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
@@ -205,5 +209,6 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         years=years,
         history_year=latest(years),
         figures=_figures(entries, config, now),
+        feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, cache),
     )
