@@ -31,7 +31,7 @@ def test_feeds_hold_the_newest_updated_first_the_page_then_every_component() -> 
     (page, newest), *components = snap.feeds
     assert page is None and len(newest) <= LIMIT
     assert list(newest) == sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
-    assert [c.id for c, _ in components] == [c.id for c in snap.config.walk()]
+    assert [c for c, _ in components] == list(snap.config.walk())
 
 
 def test_a_narrowed_snapshot_derives_its_figures_reports_and_feeds_again() -> None:
