@@ -83,7 +83,9 @@ class Snapshot:
     display order (:func:`~statusgen.compute.feeds.feed_entries`)."""
     reports: tuple[Report, ...]
     """Every reliability report of the build, newest period first, months before quarters:
-    computed once, whatever the number of languages the reports are written in."""
+    computed once, whatever the number of languages the reports are written in.  Never
+    empty (the current month and quarter always have one) unless the snapshot was made
+    without them (``snapshot(..., reports=False)``), for what shows no page."""
 
     @property
     def page(self) -> m.Page:
@@ -158,12 +160,15 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
         recent=_recent(entries, now, config.page.keep_resolved_days),
         by_component=_by_component(entries, config), years=years,
         history_year=latest(years), figures=_figures(entries, config, now),
-        feeds=feed_entries(entries, config), reports=all_reports(entries, config, now, snap.tz))
+        feeds=feed_entries(entries, config),
+        reports=all_reports(entries, config, now, snap.tz) if snap.reports else ())
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             cache: Cache = NO_CACHE) -> Snapshot:
+             cache: Cache = NO_CACHE, reports: bool = True) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
+    ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
+    no page (a notification, the page diff).
 
     ``cache`` may keep each entry between the dev server's rebuilds: an incident's entry
     depends only on the incident and the components, a maintenance's also on ``now``; and
@@ -210,5 +215,5 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         history_year=latest(years),
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
-        reports=all_reports(entries, config, now, tz, cache),
+        reports=all_reports(entries, config, now, tz, cache) if reports else (),
     )

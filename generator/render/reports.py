@@ -388,6 +388,7 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     one.
     """
     edition = edition or editions(snap.page)[0]
+    assert snap.reports, "a snapshot made with reports=False is for what shows no page"
     computed = {r.inputs: r for r in snap.reports}
     plans = tuple(computed)
     theme = load_theme(themes_dir, snap.page.theme)

@@ -6,8 +6,9 @@ from statusgen import model as m
 from statusgen.compute.feeds import LIMIT
 from statusgen.compute.metrics import incident_metrics
 from statusgen.compute.reports import all_reports
-from statusgen.compute.snapshot import narrowed
-from tests.datasource import example_snapshot
+from statusgen.compute.snapshot import narrowed, snapshot
+from tests.datasource import example_repository, example_snapshot
+from tests.helpers import NOW
 
 
 def test_each_entry_shows_its_levels_now_while_active_else_its_peak_and_its_metrics() -> None:
@@ -42,3 +43,9 @@ def test_a_narrowed_snapshot_derives_its_figures_reports_and_feeds_again() -> No
     assert small.feeds[0] == (None, (one,))
     counted = {e.id for r in small.reports for e in r.incidents}
     assert counted <= {one.id}
+
+
+def test_what_shows_no_page_may_leave_the_reports_out() -> None:
+    snap = snapshot(example_repository(), NOW, reports=False)
+    assert snap.reports == () and narrowed(snap, snap.entries[:1], internal=False).reports == ()
+    assert snap.figures == example_snapshot().figures
