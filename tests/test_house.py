@@ -9,6 +9,8 @@ anywhere else is a step back up the pipeline, which this test names with the mod
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "source": BASE,
     "check": BASE | {"source"},
     "compute": BASE | {"source"},
+    # Of compute, render reads only the computed views (see ``test_render_only_reads``).
     "render": BASE | {"source", "compute"},
     "output": BASE,
     "incremental": BASE | {"source", "output", "render"},
@@ -128,3 +131,20 @@ def test_commands_never_import_the_command_line_back() -> None:
     for module, found in graph().items():
         if module.startswith("statusgen.commands.") and module != "statusgen.commands.cli":
             assert "statusgen.commands.cli" not in {t for t, _ in found}, module
+
+
+VIEWS = "statusgen.compute.views"
+"""The one module of compute that render may import: the computed views, no function."""
+
+
+def test_render_only_reads() -> None:
+    """Everything a page shows is computed before any template runs, once for every
+    language: render imports of compute only the views, and those hold no function."""
+    wrong = [f"{module}:{line} imports {target}"
+             for module, found in graph().items() if room(module) == "render"
+             for target, line in found if room(target) == "compute" and target != VIEWS]
+    assert wrong == []
+    views = importlib.import_module(VIEWS)
+    computing = [name for name in views.__all__
+                 if inspect.isfunction(getattr(views, name)) or inspect.ismethod(getattr(views, name))]
+    assert computing == []

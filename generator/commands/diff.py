@@ -65,14 +65,14 @@ def cmd_diff(args: argparse.Namespace, now: datetime) -> int:
                      "cannot be computed, so nothing is compared.")
     else:
         try:
-            before = snapshot(base.repository, now, internal=False)
+            before = snapshot(base.repository, now, internal=False, reports=False)
         except Exception as exc:  # a base the build would have refused; never a traceback
             notes.append(f"the page at {label} cannot be computed ({type(exc).__name__}: {exc}); "
                          "nothing is compared.")
     for path, reason in sorted(base.broken.items()):
         if path != CONFIG_FILE and before is not None:
             notes.append(f"{path} could not be read at {label} ({reason}); it is not compared.")
-    after = snapshot(head, now, internal=False)
+    after = snapshot(head, now, internal=False, reports=False)
     result = diff(before, after, base=label, not_comparable=base.broken, notes=notes)
     sys.stdout.write(RENDERERS[args.format](result))
     # The messages a merge would send: what is due in the working tree and was not at the base.

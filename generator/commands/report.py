@@ -82,7 +82,7 @@ def cmd_report(args: argparse.Namespace, now: datetime) -> int:
         revision = working_revision(args.root)
     if repo is None or has_errors(diagnostics):
         return _problems(diagnostics, where)
-    snap = snapshot(repo, now, internal=args.internal)
+    snap = snapshot(repo, now, internal=args.internal, reports=False)  # it computes its own
     start, _ = period.bounds(snap.tz)
     if start > now:
         print(f"statusgen report: {period.id} has not begun (now is {now.isoformat()}); reports "

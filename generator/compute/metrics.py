@@ -19,7 +19,6 @@ is open.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -105,9 +104,3 @@ def _impact(e: Entry, config: m.Config, now: datetime) -> tuple[LevelTime, ...]:
     order = config.order
     ranked = sorted(totals, key=lambda k: (order.get(k[0], len(order)), k[0], -k[1].rank))
     return tuple(LevelTime(c, level, totals[(c, level)].total_seconds()) for c, level in ranked)
-
-
-def whole_seconds(value: float) -> int:
-    """Seconds rounded to the nearest whole one, halves up: how the API and the reports write
-    every duration."""
-    return math.floor(value + 0.5)

@@ -1,8 +1,10 @@
-"""Compute: the whole page at ``now`` — entries, component levels, uptime, banner, and every
-list a page shows — computed once, up front, with indexed lookups.
+"""Compute: the whole page at ``now`` — entries, component levels, uptime, banner, every
+list a page shows, each entry's metrics and the reliability reports — computed once, up
+front, with indexed lookups, for every language the site is built in.
 
 :func:`snapshot` is the one call the renderers need; it is pure, so the same repository and
-``now`` always give the same pages, and nothing a renderer reads is computed lazily.
+``now`` always give the same pages, and nothing a renderer reads is computed lazily: render
+only formats what is here (:mod:`statusgen.compute.views` is what it may read).
 """
 
 from __future__ import annotations
@@ -14,9 +16,34 @@ from zoneinfo import ZoneInfo
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
+from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
+from statusgen.compute.metrics import Metrics, incident_metrics
+from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
+from statusgen.compute.updates import page_id
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
+
+
+@dataclass(frozen=True)
+class EntryFigures:
+    """What an entry's card and API document show that depends on ``now``."""
+
+    levels: Mapping[str, m.Level]
+    """The level of each component the entry touched as its card shows it: at ``now``
+    while the entry is active (absent: back to operational), else the worst it reached."""
+    metrics: Metrics | None
+    """Its duration metrics; ``None`` for maintenance."""
+
+
+def entry_figures(e: Entry, config: m.Config, now: datetime) -> EntryFigures:
+    """The figures of ``e`` at ``now``."""
+    return EntryFigures(levels=e.levels_at(now) if e.active else e.peak(),
+                        metrics=incident_metrics(e, config, now))
+
+
+def _figures(entries: tuple[Entry, ...], config: m.Config, now: datetime) -> dict[str, EntryFigures]:
+    return {e.id: entry_figures(e, config, now) for e in entries}
 
 
 @dataclass(frozen=True)
@@ -50,6 +77,21 @@ class Snapshot:
     """The history: every entry by year and month in the page's zone."""
     history_year: Year | None
     """The year the history's index shows."""
+    figures: Mapping[str, EntryFigures]
+    """Every entry's figures at ``now``, by id."""
+    feeds: tuple[tuple[m.Component | None, tuple[Entry, ...]], ...]
+    """What each feed holds: the page's (``None``), then every component's and group's in
+    display order (:func:`~statusgen.compute.feeds.feed_entries`)."""
+    reports: tuple[Report, ...]
+    """Every reliability report of the build, newest period first, months before quarters:
+    computed once, whatever the number of languages the reports are written in.  Never
+    empty (the current month and quarter always have one) unless the snapshot was made
+    without them (``snapshot(..., reports=False)``), for what shows no page."""
+
+    @property
+    def page_id(self) -> str:
+        """The page's stable id in the API and webhooks (:func:`~.updates.page_id`)."""
+        return page_id(self.config.page)
 
     @property
     def page(self) -> m.Page:
@@ -117,20 +159,26 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
     ``replace`` would keep showing the entries it was built with.
     """
     years = by_year(entries, snap.tz)
+    config, now = snap.config, snap.now
     return replace(
         snap, internal=internal, entries=entries, by_id={e.id: e for e in entries},
         active=_active(entries), maintenance=_maintenance(entries),
-        recent=_recent(entries, snap.now, snap.config.page.keep_resolved_days),
-        by_component=_by_component(entries, snap.config), years=years,
-        history_year=latest(years))
+        recent=_recent(entries, now, config.page.keep_resolved_days),
+        by_component=_by_component(entries, config), years=years,
+        history_year=latest(years), figures=_figures(entries, config, now),
+        feeds=feed_entries(entries, config),
+        reports=all_reports(entries, config, now, snap.tz) if snap.reports else ())
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             cache: Cache = NO_CACHE) -> Snapshot:
+             cache: Cache = NO_CACHE, reports: bool = True) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
+    ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
+    no page (a notification, the page diff).
 
     ``cache`` may keep each entry between the dev server's rebuilds: an incident's entry
-    depends only on the incident and the components, a maintenance's also on ``now``.
+    depends only on the incident and the components, a maintenance's also on ``now``; and
+    each report's figures (:func:`~statusgen.compute.reports.all_reports`).
     """
     config = repo.config
     kept = cache.scope("entries", config)
@@ -173,4 +221,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         by_component=_by_component(entries, config),
         years=years,
         history_year=latest(years),
+        figures=_figures(entries, config, now),
+        feeds=feed_entries(entries, config),
+        reports=all_reports(entries, config, now, tz, cache) if reports else (),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from statusgen import model as m
-from statusgen.compute.updates import update_ids
+from statusgen.compute.updates import delivers, update_ids
 
 OPEN = (m.Status.IN_PROGRESS, m.Status.VERIFYING)
 
@@ -66,6 +66,9 @@ class Entry(m.KeepsHash):
     update_ids: tuple[str, ...] = ()
     """Per update, in the order of ``incident.updates``: its stable id
     (:func:`~statusgen.compute.updates.update_ids`)."""
+    update_delivers: tuple[bool, ...] = ()
+    """Per update, in the same order: whether the channels are told of it
+    (:func:`~statusgen.compute.updates.delivers`)."""
 
     @property
     def id(self) -> str:
@@ -74,7 +77,8 @@ class Entry(m.KeepsHash):
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.incident, self.status, self.active, self.upcoming,
                                        self.started_at, self.resolved_at, self.spans,
-                                       self.changes, self.cancelled, self.update_ids))
+                                       self.changes, self.cancelled, self.update_ids,
+                                       self.update_delivers))
 
     def __stable__(self) -> tuple[object, ...]:
         """What the entry is made from, for digests kept between builds: the (redacted)
@@ -227,7 +231,8 @@ def entry(incident: m.Incident, config: m.Config, now: datetime,
     for update in incident.updates:
         ids.update(expand(update.components or (), config, m.Level.MAJOR_OUTAGE))
     return replace(computed, named=tuple(c.id for c in config.leaves() if c.id in ids),
-                   update_ids=update_ids(incident, written))
+                   update_ids=update_ids(incident, written),
+                   update_delivers=tuple(delivers(incident, u) for u in incident.updates))
 
 
 def _entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:

@@ -31,6 +31,11 @@ def base36(text: str, length: int) -> str:
     return "".join(chars)
 
 
+def page_id(page: m.Page) -> str:
+    """The page's stable id: 12 base-36 characters of SHA-256 of ``page.url``."""
+    return base36(page.url, 12)
+
+
 def update_ids(incident: m.Incident, written: m.Incident | None = None) -> tuple[str, ...]:
     """The id of each update of ``incident``, in its order (newest first).
 

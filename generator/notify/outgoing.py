@@ -112,7 +112,7 @@ class Scene:
 
     @cached_property
     def snapshot(self) -> Snapshot:
-        return snapshot(self.repo, self.now, internal=False)
+        return snapshot(self.repo, self.now, internal=False, reports=False)
 
     def notice(self, event: Event) -> Notice:
         """The words of ``event``, worked out once for every channel."""

@@ -38,7 +38,7 @@ from statusgen.notify.outgoing import (
     delivery_id,
     dump,
 )
-from statusgen.render.api import page_id, statuspage_incident
+from statusgen.render.api import statuspage_incident
 from statusgen.render.timefmt import iso_utc
 
 BODY_LIMIT = 20_000
@@ -74,7 +74,7 @@ def _api(notice: Notice, scene: Scene) -> tuple[dict[str, Any], dict[str, dict[s
 
 def _page(scene: Scene) -> dict[str, Any]:
     snap = scene.snapshot
-    return {"id": page_id(snap.page), "status_indicator": snap.indicator,
+    return {"id": snap.page_id, "status_indicator": snap.indicator,
             "status_description": snap.description}
 
 

@@ -11,8 +11,8 @@ Ids are stable strings, not Statuspage's random 12-character codes:
 * an update's id is ``<incident id>-u<digest>``, made in compute from the update's time,
   status and ordinal among its twins (:mod:`statusgen.compute.updates`), so it does not
   change when other updates are added, edited, made public or internal;
-* the page's id is :func:`page_id`: 12 base-36 characters of a SHA-256 of
-  ``page.url``, so it changes only when the site moves.
+* the page's id is the snapshot's ``page_id``: 12 base-36 characters of a SHA-256
+  of ``page.url``, so it changes only when the site moves.
 
 Timestamps are ISO 8601 in the page's time zone with milliseconds
 (:func:`statusgen.render.timefmt.iso_utc`), as Statuspage writes them.
@@ -26,15 +26,12 @@ from typing import Any
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.metrics import DURATION_METRICS, incident_metrics, whole_seconds
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
-from statusgen.compute.updates import base36, delivers
+from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, severity_view, shown_links, words
 from statusgen.render.feeds import absolute_links
 from statusgen.render.markdown import fill_text, message
-from statusgen.render.timefmt import iso_utc
+from statusgen.render.timefmt import iso_utc, whole_seconds
 
 API = "api/v2"
 LIMIT = 50
@@ -49,11 +46,6 @@ METRIC_NAMES: dict[str, str] = {
 }
 """Each duration metric's name in the JSON: English, whatever the page's language, as the
 names of a named timestamp (``words``) and Statuspage's own strings are: programs read them."""
-
-def page_id(page: m.Page) -> str:
-    """The page's stable id: 12 base-36 characters of SHA-256 of ``page.url``."""
-    return base36(page.url, 12)
-
 
 def incident_json_path(entry_id: str) -> str:
     """Where one entry's ``{"page", "incident"}`` document lives."""
@@ -143,7 +135,7 @@ class _Api:
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
-        self.page_id = page_id(snap.page)
+        self.page_id = snap.page_id
         self.links = absolute_links(snap)
         times = [u.at for e in snap.entries for u in e.incident.updates if u.at <= snap.now]
         times += [t for e in snap.entries for s in e.spans for t in (s.start, s.end)
@@ -216,8 +208,8 @@ class _Api:
     def updates(self, e: Entry) -> list[JSON]:
         names = self._names()
         out = []
-        for update, changes, update_id in zip(e.incident.updates, e.changes, e.update_ids,
-                                              strict=True):
+        for update, changes, update_id, notifies in zip(e.incident.updates, e.changes, e.update_ids,
+                                                        e.update_delivers, strict=True):
             at = self.ts(update.at)
             affected = [{"code": c.component, "name": names.get(c.component, c.component),
                          "old_status": str(c.old), "new_status": str(c.new)} for c in changes]
@@ -231,7 +223,7 @@ class _Api:
                 "updated_at": at,
                 "display_at": at,
                 "affected_components": affected or None,
-                "deliver_notifications": delivers(e.incident, update),
+                "deliver_notifications": notifies,
                 "custom_tweet": None,
                 "tweet_id": None,
             })
@@ -276,7 +268,7 @@ class _Api:
         incident = e.incident
         declared = snap.config.incident_fields
         severity = severity_view(incident, declared)
-        metrics = incident_metrics(e, snap.config, snap.now)
+        metrics = snap.figures[e.id].metrics
         names = self._names()
         data: JSON = {
             "reference": incident.reference or None,

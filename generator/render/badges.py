@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from statusgen import model as m
-from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.views import Snapshot
 from statusgen.render.api import dump
 from statusgen.render.feeds import xml_text
 from statusgen.render.i18n import N_, Language, translator

@@ -10,8 +10,7 @@ uptime and what happened; the screen readers' summary names the newest of those 
 
 from __future__ import annotations
 
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.uptime import Day, Uptime
+from statusgen.compute.views import Day, Snapshot, Uptime
 from statusgen.render import labels
 from statusgen.render.i18n import Language
 from statusgen.render.views import Bar, BarRun

@@ -18,8 +18,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar, Event, vText
 
 from statusgen import model as m
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
+from statusgen.compute.views import Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
 from statusgen.render.i18n import Language, translator

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from statusgen import model as m
-from statusgen.compute.pagediff import (
+from statusgen.compute.views import (
     Change,
     ComponentChange,
     Detail,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from statusgen import model as m
-from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.views import Snapshot
 from statusgen.render import paths
 from statusgen.render.views import Alternate
 

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from markupsafe import Markup
 
 from statusgen import model as m
-from statusgen.compute.metrics import DURATION_METRICS, Metrics, incident_metrics, whole_seconds
-from statusgen.compute.status import Entry
+from statusgen.compute.views import DURATION_METRICS, Entry, EntryFigures, Metrics
 from statusgen.render import labels, markdown, paths, timefmt, wording
 from statusgen.render.i18n import Language
 from statusgen.render.markdown import fill_html, linker, message
+from statusgen.render.timefmt import whole_seconds
 from statusgen.render.views import (
     ChangeView,
     ComponentLevel,
@@ -121,7 +121,7 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
     )
 
 
-def _components(e: Entry, config: m.Config, now: datetime,
+def _components(e: Entry, figures: EntryFigures, config: m.Config,
                 lang: Language) -> tuple[ComponentLevel, ...]:
     order = config.order
 
@@ -136,22 +136,18 @@ def _components(e: Entry, config: m.Config, now: datetime,
         ids = affected or tuple(dict.fromkeys(
             leaf for ref in e.incident.components for leaf in config.expand(ref.id)))
         return tuple(ComponentLevel(c, name(c), paths.component_page(c), None) for c in ids)
-    if e.active:
-        current = e.levels_at(now)
-        levels = {c: current.get(c, m.Level.OPERATIONAL) for c in affected}
-    else:
-        levels = e.peak()
+    levels = figures.levels
     return tuple(ComponentLevel(c, name(c), paths.component_page(c),
                                 level_view(levels.get(c, m.Level.OPERATIONAL), lang))
                  for c in affected)
 
 
-def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Container[str],
-               lang: Language, *, body: bool = False) -> EntryView:
-    """The card of ``e`` on the page at output path ``page`` (Markdown links are made relative
-    to it, and links to entries not in ``shown`` dropped), in ``lang``; ``body`` renders the
-    write-up too.  A message without a translation into ``lang`` shows the default
-    language's, marked with its language."""
+def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime, page: str,
+               shown: Container[str], lang: Language, *, body: bool = False) -> EntryView:
+    """The card of ``e`` (with its ``figures`` at ``now``) on the page at output path ``page``
+    (Markdown links are made relative to it, and links to entries not in ``shown`` dropped),
+    in ``lang``; ``body`` renders the write-up too.  A message without a translation into
+    ``lang`` shows the default language's, marked with its language."""
     tz = timefmt.zone(config.page.timezone)
     incident = e.incident
     rewrite = linker(lambda to: paths.relative(page, to), shown)
@@ -171,9 +167,9 @@ def entry_view(e: Entry, config: m.Config, now: datetime, page: str, shown: Cont
     written = Markup(fill_html(markdown.body(incident), rewrite)) \
         if body and incident.body.strip() else Markup("")
     line = entry_line(e, tz, now, lang, config.incident_fields)
-    metrics = incident_metrics(e, config, now)
+    metrics = figures.metrics
     return EntryView(**{f.name: getattr(line, f.name) for f in fields(EntryLine)},
-                     components=_components(e, config, now, lang), updates=updates, body=written,
+                     components=_components(e, figures, config, lang), updates=updates, body=written,
                      facts=facts(incident, config.incident_fields, tz, lang),
                      metrics=metric_views(metrics, e, lang),
                      time_at_levels=_time_at_levels(metrics, config, lang))

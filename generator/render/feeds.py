@@ -2,7 +2,8 @@
 
 :func:`render_feeds` is a pure function of the (already redacted) snapshot, built
 with feedgen.  One feed entry per incident or maintenance, the newest
-:data:`LIMIT` by their newest visible update.
+:data:`~statusgen.compute.feeds.LIMIT` by their newest visible update (the snapshot's
+:attr:`~statusgen.compute.snapshot.Snapshot.feeds`).
 
 An entry's id is :func:`entry_uid`: ``urn:uuid:`` and a UUID 5 of the fixed
 :data:`NAMESPACE` and the entry's id (its file name).  It never changes when the
@@ -15,7 +16,6 @@ it is the feed's address in another form, and changes only when the site moves.
 
 from __future__ import annotations
 
-import heapq
 import html
 import re
 import uuid
@@ -26,8 +26,7 @@ from feedgen.feed import FeedGenerator
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
+from statusgen.compute.views import Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import shown_links
 from statusgen.render.i18n import N_, Language, translator
@@ -38,9 +37,6 @@ from statusgen.render.media import ATOM, RSS
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
 """The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every
 entry again."""
-
-LIMIT = 50
-"""How many entries a feed holds, newest updated first."""
 
 PAGE_FEED = "history"
 INTERNAL = N_("[internal]")
@@ -86,24 +82,7 @@ def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE,
     """
     lang = lang or translator(snap.page.language)
     out: dict[str, bytes] = {}
-    newest_first = sorted(snap.entries, key=lambda e: (e.updated_at, e.id), reverse=True)
-    scopes: list[tuple[m.Component | None, Sequence[Entry]]] = [(None, newest_first[:LIMIT])]
-    # Each leaf's entries in feed order, in one pass; a group's are its members' merged.
-    rank = {e.id: index for index, e in enumerate(newest_first)}
-    by_leaf: dict[str, list[Entry]] = {}
-    for e in newest_first:
-        for leaf in e.named:
-            by_leaf.setdefault(leaf, []).append(e)
-    for component in snap.config.walk():
-        merged = heapq.merge(*(by_leaf.get(leaf, []) for leaf in snap.config.expand(component.id)),
-                             key=lambda e: rank[e.id])
-        chosen: list[Entry] = []
-        for e in merged:  # an entry naming two members comes twice, one after the other
-            if not chosen or chosen[-1] is not e:
-                chosen.append(e)
-                if len(chosen) == LIMIT:
-                    break
-        scopes.append((component, chosen))
+    scopes = snap.feeds
     # An entry is in the page's feed and in its components': its timeline is written once.
     kept = cache.scope("feeds", (snap.config, snap.page, snap.internal))
     timelines: dict[str, str] = {}

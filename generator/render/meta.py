@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.views import Snapshot
 from statusgen.render import paths
 from statusgen.render.editions import editions
 from statusgen.render.media import media_type

@@ -22,9 +22,7 @@ from markupsafe import Markup
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache, Mapper, Store, serial_map
-from statusgen.compute.history import Year
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.status import Entry
+from statusgen.compute.views import Entry, Snapshot, Year
 from statusgen.render import labels, paths
 from statusgen.render.bar import uptime_bar
 from statusgen.render.editions import Edition, alternates, editions
@@ -171,8 +169,9 @@ class _Site:
         return found
 
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
-        return entry_view(e, self.snap.config, self.snap.now, page, self.snap.by_id, self.lang,
-                          body=body)
+        snap = self.snap
+        return entry_view(e, snap.figures[e.id], snap.config, snap.now, page, snap.by_id,
+                          self.lang, body=body)
 
     def index(self) -> bytes:
         snap = self.snap

@@ -27,8 +27,8 @@ from babel.numbers import format_decimal, format_percent
 from statusgen import __version__
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.metrics import whole_seconds
-from statusgen.compute.reports import (
+from statusgen.compute.views import (
+    WEIGHTS,
     ComponentFigures,
     IncidentFigures,
     Inputs,
@@ -36,12 +36,8 @@ from statusgen.compute.reports import (
     PeriodKind,
     Report,
     Revision,
-    all_reports,
-    figures,
-    planned,
+    Snapshot,
 )
-from statusgen.compute.snapshot import Snapshot
-from statusgen.compute.uptime import WEIGHTS
 from statusgen.render import labels, paths, wording
 from statusgen.render.editions import Edition, editions
 from statusgen.render.entries import entry_line, month_label, time_view
@@ -49,7 +45,7 @@ from statusgen.render.i18n import N_, Language, translator
 from statusgen.render.pages import page_frame
 from statusgen.render.report_paths import report_data, reports_list, reports_page
 from statusgen.render.theme import load_theme
-from statusgen.render.timefmt import iso_utc
+from statusgen.render.timefmt import iso_utc, whole_seconds
 from statusgen.render.views import (
     CountView,
     PeriodLink,
@@ -64,11 +60,6 @@ TEMPLATE = "report.html"
 NO_SEVERITY = N_("No severity")
 NO_FIGURE = "\u2014"
 """A figure there is none of (no incident resolved, no target): an em dash, in every language."""
-
-
-def reports_of(snap: Snapshot, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
-    """Every report of the build, newest period first, months before quarters."""
-    return all_reports(snap.entries, snap.config, snap.now, snap.tz, cache)
 
 
 ENGLISH = translator("en")
@@ -396,13 +387,16 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     and ``reports/index.json``, which hold no words of a language: the other editions' pages
     link to those.
 
-    ``cache`` keeps each period's figures and files between builds: a page is made again,
-    and its figures computed, only when what it reads changed (its period's entries, how far
-    it runs, the periods of its year), so a long history costs a rebuild no more than a
-    short one.
+    The figures are the snapshot's (:attr:`~statusgen.compute.snapshot.Snapshot.reports`),
+    computed once for every edition.  ``cache`` keeps each period's files between builds: a
+    page is made again only when what it reads changed (its period's entries, how far it
+    runs, the periods of its year), so a long history costs a rebuild no more than a short
+    one.
     """
     edition = edition or editions(snap.page)[0]
-    plans = planned(snap.entries, snap.now, snap.tz, cache)
+    assert snap.reports, "a snapshot made with reports=False is for what shows no page"
+    computed = {r.inputs: r for r in snap.reports}
+    plans = tuple(computed)
     theme = load_theme(themes_dir, snap.page.theme)
     base, lang = page_frame(snap, theme, edition)
     tz = snap.tz
@@ -431,7 +425,7 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
 
     def files(inputs: Inputs, is_index: bool, months: tuple[PeriodLink, ...],
               quarters: tuple[PeriodLink, ...]) -> dict[str, bytes]:
-        r = figures(inputs, snap.config, tz, cache)
+        r = computed[inputs]
         page = reports_page(None if is_index else r.period.id)
         html = theme.render(TEMPLATE, ReportContext(
             **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,

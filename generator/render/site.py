@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
-from statusgen.compute.reports import Revision
-from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.views import Revision, Snapshot
 from statusgen.render import api, badges, calendar, feeds, meta, pages, reports
 from statusgen.render.editions import editions, localized
 from statusgen.render.i18n import translator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -58,3 +59,9 @@ def duration(span: timedelta) -> str:
 def zone(name: str) -> ZoneInfo:
     """The IANA zone ``name`` (validated by the schema)."""
     return ZoneInfo(name)
+
+
+def whole_seconds(value: float) -> int:
+    """Seconds rounded to the nearest whole one, halves up: how the API and the reports write
+    every duration."""
+    return math.floor(value + 0.5)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from statusgen import model as m
-from statusgen.compute.metrics import incident_metrics, whole_seconds
+from statusgen.compute.metrics import incident_metrics
 from statusgen.compute.status import entry
+from statusgen.render.timefmt import whole_seconds
 from statusgen.source.parse import parse_config, parse_incident
 from tests.helpers import COMPONENTS
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from statusgen.compute.snapshot import snapshot
-from statusgen.render.api import LIMIT, page_id, render_api
+from statusgen.compute.updates import page_id
+from statusgen.render.api import LIMIT, render_api
 from statusgen.source.load import RESERVED_IDS
 from tests.conftest import StatusRepo
 from tests.datasource import (

@@ -11,9 +11,10 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
+from statusgen.compute.feeds import LIMIT
 from statusgen.compute.snapshot import snapshot
 from statusgen.render import paths
-from statusgen.render.feeds import LIMIT, entry_uid, feed_path, render_feeds
+from statusgen.render.feeds import entry_uid, feed_path, render_feeds
 from tests.conftest import StatusRepo
 from tests.datasource import example_repository, example_snapshot, incident_file, repository
 from tests.helpers import NOW

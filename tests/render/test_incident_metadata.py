@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from statusgen.compute.snapshot import entry_figures
 from statusgen.compute.status import entry
 from statusgen.render import paths
 from statusgen.render.api import render_api
@@ -191,7 +192,8 @@ def test_a_link_the_rules_refuse_never_becomes_a_link(url: str) -> None:
     found = facts(incident, snap.config.incident_fields, snap.tz, ENGLISH)
     assert all(f.href != url for f in found)
     assert not any(f.label in ("Post-mortem", "Follow-up ticket") for f in found)
-    view = entry_view(entry(incident, snap.config, snap.now), snap.config, snap.now,
+    e = entry(incident, snap.config, snap.now)
+    view = entry_view(e, entry_figures(e, snap.config, snap.now), snap.config, snap.now,
                       paths.incident_page(DB_OUTAGE), snap.by_id, ENGLISH, body=True)
     assert all(f.href is None or f.href.startswith("https://") for f in view.facts)
 
@@ -229,8 +231,8 @@ def test_the_facts_speak_the_page_s_language_and_the_team_s_names_stay_theirs() 
 def test_a_german_page_says_how_long_it_took_in_german_and_its_json_stays_english() -> None:
     snap = example_snapshot()
     german = replace(snap, config=replace(snap.config, page=replace(snap.page, language="de")))
-    view = entry_view(snap.by_id[DB_OUTAGE], german.config, german.now, paths.incident_page(DB_OUTAGE),
-                      german.by_id, translator("de"))
+    view = entry_view(snap.by_id[DB_OUTAGE], snap.figures[DB_OUTAGE], german.config, german.now,
+                      paths.incident_page(DB_OUTAGE), german.by_id, translator("de"))
     assert [(x.label, x.text) for x in view.metrics] == [
         ("Dauer", "2 Std. 18 Min."), ("Ursache gefunden nach", "31 Min."),
         ("Eingedämmt nach", "1 Std. 5 Min."), ("Behoben nach", "2 Std. 20 Min.")]
@@ -260,7 +262,8 @@ def test_the_severity_is_labelled_and_the_durations_defined_without_a_recorded_i
     snap = example_snapshot()
     incident = snap.by_id[DB_OUTAGE].incident
     plain = replace(incident, timestamps=tuple(t for t in incident.timestamps if t.name != "impact_started"))
-    view = entry_view(entry(plain, snap.config, snap.now), snap.config, snap.now,
+    e = entry(plain, snap.config, snap.now)
+    view = entry_view(e, entry_figures(e, snap.config, snap.now), snap.config, snap.now,
                       paths.incident_page(DB_OUTAGE), snap.by_id, ENGLISH)
     # Counted from the first report, the metrics hold how long it lasted: no second duration.
     assert [(x.label, x.definition, x.text) for x in view.metrics] == [
