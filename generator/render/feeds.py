@@ -3,7 +3,7 @@
 :func:`render_feeds` is a pure function of the (already redacted) snapshot, built
 with feedgen.  One feed entry per incident or maintenance, the newest
 :data:`~statusgen.compute.feeds.LIMIT` by their newest visible update (the snapshot's
-:attr:`~statusgen.compute.snapshot.Snapshot.feeds`).
+``feeds``, :class:`~statusgen.compute.snapshot.Snapshot`).
 
 An entry's id is :func:`entry_uid`: ``urn:uuid:`` and a UUID 5 of the fixed
 :data:`NAMESPACE` and the entry's id (its file name).  It never changes when the

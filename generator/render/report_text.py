@@ -3,8 +3,7 @@ its words in the page's language, made from the same view as the report's page."
 
 from __future__ import annotations
 
-from statusgen.compute.reports import Report, Revision
-from statusgen.compute.snapshot import Snapshot
+from statusgen.compute.views import Report, Revision, Snapshot
 from statusgen.diagnostics import printable
 from statusgen.render import wording
 from statusgen.render.i18n import Language, translator

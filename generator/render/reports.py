@@ -387,7 +387,7 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     and ``reports/index.json``, which hold no words of a language: the other editions' pages
     link to those.
 
-    The figures are the snapshot's (:attr:`~statusgen.compute.snapshot.Snapshot.reports`),
+    The figures are the snapshot's ``reports`` (:class:`~statusgen.compute.snapshot.Snapshot`),
     computed once for every edition.  ``cache`` keeps each period's files between builds: a
     page is made again only when what it reads changed (its period's entries, how far it
     runs, the periods of its year), so a long history costs a rebuild no more than a short
