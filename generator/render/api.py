@@ -28,7 +28,7 @@ from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
 from statusgen.render import paths
-from statusgen.render.entries import safe_link, severity_view, shown_links, words
+from statusgen.render.entries import safe_link, severity_view, shown_links, shown_reference, words
 from statusgen.render.feeds import absolute_links
 from statusgen.render.markdown import fill_text, message
 from statusgen.render.timefmt import iso_utc, whole_seconds
@@ -271,7 +271,7 @@ class _Api:
         metrics = snap.figures[e.id].metrics
         names = self._names()
         data: JSON = {
-            "reference": incident.reference or None,
+            "reference": shown_reference(incident, declared) or None,
             "severity": {"id": severity.id, "name": severity.name, "rank": severity.rank}
             if severity is not None else None,
             "postmortem_document_url": safe_link(incident.postmortem_url),

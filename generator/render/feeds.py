@@ -28,7 +28,7 @@ from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import Entry, Snapshot
 from statusgen.render import paths
-from statusgen.render.entries import shown_links
+from statusgen.render.entries import shown_links, shown_reference
 from statusgen.render.i18n import N_, Language, translator
 from statusgen.render.labels import STATUSES
 from statusgen.render.markdown import Rewrite, fill_html, linker, message
@@ -151,7 +151,8 @@ def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str, lang: 
     fe = fg.add_entry(order="append")
     fe.id(entry_uid(e.id))
     # The reference and the severity, as every list of incidents on the page shows them.
-    reference = f"{e.incident.reference} " if e.incident.reference else ""
+    shown = shown_reference(e.incident, snap.config.incident_fields)
+    reference = f"{shown} " if shown else ""
     fe.title(xml_text(mark + reference + e.incident.title))
     fe.link(href=link, rel="alternate", type="text/html")
     fe.updated(_utc(e.updated_at))

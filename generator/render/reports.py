@@ -40,7 +40,7 @@ from statusgen.compute.views import (
 )
 from statusgen.render import labels, paths, wording
 from statusgen.render.editions import Edition, editions
-from statusgen.render.entries import entry_line, month_label, time_view
+from statusgen.render.entries import entry_line, month_label, shown_reference, time_view
 from statusgen.render.i18n import N_, Language, translator
 from statusgen.render.pages import page_frame
 from statusgen.render.report_paths import report_data, reports_list, reports_page
@@ -291,7 +291,8 @@ def report_document(r: Report, snap: Snapshot, revision: Revision | None) -> dic
         } for f in r.components],
         "incidents": _figures_json(r.page, declared),
         "incident_list": [{
-            "id": e.id, "reference": e.incident.reference or None, "name": e.incident.title,
+            "id": e.id, "reference": shown_reference(e.incident, declared) or None,
+            "name": e.incident.title,
             "impact": str(e.incident.impact), "severity": e.incident.severity or None,
             "started_at": ts(e.started_at), "resolved_at": ts(e.resolved_at),
             "time_to_resolve_seconds": _seconds(seconds),

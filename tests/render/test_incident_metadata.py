@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from statusgen.render.entries import entry_line, entry_view, facts
 from statusgen.render.i18n import translator
 from statusgen.render.report_paths import reports_page
 from tests.datasource import example_snapshot
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, copy_example
 from tests.render.test_pages import DB_OUTAGE, example, section, soup_of, words
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "incident_io"
@@ -274,3 +276,26 @@ def test_the_severity_is_labelled_and_the_durations_defined_without_a_recorded_i
     severity = soup.select_one(".tags .tag-sev")
     assert severity is not None and words(severity) == "Severity: Critical"
     assert severity.select_one("bdi") is not None
+
+
+def test_a_maintenance_numbered_like_an_incident_shows_no_reference_anywhere(tmp_path: Path) -> None:
+    """Without a ``maintenance_prefix`` a maintenance's ``INC-`` number would read as an
+    incident's: the feeds and the API leave it out as the pages do (check warns of it)."""
+    root = copy_example(tmp_path)
+    config = root / "components.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "{prefix: INC-, maintenance_prefix: MNT-}", "{prefix: INC-}"), encoding="utf-8")
+    maintenance = root / "incidents" / "2026-11-20-postgres-17-upgrade.md"
+    maintenance.write_text(maintenance.read_text(encoding="utf-8").replace(
+        "\ntitle:", "\nreference: INC-99\ntitle:", 1), encoding="utf-8")
+    out = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "statusgen", "build", "--root", str(root),
+                           "--out", str(out), "--now", "2026-11-22T09:00:00Z", "--no-cache"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "maintenance-reference" in done.stdout + done.stderr
+    api = json.loads((out / "api/v2/incidents/2026-11-20-postgres-17-upgrade.json").read_text())
+    assert api["incident"]["reference"] is None
+    for feed in ("history.atom", "history.rss"):
+        assert "INC-99" not in (out / feed).read_text(encoding="utf-8")
+    assert "INC-3" in (out / "history.atom").read_text(encoding="utf-8")
