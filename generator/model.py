@@ -255,6 +255,23 @@ class Declared(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Role(Declared):
+    """A declared role (``lead``): what it is for, and whether every incident needs someone in
+    it."""
+
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option(Located):
+    """One value a select field may take; ``sort_key`` (when given) orders the options."""
+
+    value: str
+    sort_key: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReferenceForm(Located):
     """How references are written: ``prefix`` and a number (``INC-123``); maintenance carries
     one only when ``maintenance_prefix`` is declared (``MNT-7``)."""
@@ -279,6 +296,7 @@ class SeverityLevel(Located):
     id: str
     name: str
     rank: int
+    description: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -288,8 +306,15 @@ class CustomField(Located):
     id: str
     type: FieldType
     name: str = ""
-    options: tuple[str, ...] = ()
+    description: str = ""
+    options: tuple[Option, ...] = ()
+    """In the order they are shown: by ``sort_key``, then as written."""
     public: bool = False
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values the field may take, in the order they are shown."""
+        return tuple(o.value for o in self.options)
 
     @property
     def label(self) -> str:
@@ -305,7 +330,7 @@ class IncidentFields(Located):
 
     reference: ReferenceForm | None = None
     severities: tuple[SeverityLevel, ...] = ()
-    roles: tuple[Declared, ...] = ()
+    roles: tuple[Role, ...] = ()
     timestamps: tuple[Declared, ...] = ()
     """In the order they happen (``impact_started`` before ``detected``)."""
     custom: tuple[CustomField, ...] = ()

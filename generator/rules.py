@@ -353,6 +353,13 @@ FIELD_VALUE = Rule(
     "Give a value of the field's type, one of the options the message lists, a reference such "
     "as `INC-42`.")
 
+REQUIRED_ROLE = Rule(
+    "required-role", W,
+    "An incident (not a maintenance) has nobody in a role `incident_fields.roles` declares "
+    "`required: true`, whatever its status.",
+    "Add the role under the incident's `roles` (`roles: {lead: Dana}`), or make the role not "
+    "required.")
+
 MAINTENANCE_REFERENCE = Rule(
     "maintenance-reference", W,
     "A maintenance has a `reference` when `incident_fields.reference` declares no "

@@ -66,6 +66,7 @@ def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnosti
     for assigned in incident.roles:
         if assigned.role not in roles:
             yield _undeclared(assigned.loc, "role", assigned.role, roles, "roles")
+    yield from _required_roles(incident, declared)
     yield from _timestamps(incident, declared, context)
     for entry in incident.fields:
         field = declared.field(entry.id)
@@ -106,6 +107,19 @@ def _reference(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Dia
         prefix = form.prefix_for(incident.kind)
         yield rules.FIELD_VALUE.at(where, f"`{incident.reference}` is not a reference of the declared "
                                    f"form: write `{prefix}` and a number, such as {prefix}42")
+
+
+def _required_roles(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
+    # Every incident, whatever its status: a rule that waited for `identified` would stay
+    # silent on the short incidents, which are resolved before anyone writes the roles down.
+    if incident.kind is m.Kind.MAINTENANCE:
+        return
+    held = {r.role for r in incident.roles}
+    where = incident.loc_of("roles")
+    for role in declared.roles:
+        if role.required and role.id not in held:
+            yield rules.REQUIRED_ROLE.at(where, f"nobody holds the role `{role.id}`, which {DECLARED_IN} "
+                                         f"declares required; add `{role.id}: <name>` under `roles`")
 
 
 def _severity(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
@@ -169,10 +183,10 @@ def _field_value(entry: m.FieldEntry, field: m.CustomField) -> Iterator[Diagnost
             yield rules.LINK.at(where, f"`{field.id}` is a link field; `{entry.value}` {problem}")
     elif kind.selects:
         for value in entry.values:
-            if value not in field.options:
+            if value not in field.values:
                 yield rules.FIELD_VALUE.at(where, f"`{value}` is not an option of `{field.id}`"
-                                           f"{suggest(value, list(field.options))}; options: "
-                                           f"{', '.join(field.options)}")
+                                           f"{suggest(value, list(field.values))}; options: "
+                                           f"{', '.join(field.values)}")
 
 
 def _number(text: str) -> bool:

@@ -28,7 +28,7 @@ from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
 from statusgen.render import paths
-from statusgen.render.entries import safe_link, severity_view, shown_links, shown_reference, words
+from statusgen.render.entries import safe_link, shown_links, shown_reference, words
 from statusgen.render.feeds import absolute_links
 from statusgen.render.markdown import fill_text, message
 from statusgen.render.timefmt import iso_utc, whole_seconds
@@ -263,22 +263,24 @@ class _Api:
         """statusgen's own fields of an entry's document, after Statuspage's (which stay as
         they are): reference, severity, links, named timestamps, public custom fields and
         the duration metrics, in seconds, shaped like incident.io's ``duration_metrics``.
-        An internal build adds ``internal``: roles, private fields, the follow-up ticket."""
+        An internal build adds ``internal``: roles, private fields, the follow-up ticket; and
+        what only the team reads of the declarations, under incident.io's names: the
+        severity's and the fields' ``description``, the options with their ``sort_key``, each
+        role's ``description`` and ``required``."""
         snap = self.snap
         incident = e.incident
         declared = snap.config.incident_fields
-        severity = severity_view(incident, declared)
+        severity = declared.severity(incident.severity) if incident.severity else None
         metrics = snap.figures[e.id].metrics
         names = self._names()
         data: JSON = {
             "reference": shown_reference(incident, declared) or None,
-            "severity": {"id": severity.id, "name": severity.name, "rank": severity.rank}
-            if severity is not None else None,
+            "severity": None if severity is None else self._severity(severity),
             "postmortem_document_url": safe_link(incident.postmortem_url),
             "timestamps": [{"id": t.id, "name": words(t.id), "value": self.ts(at)}
                            for t in declared.timestamps
                            if (at := incident.named_time(t.id)) is not None],
-            "custom_fields": [self._field(f, incident) for f in declared.custom
+            "custom_fields": [self._field(f, incident, snap.internal) for f in declared.custom
                               if f.public and any(v.id == f.id for v in incident.fields)],
             "duration_metrics": [] if metrics is None else [
                 {"duration_metric": {"id": metric, "name": METRIC_NAMES[metric]},
@@ -291,15 +293,32 @@ class _Api:
         }
         if snap.internal:
             data["internal"] = {
-                "roles": [{"role": r.role, "person": r.person} for r in incident.roles],
-                "custom_fields": [self._field(f, incident) for f in declared.custom
+                "roles": [self._role(r, declared) for r in incident.roles],
+                "custom_fields": [self._field(f, incident, True) for f in declared.custom
                                   if not f.public and any(v.id == f.id for v in incident.fields)],
                 "external_issue_url": safe_link(incident.external_issue),
             }
         return data
 
+    def _severity(self, severity: m.SeverityLevel) -> JSON:
+        data: JSON = {"id": severity.id, "name": severity.name, "rank": severity.rank}
+        if self.snap.internal:
+            data["description"] = severity.description
+        return data
+
     @staticmethod
-    def _field(field: m.CustomField, incident: m.Incident) -> JSON:
+    def _field(field: m.CustomField, incident: m.Incident, internal: bool) -> JSON:
         entry = next(v for v in incident.fields if v.id == field.id)
-        return {"id": field.id, "name": field.label, "type": str(field.type),
-                "values": list(entry.values)}
+        data: JSON = {"id": field.id, "name": field.label, "type": str(field.type),
+                      "values": list(entry.values)}
+        if internal:
+            data["description"] = field.description
+            data["options"] = [{"value": o.value, "sort_key": o.sort_key} for o in field.options]
+        return data
+
+    @staticmethod
+    def _role(assigned: m.Assigned, declared: m.IncidentFields) -> JSON:
+        role = next((r for r in declared.roles if r.id == assigned.role), None)
+        return {"role": assigned.role, "person": assigned.person,
+                "description": role.description if role is not None else "",
+                "required": role is not None and role.required}

@@ -428,12 +428,51 @@ def declared_ids(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | 
     return tuple(m.Declared(loc=item.loc, id=value) for value, item in found)
 
 
-def options(node: Node, out: list[Diagnostic]) -> tuple[str, ...] | _Invalid:
-    """The values a select field may take: one line of text each, each once."""
+def roles(node: Node, out: list[Diagnostic]) -> tuple[m.Role, ...] | _Invalid:
+    """The declared roles, each once: a name (``lead``) or a ``role`` mapping."""
+    def plain(item: Node) -> m.Role | _Invalid:
+        name = key_name(item, out)
+        return m.Role(loc=item.loc, id=name) if isinstance(name, str) else INVALID
+    return _declarations(node, out, ROLE, plain, lambda r: r.id,
+                         "a list of roles such as [lead, communications]")
+
+
+def options(node: Node, out: list[Diagnostic]) -> tuple[m.Option, ...] | _Invalid:
+    """The values a select field may take, each once: text (``eu``) or ``{value, sort_key}``;
+    in the order they are shown: by ``sort_key``, then as written (those without one last)."""
+    def plain(item: Node) -> m.Option | _Invalid:
+        value = line(item, out)
+        return m.Option(loc=item.loc, value=value) if isinstance(value, str) else INVALID
+    found = _declarations(node, out, OPTION, plain, lambda o: o.value,
+                          "a list of options such as [eu, us, ap]")
+    if isinstance(found, _Invalid):
+        return found
+    # sorted() keeps the written order among equal keys.
+    return tuple(sorted(found, key=lambda o: (o.sort_key is None, o.sort_key or 0)))
+
+
+def _declarations(node: Node, out: list[Diagnostic], schema: Schema,
+                  plain: Callable[[Node], Any], name_of: Callable[[Any], str],
+                  expected: str) -> tuple[Any, ...] | _Invalid:
+    """A list whose items are each a plain value (read by ``plain``) or a ``schema`` mapping;
+    each listed once by ``name_of``."""
     if not isinstance(node, Seq):
-        return _wrong(node, "a list of options such as [eu, us, ap]", out)
-    found = _unique(node, out, line)
-    return found if isinstance(found, _Invalid) else tuple(value for value, _ in found)
+        return _wrong(node, expected, out)
+    found: list[Any] = []
+    seen: set[str] = set()
+    bad = False
+    for item in node.items:
+        read = parse_object(item, schema, out) if isinstance(item, Map) else plain(item)
+        if read is INVALID:
+            bad = True
+            continue
+        name = name_of(read)
+        if name in seen:
+            out.append(rules.DUPLICATE_KEY.at(item.loc, f"`{name}` is listed twice; keep one"))
+            bad = True
+        seen.add(name)
+        found.append(read)
+    return INVALID if bad else tuple(found)
 
 
 def _mapping(node: Node, expected: str, out: list[Diagnostic],
@@ -867,6 +906,8 @@ SEVERITY = Schema("severity", (
     Field("name", "text", "The name readers see.", line, required=True, example="Critical"),
     Field("rank", "whole number", "1 is the most severe; each severity has its own rank.",
           integer(1), required=True, example="1"),
+    Field("description", "text", "When to choose it, for the team; only in the internal "
+          "build.", line, default='""', example="Customers cannot use a core feature"),
 ), _builder(m.SeverityLevel))
 
 CUSTOM_FIELD = Schema("custom field", (
@@ -877,11 +918,31 @@ CUSTOM_FIELD = Schema("custom field", (
           required=True, example="multi_select"),
     Field("name", "text", "The name readers see.", line, default="the id in words",
           example="Region"),
-    Field("options", "list of text", "The values a select field may take; select fields only.",
+    Field("description", "text", "What the field records, for the team; only in the internal "
+          "build.", line, default='""', example="Where affected customers are"),
+    Field("options", "list of options", "The values a select field may take, each text or an "
+          "`option` (see below); select fields only. Shown in `sort_key` order, then as written.",
           options, default="none", example="[eu, us, ap]"),
     Field("public", "true/false", "Shown on the public incident page and in the API; otherwise "
           "only in the team's internal build.", boolean, default="false", example="true"),
 ), _builder(m.CustomField))
+
+OPTION = Schema("option", (
+    Field("value", "text", "The value, as incidents write it.", line, required=True,
+          example="eu"),
+    Field("sort_key", "whole number", "Options are shown by it, lowest first; options without "
+          "one follow, as written.", integer(0), default="none", example="10"),
+), _builder(m.Option))
+
+ROLE = Schema("role", (
+    Field("id", "name", "The key under an incident's `roles`.", key_name, required=True,
+          example="lead"),
+    Field("description", "text", "What the person in it does; only in the internal build.", line,
+          default='""', example="Coordinates the response"),
+    Field("required", "true/false", "Every incident (not maintenance) should have someone in it: "
+          "`statusgen validate` warns about an incident without.", boolean, default="false",
+          example="true"),
+), _builder(m.Role))
 
 INCIDENT_FIELDS = Schema("incident_fields", (
     Field("reference", "mapping", "`{prefix: INC-}`: incidents may carry a `reference` of that "
@@ -890,8 +951,8 @@ INCIDENT_FIELDS = Schema("incident_fields", (
           default="none", example="{prefix: INC-}"),
     Field("severities", "list of severities", "The severities an incident's `severity` may "
           "name: see `severity` below.", list_of(SEVERITY, non_empty=True), default="none"),
-    Field("roles", "list of names", "The roles people hold in an incident (`lead`); who held them "
-          "is internal, never published.", declared_ids, default="none",
+    Field("roles", "list of roles", "The roles people hold in an incident: a name (`lead`) or a "
+          "`role` (see below); who held them is internal, never published.", roles, default="none",
           example="[lead, communications]"),
     Field("timestamps", "list of names", "Named moments of an incident, in the order they happen. "
           "`impact_started` and `mitigated` feed the duration metrics.", declared_ids,
@@ -997,8 +1058,8 @@ INCIDENT = Schema("incident", (
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, INCIDENT,
-           UPDATE, WINDOW, CHANNEL, MONITOR, API)
+SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, OPTION, ROLE,
+           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API)
 
 
 def markdown_table(schema: Schema) -> str:

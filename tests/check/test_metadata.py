@@ -62,6 +62,10 @@ def declared(old: str, new: str) -> str:
     return incident(old, new, DECLARED)
 
 
+REQUIRED_LEAD = declared("roles: [lead, communications]",
+                         "roles: [{id: lead, required: true}, communications]")
+"""Every incident should have a lead (line 19)."""
+
 MAINTENANCE_PREFIX = declared("reference: {prefix: INC-}",
                               "reference: {prefix: INC-, maintenance_prefix: MNT-}")
 """Maintenance numbered apart from incidents: ``MNT-7``."""
@@ -167,6 +171,28 @@ CASES = [
          [(C, 15, 23, E, "field-declaration")], "cannot start a reference", {}),
     case("role-twice", {C: declared("[lead, communications]", "[lead, lead]")},
          [(C, 19, 17, E, "duplicate-key")], "`lead` is listed twice", {}),
+    Case("required-role-missing", {C: REQUIRED_LEAD, A: INCIDENT}, [(A, 2, 1, W, "required-role")],
+         "nobody holds the role `lead`, which incident_fields in components.yml declares required; "
+         "add `lead: <name>` under `roles`", {C: REQUIRED_LEAD, A: meta("roles: {lead: Dana}")}),
+    Case("required-role-other-held", {C: REQUIRED_LEAD, A: meta("roles: {communications: Sam}")},
+         [(A, 6, 8, W, "required-role")], "nobody holds the role `lead`",
+         {C: REQUIRED_LEAD, A: meta("roles: {communications: Sam, lead: Dana}")}),
+    case("role-mapping-twice", {C: declared("[lead, communications]", "[{id: lead}, lead]")},
+         [(C, 19, 23, E, "duplicate-key")], "`lead` is listed twice", {}),
+    case("role-unknown-key", {C: declared("[lead, communications]", "[{id: lead, requird: true}]")},
+         [(C, 19, 22, E, "unknown-key")], "unknown key `requird` in role (did you mean `required`?)",
+         {C: declared("[lead, communications]", "[{id: lead, required: true, description: Runs it}]")}),
+    case("role-required-not-boolean",
+         {C: declared("[lead, communications]", "[{id: lead, required: maybe}]")},
+         [(C, 19, 32, E, "type")], "expected true or false", {}),
+    case("option-sort-key-text",
+         {C: declared("options: [eu, us, ap]", "options: [{value: eu, sort_key: first}, us]")},
+         [(C, 23, 72, E, "type")], "expected a whole number", {C: declared("options: [eu, us, ap]",
+                                                        "options: [{value: eu, sort_key: 2}, us]")}),
+    case("option-twice", {C: declared("options: [eu, us, ap]", "options: [{value: eu, sort_key: 1}, eu]")},
+         [(C, 23, 76, E, "duplicate-key")], "`eu` is listed twice", {}),
+    case("option-without-value", {C: declared("options: [eu, us, ap]", "options: [{sort_key: 1}, us]")},
+         [(C, 23, 50, E, "required")], "option is missing `value`", {}),
     case("name-with-capitals", {C: declared("[lead, communications]", "[Lead, communications]")},
          [(C, 19, 11, E, "slug")], "`Lead` is not a valid name", {}),
     case("sla-above-100", {C: declared("    name: API\n", "    name: API\n    sla: 120\n")},
@@ -186,7 +212,36 @@ def test_rule_is_located(case: Case, encoding: str, status_repo: StatusRepo) -> 
 def test_every_metadata_code_has_a_case() -> None:
     codes = {row[4] for case in CASES for row in case.expected}
     assert {"undeclared", "field-value", "field-declaration", "duplicate-reference", "timestamp-order",
-            "timestamp-updates", "link", "empty", "future", "duplicate-id"} <= codes
+            "timestamp-updates", "link", "empty", "future", "duplicate-id", "required-role"} <= codes
+
+
+def test_a_maintenance_needs_no_required_role(status_repo: StatusRepo) -> None:
+    assert validate(status_repo({C: REQUIRED_LEAD, A: MAINTENANCE})) == []
+
+
+def test_options_are_in_sort_key_order_then_as_written() -> None:
+    config, problems = parse_config(b"page: {title: T, url: 'https://t.example/'}\ncomponents: "
+                                    b"[{id: a, name: A}]\nincident_fields: {custom: [{id: region, type: "
+                                    b"single_select, options: [ap, {value: us, sort_key: 20}, sa, {value: "
+                                    b"eu, sort_key: 10}, {value: af, sort_key: 20}]}]}\n")
+    assert config is not None, problems
+    field = config.incident_fields.custom[0]
+    assert field.values == ("eu", "us", "af", "ap", "sa")
+    assert [o.sort_key for o in field.options] == [10, 20, 20, None, None]
+
+
+def test_declarations_carry_description_and_required() -> None:
+    config, problems = parse_config(b"page: {title: T, url: 'https://t.example/'}\ncomponents: "
+                                    b"[{id: a, name: A}]\nincident_fields: {severities: [{id: sev1, name: "
+                                    b"Critical, rank: 1, description: Down}], roles: [lead, {id: scribe, "
+                                    b"description: Writes it down, required: true}], custom: [{id: team, "
+                                    b"type: text, description: Who owns it}]}\n")
+    assert config is not None, problems
+    declared = config.incident_fields
+    assert declared.severities[0].description == "Down"
+    assert [(r.id, r.description, r.required) for r in declared.roles] == [
+        ("lead", "", False), ("scribe", "Writes it down", True)]
+    assert declared.custom[0].description == "Who owns it"
 
 
 def test_every_incident_key_may_be_written_at_once(status_repo: StatusRepo) -> None:

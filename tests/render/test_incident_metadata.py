@@ -133,14 +133,36 @@ def test_the_json_gives_the_same_figures_in_seconds() -> None:
 def test_the_internal_json_says_what_is_internal() -> None:
     incident = json.loads(render_api(example_snapshot(internal=True))[API])["incident"]
     assert incident["internal"] == {
-        "roles": [{"role": "lead", "person": "Dana Ruiz"},
-                  {"role": "communications", "person": "Sam Okafor"}],
+        "roles": [{"role": "lead", "person": "Dana Ruiz", "description": "Coordinates the response",
+                   "required": False},
+                  {"role": "communications", "person": "Sam Okafor", "description": "", "required": False}],
         "custom_fields": [
-            {"id": "team", "name": "Team", "type": "single_select", "values": ["platform"]},
-            {"id": "customers_affected", "name": "Customers affected", "type": "number", "values": ["1840"]},
+            {"id": "team", "name": "Team", "type": "single_select", "values": ["platform"],
+             "description": "", "options": [{"value": v, "sort_key": None}
+                                            for v in ("payments", "platform", "growth")]},
+            {"id": "customers_affected", "name": "Customers affected", "type": "number", "values": ["1840"],
+             "description": "", "options": []},
             {"id": "ticket", "name": "Ticket", "type": "link",
-             "values": ["https://tracker.acme.example/browse/OPS-2291"]}],
+             "values": ["https://tracker.acme.example/browse/OPS-2291"], "description": "", "options": []}],
         "external_issue_url": "https://tracker.acme.example/browse/OPS-2290"}
+
+
+def test_the_internal_json_describes_the_declarations_as_incident_io_does() -> None:
+    incident = json.loads(render_api(example_snapshot(internal=True))[API])["incident"]
+    assert incident["severity"] == {"id": "sev1", "name": "Critical", "rank": 1,
+                                    "description": "Customers cannot use a core feature"}
+    assert incident["custom_fields"] == [{
+        "id": "region", "name": "Region", "type": "multi_select", "values": ["eu"],
+        "description": "Where affected customers are",
+        "options": [{"value": "eu", "sort_key": 1}, {"value": "us", "sort_key": 2},
+                    {"value": "ap", "sort_key": None}]}]
+
+
+def test_the_declarations_descriptions_stay_in_the_teams_build() -> None:
+    text = b"".join(render_api(example_snapshot()).values()).decode()
+    for internal in ("Customers cannot use a core feature", "Where affected customers are",
+                     "Coordinates the response", "sort_key"):
+        assert internal not in text
 
 
 def test_the_lists_keep_statuspages_objects_as_they_were() -> None:

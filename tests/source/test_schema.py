@@ -20,8 +20,10 @@ from statusgen.source.schema import (
     INCIDENT_FIELDS,
     INVALID,
     MONITOR,
+    OPTION,
     PAGE,
     REFERENCE,
+    ROLE,
     SCHEMAS,
     SEVERITY,
     UPDATE,
@@ -218,7 +220,7 @@ def test_markdown_table() -> None:
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "components.yml", "incident_fields", "reference", "severity",
-        "custom field", "incident", "update", "window", "channel", "monitor", "api"]
+        "custom field", "option", "role", "incident", "update", "window", "channel", "monitor", "api"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -263,6 +265,10 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
         used[SEVERITY.name] |= set(severity)
     for field in declared["custom"]:
         used[CUSTOM_FIELD.name] |= set(field)
+        for option in field.get("options", []):
+            used[OPTION.name] |= set(option) if isinstance(option, dict) else set()
+    for role in declared["roles"]:
+        used[ROLE.name] |= set(role) if isinstance(role, dict) else set()
     for front in incidents:
         used[INCIDENT.name] |= set(front)
         if "window" in front:
