@@ -66,7 +66,7 @@ class Notice:
     status: str
     """``Identified``, ``Scheduled``, ``Started``, ``Reminder`` …"""
     title: str
-    """The entry's title; ``🔒 Internal: …`` when the event is internal (team channels only)."""
+    """The entry's title; ``🔒 [Internal] …`` when the event is internal (team channels only)."""
     message: str
     """The update's Markdown; empty for an event of the clock."""
     lead: str
@@ -158,7 +158,8 @@ def notice(event: Event, config: m.Config, shown: Container[str], lang: Language
 def _title(event: Event, lang: Language) -> str:
     """The entry's title, marked when the message tells what only the team may see."""
     title = event.incident.title
-    return f"🔒 {lang._('Internal: %(title)s', title=title)}" if event.internal else title
+    # The internal build's own mark for its pages, so the team reads one word for both.
+    return f"🔒 {lang.gettext('[Internal]')} {title}" if event.internal else title
 
 
 def _lead(event: Event, tz: tzinfo, lang: Language) -> str:

@@ -92,7 +92,7 @@ def pending(repo: m.Repository, now: datetime, log: SendLog, scene: Scene,
                 for key in wanted:
                     log.record(channel.id, key, event.at, now, sent=False)
                     report.outcomes.append(Outcome(channel, key, name_of(key, event),
-                                                   event.incident.title, State.RECORDED,
+                                                   scene.notice(event).title, State.RECORDED,
                                                    "already due at this channel's first run"))
                 continue
             out.extend((event.at, position, d) for d in deliveries(channel, event, scene)
@@ -146,7 +146,8 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
 
 
 def _outcome(delivery: Delivery, state: State, detail: str = "") -> Outcome:
-    return Outcome(delivery.channel, delivery.key, delivery.name, delivery.event.incident.title,
+    # The notice's title: an internal message says so in the report as in the channel.
+    return Outcome(delivery.channel, delivery.key, delivery.name, delivery.notice.title,
                    state, detail)
 
 

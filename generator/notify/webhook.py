@@ -17,7 +17,7 @@ With ``secret_env``, the body is signed: ``X-Statusgen-Signature: sha256=<hex>``
 HMAC-SHA256 of the exact bytes of the body under the secret.
 
 A channel with ``internal: true`` (the team's own) also has ``incident.internal``, true for
-an internal entry or update, whose ``name`` is then marked ``🔒 Internal: …``.
+an internal entry or update, whose ``name`` is then marked ``🔒 [Internal] …``.
 """
 
 from __future__ import annotations

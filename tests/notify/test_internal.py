@@ -17,6 +17,7 @@ import pytest
 from statusgen.check.notify import check_channels
 from statusgen.notify.deliver import Sender
 from statusgen.notify.log import SendLog
+from statusgen.notify.report import preview, preview_text
 from statusgen.notify.run import State, notify
 from tests.conftest import StatusRepo
 from tests.helpers import NOW
@@ -59,12 +60,15 @@ def hooks() -> Iterator[dict[str, Receiver]]:
         yield {"team": team, "team-hook": team_hook, "chat": chat}
 
 
-def run(root: Path, hooks: dict[str, Receiver], *, dry_run: bool = False) -> list[tuple[str, str, str]]:
+def run(root: Path, hooks: dict[str, Receiver], *, dry_run: bool = False,
+        titles: list[str] | None = None) -> list[tuple[str, str, str]]:
     environ = {"TEAM_URL": hooks["team"].url, "TEAM_HOOK_URL": hooks["team-hook"].url,
                "CHAT_URL": hooks["chat"].url}
     report = notify(repository(root), NOW, SendLog.load(root / "notified.json"),
                     Sender(environ, root, backoff=0.01, timeout=2.0), since=START, dry_run=dry_run)
     assert not report.failed
+    if titles is not None:
+        titles.extend(o.title for o in report.outcomes)
     return [(o.channel.id, o.key, o.state) for o in report.outcomes]
 
 
@@ -76,20 +80,28 @@ def test_internal_updates_reach_the_team_once_and_the_public_once_made_public(
     created, noted = "2026-11-22-api/20261122T074000Z", "2026-11-22-api/20261122T075000Z"
     due = [("team", created), ("team-hook", created), ("chat", created), ("team", noted),
            ("team-hook", noted)]
-    assert run(root, hooks, dry_run=True) == [(*d, State.DUE) for d in due]
+    titles: list[str] = []
+    assert run(root, hooks, dry_run=True, titles=titles) == [(*d, State.DUE) for d in due]
+    assert titles == ["API errors"] * 3 + ["🔒 [Internal] API errors"] * 2
     assert run(root, hooks) == [(*d, State.SENT) for d in due]
     bodies = {name: [r.body.decode() for r in hook.requests] for name, hook in hooks.items()}
     assert len(bodies["team"]) == 2 and len(bodies["team-hook"]) == 2
-    assert [len(bodies["chat"])] == [1]
-    assert SECRET not in bodies["chat"][0] and "Practice run" not in "".join(sum(bodies.values(), []))
-    assert "🔒" in bodies["team"][1] and "Internal" in bodies["team"][1] and SECRET in bodies["team"][1]
+    assert len(bodies["chat"]) == 1
+    assert SECRET not in bodies["chat"][0]
+    assert all("Practice run" not in b for sent in bodies.values() for b in sent)  # the drill
+    assert "🔒" in bodies["team"][1] and "[Internal]" in bodies["team"][1] and SECRET in bodies["team"][1]
     assert "🔒" not in bodies["team"][0]  # a public update is not marked, even for the team
     marked = json.loads(bodies["team-hook"][1])["incident"]
     assert marked["internal"] is True and marked["name"].startswith("🔒")
     assert json.loads(bodies["team-hook"][0])["incident"]["internal"] is False
     assert "internal" not in json.loads(bodies["chat"][0]).get("incident", {})
 
+    internal = repository(root)
     (root / "incidents" / "2026-11-22-api.md").write_text(api_errors(internal=False), encoding="utf-8")
+    public = repository(root)
+    # The pull request that makes the update public previews it for the public channel only.
+    [(channel, event, text)] = preview(internal, public, NOW).messages
+    assert (channel.id, event.id, event.internal) == ("chat", noted, False) and SECRET in text
     assert run(root, hooks) == [("chat", noted, State.SENT)]
     assert run(root, hooks) == []
     assert [len(hooks[name].requests) for name in ("team", "team-hook", "chat")] == [2, 2, 2]
@@ -110,3 +122,14 @@ notify:
     root = status_repo({"components.yml": components(channels)})
     [problem] = check_channels(loaded(root).config)
     assert "cannot be `internal: true`" in problem.message and problem.location.line > 1
+
+
+def test_the_preview_shows_an_internal_update_to_the_team_channels_only(status_repo: StatusRepo) -> None:
+    root = status_repo({"components.yml": components(CHANNELS),
+                        "incidents/2026-11-22-api.md": incident("API errors", [CREATED], components="")})
+    base = repository(root)
+    (root / "incidents" / "2026-11-22-api.md").write_text(api_errors(internal=True), encoding="utf-8")
+    found = preview(base, repository(root), NOW)
+    assert [(c.id, e.internal) for c, e, _ in found.messages] == [("team", True), ("team-hook", True)]
+    assert all(text.startswith("Identified: 🔒 [Internal] API errors") for _, _, text in found.messages)
+    assert "team (slack) incident.updated (internal):" in preview_text(found)
