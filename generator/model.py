@@ -163,7 +163,8 @@ class ChannelType(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Channel(Located):
-    """One entry of ``notify:``: where public updates are sent, and which of them.
+    """One entry of ``notify:``: where public updates are sent, and which of them; with
+    ``internal``, the team's own channel, which also hears internal entries and updates.
 
     The addresses and passwords are never here: only the names of the environment
     variables (repository secrets) that hold them.
@@ -184,6 +185,8 @@ class Channel(Located):
     """Also send ``mode: retrospective`` entries."""
     reminder: int = 60
     """Minutes before a maintenance starts to remind; 0 for none."""
+    internal: bool = False
+    """The team's own channel: also sent internal entries and internal updates."""
 
 
 MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "generic")

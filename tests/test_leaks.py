@@ -6,12 +6,14 @@ fields, a follow-up ticket and a post-mortem link.  Every title, message, body, 
 and field value carries its own marker word, and internal entries carry one in their id
 too.  The public build's pages, feeds, JSON, badges, calendar, reliability reports and site
 metadata must hold no internal marker, in their contents or their paths, while every
-public title, message and public field shows up somewhere.
+public title, message and public field shows up somewhere.  The messages ``statusgen
+notify`` would send hold no internal marker either, on every channel type, while a
+team channel (``internal: true``) is beside them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -22,6 +24,9 @@ from statusgen import model as m
 from statusgen.check.run import check
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Location, Severity
+from statusgen.notify.formats import deliveries
+from statusgen.notify.outgoing import Scene
+from statusgen.notify.run import channel_events
 from statusgen.render.pages import render_pages
 from statusgen.render.reports import render_reports
 from statusgen.source.parse import parse_config
@@ -50,6 +55,11 @@ def config() -> m.Config:
 
 
 CONFIG = config()
+TEAM = m.Channel(loc=Location("components.yml", 1, 1), id="team", type=m.ChannelType.SLACK,
+                 url_env="TEAM_URL", internal=True)
+PUBLIC = tuple(m.Channel(loc=Location("components.yml", 1, 1), id=str(kind), type=kind,
+                         retrospective=True) for kind in m.ChannelType)
+"""One public channel of each type, which must never hear anything internal."""
 
 
 @dataclass
@@ -216,10 +226,23 @@ def leaks_nothing(case: tuple[m.Repository, Markers]) -> None:
     assert leaked == []
     missing = sorted(marker for marker in markers.public if marker.encode() not in public)
     assert missing == []
+    assert [marker for marker in markers.internal if marker.encode() in messages(repo)] == []
     internal = published(snapshot(repo, NOW, internal=True))
     # The internal build shows what the team alone may see: the markers are real.
     assert all(marker.encode() in internal for marker in markers.public)
     assert any(marker.encode() in internal for marker in markers.internal) or not markers.internal
+
+
+def messages(repo: m.Repository) -> bytes:
+    """Every message the public channels would receive at ``NOW``, with a team channel beside."""
+    repo = replace(repo, config=replace(repo.config, notify=(TEAM, *PUBLIC)))
+    scene = Scene(repo, NOW)
+    due = channel_events(repo, NOW)
+    # The team's messages first: the words worked out for them must not be reused for others.
+    for event in due[TEAM.id]:
+        deliveries(TEAM, event, scene)
+    return b"\n".join(d.body for channel in PUBLIC for event in due[channel.id]
+                      for d in deliveries(channel, event, scene))
 
 
 # Each example renders two whole sites: a few in the fast suite, many in the slow one.

@@ -52,6 +52,12 @@ def check_channels(config: m.Config) -> Iterator[Diagnostic]:
                 users = ", ".join(t.value for t in T if key in MAY[t])
                 yield rules.CHANNEL.at(channel.loc_of(key), f"`{key}` is not used by "
                                        f"{_a(channel.type)} channel (only by {users}); remove it")
+        if channel.internal and channel.type is T.EMAIL:
+            # An email channel's list is the page's subscribers: readers, never only the team.
+            yield rules.CHANNEL.at(channel.loc_of("internal"), "an email channel sends to the "
+                                   "page's subscribers, so it cannot be `internal: true`; send "
+                                   "internal updates to the team's slack, discord, teams or "
+                                   "webhook channel instead, or remove `internal`")
         for ref in channel.components:
             if ref.id not in ids:
                 yield rules.UNKNOWN_COMPONENT.at(

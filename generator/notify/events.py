@@ -4,7 +4,10 @@ An event is worked out from the files and the clock alone, so the same repositor
 ``now`` always give the same events with the same ids, on a laptop, in a pull request's
 check and in the deploy.  Internal entries, internal updates and drills are removed
 first (:func:`~statusgen.compute.status.redact`), as for the public site, so no event
-can name them.
+can name them.  The team's own channels (``internal: true``) get the events of every
+entry but drills instead, internal ones included (``due_events(…, internal=True)``):
+an update has the same event id in both, so an internal update made public later is
+sent once to the public channels and not again to the team's.
 
 * Each public update is one event (an incident ``created``, ``updated`` or ``resolved``;
   a maintenance ``scheduled``, ``started``, ``updated`` or ``completed``), unless it says
@@ -62,6 +65,14 @@ class Event:
     """The update it announces; ``None`` for an event of the clock."""
     changes: tuple[Change, ...] = ()
     """The component levels it changed."""
+    team: bool = False
+    """Worked out for the team's own channels, from every entry but drills."""
+
+    @property
+    def internal(self) -> bool:
+        """Whether it tells what only the team may see: an internal entry or update."""
+        return self.team and (not self.incident.published or
+                              (self.update is not None and self.update.internal))
 
     @property
     def incident(self) -> m.Incident:
@@ -78,18 +89,21 @@ def compact(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def due_events(repo: m.Repository, now: datetime) -> tuple[Event, ...]:
-    """Every event of the public page that is due at ``now``, oldest first."""
+def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tuple[Event, ...]:
+    """Every event of the public page that is due at ``now``, oldest first; with
+    ``internal``, of every entry but drills (for the team's own channels)."""
     config = repo.config
     found: list[Event] = []
-    for incident, written in redacted(repo.incidents, internal=False):
+    for incident, written in redacted(repo.incidents, internal=internal):
+        if incident.mode is m.Mode.TEST:
+            continue  # a drill goes nowhere, not even to the team
         posted = tuple(u for u in incident.updates if u.at <= now + SKEW)
         if not posted or not _recent(incident, now):
             continue
         public = incident if len(posted) == len(incident.updates) else replace(incident, updates=posted)
-        found.extend(_update_events(public, written, config, now))
+        found.extend(_update_events(public, written, config, now, internal))
         if public.kind is m.Kind.MAINTENANCE:
-            found.extend(_clock_events(public, written, config, now))
+            found.extend(_clock_events(public, written, config, now, internal))
     return tuple(sorted(found, key=lambda e: (e.at, e.id)))
 
 
@@ -125,7 +139,7 @@ def _maintenance_changes(incident: m.Incident, config: m.Config, kind: EventKind
 
 
 def _update_events(incident: m.Incident, written: m.Incident, config: m.Config,
-                   now: datetime) -> Iterator[Event]:
+                   now: datetime, team: bool) -> Iterator[Event]:
     count = len(incident.updates)
     chronological = incident.updates[::-1]
     for index, (update, key) in enumerate(zip(chronological, _update_keys(chronological), strict=True)):
@@ -136,7 +150,7 @@ def _update_events(incident: m.Incident, written: m.Incident, config: m.Config,
         kind = _update_kind(upto, index)
         changes = then.changes[0] if incident.kind is m.Kind.INCIDENT else \
             _maintenance_changes(incident, config, kind)
-        yield Event(f"{incident.id}/{key}", kind, then, update.at, update, changes)
+        yield Event(f"{incident.id}/{key}", kind, then, update.at, update, changes, team)
 
 
 def _update_kind(upto: m.Incident, index: int) -> EventKind:
@@ -153,7 +167,7 @@ def _update_kind(upto: m.Incident, index: int) -> EventKind:
 
 
 def _clock_events(incident: m.Incident, written: m.Incident, config: m.Config,
-                  now: datetime) -> Iterator[Event]:
+                  now: datetime, team: bool) -> Iterator[Event]:
     """A maintenance's start and end when no update said so, and the reminder before it."""
     window = incident.window
     interval = maintenance_interval(incident)
@@ -173,7 +187,7 @@ def _clock_events(incident: m.Incident, written: m.Incident, config: m.Config,
     for kind, at in clock:
         then = entry(incident, config, now if kind is EventKind.REMINDER else at, written)
         yield Event(f"{incident.id}/{kind}-{compact(at)}", kind, then, at, None,
-                    _maintenance_changes(incident, config, kind))
+                    _maintenance_changes(incident, config, kind), team)
 
 
 def follows(channel: m.Channel, event: Event, config: m.Config) -> bool:

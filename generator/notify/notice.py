@@ -66,6 +66,7 @@ class Notice:
     status: str
     """``Identified``, ``Scheduled``, ``Started``, ``Reminder`` …"""
     title: str
+    """The entry's title; ``🔒 [Internal] …`` when the event is internal (team channels only)."""
     message: str
     """The update's Markdown; empty for an event of the clock."""
     lead: str
@@ -145,13 +146,20 @@ def notice(event: Event, config: m.Config, shown: Container[str], lang: Language
                            lang.gettext(LEVELS[c.old]), lang.gettext(LEVELS[c.new]), c.new)
                     for c in event.changes)
     return Notice(
-        event=event, page=page, lang=lang, status=status, title=incident.title,
+        event=event, page=page, lang=lang, status=status, title=_title(event, lang),
         message=update.message_in(lang.tag, page.language)[0] if update is not None else "",
         lead=_lead(event, tz, lang), changes=changes,
         url=paths.absolute(page.url, paths.incident_page(incident.id)),
         when=lang.moment(event.at, tz), at=event.at, colour=_colour(event),
         rewrite=linker(lambda to: paths.absolute(page.url, to), shown),
     )
+
+
+def _title(event: Event, lang: Language) -> str:
+    """The entry's title, marked when the message tells what only the team may see."""
+    title = event.incident.title
+    # The internal build's own mark for its pages, so the team reads one word for both.
+    return f"🔒 {lang.gettext('[Internal]')} {title}" if event.internal else title
 
 
 def _lead(event: Event, tz: tzinfo, lang: Language) -> str:

@@ -116,6 +116,8 @@ class Scene:
 
     def notice(self, event: Event) -> Notice:
         """The words of ``event``, worked out once for every channel."""
-        if event.id not in self._notices:
-            self._notices[event.id] = notice(event, self.config, self.shown, self.lang)
-        return self._notices[event.id]
+        # The team's view of an event may differ from the public one under the same id.
+        key = f"{event.id}\n{event.team}"
+        if key not in self._notices:
+            self._notices[key] = notice(event, self.config, self.shown, self.lang)
+        return self._notices[key]

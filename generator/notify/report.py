@@ -119,7 +119,9 @@ def preview_markdown(found: Preview) -> str:
         lines += ["None.", ""]
     for channel, event, text in found.messages:
         fence = _fence(text)
-        lines.append(f"- **{md(channel.id)}** ({channel.type}) · `{event.name}` · {md(event.incident.title)}")
+        internal = " · **internal**" if event.internal else ""
+        lines.append(f"- **{md(channel.id)}** ({channel.type}) · `{event.name}` · "
+                     f"{md(event.incident.title)}{internal}")
         lines += ["", f"  {fence}text", *(f"  {line}" for line in text.split("\n")), f"  {fence}", ""]
     lines += [f"- {md(note)}" for note in found.notes]
     return "\n".join(lines) + "\n"
@@ -133,7 +135,8 @@ def preview_text(found: Preview) -> str:
     if not found.messages:
         lines.append("  none")
     for channel, event, text in found.messages:
-        lines.append(f"  {channel.id} ({channel.type}) {event.name}:")
+        lines.append(f"  {channel.id} ({channel.type}) {event.name}"
+                     f"{' (internal)' if event.internal else ''}:")
         lines += [f"    {line}" for line in text.split("\n")]
     lines += [f"  {note}" for note in found.notes]
     return "\n".join(lines) + "\n"

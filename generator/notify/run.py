@@ -10,6 +10,8 @@ Exactly once, per channel and message:
 * a message that fails after its retries is not logged, so the next run sends it, and the
   channel's later messages wait for it (a channel never hears "resolved" before
   "identified");
+* an internal channel (``internal: true``) also gets internal entries and updates, under
+  the same keys as public ones, so an update made public later is not sent to it again;
 * a channel's first run (no log, or a channel the log has not seen) records what is
   already due without sending it, unless ``since`` says from when to send.
 """
@@ -74,7 +76,7 @@ class Report:
 def pending(repo: m.Repository, now: datetime, log: SendLog, scene: Scene,
             since: datetime | None, report: Report) -> list[Delivery]:
     """The messages to send now, oldest event first; records what a first run skips."""
-    events = due_events(repo, now)
+    events = _views(repo, now)
     config = repo.config
     out: list[tuple[datetime, int, Delivery]] = []
     for position, channel in enumerate(config.notify):
@@ -82,7 +84,7 @@ def pending(repo: m.Repository, now: datetime, log: SendLog, scene: Scene,
         if first:
             report.first_run.append(channel.id)
         log.add_channel(channel.id)
-        for event in for_channel(channel, events, config, now):
+        for event in for_channel(channel, events[channel.internal], config, now):
             wanted = [k for k in keys(channel, event) if not log.has(channel.id, k)]
             if not wanted:
                 continue
@@ -90,7 +92,7 @@ def pending(repo: m.Repository, now: datetime, log: SendLog, scene: Scene,
                 for key in wanted:
                     log.record(channel.id, key, event.at, now, sent=False)
                     report.outcomes.append(Outcome(channel, key, name_of(key, event),
-                                                   event.incident.title, State.RECORDED,
+                                                   scene.notice(event).title, State.RECORDED,
                                                    "already due at this channel's first run"))
                 continue
             out.extend((event.at, position, d) for d in deliveries(channel, event, scene)
@@ -144,11 +146,21 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
 
 
 def _outcome(delivery: Delivery, state: State, detail: str = "") -> Outcome:
-    return Outcome(delivery.channel, delivery.key, delivery.name, delivery.event.incident.title,
+    # The notice's title: an internal message says so in the report as in the channel.
+    return Outcome(delivery.channel, delivery.key, delivery.name, delivery.notice.title,
                    state, detail)
 
 
 def channel_events(repo: m.Repository, now: datetime) -> dict[str, list[Event]]:
     """Each channel's events due at ``now``, whatever the log says (the pull request's preview)."""
-    events = due_events(repo, now)
-    return {c.id: for_channel(c, events, repo.config, now) for c in repo.config.notify}
+    events = _views(repo, now)
+    return {c.id: for_channel(c, events[c.internal], repo.config, now) for c in repo.config.notify}
+
+
+def _views(repo: m.Repository, now: datetime) -> dict[bool, tuple[Event, ...]]:
+    """The events due for public channels (``False``) and for the team's own (``True``);
+    the team's are worked out only when a channel is ``internal``."""
+    public = due_events(repo, now)
+    team = due_events(repo, now, internal=True) if any(c.internal for c in repo.config.notify) \
+        else ()
+    return {False: public, True: team}

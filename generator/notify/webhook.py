@@ -15,6 +15,9 @@ cut to :data:`BODY_LIMIT`.
 
 With ``secret_env``, the body is signed: ``X-Statusgen-Signature: sha256=<hex>``, the
 HMAC-SHA256 of the exact bytes of the body under the secret.
+
+A channel with ``internal: true`` (the team's own) also has ``incident.internal``, true for
+an internal entry or update, whose ``name`` is then marked ``🔒 [Internal] …``.
 """
 
 from __future__ import annotations
@@ -115,6 +118,10 @@ def _incident(channel: m.Channel, notice: Notice, scene: Scene,
             rest = notice.lang._("(continued at %(url)s)", url=notice.url)
             update["body"] = cut(update["body"], BODY_LIMIT - len(rest) - 1, str) + " " + rest
     incident.update(extras)
+    if channel.internal:
+        # Only the team's channel says so: a public receiver's shape stays Statuspage's.
+        incident["internal"] = notice.event.internal
+        incident["name"] = notice.title
     return incident
 
 

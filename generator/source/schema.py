@@ -859,6 +859,9 @@ CHANNEL = Schema("channel", (
           "written after the fact.", boolean, default="false", example="true"),
     Field("reminder", "minutes", "How long before a maintenance starts to send a reminder; 0 "
           "for none.", integer(0), default="60", example="1440"),
+    Field("internal", "true/false", "The team's own chat or webhook: also sent internal entries "
+          "and internal updates, each marked internal. Not for email, whose list is readers'.",
+          boolean, default="false", example="true"),
 ), _builder(m.Channel, **{"from": "sender"}))
 MONITOR = Schema("monitor", (
     Field("match", "mapping", "Labels (or the tool's fields) that must all have these values for "

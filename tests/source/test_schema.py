@@ -241,7 +241,7 @@ def _front_matter(path: Path) -> dict[str, Any]:
 # use every one.
 NOTIFY_KEYS = {"components.yml": {"notify"}, "update": {"notify"},
                "channel": {"id", "type", "url_env", "secret_env", "smtp_env", "from", "to_env",
-                           "components", "events", "retrospective", "reminder"}}
+                           "components", "events", "retrospective", "reminder", "internal"}}
 
 
 def test_the_example_files_use_every_key_of_every_schema() -> None:
