@@ -114,13 +114,30 @@ def check_output(out: Path, root: Path) -> None:
 
 
 def _same(existing: Path | str, data: bytes) -> bool:
+    """Whether ``existing`` is a regular file holding ``data``; a symbolic link is not followed:
+    one planted in the output could point anywhere."""
     try:
-        if os.stat(existing).st_size != len(data):
-            return False
-        with open(existing, "rb") as handle:
-            return handle.read() == data
+        descriptor = os.open(existing, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return False
+    with open(descriptor, "rb") as handle:
+        found = os.fstat(descriptor)
+        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and \
+            handle.read() == data
+
+
+def _link(existing: str, target: str) -> bool:
+    """Hard-link the regular file ``existing`` at ``target``; False, and nothing at ``target``,
+    for anything else.  ``link`` links a symbolic link itself, which would publish a link out
+    of the tree and have the build read through it."""
+    try:
+        os.link(existing, target)
+    except OSError:
+        return False
+    if identity(target) is None:
+        os.unlink(target)
+        return False
+    return True
 
 
 def _beside(out: Path, role: str) -> Path:
@@ -479,18 +496,19 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manife
         if isinstance(data, Kept):
             render = data.made
             try:
-                os.link(previous, target)
-                with open(target, "rb") as handle:
-                    data = handle.read()
-                linked = True
+                linked = _link(previous, target)
+                if linked:
+                    with open(target, "rb") as handle:
+                        data = handle.read()
             except OSError:
+                # Never written into: the link is the previous site's file.
+                with contextlib.suppress(OSError):
+                    os.unlink(target)
+                linked = False
+            if not linked:
                 data = render()
         if not linked and had_site and _same(previous, data):
-            try:
-                os.link(previous, target)
-                linked = True
-            except OSError:
-                pass
+            linked = _link(previous, target)
         if linked:
             unchanged += 1
         else:

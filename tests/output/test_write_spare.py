@@ -182,3 +182,22 @@ def test_a_file_of_the_site_edited_by_hand_is_not_linked_into_the_next(
     edit(out / "index.html")  # changed by the last build, so the spare tree needs it
     write_site(out, {**B, "new.json": b"[]"})
     assert tree(out) == whole({**B, "new.json": b"[]"})
+
+
+@pytest.mark.parametrize("output", [b"kept", kept("k", "", 4, lambda: b"kept")],
+                         ids=["same bytes", "kept output"])
+def test_a_symbolic_link_planted_in_the_site_is_never_followed_nor_published(
+        tmp_path: Path, output: bytes) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"kept")  # the very bytes the build would write there
+    write_site(out, A)
+    (out / "same.css").unlink()
+    (out / "same.css").symlink_to(outside)
+    shutil.rmtree(Spare(out.resolve()).home)  # no record: the site is staged whole
+    write_site(out, {**A, "same.css": output})
+    assert not (out / "same.css").is_symlink(), "a link out of the tree is published"
+    assert tree(out) == whole(A)
+    outside.write_bytes(b"SECRET")
+    assert (out / "same.css").read_bytes() == b"kept"
+
