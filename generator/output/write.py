@@ -76,6 +76,7 @@ from statusgen.output.spare import (
     digest,
     identity,
     listing,
+    regular_bytes,
 )
 from statusgen.output.spare import retired as retired_manifest
 
@@ -114,16 +115,8 @@ def check_output(out: Path, root: Path) -> None:
 
 
 def _same(existing: Path | str, data: bytes) -> bool:
-    """Whether ``existing`` is a regular file holding ``data``; a symbolic link is not followed:
-    one planted in the output could point anywhere."""
-    try:
-        descriptor = os.open(existing, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return False
-    with open(descriptor, "rb") as handle:
-        found = os.fstat(descriptor)
-        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and \
-            handle.read() == data
+    """Whether ``existing`` is a regular file holding ``data`` (a symbolic link not followed)."""
+    return regular_bytes(str(existing), len(data)) == data
 
 
 def _link(existing: str, target: str) -> bool:

@@ -201,3 +201,24 @@ def test_a_symbolic_link_planted_in_the_site_is_never_followed_nor_published(
     outside.write_bytes(b"SECRET")
     assert (out / "same.css").read_bytes() == b"kept"
 
+
+
+def test_a_hand_edit_in_the_tick_of_the_build_is_never_served_stale(tmp_path: Path) -> None:
+    """A file system keeps times to a tick (a second on some): an edit of the same size in
+    the tick the build wrote the file leaves its time as recorded."""
+    out = tmp_path / "site"
+    for files in (A, B):
+        write_site(out, files)
+    record = Spare(out.resolve()).record
+    # same.css is shared by both trees; new.json, written by the last build, is the site's only.
+    for file in (out / "same.css", out / "new.json"):
+        before = file.stat()
+        file.write_bytes(b"X" * before.st_size)  # in place, the same size
+        os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    # On a file system that keeps times to the second, two quick builds, the record and the
+    # edit all fall in one.
+    first = min((out / "same.css").stat().st_mtime_ns, (out / "new.json").stat().st_mtime_ns)
+    os.utime(record, ns=(first, first))
+    for files in (D, C, D, A):
+        write_site(out, files)
+        assert tree(out) == whole(files)
