@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from statusgen.net.client import Client, NoAnswer, Refused, TooLarge
+from statusgen.net.client import Client, HttpError, NoAnswer, Refused, TooLarge
 from statusgen.net.policy import Policy
 from statusgen.net.safety import CREDENTIAL_HEADERS, redirect
 from statusgen.notify.outgoing import SIGNATURE_HEADER
@@ -237,3 +237,15 @@ def test_the_proxy_the_environment_names_is_used_but_never_for_this_machine(
     with pytest.raises(NoAnswer):  # not through the proxy: straight to a host that is not there
         client(tries=1).request("GET", "http://skipped.example:1/")
     assert len(proxy.requests) == 1
+
+
+def test_a_credential_to_an_https_address_crosses_an_http_proxy_only_inside_a_tunnel(
+        serve: Callable[[Handler], Server], monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = serve(answers())
+    monkeypatch.setenv("https_proxy", proxy.url)
+    with pytest.raises(HttpError):  # the fake proxy opens no tunnel: TLS fails after CONNECT
+        client(tries=1).request("GET", "https://status.example/api", headers=KEY)
+    assert [(r.method, r.path) for r in proxy.requests] == [("CONNECT", "status.example:443")]
+    assert not CREDENTIAL_HEADERS & set(proxy.requests[0].headers)
+    assert not any("s3cret" in value for value in proxy.requests[0].headers.values())
+
