@@ -249,3 +249,29 @@ def test_a_credential_to_an_https_address_crosses_an_http_proxy_only_inside_a_tu
     assert not CREDENTIAL_HEADERS & set(proxy.requests[0].headers)
     assert not any("s3cret" in value for value in proxy.requests[0].headers.values())
 
+
+
+@pytest.mark.parametrize("url", ["http://user:s3cret@status.example/api",
+                                 "http://:s3cret@status.example/api"])
+def test_a_password_in_the_address_never_goes_over_plain_http(
+        serve: Callable[[Handler], Server], monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    proxy = serve(answers())
+    monkeypatch.setenv("http_proxy", proxy.url)
+    with pytest.raises(Refused, match="plain http"):
+        client().request("GET", url)
+    assert proxy.requests == []
+
+
+def test_a_password_in_an_https_address_is_sent_as_basic_authorization(
+        serve: Callable[[Handler], Server]) -> None:
+    upstream = serve(answers())
+    with_password = upstream.url.replace("http://", "http://user:s3cret@")
+    assert client().request("GET", f"{with_password}/here").status == 200
+    assert upstream.requests[0].path == "/here"
+    assert upstream.requests[0].authorization == "Basic dXNlcjpzM2NyZXQ="
+
+
+def test_a_user_and_password_a_redirect_names_are_not_taken_up() -> None:
+    target, headers = redirect("https://status.example/a", "https://evil:pw@status.example/b",
+                               {}, cross_origin=False)
+    assert (target, headers) == ("https://status.example/b", {})
