@@ -119,15 +119,18 @@ def _same(existing: Path | str, data: bytes) -> bool:
     return regular_bytes(str(existing), len(data)) == data
 
 
-def _link(existing: str, target: str) -> bool:
-    """Hard-link the regular file ``existing`` at ``target``; False, and nothing at ``target``,
-    for anything else.  ``link`` links a symbolic link itself, which would publish a link out
-    of the tree and have the build read through it."""
+def _link(existing: str, target: str, expected: Identity | None) -> bool:
+    """Hard-link ``existing`` at ``target`` if it is the regular file ``expected`` (as a
+    listing that follows no link found it); False, and nothing at ``target``, otherwise.
+    ``link`` links a symbolic link itself, and follows one among the folders of the path: the
+    new site would hold a link, or a file, from anywhere."""
+    if expected is None:
+        return False
     try:
         os.link(existing, target)
     except OSError:
         return False
-    if identity(target) is None:
+    if identity(target) != expected:
         os.unlink(target)
         return False
     return True
@@ -440,8 +443,8 @@ def _publish_whole(out: Path, spare: Spare, staging: Path, retired: Path,
     _discard(spare.tree)
     before: dict[str, Identity | None] | None = None
     try:
-        published, written, unchanged = _stage(out, staging, files)
         before = listing(str(out)) if os.path.isdir(out) else None
+        published, written, unchanged = _stage(out, staging, files, before or {})
         _swap(staging, out, retired)
         # The site is in place: what follows only saves the next build work, and if it
         # fails that build stages the site whole again.
@@ -466,9 +469,11 @@ def _remember(spare: Spare, published: Manifest, kept: Manifest) -> None:
         spare.remember(published, kept)
 
 
-def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manifest, int, int]:
-    """Write ``files`` into the new folder ``staging``, linking the ones ``out`` already holds;
-    what it then holds, and how many files were written and linked."""
+def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
+           previous_site: Mapping[str, Identity | None]) -> tuple[Manifest, int, int]:
+    """Write ``files`` into the new folder ``staging``, linking the ones ``out`` already holds
+    (its regular files, by ``previous_site``, its listing); what it then holds, and how many
+    files were written and linked."""
     os.mkdir(staging)
     # The marker first: a folder cut short by a crash is still known as statusgen's.
     (staging / MARKER).write_bytes(MARKER_TEXT)
@@ -476,7 +481,6 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manife
     written = unchanged = 0
     # Plain os calls and a set of made folders: 20,000 files through pathlib cost seconds.
     made: set[str] = set()
-    had_site = out.is_dir()
     for path in sorted(files):
         data = files[path]
         target = os.path.join(staging, path)
@@ -484,24 +488,18 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manife
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        previous = os.path.join(out, path)
-        linked = False
-        if isinstance(data, Kept):
-            render = data.made
-            try:
-                linked = _link(previous, target)
-                if linked:
-                    with open(target, "rb") as handle:
-                        data = handle.read()
-            except OSError:
-                # Never written into: the link is the previous site's file.
-                with contextlib.suppress(OSError):
-                    os.unlink(target)
+        # Linked first, then read: the bytes compared are those of the file published.
+        linked = _link(os.path.join(out, path), target, previous_site.get(path))
+        if linked:
+            found = regular_bytes(target) if isinstance(data, Kept) else \
+                regular_bytes(target, len(data))
+            if found is None or not (isinstance(data, Kept) or found == data):
+                os.unlink(target)  # never written into: it is the previous site's file
                 linked = False
-            if not linked:
-                data = render()
-        if not linked and had_site and _same(previous, data):
-            linked = _link(previous, target)
+            else:
+                data = found
+        if not linked and isinstance(data, Kept):
+            data = data.made()
         if linked:
             unchanged += 1
         else:

@@ -222,3 +222,20 @@ def test_a_hand_edit_in_the_tick_of_the_build_is_never_served_stale(tmp_path: Pa
     for files in (D, C, D, A):
         write_site(out, files)
         assert tree(out) == whole(files)
+
+
+def test_a_folder_of_the_site_replaced_by_a_link_out_of_the_tree_is_not_read_through(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.html").write_bytes(b"x")  # the very bytes the build would write
+    write_site(out, B)
+    shutil.rmtree(out / "nested")
+    (out / "nested").symlink_to(outside)
+    shutil.rmtree(Spare(out.resolve()).home)  # no record: the site is staged whole
+    write_site(out, B)
+    assert tree(out) == whole(B)
+    assert not (out / "nested").is_symlink()
+    assert (out / "nested" / "deep" / "x.html").stat().st_ino != \
+        (outside / "deep" / "x.html").stat().st_ino, "a file out of the tree is published"
