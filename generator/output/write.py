@@ -602,6 +602,26 @@ def _replace(target: Path, data: bytes) -> None:
     replace_file(target, data)
 
 
+def _through_link(out: Path, paths: list[str]) -> bool:
+    """Whether a folder of one of ``paths`` inside ``out`` is not a real folder."""
+    real: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in real:
+                continue
+            try:
+                if not stat.S_ISDIR(os.lstat(os.path.join(out, folder)).st_mode):
+                    return True
+            except FileNotFoundError:
+                break  # made afresh as a real folder
+            except OSError:
+                return True
+            real.add(folder)
+    return False
+
+
 def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         found = os.stat(folder)
@@ -637,6 +657,10 @@ class SiteUpdater:
         changed = [p for p, data in files.items()
                    if (old := before.get(p)) is None or (old is not data and old != data)]
         gone = sorted(set(before) - set(files))
+        if _through_link(out, [*changed, *gone]):
+            # A folder replaced by a link since the last write: written and deleted here, the
+            # files would be somewhere else. update_site removes the link first.
+            return update_site(out, files)
         for path in gone:
             target = out.joinpath(*_safe(path).parts)
             target.unlink(missing_ok=True)
