@@ -109,7 +109,7 @@ def check_output(out: Path, root: Path) -> None:
     if out.exists():
         if not out.is_dir():
             raise OutputError(f"{out} is a file, not a folder")
-        if any(out.iterdir()) and not (out / MARKER).is_file():
+        if not _ours(out):  # the marker a plain file: a link to any file is not one
             raise OutputError(f"{out} is not empty and was not made by statusgen; refusing to "
                               "replace it. Choose a new or empty folder")
 

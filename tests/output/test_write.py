@@ -167,3 +167,19 @@ def test_the_dev_server_writer_never_writes_nor_deletes_through_a_planted_link(
     assert sorted(p.name for p in outside.iterdir()) == ["old.html"]
     assert (outside / "old.html").read_bytes() == b"the user's"
     assert tree(out) == {**files, MARKER: (out / MARKER).read_bytes()}
+
+
+@pytest.mark.parametrize("marker", ["link", "folder"])
+def test_a_marker_that_is_not_a_plain_file_does_not_make_a_folder_statusgen_s(
+        tmp_path: Path, marker: str) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("precious")
+    if marker == "link":
+        (mine / MARKER).symlink_to(mine / "thesis.txt")
+    else:
+        (mine / MARKER).mkdir()
+    with pytest.raises(OutputError, match="not made by statusgen"):
+        check_output(mine, root)
