@@ -275,3 +275,12 @@ def test_a_user_and_password_a_redirect_names_are_not_taken_up() -> None:
     target, headers = redirect("https://status.example/a", "https://evil:pw@status.example/b",
                                {}, cross_origin=False)
     assert (target, headers) == ("https://status.example/b", {})
+
+
+def test_an_origin_is_its_host_in_any_case_and_its_port_written_or_not() -> None:
+    assert redirect("https://A.example/x", "HTTPS://a.EXAMPLE:443/y", KEY, False)[1] == KEY
+    assert redirect("https://[::1]/x", "https://[::1]:443/y", KEY, False)[1] == KEY
+    # Another spelling of a host (a trailing dot, another form of an IPv6 address) is another
+    # origin: the credentials stay behind.
+    assert redirect("https://a.example/x", "https://a.example./y", KEY, True)[1] == {}
+    assert redirect("https://[::1]/x", "https://[0::1]/y", KEY, True)[1] == {}
