@@ -325,7 +325,9 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
             data = materialized(data)
-        with open(temporary, "wb") as handle:
+        # A new file, never one that is there: a file of the site by that name would be
+        # written into, and it may be a link of the published site's.
+        with open(temporary, "xb") as handle:
             handle.write(data)
         os.replace(temporary, target)
         found = identity(target)

@@ -239,3 +239,12 @@ def test_a_folder_of_the_site_replaced_by_a_link_out_of_the_tree_is_not_read_thr
     assert not (out / "nested").is_symlink()
     assert (out / "nested" / "deep" / "x.html").stat().st_ino != \
         (outside / "deep" / "x.html").stat().st_ino, "a file out of the tree is published"
+
+
+def test_an_output_named_as_a_temporary_file_is_never_written_into(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    for files in ({"a.html": b"1", "a.html.statusgen-tmp": b"t"},
+                  {"a.html": b"2", "a.html.statusgen-tmp": b"t"},
+                  {"a.html": b"3", "a.html.statusgen-tmp": b"t"}):
+        write_site(out, files)
+        assert tree(out) == whole(files)
