@@ -18,7 +18,7 @@ import urllib3
 from urllib3 import exceptions as u3
 
 from statusgen.net.policy import IDEMPOTENT_METHODS, Again, Policy, retry_after, retryable, retrying
-from statusgen.net.safety import Refused, check, loopback, origin, redirect
+from statusgen.net.safety import Refused, check, loopback, origin, redirect, userinfo
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 KEEPS_METHOD = frozenset({307, 308})
@@ -96,6 +96,9 @@ class Client:
         whether a repeat is harmless (by default, whether the method is).
         """
         sent = {"User-Agent": self.user_agent, **(headers or {})}
+        url, basic = userinfo(url)
+        if basic is not None and not any(name.lower() == "authorization" for name in sent):
+            sent["Authorization"] = basic
         harmless = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
 
         def attempt() -> Response | NoAnswer:

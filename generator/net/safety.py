@@ -1,15 +1,20 @@
 """Where a request may go: http(s) only, credentials only over https or to this machine, and
 a redirect only within the origin (scheme, host, port) it was sent to.
 
+A user and password in an address (``https://user:pass@host/``) are a credential too: taken
+out of the address and sent as a Basic ``Authorization``, under the same rules.  Left in, they
+were never sent to the host but went in clear to an http proxy, in the request line.
+
 Checked on every address before a connection is opened to it, the first and each
 redirect's, so the address the request finally reaches is the one judged.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 from collections.abc import Mapping
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
                                 "x-statusgen-signature"})
@@ -33,6 +38,22 @@ def shown(url: str) -> str:
     except ValueError:  # a port that is not a number
         netloc = host
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def userinfo(url: str) -> tuple[str, str | None]:
+    """``url`` without its user and password, and them as a Basic ``Authorization`` value
+    (None when the address has neither)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken [IPv6] host: check() refuses the address
+        return url, None
+    if "@" not in parts.netloc:
+        return url, None
+    # Split where urlsplit splits the host from them: at the last "@".
+    given, _, host = parts.netloc.rpartition("@")
+    user, _, password = given.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode("ascii")
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
 
 
 def origin(url: str) -> tuple[str, str, int]:
@@ -83,7 +104,8 @@ def redirect(url: str, location: str, headers: Mapping[str, str],
     Another origin is refused, or with ``cross_origin`` reached without the credentials; a
     move from https to http is never followed.
     """
-    target = urljoin(url, location.strip())
+    # A user and password the other side names are never taken up as ours.
+    target, _ = userinfo(urljoin(url, location.strip()))
     here, there = origin(url), origin(target)
     upgraded = (here[0], there[0]) == ("http", "https") and here[1] == there[1] and there[2] == 443
     if there == here or upgraded:

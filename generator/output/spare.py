@@ -18,6 +18,12 @@ site is in place, so a build stopped half-way leaves no record, and the next one
 site whole.  Unchanged files are hard links between the two trees: statusgen never writes
 into a file in place (always a new file renamed over the name), so writing one tree never
 changes the other; an edit in place by hand changes both, and the file's time gives it away.
+
+A file system keeps times to a tick (a second on some), so an edit of the same size in the
+tick the file was written leaves its time as recorded.  A file whose time is not older than
+the record's own (the record is written after both trees) may be such: its bytes are read
+and checked against the digest before it is trusted, as git does with "racily clean" files.
+Any later edit gives the file a later time.
 """
 
 from __future__ import annotations
@@ -66,6 +72,31 @@ def identity(path: str) -> Identity | None:
     if not stat.S_ISREG(info.st_mode):
         return None
     return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def regular_bytes(path: str, size: int | None = None) -> bytes | None:
+    """The bytes of the regular file at ``path`` (a symbolic link is not followed: one planted
+    in a tree could point anywhere), or None; None too when its size is not ``size``."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode) or (size is not None and found.st_size != size):
+            return None
+        with open(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def holds(path: str, name: str) -> bool:
+    """Whether the regular file at ``path`` has the digest ``name``."""
+    data = regular_bytes(path)
+    return data is not None and digest(data) == name
 
 
 def folder_identity(path: Path) -> tuple[int, int] | None:
@@ -117,6 +148,13 @@ class Record:
     spare: tuple[int, int]
     published: Manifest
     kept: Manifest
+    written: int = 0
+    """The record's time (ns): a file of that time or later may have been edited unseen."""
+
+    def trusted(self, path: str, entry: Entry) -> bool:
+        """Whether the regular file at ``path``, whose identity is that of ``entry``, holds the
+        bytes of ``entry``'s digest: known by its time, or else read."""
+        return entry[3] < self.written or holds(path, entry[0])
 
 
 class Spare:
@@ -146,11 +184,16 @@ class Spare:
         if len(on_disk) != len(found.kept) or \
                 any(on_disk.get(path) != entry[1:] for path, entry in found.kept.items()):
             return None
+        # A file of unknown bytes is never kept as it is (no output has its digest).
+        if not all(entry[0] == UNKNOWN or found.trusted(os.path.join(self.tree, path), entry)
+                   for path, entry in found.kept.items()):
+            return None
         return found
 
     def _read(self) -> Record | None:
         try:
-            document: Any = json.loads(self.record.read_bytes())
+            written = os.lstat(self.record).st_mtime_ns
+            document: Any = json.loads(regular_bytes(str(self.record)) or b"")
             if document["format"] != FORMAT or document["path"] != str(self.out):
                 return None
             published = _manifest(document["published"], absent=False)
@@ -160,7 +203,8 @@ class Spare:
                     del kept[path]
                 else:
                     kept[path] = entry
-            return Record(_pair(document["out"]), _pair(document["spare"]), published, kept)
+            return Record(_pair(document["out"]), _pair(document["spare"]), published, kept,
+                          written)
         except (OSError, ValueError, UnicodeDecodeError, RecursionError, KeyError, TypeError,
                 IndexError):
             return None
@@ -273,7 +317,7 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
         if before is not None and before[0] == name:
             with contextlib.suppress(FileNotFoundError):
                 os.link(os.path.join(source, path), temporary)
-            if identity(temporary) == before[1:]:
+            if identity(temporary) == before[1:] and record.trusted(temporary, before):
                 os.replace(temporary, target)
                 update.manifest[path] = before
                 continue
@@ -281,7 +325,9 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
             data = materialized(data)
-        with open(temporary, "wb") as handle:
+        # A new file, never one that is there: a file of the site by that name would be
+        # written into, and it may be a link of the published site's.
+        with open(temporary, "xb") as handle:
             handle.write(data)
         os.replace(temporary, target)
         found = identity(target)

@@ -76,6 +76,7 @@ from statusgen.output.spare import (
     digest,
     identity,
     listing,
+    regular_bytes,
 )
 from statusgen.output.spare import retired as retired_manifest
 
@@ -108,19 +109,31 @@ def check_output(out: Path, root: Path) -> None:
     if out.exists():
         if not out.is_dir():
             raise OutputError(f"{out} is a file, not a folder")
-        if any(out.iterdir()) and not (out / MARKER).is_file():
+        if not _ours(out):  # the marker a plain file: a link to any file is not one
             raise OutputError(f"{out} is not empty and was not made by statusgen; refusing to "
                               "replace it. Choose a new or empty folder")
 
 
 def _same(existing: Path | str, data: bytes) -> bool:
+    """Whether ``existing`` is a regular file holding ``data`` (a symbolic link not followed)."""
+    return regular_bytes(str(existing), len(data)) == data
+
+
+def _link(existing: str, target: str, expected: Identity | None) -> bool:
+    """Hard-link ``existing`` at ``target`` if it is the regular file ``expected`` (as a
+    listing that follows no link found it); False, and nothing at ``target``, otherwise.
+    ``link`` links a symbolic link itself, and follows one among the folders of the path: the
+    new site would hold a link, or a file, from anywhere."""
+    if expected is None:
+        return False
     try:
-        if os.stat(existing).st_size != len(data):
-            return False
-        with open(existing, "rb") as handle:
-            return handle.read() == data
+        os.link(existing, target)
     except OSError:
         return False
+    if identity(target) != expected:
+        os.unlink(target)
+        return False
+    return True
 
 
 def _beside(out: Path, role: str) -> Path:
@@ -430,8 +443,8 @@ def _publish_whole(out: Path, spare: Spare, staging: Path, retired: Path,
     _discard(spare.tree)
     before: dict[str, Identity | None] | None = None
     try:
-        published, written, unchanged = _stage(out, staging, files)
         before = listing(str(out)) if os.path.isdir(out) else None
+        published, written, unchanged = _stage(out, staging, files, before or {})
         _swap(staging, out, retired)
         # The site is in place: what follows only saves the next build work, and if it
         # fails that build stages the site whole again.
@@ -456,9 +469,11 @@ def _remember(spare: Spare, published: Manifest, kept: Manifest) -> None:
         spare.remember(published, kept)
 
 
-def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manifest, int, int]:
-    """Write ``files`` into the new folder ``staging``, linking the ones ``out`` already holds;
-    what it then holds, and how many files were written and linked."""
+def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
+           previous_site: Mapping[str, Identity | None]) -> tuple[Manifest, int, int]:
+    """Write ``files`` into the new folder ``staging``, linking the ones ``out`` already holds
+    (its regular files, by ``previous_site``, its listing); what it then holds, and how many
+    files were written and linked."""
     os.mkdir(staging)
     # The marker first: a folder cut short by a crash is still known as statusgen's.
     (staging / MARKER).write_bytes(MARKER_TEXT)
@@ -466,7 +481,6 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manife
     written = unchanged = 0
     # Plain os calls and a set of made folders: 20,000 files through pathlib cost seconds.
     made: set[str] = set()
-    had_site = out.is_dir()
     for path in sorted(files):
         data = files[path]
         target = os.path.join(staging, path)
@@ -474,23 +488,18 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[Manife
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        previous = os.path.join(out, path)
-        linked = False
-        if isinstance(data, Kept):
-            render = data.made
-            try:
-                os.link(previous, target)
-                with open(target, "rb") as handle:
-                    data = handle.read()
-                linked = True
-            except OSError:
-                data = render()
-        if not linked and had_site and _same(previous, data):
-            try:
-                os.link(previous, target)
-                linked = True
-            except OSError:
-                pass
+        # Linked first, then read: the bytes compared are those of the file published.
+        linked = _link(os.path.join(out, path), target, previous_site.get(path))
+        if linked:
+            found = regular_bytes(target) if isinstance(data, Kept) else \
+                regular_bytes(target, len(data))
+            if found is None or not (isinstance(data, Kept) or found == data):
+                os.unlink(target)  # never written into: it is the previous site's file
+                linked = False
+            else:
+                data = found
+        if not linked and isinstance(data, Kept):
+            data = data.made()
         if linked:
             unchanged += 1
         else:
@@ -593,6 +602,26 @@ def _replace(target: Path, data: bytes) -> None:
     replace_file(target, data)
 
 
+def _through_link(out: Path, paths: list[str]) -> bool:
+    """Whether a folder of one of ``paths`` inside ``out`` is not a real folder."""
+    real: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in real:
+                continue
+            try:
+                if not stat.S_ISDIR(os.lstat(os.path.join(out, folder)).st_mode):
+                    return True
+            except FileNotFoundError:
+                break  # made afresh as a real folder
+            except OSError:
+                return True
+            real.add(folder)
+    return False
+
+
 def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         found = os.stat(folder)
@@ -628,6 +657,10 @@ class SiteUpdater:
         changed = [p for p, data in files.items()
                    if (old := before.get(p)) is None or (old is not data and old != data)]
         gone = sorted(set(before) - set(files))
+        if _through_link(out, [*changed, *gone]):
+            # A folder replaced by a link since the last write: written and deleted here, the
+            # files would be somewhere else. update_site removes the link first.
+            return update_site(out, files)
         for path in gone:
             target = out.joinpath(*_safe(path).parts)
             target.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from statusgen.net.client import Client, NoAnswer, Refused, TooLarge
+from statusgen.net.client import Client, HttpError, NoAnswer, Refused, TooLarge
 from statusgen.net.policy import Policy
 from statusgen.net.safety import CREDENTIAL_HEADERS, redirect
 from statusgen.notify.outgoing import SIGNATURE_HEADER
@@ -237,3 +237,50 @@ def test_the_proxy_the_environment_names_is_used_but_never_for_this_machine(
     with pytest.raises(NoAnswer):  # not through the proxy: straight to a host that is not there
         client(tries=1).request("GET", "http://skipped.example:1/")
     assert len(proxy.requests) == 1
+
+
+def test_a_credential_to_an_https_address_crosses_an_http_proxy_only_inside_a_tunnel(
+        serve: Callable[[Handler], Server], monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = serve(answers())
+    monkeypatch.setenv("https_proxy", proxy.url)
+    with pytest.raises(HttpError):  # the fake proxy opens no tunnel: TLS fails after CONNECT
+        client(tries=1).request("GET", "https://status.example/api", headers=KEY)
+    assert [(r.method, r.path) for r in proxy.requests] == [("CONNECT", "status.example:443")]
+    assert not CREDENTIAL_HEADERS & set(proxy.requests[0].headers)
+    assert not any("s3cret" in value for value in proxy.requests[0].headers.values())
+
+
+
+@pytest.mark.parametrize("url", ["http://user:s3cret@status.example/api",
+                                 "http://:s3cret@status.example/api"])
+def test_a_password_in_the_address_never_goes_over_plain_http(
+        serve: Callable[[Handler], Server], monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    proxy = serve(answers())
+    monkeypatch.setenv("http_proxy", proxy.url)
+    with pytest.raises(Refused, match="plain http"):
+        client().request("GET", url)
+    assert proxy.requests == []
+
+
+def test_a_password_in_an_https_address_is_sent_as_basic_authorization(
+        serve: Callable[[Handler], Server]) -> None:
+    upstream = serve(answers())
+    with_password = upstream.url.replace("http://", "http://user:s3cret@")
+    assert client().request("GET", f"{with_password}/here").status == 200
+    assert upstream.requests[0].path == "/here"
+    assert upstream.requests[0].authorization == "Basic dXNlcjpzM2NyZXQ="
+
+
+def test_a_user_and_password_a_redirect_names_are_not_taken_up() -> None:
+    target, headers = redirect("https://status.example/a", "https://evil:pw@status.example/b",
+                               {}, cross_origin=False)
+    assert (target, headers) == ("https://status.example/b", {})
+
+
+def test_an_origin_is_its_host_in_any_case_and_its_port_written_or_not() -> None:
+    assert redirect("https://A.example/x", "HTTPS://a.EXAMPLE:443/y", KEY, False)[1] == KEY
+    assert redirect("https://[::1]/x", "https://[::1]:443/y", KEY, False)[1] == KEY
+    # Another spelling of a host (a trailing dot, another form of an IPv6 address) is another
+    # origin: the credentials stay behind.
+    assert redirect("https://a.example/x", "https://a.example./y", KEY, True)[1] == {}
+    assert redirect("https://[::1]/x", "https://[0::1]/y", KEY, True)[1] == {}

@@ -58,7 +58,7 @@ class Server:
                         self.wfile.write(chunk)
                         self.wfile.flush()
 
-            do_GET = do_POST = _answer
+            do_GET = do_POST = do_CONNECT = _answer
 
             def log_message(self, *args: Any) -> None:
                 pass

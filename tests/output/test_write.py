@@ -148,3 +148,38 @@ def test_an_output_whose_parent_cannot_be_made_is_a_clear_error(
     result = build(root, tmp_path / "file" / "site", NOW)
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("output", f"cannot make the folder {tmp_path / 'file'}: File exists")]
+
+
+def test_the_dev_server_writer_never_writes_nor_deletes_through_a_planted_link(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "old.html").write_bytes(b"the user's")
+    update = SiteUpdater()
+    update(out, {"index.html": b"1", "nested/old.html": b"old", "nested/page.html": b"1"})
+    (out / "nested" / "old.html").unlink()
+    (out / "nested" / "page.html").unlink()
+    (out / "nested").rmdir()
+    (out / "nested").symlink_to(outside)
+    files = {"index.html": b"2", "nested/page.html": b"2"}
+    update(out, files)
+    assert sorted(p.name for p in outside.iterdir()) == ["old.html"]
+    assert (outside / "old.html").read_bytes() == b"the user's"
+    assert tree(out) == {**files, MARKER: (out / MARKER).read_bytes()}
+
+
+@pytest.mark.parametrize("marker", ["link", "folder"])
+def test_a_marker_that_is_not_a_plain_file_does_not_make_a_folder_statusgen_s(
+        tmp_path: Path, marker: str) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("precious")
+    if marker == "link":
+        (mine / MARKER).symlink_to(mine / "thesis.txt")
+    else:
+        (mine / MARKER).mkdir()
+    with pytest.raises(OutputError, match="not made by statusgen"):
+        check_output(mine, root)

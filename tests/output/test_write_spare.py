@@ -182,3 +182,69 @@ def test_a_file_of_the_site_edited_by_hand_is_not_linked_into_the_next(
     edit(out / "index.html")  # changed by the last build, so the spare tree needs it
     write_site(out, {**B, "new.json": b"[]"})
     assert tree(out) == whole({**B, "new.json": b"[]"})
+
+
+@pytest.mark.parametrize("output", [b"kept", kept("k", "", 4, lambda: b"kept")],
+                         ids=["same bytes", "kept output"])
+def test_a_symbolic_link_planted_in_the_site_is_never_followed_nor_published(
+        tmp_path: Path, output: bytes) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"kept")  # the very bytes the build would write there
+    write_site(out, A)
+    (out / "same.css").unlink()
+    (out / "same.css").symlink_to(outside)
+    shutil.rmtree(Spare(out.resolve()).home)  # no record: the site is staged whole
+    write_site(out, {**A, "same.css": output})
+    assert not (out / "same.css").is_symlink(), "a link out of the tree is published"
+    assert tree(out) == whole(A)
+    outside.write_bytes(b"SECRET")
+    assert (out / "same.css").read_bytes() == b"kept"
+
+
+
+def test_a_hand_edit_in_the_tick_of_the_build_is_never_served_stale(tmp_path: Path) -> None:
+    """A file system keeps times to a tick (a second on some): an edit of the same size in
+    the tick the build wrote the file leaves its time as recorded."""
+    out = tmp_path / "site"
+    for files in (A, B):
+        write_site(out, files)
+    record = Spare(out.resolve()).record
+    # same.css is shared by both trees; new.json, written by the last build, is the site's only.
+    for file in (out / "same.css", out / "new.json"):
+        before = file.stat()
+        file.write_bytes(b"X" * before.st_size)  # in place, the same size
+        os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    # On a file system that keeps times to the second, two quick builds, the record and the
+    # edit all fall in one.
+    first = min((out / "same.css").stat().st_mtime_ns, (out / "new.json").stat().st_mtime_ns)
+    os.utime(record, ns=(first, first))
+    for files in (D, C, D, A):
+        write_site(out, files)
+        assert tree(out) == whole(files)
+
+
+def test_a_folder_of_the_site_replaced_by_a_link_out_of_the_tree_is_not_read_through(
+        tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.html").write_bytes(b"x")  # the very bytes the build would write
+    write_site(out, B)
+    shutil.rmtree(out / "nested")
+    (out / "nested").symlink_to(outside)
+    shutil.rmtree(Spare(out.resolve()).home)  # no record: the site is staged whole
+    write_site(out, B)
+    assert tree(out) == whole(B)
+    assert not (out / "nested").is_symlink()
+    assert (out / "nested" / "deep" / "x.html").stat().st_ino != \
+        (outside / "deep" / "x.html").stat().st_ino, "a file out of the tree is published"
+
+
+def test_an_output_named_as_a_temporary_file_is_never_written_into(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    for files in ({"a.html": b"1", "a.html.statusgen-tmp": b"t"},
+                  {"a.html": b"2", "a.html.statusgen-tmp": b"t"},
+                  {"a.html": b"3", "a.html.statusgen-tmp": b"t"}):
+        write_site(out, files)
+        assert tree(out) == whole(files)
