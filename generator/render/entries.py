@@ -91,19 +91,24 @@ def shown_reference(incident: m.Incident, fields: m.IncidentFields) -> str:
     return incident.reference if form is not None and form.prefix_for(incident.kind) else ""
 
 
+MAINTENANCE_IMPACT = "maintenance"
+"""A maintenance's impact on the pages: Statuspage's fifth impact, with its own colour."""
+
+
 def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
                fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> EntryLine:
     """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``, its
     severity named as ``fields`` declares it."""
     incident = e.incident
+    maintenance = incident.kind is m.Kind.MAINTENANCE
     return EntryLine(
         id=e.id,
         path=paths.incident_page(e.id),
         title=incident.title,
         kind=str(incident.kind),
-        maintenance=incident.kind is m.Kind.MAINTENANCE,
-        impact=str(incident.impact),
-        impact_label=lang.gettext(labels.IMPACTS[incident.impact]),
+        maintenance=maintenance,
+        impact=MAINTENANCE_IMPACT if maintenance else str(incident.impact),
+        impact_label=lang.gettext(wording.MAINTENANCE if maintenance else labels.IMPACTS[incident.impact]),
         status=str(e.status),
         status_label=lang.gettext(labels.STATUSES[e.status]),
         active=e.active,

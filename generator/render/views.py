@@ -184,9 +184,10 @@ class EntryLine:
     maintenance: bool
     """A maintenance, not an incident."""
     impact: str
-    """``none``, ``minor``, ``major`` or ``critical``."""
+    """``none``, ``minor``, ``major`` or ``critical``; ``maintenance`` for a maintenance, as
+    Statuspage lists it (one of five colours on the pages)."""
     impact_label: str
-    """``Major``."""
+    """``Major``; ``No impact`` and ``Maintenance`` are whole tags."""
     status: str
     """The newest update's status; for maintenance, the phase the window gives."""
     status_label: str
