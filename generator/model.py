@@ -7,11 +7,12 @@ written so a rule can point at it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar
 
 from statusgen.diagnostics import Location
 from statusgen.languages import same_language
@@ -365,8 +366,9 @@ class Config(Located):
     incident_fields: IncidentFields = NO_INCIDENT_FIELDS
     notify: tuple[Channel, ...] = ()
     """Where public updates are sent (``statusgen notify``)."""
-    digest: str = field(default="", compare=False)
-    """A digest of the file's bytes: what anything made from the config may be keyed by."""
+    digest: str = field(default="", init=False, compare=False)
+    """What a step's input holding the configuration is known by (:func:`stamped`); ``""``
+    for a copy."""
     monitors: tuple[MonitorRule, ...] = ()
     """The rules that turn monitors' alerts into incidents (``statusgen ingest``)."""
     api: ApiSettings | None = None
@@ -505,27 +507,20 @@ class Window(Located):
     end: datetime
 
 
-class KeepsHash:
-    """For frozen objects the dev server's memo looks up on every rebuild: the hash is
-    computed once and kept on the object (an incident parsed once, or an entry computed
-    once, is the same object from one rebuild to the next)."""
+S = TypeVar("S")
 
-    def kept_hash(self, fields: Callable[[], tuple[object, ...]]) -> int:
-        cached: int | None = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(fields())
-            object.__setattr__(self, "_hash", cached)
-        return cached
 
-    def __getstate__(self) -> dict[str, object]:
-        # A hash is only valid in the process that computed it (strings hash per process).
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
+def stamped(value: S, digest: str) -> S:
+    """``value`` (an incident or the configuration) known by ``digest``: the digest of the file
+    it was read from, or of that and what a redaction kept.  Only the reader stamps: a copy
+    made with :func:`dataclasses.replace` has no digest, so it is never taken for its file
+    (:mod:`statusgen.incremental.stable` then reads it field by field)."""
+    object.__setattr__(value, "digest", digest)
+    return value
 
 
 @dataclass(frozen=True, kw_only=True)
-class Incident(Located, KeepsHash):
+class Incident(Located):
     """One file in ``incidents/``: an incident or a maintenance."""
 
     id: str
@@ -560,15 +555,9 @@ class Incident(Located, KeepsHash):
     """Links and images in the body (derived from it), each where it is written."""
     body_prose: Prose | None = field(default=None, compare=False)
     """The body, read, its headings one level down (under the page's title)."""
-    digest: str = field(default="", compare=False)
-    """A digest of the file's bytes: what anything made from the incident may be keyed by."""
-
-    def __hash__(self) -> int:
-        return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact, self.source,
-                                       self.components, self.visibility, self.mode, self.window,
-                                       self.updates, self.body, self.body_line, self.loc,
-                                       self.reference, self.severity, self.roles, self.timestamps,
-                                       self.fields, self.postmortem_url, self.external_issue))
+    digest: str = field(default="", init=False, compare=False)
+    """What a step's input holding the incident is known by (:func:`stamped`); ``""`` for
+    a copy."""
 
     @property
     def published(self) -> bool:

@@ -5,8 +5,8 @@ commit read from git (``report --at``), and :func:`check_edit` what every
 command that writes incident files runs on the repository as the write would leave it;
 :func:`build` adds compute, render and write, stopping before any write on errors.
 A :class:`Session` holds what makes the next build cheap (the parse cache, the
-render memo, the record of the last build) and how to write; none of it changes a
-byte of the output.
+record of what each step made, the record of the last build) and how to write; none of
+it changes a byte of the output.
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from statusgen import model as m
 from statusgen import rules
-from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.check.run import check
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
-from statusgen.incremental.memo import RenderMemo
-from statusgen.incremental.outputs import OutputMemo
 from statusgen.incremental.parse_cache import ParseCache
+from statusgen.incremental.record import Record, Written
 from statusgen.output.kept import output_size
 from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from statusgen.source.attachments import Refused as AttachmentRefused
@@ -37,6 +35,7 @@ from statusgen.source.git import GitError, RefSource, resolve
 from statusgen.source.load import Loaded, load
 from statusgen.source.parse import CONFIG_FILE, INCIDENTS_DIR, ParseFn, ParseMemory, parse_incident
 from statusgen.source.tree import DiskSource, Overlay, Source
+from statusgen.steps import Runner, direct
 
 if TYPE_CHECKING:
     from statusgen.compute.reports import Revision
@@ -52,12 +51,12 @@ class Checked:
 
 def checked(source: Source, now: datetime, strict: bool = False,
             parse: ParseFn = parse_incident, memory: ParseMemory | None = None,
-            cache: Cache = NO_CACHE, mapper: Mapper = serial_map) -> Checked:
-    """Load and check a repository: every problem, sorted."""
-    loaded = load(source, parse, memory=memory, mapper=mapper)
+            run: Runner = direct) -> Checked:
+    """Load and check a repository: every problem, sorted; ``run`` runs the steps."""
+    loaded = load(source, parse, memory=memory, run=run)
     diagnostics = list(loaded.diagnostics)
     if loaded.repository is not None:
-        diagnostics.extend(check(loaded.repository, now, cache))
+        diagnostics.extend(check(loaded.repository, now, run))
     if strict:
         diagnostics = strictly(diagnostics)
     return Checked(loaded, sort_diagnostics(diagnostics))
@@ -197,15 +196,14 @@ def load_attachments(source: Source, snap: Snapshot) -> dict[str, bytes]:
     return found
 
 
-def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE,
+def render(root: Path, snap: Snapshot, run: Runner = direct,
            revision: Revision | None = None) -> dict[str, bytes]:
-    """Every output of the site for ``snap``, on ``jobs`` processes where that pays; the
-    reports name ``revision``."""
-    from statusgen.incremental.parallel import processes
+    """Every output of the site for ``snap``, its steps run by ``run``; the reports name
+    ``revision``."""
     from statusgen.render.site import render_site
 
-    return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), cache,
-                       processes(jobs), revision)
+    return render_site(snap, root / "themes", load_attachments(DiskSource(root), snap), run,
+                       revision)
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
@@ -222,10 +220,11 @@ class Session:
 
     parse: ParseCache
     writer: Writer = write_site
-    memo: RenderMemo | None = None
+    record: Record | None = None
+    """What each step made, kept in memory from one build to the next."""
     remember: bool = False
     """Skip a build whose inputs and output are as the last build left them, and keep the
-    outputs the last build made from the same inputs (:mod:`statusgen.incremental.outputs`)."""
+    outputs the last build made from the same inputs (:class:`~.record.Written`)."""
 
     @classmethod
     def on_disk(cls, root: Path) -> Session:
@@ -233,7 +232,7 @@ class Session:
 
     @classmethod
     def in_memory(cls) -> Session:
-        return cls(parse=ParseCache(), writer=SiteUpdater(), memo=RenderMemo())
+        return cls(parse=ParseCache(), writer=SiteUpdater(), record=Record())
 
 
 @dataclass(frozen=True)
@@ -295,20 +294,19 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     last = LastBuild(root, out) if session is not None and session.remember else None
     fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}|{revision}") \
         if last else ""
-    record = last.still_valid(fingerprint) if last else None
-    if record is not None:
-        return _unchanged(record, time.perf_counter() - started)
+    unchanged = last.still_valid(fingerprint) if last else None
+    if unchanged is not None:
+        return _unchanged(unchanged, time.perf_counter() - started)
     parse = session.parse if session is not None else None
     if parse is not None:
         parse.begin()
-    cache: Cache = NO_CACHE
-    if session is not None and session.memo is not None:
-        session.memo.start()
-        cache = session.memo
-    outputs = OutputMemo(root, out, cache) if last is not None else None
-    cache = outputs or cache
+    record: Record | None = None
+    run: Runner = processes(jobs)
+    if session is not None:
+        record = session.record or Record()
+        run = record.start(run, Written(root, out) if last is not None else None)
     result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
-                     parse, cache, processes(jobs))
+                     parse, run)
     if parse is not None:
         parse.save()
     diagnostics = result.diagnostics
@@ -319,11 +317,11 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
-        snap = snapshot(repo, now, internal=internal, cache=cache)
-        files = render(root, snap, jobs, cache, revision)
+        snap = snapshot(repo, now, internal=internal, run=run)
+        files = render(root, snap, run, revision)
         report = writer(out, files)
-        if outputs is not None:
-            outputs.record(files)
+        if record is not None:
+            record.save(files)
     except OutputClash as exc:
         return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
     except AttachmentRefused as exc:

@@ -17,14 +17,14 @@ from pathlib import Path
 from tests.helpers import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "generator"
-BASE = {"model", "rules", "languages", "prose", "diagnostics", "caching", "__init__"}
+BASE = {"model", "rules", "languages", "prose", "diagnostics", "steps", "__init__"}
 ALLOWED: dict[str, set[str]] = {
     "model": {"diagnostics", "languages", "prose"},
     "prose": set(),
     "rules": {"diagnostics"},
     "languages": set(),
     "diagnostics": set(),
-    "caching": set(),
+    "steps": set(),
     # Outgoing HTTP (urllib3): below everything that talks to the network, so importers,
     # notify, relay and commands (which fetch for the rooms that must not) share one client.
     "net": set(),

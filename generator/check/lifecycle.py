@@ -83,7 +83,7 @@ def order_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
 
 def time_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     """Nothing posted in the future; a word about incidents open for weeks."""
-    now = context.now
+    now = context.clock()
     for update in incident.updates:
         # A difference, not `now + SKEW`: that overflows for a `now` in the year 9999.
         if update.at - now > SKEW:

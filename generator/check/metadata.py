@@ -140,9 +140,9 @@ def _timestamps(incident: m.Incident, declared: m.IncidentFields,
     for named in incident.timestamps:
         if named.name not in order:
             yield _undeclared(named.loc, "timestamp", named.name, order, "timestamps")
-        elif named.at - context.now > SKEW:
+        elif named.at - context.clock() > SKEW:
             yield rules.FUTURE.at(named.loc_of("at"), f"`{named.name}` {stamp(named.at)} is in the "
-                                  f"future (now is {stamp(context.now)}); check the date and the zone")
+                                  f"future (now is {stamp(context.clock())}); check the date and the zone")
     chronological = sorted(known, key=lambda t: order.index(t.name))
     for before, after in pairwise(chronological):
         if after.at < before.at:

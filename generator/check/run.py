@@ -8,10 +8,10 @@ and documentation are in :mod:`statusgen.rules`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.check.components import check_config, component_rules
 from statusgen.check.content import content_rules
 from statusgen.check.context import Context
@@ -23,6 +23,7 @@ from statusgen.check.monitors import check_api, check_monitors
 from statusgen.check.notify import check_channels
 from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
+from statusgen.steps import Runner, direct
 
 IncidentRules = Callable[[m.Incident, Context], Iterator[Diagnostic]]
 STEADY_RULES: tuple[IncidentRules, ...] = (
@@ -39,19 +40,44 @@ def _linked(incident: m.Incident, published: dict[str, bool]) -> tuple[tuple[str
                  if (link := classify(url)).kind is Kind.ENTRY)
 
 
-def check(repo: m.Repository, now: datetime, cache: Cache = NO_CACHE) -> list[Diagnostic]:
-    """Every rule over ``repo`` as of ``now``; ``cache`` may keep the verdicts that do not read
-    the clock between the dev server's rebuilds."""
+@dataclass(frozen=True)
+class Steady:
+    """What the steady rules read of one incident: it, the components, and whether each
+    entry it links to exists and is public."""
+
+    incident: m.Incident
+    config: m.Config
+    linked: tuple[tuple[str, bool | None], ...]
+    names: tuple[str, ...] = ()
+    """Every entry's id when a link names none (the error suggests the nearest)."""
+
+
+def steady(incident: m.Incident, config: m.Config, published: dict[str, bool]) -> Steady:
+    linked = _linked(incident, published)
+    missing = any(shown is None for _, shown in linked)
+    return Steady(incident, config, linked, tuple(sorted(published)) if missing else ())
+
+
+def steady_verdict(item: Steady) -> list[Diagnostic]:
+    """The step of the rules that do not read the clock, over one incident."""
+    known = {name: False for name in item.names}
+    known.update((target, shown) for target, shown in item.linked if shown is not None)
+    context = Context(item.config, None, known)
+    return [d for rules in STEADY_RULES for d in rules(item.incident, context)]
+
+
+def check(repo: m.Repository, now: datetime, run: Runner = direct) -> list[Diagnostic]:
+    """Every rule over ``repo`` as of ``now``; ``run`` runs the steady rules' steps."""
     out = list(check_config(repo.config))
     out.extend(check_channels(repo.config))
     out.extend(check_monitors(repo.config))
     out.extend(check_api(repo.config))
     out.extend(check_incident_fields(repo.config))
     context = Context(repo.config, now, {i.id: i.published for i in repo.incidents})
-    kept = cache.scope("rules", repo.config)
-    for incident in repo.incidents:
-        out.extend(kept.cached((incident, _linked(incident, context.published)), lambda i=incident: [
-            d for rules in STEADY_RULES for d in rules(i, context)]))  # type: ignore[misc]
+    verdicts = run(steady_verdict, [steady(i, repo.config, context.published)
+                                    for i in repo.incidents])
+    for incident, verdict in zip(repo.incidents, verdicts, strict=True):
+        out.extend(verdict)
         for rules in CLOCK_RULES:
             out.extend(rules(incident, context))
     out.extend(check_duplicates(repo.incidents))

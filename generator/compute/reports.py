@@ -21,11 +21,10 @@ import re
 import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.metrics import incident_metrics
 from statusgen.compute.status import Entry, Span
 from statusgen.compute.uptime import (
@@ -37,6 +36,7 @@ from statusgen.compute.uptime import (
     group_uptime,
     window,
 )
+from statusgen.steps import Runner, direct
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,8 @@ class MaintenanceTime:
 
 
 @dataclass(frozen=True)
-class Inputs(m.KeepsHash):
-    """Everything one period's figures read besides the components: a cache key whose hash is
-    worked out once (it holds every entry the period touches)."""
+class Inputs:
+    """Everything one period's figures read besides the components."""
 
     period: Period
     started: tuple[Entry, ...]
@@ -178,9 +177,6 @@ class Inputs(m.KeepsHash):
     running: tuple[Entry, ...]
     """Every entry with a level during the period, in the build's order."""
     until: datetime
-
-    def __hash__(self) -> int:
-        return self.kept_hash(lambda: (self.period, self.started, self.running, self.until))
 
     def in_progress(self, tz: tzinfo) -> bool:
         """Whether the period has not ended (its figures run up to ``now``)."""
@@ -192,7 +188,7 @@ class Report:
     """One period's figures."""
 
     inputs: Inputs
-    """What they were computed from (a key for caches of what is made from them)."""
+    """What they were computed from."""
     period: Period
     start: datetime
     end: datetime
@@ -242,6 +238,24 @@ def _months(first: date, last: date) -> Iterator[Month]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+@dataclass(frozen=True)
+class TouchedInput:
+    """An entry, the page's zone, and the clock while the entry can still change with it."""
+
+    entry: Entry
+    tz: tzinfo
+    clock: datetime | None
+
+
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def touched_step(item: TouchedInput) -> _Touched:
+    """The step of the months one entry touches: with no clock, every moment of the entry
+    is past."""
+    return _touched(item.entry, item.tz, item.clock or _END_OF_TIME)
+
+
 def _touched(e: Entry, tz: tzinfo, now: datetime) -> _Touched:
     def month(at: datetime) -> Month:
         local = at.astimezone(tz)
@@ -272,23 +286,23 @@ class _Index:
     history times the number of periods."""
 
     def __init__(self, entries: Iterable[Entry], tz: tzinfo, now: datetime,
-                 cache: Cache = NO_CACHE) -> None:
+                 run: Runner = direct) -> None:
         self.now = now
         self.started: dict[Month, list[Entry]] = {}
-        self.running: dict[Month, dict[Entry, None]] = {}
+        self.running: dict[Month, dict[str, Entry]] = {}
         self.events: set[Month] = set()
         # The build's own order (newest start first), so that each day lists its entries as the
         # uptime bars' days do.
-        self.order: dict[Entry, int] = {}
-        kept = cache.scope("report months", tz)
-        for e in counted(entries):
-            self.order[e] = len(self.order)
-            key = (e, now if _now_matters(e, now) else None)
-            touched = kept.cached(key, lambda e=e: _touched(e, tz, now))  # type: ignore[misc]
+        self.order: dict[str, int] = {}
+        shown = counted(entries)
+        found = run(touched_step, [TouchedInput(e, tz, now if _now_matters(e, now) else None)
+                                   for e in shown])
+        for e, touched in zip(shown, found, strict=True):
+            self.order[e.id] = len(self.order)
             if touched.started is not None:
                 self.started.setdefault(touched.started, []).append(e)
             for month in touched.running:
-                self.running.setdefault(month, {})[e] = None
+                self.running.setdefault(month, {})[e.id] = e
             self.events.update(touched.events)
 
     def periods(self, tz: tzinfo) -> tuple[Period, ...]:
@@ -306,8 +320,8 @@ class _Index:
         months = list(_months(period.first_day, period.next_first_day - timedelta(days=1)))
         started = sorted((e for month in months for e in self.started.get(month, ())),
                          key=lambda e: (e.started_at, e.id))
-        running = dict.fromkeys(e for month in months for e in self.running.get(month, ()))
-        return tuple(started), tuple(sorted(running, key=self.order.__getitem__))
+        running = {e.id: e for month in months for e in self.running.get(month, {}).values()}
+        return tuple(started), tuple(sorted(running.values(), key=lambda e: self.order[e.id]))
 
 
 def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period, ...]:
@@ -318,45 +332,55 @@ def periods(entries: Iterable[Entry], tz: tzinfo, now: datetime) -> tuple[Period
 
 
 def planned(entries: Sequence[Entry], now: datetime, tz: tzinfo,
-            cache: Cache = NO_CACHE) -> tuple[Inputs, ...]:
+            run: Runner = direct) -> tuple[Inputs, ...]:
     """What the report of every period :func:`periods` names reads, in its order: cheap to
     make for the whole history, so that only the figures nobody kept are computed
     (:func:`figures`)."""
-    index = _Index(entries, tz, now, cache)
+    index = _Index(entries, tz, now, run)
     return tuple(_inputs(index, period, tz) for period in index.periods(tz))
 
 
-def figures(inputs: Inputs, config: m.Config, tz: tzinfo, cache: Cache = NO_CACHE) -> Report:
+@dataclass(frozen=True)
+class ReportInput:
+    """What one period's figures are computed from."""
+
+    inputs: Inputs
+    config: m.Config
+    tz: tzinfo
+
+
+def report_step(item: ReportInput) -> Report:
+    """The step that computes one period's figures."""
+    return _report(item.inputs, item.config, item.tz)
+
+
+def figures(inputs: Inputs, config: m.Config, tz: tzinfo, run: Runner = direct) -> Report:
     """One period's figures from what it reads."""
-    return cache.scope("reports", config).cached(inputs, lambda: _report(inputs, config, tz))
+    return run(report_step, [ReportInput(inputs, config, tz)])[0]
 
 
 def all_reports(entries: Sequence[Entry], config: m.Config, now: datetime, tz: tzinfo,
-                cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+                run: Runner = direct) -> tuple[Report, ...]:
     """The report of every period :func:`periods` names, in its order."""
-    return tuple(figures(i, config, tz, cache) for i in planned(entries, now, tz, cache))
+    return tuple(run(report_step, [ReportInput(i, config, tz)
+                                   for i in planned(entries, now, tz, run)]))
 
 
 def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config, now: datetime,
-            tz: tzinfo, cache: Cache = NO_CACHE) -> tuple[Report, ...]:
+            tz: tzinfo, run: Runner = direct) -> tuple[Report, ...]:
     """The figures of each of ``wanted`` from the entries of a build, at ``now``.
 
-    ``cache`` may keep each report between the dev server's rebuilds: a report depends on
-    the components, its period, the entries it counts or that had a level during it, and
-    how far it runs.
+    ``run`` runs the steps (:mod:`statusgen.steps`).
     """
-    return _reports(_Index(entries, tz, now, cache), wanted, config, tz, cache)
+    index = _Index(entries, tz, now, run)
+    return tuple(run(report_step, [ReportInput(_inputs(index, period, tz), config, tz)
+                                   for period in wanted]))
 
 
 def _inputs(index: _Index, period: Period, tz: tzinfo) -> Inputs:
     started, running = index.of(period)
     start, end = period.bounds(tz)
     return Inputs(period, started, running, max(min(end, index.now), start))
-
-
-def _reports(index: _Index, wanted: Sequence[Period], config: m.Config, tz: tzinfo,
-             cache: Cache) -> tuple[Report, ...]:
-    return tuple(figures(_inputs(index, period, tz), config, tz, cache) for period in wanted)
 
 
 def report(period: Period, entries: Sequence[Entry], config: m.Config, now: datetime,

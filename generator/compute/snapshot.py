@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.metrics import Metrics, incident_metrics
@@ -23,6 +22,7 @@ from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
 from statusgen.compute.updates import page_id
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
+from statusgen.steps import Runner, direct
 
 
 @dataclass(frozen=True)
@@ -170,27 +170,36 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
         reports=all_reports(entries, config, now, snap.tz) if snap.reports else ())
 
 
+@dataclass(frozen=True)
+class EntryInput:
+    """What one entry is computed from: the incident as shown and as written (its hidden
+    updates count in the shown ones' ids), the components, and the clock for a maintenance
+    (an incident's entry does not move with it)."""
+
+    incident: m.Incident
+    written: m.Incident
+    config: m.Config
+    clock: datetime | None
+
+
+def entry_step(item: EntryInput) -> Entry:
+    """The step that computes one entry."""
+    return entry(item.incident, item.config, item.clock, item.written)
+
+
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             cache: Cache = NO_CACHE, reports: bool = True) -> Snapshot:
+             run: Runner = direct, reports: bool = True) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
     ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
-    no page (a notification, the page diff).
-
-    ``cache`` may keep each entry between the dev server's rebuilds: an incident's entry
-    depends only on the incident and the components, a maintenance's also on ``now``; and
-    each report's figures (:func:`~statusgen.compute.reports.all_reports`).
+    no page (a notification, the page diff).  ``run`` runs the steps: each entry, each
+    report's figures (:mod:`statusgen.steps`).
     """
     config = repo.config
-    kept = cache.scope("entries", config)
-
-    def computed(incident: m.Incident, written: m.Incident) -> Entry:
-        # The incident as written too: its hidden updates count in the shown ones' ids.
-        key = (incident, written, now if incident.kind is m.Kind.MAINTENANCE else None)
-        return kept.cached(key, lambda: entry(incident, config, now, written))
-
     shown = redacted(repo.incidents, internal, config.incident_fields)
-    entries = tuple(sorted((computed(i, written) for i, written in shown),
-                           key=lambda e: (-e.started_at.timestamp(), e.id)))
+    computed = run(entry_step, [
+        EntryInput(i, written, config, now if i.kind is m.Kind.MAINTENANCE else None)
+        for i, written in shown])
+    entries = tuple(sorted(computed, key=lambda e: (-e.started_at.timestamp(), e.id)))
     # A drill is shown in the team's build but never moves a status, uptime or the banner.
     counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
     tz = ZoneInfo(config.page.timezone)
@@ -223,5 +232,5 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         history_year=latest(years),
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
-        reports=all_reports(entries, config, now, tz, cache) if reports else (),
+        reports=all_reports(entries, config, now, tz, run) if reports else (),
     )

@@ -7,6 +7,7 @@ update or entry.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -42,7 +43,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class Entry(m.KeepsHash):
+class Entry:
     """An incident or maintenance as a reader sees it at ``now``."""
 
     incident: m.Incident
@@ -73,20 +74,6 @@ class Entry(m.KeepsHash):
     @property
     def id(self) -> str:
         return self.incident.id
-
-    def __hash__(self) -> int:
-        return self.kept_hash(lambda: (self.incident, self.status, self.active, self.upcoming,
-                                       self.started_at, self.resolved_at, self.spans,
-                                       self.changes, self.cancelled, self.update_ids,
-                                       self.update_delivers))
-
-    def __stable__(self) -> tuple[object, ...]:
-        """What the entry is made from, for digests kept between builds: the (redacted)
-        incident and where the clock stands in its life.  Its spans, changes and names
-        follow from these and the components, which every such digest's context holds;
-        its update ids from the incident's file, which the incident's digest stands for."""
-        return (self.incident, self.status, self.active, self.upcoming, self.started_at,
-                self.resolved_at, self.monitoring_at, self.cancelled)
 
     @property
     def updated_at(self) -> datetime:
@@ -134,8 +121,12 @@ def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
         bool(incident.external_issue) or any(f.id not in public_fields for f in incident.fields)
     if not hidden:
         return incident
-    return replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
-                   fields=tuple(f for f in incident.fields if f.id in public_fields))
+    public = replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
+                     fields=tuple(f for f in incident.fields if f.id in public_fields))
+    if not incident.digest:
+        return public
+    kept = "\0".join(sorted(public_fields))
+    return m.stamped(public, hashlib.sha256(f"{incident.digest}\0public\0{kept}".encode()).hexdigest())
 
 
 def expand(refs: Iterable[m.ComponentRef], config: m.Config, default: m.Level) -> dict[str, m.Level]:
@@ -220,11 +211,12 @@ def maintenance_phase(incident: m.Incident, at: datetime) -> m.Status:
     return newest
 
 
-def entry(incident: m.Incident, config: m.Config, now: datetime,
+def entry(incident: m.Incident, config: m.Config, now: datetime | None,
           written: m.Incident | None = None) -> Entry:
     """Everything the pages, feeds and API say about one (redacted) entry at ``now``;
     ``written`` is the incident as its file has it, when ``incident`` is a redacted or
-    shortened copy (its updates' ids are counted among all of them)."""
+    shortened copy (its updates' ids are counted among all of them).  Only a maintenance's
+    entry moves with the clock: an incident's may be computed with ``now=None``."""
     computed = _entry(incident, config, now)
     ids = set(computed.affected())
     ids.update(expand(incident.components, config, m.Level.MAJOR_OUTAGE))
@@ -235,8 +227,10 @@ def entry(incident: m.Incident, config: m.Config, now: datetime,
                    update_delivers=tuple(delivers(incident, u) for u in incident.updates))
 
 
-def _entry(incident: m.Incident, config: m.Config, now: datetime) -> Entry:
+def _entry(incident: m.Incident, config: m.Config, now: datetime | None) -> Entry:
     if incident.kind is m.Kind.MAINTENANCE:
+        if now is None:
+            raise ValueError(f"{incident.id}: a maintenance's phase needs the clock")
         status = maintenance_phase(incident, now)
         interval = maintenance_interval(incident)
         components = expand(incident.components, config, m.Level.UNDER_MAINTENANCE)

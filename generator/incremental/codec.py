@@ -110,8 +110,10 @@ def _object_reader(cls: type[Any]) -> Reader:
 
 
 def encode_parsed(incident: m.Incident | None, problems: list[Diagnostic]) -> Any:
-    """One file's parse result as JSON data."""
-    return [encode(incident), [[d.location.path, d.location.line, d.location.column,
+    """One file's parse result as JSON data (the incident's digest after its fields: it is no
+    field a copy may carry)."""
+    found = None if incident is None else [encode(incident), incident.digest]
+    return [found, [[d.location.path, d.location.line, d.location.column,
                                 str(d.severity), d.code, d.message] for d in problems]]
 
 
@@ -119,7 +121,12 @@ def decode_parsed(data: Any, path: str) -> tuple[m.Incident | None, list[Diagnos
     """What :func:`encode_parsed` wrote for the file at ``path``."""
     try:
         incident, problems = data
-        return (None if incident is None else reader(m.Incident)(incident, path),
+        if incident is not None:
+            fields, digest = incident
+            if not isinstance(digest, str):
+                raise CodecError(f"{path}: the digest is no string")
+            incident = m.stamped(reader(m.Incident)(fields, path), digest)
+        return (incident,
                 [Diagnostic(Location(p, int(line), int(column)), Severity(s), str(code), str(text))
                  for p, line, column, s, code, text in problems])
     except CodecError:

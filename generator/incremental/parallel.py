@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from statusgen.caching import Mapper, serial_map
+from statusgen.steps import Runner, direct, step_name
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,8 +22,10 @@ R = TypeVar("R")
 MIN_ITEMS = 400
 """Below this, starting workers costs more than it saves."""
 
-# The task of the current map, read by forked workers; set only around one call.
+# The task of the current map and its items, read by forked workers (a step's input may
+# hold what cannot be pickled, a theme's templates): set only around one call.
 _task: Callable[[Any], Any] | None = None
+_items: Sequence[Any] = ()
 
 
 def cores() -> int:
@@ -34,41 +36,41 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _run(chunk: Sequence[Any]) -> list[Any]:
+def _run(chunk: tuple[int, int]) -> list[Any]:
     assert _task is not None
-    return [_task(item) for item in chunk]
+    return [_task(item) for item in _items[chunk[0]:chunk[1]]]
 
 
 def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     """``[task(i) for i in items]``, on ``jobs`` processes when that pays."""
-    global _task
+    global _task, _items
     if jobs < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return [task(item) for item in items]
     # This process takes an equal share instead of waiting: jobs - 1 workers.
     share = len(items) // jobs
-    rest = items[share:]
-    size = -(-len(rest) // ((jobs - 1) * 4))
-    chunks = [rest[i:i + size] for i in range(0, len(rest), size)]
-    _task = task
+    size = -(-(len(items) - share) // ((jobs - 1) * 4))
+    chunks = [(i, min(i + size, len(items))) for i in range(share, len(items), size)]
+    _task, _items = task, items
     # Frozen objects are left alone by the collector, so a worker does not write to (and
     # so copy) every page of the heap it shares with this process.
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
             pending = pool.map_async(_run, chunks)
-            mine = _run(items[:share])
+            mine = _run((0, share))
             done = pending.get()
     finally:
-        _task = None
+        _task, _items = None, ()
         gc.unfreeze()
     return mine + [result for chunk in done for result in chunk]
 
 
-def processes(jobs: int) -> Mapper:
-    """A :data:`~statusgen.caching.Mapper` that uses ``jobs`` processes where that pays."""
+def processes(jobs: int) -> Runner:
+    """A :class:`~statusgen.steps.Runner` that uses ``jobs`` processes where that pays."""
     if jobs < 2:
-        return serial_map
+        return direct
 
-    def mapped(task: Callable[[T], R], items: Sequence[T], /) -> list[R]:
-        return parallel_map(task, items, jobs)
+    def mapped(step: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+        step_name(step)
+        return parallel_map(step, items, jobs)
     return mapped

@@ -26,7 +26,7 @@ from statusgen.source.parse import Parsed, ParseFn, parse_incident
 CACHE_DIR = ".statusgen-cache"
 PARSE_FILE = "parse.json"
 STAMP_FILE = "parse.stamp"
-FORMAT = "statusgen-parse-cache 4"
+FORMAT = "statusgen-parse-cache 5"
 
 
 @functools.cache
@@ -34,7 +34,8 @@ def code_hash() -> str:
     """Changes whenever any of statusgen's code does: results of other code are stale."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    for source in sorted(package.rglob("*.py")):
+    # The shipped catalogues too: a page's words are part of what made it.
+    for source in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 

@@ -1,14 +1,13 @@
-"""Digests of cache keys that mean the same in the next process.
+"""Digests of a step's input that mean the same in the next process.
 
-The render memo's keys are the objects a value was made from (an entry, the site's view,
-the clock while an entry runs).  Python's own hashes change from one process to the
-next, so a key kept on disk is a digest of the key's contents: every field of every
-dataclass, in order, with its type's name.  An object read from a file stands for itself
-by the digest of that file's bytes (``digest``, kept by incidents and the configuration),
-with its number of updates, so an incident redacted for a build is told from the whole
-one; what else a build changes in it (private fields) is a function of the scope's
-context, which names the build (public or internal).  An object made from others (an
-entry, from its incident and the clock) names them in ``__stable__``.
+A step's input (:mod:`statusgen.steps`) is made of values: entries, the site's frame, the
+clock where the step shows it.  Python's own hashes change from one process to the next,
+so an input is known by a digest of its contents: every field of every dataclass, in
+order, with its type's name.  An object read from files stands for itself by its
+``digest`` (an incident or the configuration: the digest of its file's path and bytes; a
+redacted incident: that and what the redaction kept; a theme or a language: its files'),
+so 10,000 incidents are not walked field by field on every build.  An object made from
+others (an entry, from its incident and the clock) names them in ``__stable__``.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
+from pathlib import PurePath
 from typing import Any
 
 
@@ -35,12 +35,7 @@ def _names(cls: type[Any]) -> tuple[str, ...]:
     return found
 
 
-Memo = dict[int, tuple[Any, str]]
-"""Digests of objects already walked in one build, by identity (the object is held, so its
-identity cannot be reused while the memo lives)."""
-
-
-def _walk(value: Any, out: list[str], memo: Memo | None) -> None:
+def _walk(value: Any, out: list[str]) -> None:
     if value is None or isinstance(value, bool | int | float):
         out.append(repr(value))
     elif isinstance(value, Enum):
@@ -56,42 +51,47 @@ def _walk(value: Any, out: list[str], memo: Memo | None) -> None:
         out.append(f"{type(value).__name__}:{value.isoformat()}@{zone}")
     elif isinstance(value, tzinfo):
         out.append(f"tz:{value}")
+    elif isinstance(value, PurePath):
+        out.append(f"path:{value}")
     elif isinstance(value, tuple | list):
         out.append(f"({len(value)}")
         for item in value:
-            _walk(item, out, memo)
+            _walk(item, out)
         out.append(")")
     elif isinstance(value, frozenset | set):
-        out.append("{" + ",".join(sorted(fingerprint(item, memo) for item in value)) + "}")
+        out.append("{" + ",".join(sorted(fingerprint(item) for item in value)) + "}")
     elif isinstance(value, Mapping):
-        out.append("{" + ",".join(sorted(fingerprint(k, memo) + "=" + fingerprint(v, memo)
+        out.append("{" + ",".join(sorted(fingerprint(k) + "=" + fingerprint(v)
                                          for k, v in value.items())) + "}")
+    elif isinstance(digest := getattr(value, "digest", None), str) and digest:
+        out.append(f"{type(value).__name__}#{digest}")
     elif hasattr(value, "__stable__") or (dataclasses.is_dataclass(value)
                                           and not isinstance(value, type)):
-        digest = getattr(value, "digest", None)
-        if isinstance(digest, str) and digest:
-            out.append(f"{type(value).__name__}#{digest}#{len(getattr(value, 'updates', ()))}")
-            return
-        if memo is None:
-            out.append(_object(value, None))
-            return
-        # An entry is read by many keys (each period it runs through): walked once.
-        known = memo.get(id(value))
+        # An entry is read by many inputs (each period it runs through, each page that lists
+        # it): a frozen object's digest is worked out once and kept on it.  ``replace`` makes
+        # a new object, which has none.
+        known = getattr(value, "__dict__", {}).get(_KEPT)
         if known is None:
-            known = memo[id(value)] = (value, _object(value, memo))
-        out.append(known[1])
+            known = _object(value)
+            params = getattr(type(value), "__dataclass_params__", None)
+            if params is not None and params.frozen:
+                object.__setattr__(value, _KEPT, known)
+        out.append(known)
     else:
         raise Unstable(f"no stable digest for {type(value).__name__}")
 
 
-def _object(value: Any, memo: Memo | None) -> str:
+_KEPT = "_stable_digest"
+
+
+def _object(value: Any) -> str:
     out = [f"{type(value).__name__}("]
     if hasattr(value, "__stable__"):
         # An object made from others says which: its digest is theirs (see its method).
-        _walk(value.__stable__(), out, memo)
+        _walk(value.__stable__(), out)
     else:
         for field in _names(type(value)):
-            _walk(getattr(value, field), out, memo)
+            _walk(getattr(value, field), out)
     out.append(")")
     return _digest(out)
 
@@ -100,18 +100,17 @@ def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def fingerprint(value: Any, memo: Memo | None = None) -> str:
-    """A digest of ``value``'s contents that is the same in every process; ``memo`` keeps
-    the digests of the dataclasses walked, for the keys of one build."""
+def fingerprint(value: Any) -> str:
+    """A digest of ``value``'s contents that is the same in every process."""
     out: list[str] = []
-    _walk(value, out, memo)
+    _walk(value, out)
     return _digest(out)
 
 
-def stable(value: Any, memo: Memo | None = None) -> str | None:
-    """:func:`fingerprint`, or ``None`` for a key that has none."""
+def stable(value: Any) -> str | None:
+    """:func:`fingerprint`, or ``None`` for a value that has none."""
     try:
-        return fingerprint(value, memo)
+        return fingerprint(value)
     except Unstable:
         return None
 

@@ -1,6 +1,6 @@
 """An output the previous site already holds: the writer keeps the file instead of writing it.
 
-The output memo (:mod:`statusgen.incremental.outputs`) decides which outputs are such;
+The record of outputs (:class:`statusgen.incremental.record.Written`) decides which are such;
 the writer only honours it, and renders one after all if its file cannot be linked.
 """
 

@@ -295,7 +295,7 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
     for path in sorted(files):
         data, before = files[path], published.get(path)
         if isinstance(data, Kept) and before is not None:
-            # The output memo found the file as the last build left it: as recorded here.
+            # The record of outputs found the file as the last build left it: as recorded here.
             name = before[0]
         else:
             data = materialized(data)

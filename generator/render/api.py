@@ -21,17 +21,18 @@ Timestamps are ISO 8601 in the page's time zone with milliseconds
 from __future__ import annotations
 
 import json
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
+from statusgen.compute.views import DURATION_METRICS, Entry, EntryFigures, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, shown_links, shown_reference, words
-from statusgen.render.feeds import absolute_links
-from statusgen.render.markdown import fill_text, message
-from statusgen.render.timefmt import iso_utc, whole_seconds
+from statusgen.render.markdown import fill_text, linker, message
+from statusgen.render.timefmt import iso_utc, whole_seconds, zone
+from statusgen.steps import Runner, direct
 
 API = "api/v2"
 LIMIT = 50
@@ -55,17 +56,47 @@ def incident_json_path(entry_id: str) -> str:
 def statuspage_incident(snap: Snapshot, e: Entry) -> tuple[JSON, list[JSON]]:
     """The incident or scheduled maintenance object of ``e`` exactly as Statuspage shapes it
     (none of statusgen's own fields), and every component's object."""
-    api = _Api(snap)
+    api = _Api(api_frame(snap), snap.ids, snap.figures)
     return api.incident(e), api.components()
 
 
-def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
-    """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes.
+@dataclass(frozen=True)
+class ApiFrame:
+    """What every document of the API reads of the site: the settings and components, the
+    build, and the page's and every component's object (their levels and times at ``now``)."""
 
-    ``cache`` keeps each entry's document between the dev server's rebuilds.
-    """
-    api = _Api(snap)
-    page = api.page()
+    config: m.Config
+    internal: bool
+    page: Mapping[str, Any]
+    components: Mapping[str, Mapping[str, Any]]
+    """Every component's and group's object, in display order, by id."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an entry's document reads: the frame, the entry and its figures, and which of
+    the entries it links to are shown."""
+
+    frame: ApiFrame
+    entry: Entry
+    figures: EntryFigures
+    links: tuple[tuple[str, bool], ...]
+
+
+def document_step(item: Document) -> bytes:
+    """The step that writes an entry's ``{"page", "incident"}`` document."""
+    e = item.entry
+    api = _Api(item.frame, {target for target, shown in item.links if shown}, {e.id: item.figures})
+    # Byte for byte what dump({"page": page, "incident": {…Statuspage's, …extras}}) writes.
+    return dump({"page": item.frame.page, "incident": {**api.incident(e), **api.extras(e)}})
+
+
+def render_api(snap: Snapshot, run: Runner = direct) -> dict[str, bytes]:
+    """Every ``api/v2`` document of the snapshot, path → UTF-8 JSON bytes; ``run`` runs the
+    steps (each entry's document)."""
+    frame = api_frame(snap)
+    api = _Api(frame, snap.ids, snap.figures)
+    page = frame.page
     incidents = [e for e in snap.entries if e.incident.kind is m.Kind.INCIDENT]
     maintenances = [e for e in snap.entries if e.incident.kind is m.Kind.MAINTENANCE]
     unresolved = [e for e in incidents if e.active]
@@ -94,22 +125,9 @@ def render_api(snap: Snapshot, cache: Cache = NO_CACHE) -> dict[str, bytes]:
         "scheduled-maintenances/active.json": {
             "page": page, "scheduled_maintenances": [api.incident(e) for e in active]},
     }
-    # An entry's document embeds the components' current state and names what the incident
-    # fields declare; it is otherwise the entry's.
-    context = (dump(components), snap.page.url, snap.page.timezone, snap.config.incident_fields,
-               snap.internal)
-    kept = cache.scope("api parts", context)
-    head = b'{"page":' + dump(page).rstrip(b"\n") + b',"incident":'
-    # The whole file, when the page object is the same too (a build of the command line
-    # keeps such files from the last build); else made again from the entry's part.
-    files = cache.scope("api", (head, context))
-    out = {}
-    for e in snap.entries:
-        key = (e, snap.now if e.active or e.upcoming else None, shown_links(e, snap.by_id))
-        # Byte for byte what dump({"page": page, "incident": {…Statuspage's, …extras}}) writes.
-        out[incident_json_path(e.id)] = files.cached(key, lambda e=e, key=key: (  # type: ignore[misc]
-            head + kept.cached(key, lambda: dump({**api.incident(e), **api.extras(e)})
-                               .rstrip(b"\n")) + b"}\n"))
+    made = run(document_step, [Document(frame, e, snap.figures[e.id], shown_links(e, snap.by_id))
+                               for e in snap.entries])
+    out = {incident_json_path(e.id): data for e, data in zip(snap.entries, made, strict=True)}
     # The lists win over an entry of the same name (the loader rejects ``unresolved`` as an id).
     out.update({f"{API}/{name}": dump(doc) for name, doc in docs.items()})
     return out
@@ -130,80 +148,83 @@ def _by_schedule(e: Entry) -> tuple[datetime, str]:
 
 
 
-class _Api:
-    """Builds the JSON objects of one snapshot; caches what every document shares."""
-
-    def __init__(self, snap: Snapshot) -> None:
-        self.snap = snap
-        self.page_id = snap.page_id
-        self.links = absolute_links(snap)
-        times = [u.at for e in snap.entries for u in e.incident.updates if u.at <= snap.now]
-        times += [t for e in snap.entries for s in e.spans for t in (s.start, s.end)
-                  if t is not None and t <= snap.now]
-        self.updated_at = max(times, default=snap.now)
-        self.created_at = min((u.at for e in snap.entries for u in e.incident.updates),
-                              default=self.updated_at)
-        # Each leaf's last level change up to now, in one pass over the spans.
-        self._last_change: dict[str, datetime] = {}
-        for e in snap.entries:
-            for s in e.spans:
-                for t in (s.start, s.end):
-                    if t is not None and t <= snap.now and t > self._last_change.get(
-                            s.component, self.created_at):
-                        self._last_change[s.component] = t
-        self._components = {c.id: self._component(c, p) for c, p in self._ordered()}
-        self._incidents: dict[str, JSON] = {}
-
-    def ts(self, at: datetime | None) -> str | None:
-        return None if at is None else iso_utc(at, self.snap.tz)
-
-    def page(self) -> JSON:
-        page = self.snap.page
-        return {
-            "id": self.page_id,
-            "name": page.title,
-            "url": page.url.rstrip("/"),
-            "time_zone": page.timezone,
-            "updated_at": self.ts(self.updated_at),
-        }
-
-    def _ordered(self) -> list[tuple[m.Component, int]]:
-        out: list[tuple[m.Component, int]] = []
-        for position, component in enumerate(self.snap.config.components, start=1):
-            out.append((component, position))
-            out.extend((member, index) for index, member in enumerate(component.members, start=1))
-        return out
-
-    def _changed_at(self, component: m.Component) -> datetime:
-        times = [self._last_change[c] for c in self.snap.config.expand(component.id)
-                 if c in self._last_change]
-        return max(times, default=self.created_at)
-
-    def _component(self, component: m.Component, position: int) -> JSON:
+def api_frame(snap: Snapshot) -> ApiFrame:
+    """The page's and every component's object at ``snap.now``, as every document embeds them."""
+    tz = snap.tz
+    now = snap.now
+    times = [u.at for e in snap.entries for u in e.incident.updates if u.at <= now]
+    times += [t for e in snap.entries for s in e.spans for t in (s.start, s.end)
+              if t is not None and t <= now]
+    updated_at = max(times, default=now)
+    created_at = min((u.at for e in snap.entries for u in e.incident.updates), default=updated_at)
+    # Each leaf's last level change up to now, in one pass over the spans.
+    last_change: dict[str, datetime] = {}
+    for e in snap.entries:
+        for s in e.spans:
+            for t in (s.start, s.end):
+                if t is not None and t <= now and t > last_change.get(s.component, created_at):
+                    last_change[s.component] = t
+    page = snap.page
+    page_object = {"id": snap.page_id, "name": page.title, "url": page.url.rstrip("/"),
+                   "time_zone": page.timezone, "updated_at": iso_utc(updated_at, tz)}
+    components: dict[str, Mapping[str, Any]] = {}
+    for component, position in _ordered(snap.config):
+        changed = max((last_change[c] for c in snap.config.expand(component.id)
+                       if c in last_change), default=created_at)
         data: JSON = {
             "id": component.id,
             "name": component.name,
-            "status": str(self.snap.levels[component.id]),
-            "created_at": self.ts(min(self.created_at, self._changed_at(component))),
-            "updated_at": self.ts(self._changed_at(component)),
+            "status": str(snap.levels[component.id]),
+            "created_at": iso_utc(min(created_at, changed), tz),
+            "updated_at": iso_utc(changed, tz),
             "position": position,
             "description": component.description or None,
-            "showcase": self.snap.page.uptime_days > 0,
+            "showcase": page.uptime_days > 0,
             "start_date": None,
             "group_id": component.group,
-            "page_id": self.page_id,
+            "page_id": snap.page_id,
             "group": component.is_group,
             "only_show_if_degraded": False,
         }
         if component.is_group:
             data["components"] = [c.id for c in component.members]
-        return data
+        components[component.id] = data
+    return ApiFrame(snap.config, snap.internal, page_object, components)
+
+
+def _ordered(config: m.Config) -> list[tuple[m.Component, int]]:
+    out: list[tuple[m.Component, int]] = []
+    for position, component in enumerate(config.components, start=1):
+        out.append((component, position))
+        out.extend((member, index) for index, member in enumerate(component.members, start=1))
+    return out
+
+
+class _Api:
+    """Builds the JSON objects of the documents of one frame."""
+
+    def __init__(self, frame: ApiFrame, ids: Container[str],
+                 figures: Mapping[str, EntryFigures]) -> None:
+        self.frame = frame
+        self.config = frame.config
+        self.internal = frame.internal
+        self.figures = figures
+        self.tz = zone(frame.config.page.timezone)
+        self.page_id = str(frame.page["id"])
+        self.links = linker(lambda to: paths.absolute(frame.config.page.url, to), ids)
+        self._incidents: dict[str, JSON] = {}
+
+    def ts(self, at: datetime | None) -> str | None:
+        return None if at is None else iso_utc(at, self.tz)
+
+    def page(self) -> JSON:
+        return dict(self.frame.page)
 
     def components(self) -> list[JSON]:
-        return list(self._components.values())
+        return [dict(c) for c in self.frame.components.values()]
 
     def _names(self) -> dict[str, str]:
-        return {c.id: c.name for c in self.snap.config.walk()}
+        return {c.id: c.name for c in self.config.walk()}
 
     def updates(self, e: Entry) -> list[JSON]:
         names = self._names()
@@ -216,8 +237,8 @@ class _Api:
             out.append({
                 "id": update_id,
                 "status": str(update.status),
-                "body": fill_text(message(update, self.snap.page.language,
-                                          self.snap.page.language)[0], self.links),
+                "body": fill_text(message(update, self.config.page.language,
+                                          self.config.page.language)[0], self.links),
                 "incident_id": e.id,
                 "created_at": at,
                 "updated_at": at,
@@ -248,11 +269,11 @@ class _Api:
             "monitoring_at": self.ts(e.monitoring_at),
             "resolved_at": self.ts(e.resolved_at),
             "impact": "maintenance" if maintenance else str(incident.impact),
-            "shortlink": paths.absolute(self.snap.page.url, paths.incident_page(e.id)),
+            "shortlink": paths.absolute(self.config.page.url, paths.incident_page(e.id)),
             "started_at": self.ts(created if maintenance else e.started_at),
             "page_id": self.page_id,
             "incident_updates": self.updates(e),
-            "components": [self._components[c] for c in e.named],
+            "components": [dict(self.frame.components[c]) for c in e.named],
         }
         if maintenance and incident.window is not None:
             data["scheduled_for"] = self.ts(incident.window.start)
@@ -267,11 +288,10 @@ class _Api:
         what only the team reads of the declarations, under incident.io's names: the
         severity's and the fields' ``description``, the options with their ``sort_key``, each
         role's ``description`` and ``required``."""
-        snap = self.snap
         incident = e.incident
-        declared = snap.config.incident_fields
+        declared = self.config.incident_fields
         severity = declared.severity(incident.severity) if incident.severity else None
-        metrics = snap.figures[e.id].metrics
+        metrics = self.figures[e.id].metrics
         names = self._names()
         data: JSON = {
             "reference": shown_reference(incident, declared) or None,
@@ -280,7 +300,7 @@ class _Api:
             "timestamps": [{"id": t.id, "name": words(t.id), "value": self.ts(at)}
                            for t in declared.timestamps
                            if (at := incident.named_time(t.id)) is not None],
-            "custom_fields": [self._field(f, incident, snap.internal) for f in declared.custom
+            "custom_fields": [self._field(f, incident, self.internal) for f in declared.custom
                               if f.public and any(v.id == f.id for v in incident.fields)],
             "duration_metrics": [] if metrics is None else [
                 {"duration_metric": {"id": metric, "name": METRIC_NAMES[metric]},
@@ -291,7 +311,7 @@ class _Api:
                  "level": str(t.level), "seconds": whole_seconds(t.seconds)}
                 for t in metrics.impact],
         }
-        if snap.internal:
+        if self.internal:
             data["internal"] = {
                 "roles": [self._role(r, declared) for r in incident.roles],
                 "custom_fields": [self._field(f, incident, True) for f in declared.custom
@@ -302,7 +322,7 @@ class _Api:
 
     def _severity(self, severity: m.SeverityLevel) -> JSON:
         data: JSON = {"id": severity.id, "name": severity.name, "rank": severity.rank}
-        if self.snap.internal:
+        if self.internal:
             data["description"] = severity.description
         return data
 

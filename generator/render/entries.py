@@ -70,11 +70,19 @@ def _window(incident: m.Incident, tz: tzinfo, lang: Language) -> WindowView | No
     return WindowView(start, end, end_text)
 
 
-def _duration(e: Entry, now: datetime, lang: Language) -> str:
+def _clock(e: Entry, now: datetime | None) -> datetime:
+    """The clock, which only a running entry's line reads (a page of an ended one is rendered
+    without it, and kept while the clock moves)."""
+    if now is None:
+        raise ValueError(f"{e.id} runs: its line reads the clock")
+    return now
+
+
+def _duration(e: Entry, now: datetime | None, lang: Language) -> str:
     if e.resolved_at is not None:
         return lang.duration(e.resolved_at - e.started_at)
     if e.active:
-        return lang.duration(max(now - e.started_at, timedelta(0)))
+        return lang.duration(max(_clock(e, now) - e.started_at, timedelta(0)))
     return ""  # upcoming, or a maintenance completed without ever starting
 
 
@@ -95,7 +103,7 @@ MAINTENANCE_IMPACT = "maintenance"
 """A maintenance's impact on the pages: Statuspage's fifth impact, with its own colour."""
 
 
-def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
+def entry_line(e: Entry, tz: tzinfo, now: datetime | None, lang: Language,
                fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> EntryLine:
     """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``, its
     severity named as ``fields`` declares it."""
@@ -119,7 +127,7 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime, lang: Language,
         started=time_view(e.started_at, tz, lang),
         resolved=time_view(e.resolved_at, tz, lang) if e.resolved_at is not None else None,
         duration=_duration(e, now, lang),
-        as_of=time_view(now, tz, lang) if e.active else None,
+        as_of=time_view(_clock(e, now), tz, lang) if e.active else None,
         window=_window(incident, tz, lang),
         reference=shown_reference(incident, fields),
         severity=severity_view(incident, fields),
@@ -147,7 +155,7 @@ def _components(e: Entry, figures: EntryFigures, config: m.Config,
                  for c in affected)
 
 
-def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime, page: str,
+def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime | None, page: str,
                shown: Container[str], lang: Language, *, body: bool = False) -> EntryView:
     """The card of ``e`` (with its ``figures`` at ``now``) on the page at output path ``page``
     (Markdown links are made relative to it, and links to entries not in ``shown`` dropped),

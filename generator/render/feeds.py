@@ -20,19 +20,21 @@ import html
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import Entry, Snapshot
 from statusgen.render import paths
+from statusgen.render.around import Around, Site
 from statusgen.render.entries import shown_links, shown_reference
 from statusgen.render.i18n import N_, Language, translator
 from statusgen.render.labels import STATUSES
 from statusgen.render.markdown import Rewrite, fill_html, linker, message
 from statusgen.render.media import ATOM, RSS
+from statusgen.steps import Runner, direct
 
 NAMESPACE = uuid.UUID("6f1c7a52-3f0e-5b7e-9d0c-3c4b2a7e9a10")
 """The fixed namespace of statusgen's UUIDs: never change it, or every reader sees every
@@ -73,37 +75,59 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def render_feeds(snap: Snapshot, cache: Cache = NO_CACHE,
+@dataclass(frozen=True)
+class Timeline:
+    """What an entry's timeline reads: the site, the entry, and its language."""
+
+    site: Site
+    entry: Entry
+    lang: Language
+
+
+def timeline_step(item: Timeline) -> str:
+    """The step that writes an entry's timeline, as a feed holds it."""
+    return xml_text(timeline_html(item.site, item.entry, item.lang))
+
+
+@dataclass(frozen=True)
+class FeedInput:
+    """What one feed reads: the site (with the clock when it is empty), whose feed, its
+    format, its entries with their timelines, and its language."""
+
+    site: Site
+    owner: m.Component | None
+    extension: str
+    entries: tuple[tuple[Entry, str], ...]
+    lang: Language
+
+
+def feed_step(item: FeedInput) -> bytes:
+    """The step that writes one feed."""
+    return _feed(item.site, item.owner, item.entries, item.extension, item.lang)
+
+
+def render_feeds(snap: Snapshot, run: Runner = direct,
                  lang: Language | None = None) -> dict[str, bytes]:
     """The page's feeds and every component's and group's, path → bytes, in ``lang``
-    (``page.language``'s words by default).
-
-    ``cache`` keeps each entry's timeline between the dev server's rebuilds.
-    """
+    (``page.language``'s words by default); ``run`` runs the steps."""
     lang = lang or translator(snap.page.language)
-    out: dict[str, bytes] = {}
     scopes = snap.feeds
     # An entry is in the page's feed and in its components': its timeline is written once.
-    kept = cache.scope("feeds", (snap.config, snap.page, snap.internal))
-    timelines: dict[str, str] = {}
-    for _, entries in scopes:
-        for e in entries:
-            if e.id not in timelines:
-                timelines[e.id] = kept.cached((e, shown_links(e, snap.by_id), lang.tag),
-                                              lambda e=e: xml_text(timeline_html(snap, e, lang)))  # type: ignore[misc]
-    for owner, entries in scopes:
-        # A feed reads its entries and their timelines, and the clock only when it is empty.
-        texts = tuple((e, timelines[e.id]) for e in entries)
-        clock = None if entries else snap.now
-        for extension in ("atom", "rss"):
-            out[feed_path(owner.id if owner else None, extension)] = kept.cached(
-                (owner.id if owner else None, extension, texts, clock, lang.tag),
-                lambda owner=owner, entries=entries, extension=extension:  # type: ignore[misc]
-                _feed(snap, owner, entries, extension, timelines, lang))
-    return out
+    once = {e.id: e for _, entries in scopes for e in entries}
+    made = run(timeline_step, [
+        Timeline(Site(snap.config, snap.internal,
+                      frozenset(t for t, shown in shown_links(e, snap.by_id) if shown)), e, lang)
+        for e in once.values()])
+    timelines = dict(zip(once, made, strict=True))
+    inputs = [FeedInput(Site(snap.config, snap.internal, now=None if entries else snap.now), owner,
+                        extension, tuple((e, timelines[e.id]) for e in entries), lang)
+              for owner, entries in scopes for extension in ("atom", "rss")]
+    feeds = run(feed_step, inputs)
+    return {feed_path(item.owner.id if item.owner else None, item.extension): data
+            for item, data in zip(inputs, feeds, strict=True)}
 
 
-def _absolute(snap: Snapshot, path: str) -> str:
+def _absolute(snap: Around, path: str) -> str:
     return paths.absolute(snap.page.url, path)
 
 
@@ -111,8 +135,8 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry],
-          extension: str, timelines: dict[str, str], lang: Language) -> bytes:
+def _feed(snap: Site, component: m.Component | None, entries: Sequence[tuple[Entry, str]],
+          extension: str, lang: Language) -> bytes:
     page = snap.page
     path = feed_path(component.id if component else None, extension)
     if component is None:
@@ -138,14 +162,18 @@ def _feed(snap: Snapshot, component: m.Component | None, entries: Sequence[Entry
     fg.link(href=_absolute(snap, path), rel="self",
             type=ATOM if extension == "atom" else RSS)
     fg.link(href=home, rel="alternate", type="text/html")
-    fg.updated(_utc(max((e.updated_at for e in entries), default=snap.now)))
-    for e in entries:
-        _add_entry(fg, snap, e, timelines[e.id], lang)
+    if entries:
+        fg.updated(_utc(max(e.updated_at for e, _ in entries)))
+    else:
+        assert snap.now is not None, "an empty feed is dated by the clock"
+        fg.updated(_utc(snap.now))
+    for e, timeline in entries:
+        _add_entry(fg, snap, e, timeline, lang)
     data: bytes = fg.atom_str(pretty=True) if extension == "atom" else fg.rss_str(pretty=True)
     return data
 
 
-def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str, lang: Language) -> None:
+def _add_entry(fg: FeedGenerator, snap: Around, e: Entry, content: str, lang: Language) -> None:
     mark = internal_mark(lang) if snap.internal and not e.incident.published else ""
     link = _absolute(snap, paths.incident_page(e.id))
     fe = fg.add_entry(order="append")
@@ -165,16 +193,16 @@ def _add_entry(fg: FeedGenerator, snap: Snapshot, e: Entry, content: str, lang: 
     fe.content(content, type="html")
 
 
-def absolute_links(snap: Snapshot) -> Rewrite:
+def absolute_links(snap: Around) -> Rewrite:
     """Links in a message (written from ``incidents/``) made absolute from ``page.url``."""
     return linker(lambda to: paths.absolute(snap.page.url, to), snap.ids)
 
 
-def _time_html(at: datetime, snap: Snapshot, lang: Language) -> str:
+def _time_html(at: datetime, snap: Around, lang: Language) -> str:
     return f"<time datetime=\"{_utc(at).isoformat()}\">{html.escape(lang.moment(at, snap.tz))}</time>"
 
 
-def timeline_html(snap: Snapshot, e: Entry, lang: Language | None = None) -> str:
+def timeline_html(snap: Around, e: Entry, lang: Language | None = None) -> str:
     """The entry's public timeline as HTML, newest update first: status, time, message; in
     ``lang`` (``page.language``'s words by default), a message without a translation into it
     marked with the language it is written in."""

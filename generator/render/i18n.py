@@ -90,9 +90,13 @@ def _shipped_translations(tag: str) -> gettext_module.NullTranslations:
 class Language:
     """The words and conventions of one language (see the module's docstring)."""
 
-    def __init__(self, tag: str, translations: gettext_module.NullTranslations) -> None:
+    def __init__(self, tag: str, translations: gettext_module.NullTranslations,
+                 digest: str = "") -> None:
         self.tag = tag
         """As the page writes it: ``de``, ``de-AT``, ``pt-BR``."""
+        self.digest = f"{tag}\0{digest}"
+        """What a step's input holding the language is known by: its tag and the digest of a
+        theme's catalogues (statusgen's own are part of its code)."""
         self.shipped = languages.shipped_language(tag) or "en"
         """The shipped language whose words it takes."""
         self.name = languages.LANGUAGES.get(self.shipped, tag)
@@ -361,7 +365,7 @@ def _translator(tag: str, files: tuple[tuple[Path, str], ...], _digest: str) -> 
         override = _read_override(path, shown, locale)
         override.add_fallback(chain)
         chain = override
-    return Language(tag, chain)
+    return Language(tag, chain, _digest)
 
 
 def N_(message: str) -> str:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import Snapshot
 from statusgen.render import paths
+from statusgen.render.around import Around, Site
 from statusgen.render.editions import editions
 from statusgen.render.media import media_type
+from statusgen.steps import Runner, direct
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EXCLUDED = frozenset({"404.html"})
@@ -33,7 +35,7 @@ def pages(outputs: Collection[str]) -> list[str]:
     return sorted(p for p in outputs if p.endswith(".html") and p not in EXCLUDED)
 
 
-def sitemap(snap: Snapshot, outputs: Collection[str]) -> bytes:
+def sitemap(snap: Around, outputs: Collection[str]) -> bytes:
     ET.register_namespace("", SITEMAP_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for url in sorted(paths.absolute(snap.page.url, p) for p in pages(outputs)):
@@ -54,7 +56,7 @@ def _line(value: str) -> str:
     return _LINE_BREAKS.sub("", value)
 
 
-def robots(snap: Snapshot) -> bytes:
+def robots(snap: Around) -> bytes:
     """Allow everything; an internal build asks every robot to stay away."""
     lines = ["User-agent: *"]
     lines.append("Disallow: /" if snap.internal else "Allow: /")
@@ -63,7 +65,7 @@ def robots(snap: Snapshot) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def prefix(snap: Snapshot) -> str:
+def prefix(snap: Around) -> str:
     """``page.url``'s path, always ending with ``/``: ``/`` or ``/status/``."""
     path = urlsplit(snap.page.url).path or "/"
     return path if path.endswith("/") else path + "/"
@@ -99,7 +101,7 @@ def _rule(path: str, prefixes: tuple[str, ...]) -> tuple[int, str] | None:
     return place, edition + "/".join(parts)
 
 
-def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
+def headers(snap: Around, outputs: Collection[str]) -> bytes:
     """Netlify / Cloudflare Pages ``_headers``: a block per URL pattern that matches an
     output, made from the outputs of every edition, no two setting the same header on
     one file."""
@@ -122,15 +124,24 @@ def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_meta(snap: Snapshot, outputs: Collection[str], cache: Cache = NO_CACHE) -> dict[str, bytes]:
-    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``.
+@dataclass(frozen=True)
+class Meta:
+    """What the site's own files read: the settings, the build, and every output's path."""
 
-    They depend only on the page and the list of outputs, so ``cache`` keeps them between
-    the dev server's rebuilds until a file appears or goes.
-    """
-    key = (snap.page, snap.internal, tuple(sorted(outputs)))
-    return dict(cache.scope("meta", None).cached(key, lambda: {
-        "sitemap.xml": sitemap(snap, outputs),
-        "robots.txt": robots(snap),
-        "_headers": headers(snap, outputs),
-    }))
+    site: Site
+    outputs: tuple[str, ...]
+
+
+def meta_step(item: Meta) -> dict[str, bytes]:
+    """The step that writes ``sitemap.xml``, ``robots.txt`` and ``_headers``."""
+    return {
+        "sitemap.xml": sitemap(item.site, item.outputs),
+        "robots.txt": robots(item.site),
+        "_headers": headers(item.site, item.outputs),
+    }
+
+
+def render_meta(snap: Snapshot, outputs: Collection[str], run: Runner = direct) -> dict[str, bytes]:
+    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``: made
+    again only when a file appears or goes, or the settings change."""
+    return dict(run(meta_step, [Meta(Site(snap.config, snap.internal), tuple(sorted(outputs)))])[0])

@@ -14,16 +14,16 @@ with hundreds of incidents never resolved lists them on ``incidents/unresolved/`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
 
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache, Mapper, Store, serial_map
-from statusgen.compute.views import Entry, Snapshot, Year
-from statusgen.render import labels, paths
+from statusgen.compute.views import Entry, EntryFigures, Snapshot, Year
+from statusgen.render import labels, paths, timefmt
 from statusgen.render.bar import uptime_bar
 from statusgen.render.editions import Edition, alternates, editions
 from statusgen.render.entries import entry_line, entry_view, level_view, month_label, shown_links, time_view
@@ -46,6 +46,7 @@ from statusgen.render.views import (
     UnresolvedContext,
     YearLink,
 )
+from statusgen.steps import Runner, direct
 
 NOT_FOUND = "404.html"
 COMPONENT_ENTRIES = 50
@@ -64,8 +65,8 @@ def feed_path(component_id: str | None, extension: str) -> str:
     return name if component_id is None else f"components/{component_id}/{name}"
 
 
-def _feeds(snap: Snapshot, lang: Language, component: m.Component | None = None) -> tuple[Feed, ...]:
-    title = snap.page.title
+def _feeds(page: m.Page, lang: Language, component: m.Component | None = None) -> tuple[Feed, ...]:
+    title = page.title
     feeds = [Feed(lang._("%(name)s: Atom feed", name=title), "Atom", ATOM, feed_path(None, "atom")),
              Feed(lang._("%(name)s: RSS feed", name=title), "RSS", RSS, feed_path(None, "rss"))]
     if component is not None:
@@ -104,45 +105,42 @@ def _current(row: ComponentRow, config: m.Config) -> ComponentRow:
     return row if len(kept) == len(row.members) else replace(row, members=kept)
 
 
-def incident_key(snap: Snapshot, e: Entry) -> Hashable:
-    """Everything an entry's page reads besides the site around it: the entry as computed at
-    ``now``, the clock while it runs, and which of the entries it links to are shown."""
-    return (e, snap.now if e.active else None, shown_links(e, snap.by_id))
+@dataclass(frozen=True)
+class Frame:
+    """What every page of one edition reads of the site around its own content: the theme,
+    the words, the settings and components, the banner.  It is part of the input of every
+    page's step (:mod:`statusgen.steps`), so a page is never kept across a change to it."""
 
+    theme: Theme
+    lang: Language
+    edition: Edition
+    config: m.Config
+    view: SiteView
+    """The site's header, without the clock."""
+    names: Mapping[str, str]
+    """Every language of the site by its own name (for the links to the other editions)."""
 
-class _Site:
-    """Renders the pages of one snapshot with one theme."""
+    @property
+    def page(self) -> m.Page:
+        return self.config.page
 
-    def __init__(self, snap: Snapshot, theme: Theme, edition: Edition) -> None:
-        self.snap = snap
-        self.theme = theme
-        self.edition = edition
-        page = snap.page
-        self.lang = lang = translator(page.language, theme.folders)
-        theme.env.globals.update(lang.template_globals())
-        self.names = {tag: translator(tag).name for tag in edition.languages}
-        self.view = SiteView(
-            title=page.title, description=page.description, language=page.language,
-            direction=lang.direction, url=page.url, timezone=page.timezone, internal=snap.internal,
-            indicator=snap.indicator, indicator_text=lang.gettext(labels.INDICATORS[snap.indicator]),
-            updated=None,
-        )
-        self.clocked = replace(self.view, updated=time_view(snap.now, snap.tz, lang))
-        self.lines: dict[str, EntryLine] = {}
-        self.rows = {c.id: _row(snap, c, lang) for c in snap.config.components}
-        for row in list(self.rows.values()):
-            for member in row.members:
-                self.rows[member.id] = member
+    def render(self, template: str, context: object) -> bytes:
+        """``template`` with ``context``, in this frame's words."""
+        self.theme.env.globals.update(self.lang.template_globals())
+        return self.theme.render(template, context)
 
     def base(self, page: str, *, nav: str | None = None, feeds: tuple[Feed, ...] | None = None,
-             clocked: bool = False) -> PageContext:
-        """What every template of ``page`` receives."""
-        theme, snap = self.theme, self.snap
+             site: SiteView | None = None) -> PageContext:
+        """What every template of ``page`` receives; ``site`` is the header with the clock, on
+        the pages that show it."""
+        theme = self.theme
         inline_css: Markup | None = None
         url: Callable[[str], str]
         if page == NOT_FOUND:
+            root = self.page.url
+
             def url(to: str) -> str:
-                return paths.absolute(snap.page.url, to)
+                return paths.absolute(root, to)
             css = theme.assets.get(f"{STATIC}/style.css", b"").decode("utf-8")
             inline_css = Markup(css.replace("</", "<\\/"))
         else:
@@ -153,19 +151,110 @@ class _Site:
             output = f"{STATIC}/{name}"
             return f"{url(output)}?v={theme.version(output)}"
 
-        return PageContext(site=self.clocked if clocked else self.view, page=page, url=url,
+        return PageContext(site=site or self.view, page=page, url=url,
                            asset=asset, nav=nav,
-                           feeds=feeds if feeds is not None else _feeds(snap, self.lang),
+                           feeds=feeds if feeds is not None else _feeds(self.page, self.lang),
                            history_path=paths.history_page(), inline_css=inline_css,
                            alternates=() if page == NOT_FOUND else
-                           alternates(self.edition, page, self.names))
+                           alternates(self.edition, page, dict(self.names)))
+
+    def line(self, e: Entry, now: datetime | None) -> EntryLine:
+        """An entry's line (its links are output paths); ``now`` only while it runs."""
+        return entry_line(e, timefmt.zone(self.page.timezone), now, self.lang,
+                          self.config.incident_fields)
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    """What an entry's page reads: the frame, the entry and its figures, which of the entries
+    it links to are shown, and the clock while the entry runs."""
+
+    frame: Frame
+    entry: Entry
+    figures: EntryFigures
+    links: tuple[tuple[str, bool], ...]
+    clock: datetime | None
+
+
+def incident_page(item: IncidentPage) -> bytes:
+    """The step that renders an entry's page."""
+    frame, e = item.frame, item.entry
+    page = paths.incident_page(e.id)
+    card = entry_view(e, item.figures, frame.config, item.clock, page,
+                      {target for target, shown in item.links if shown}, frame.lang, body=True)
+    return frame.render("incident.html", IncidentContext(**vars(frame.base(page)), entry=card))
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """What a page of the history reads: the frame, its year's entries, the links to every
+    year, and the clock while one of its entries runs."""
+
+    frame: Frame
+    page: str
+    year: Year | None
+    is_index: bool
+    years: tuple[YearLink, ...]
+    clock: datetime | None
+
+
+def history_page(item: HistoryPage) -> bytes:
+    """The step that renders a page of the history."""
+    frame, year = item.frame, item.year
+    months = tuple(MonthView(f"{month.year}-{month.month:02d}",
+                             month_label(month.year, month.month, frame.lang),
+                             tuple(frame.line(e, item.clock) for e in month.entries))
+                   for month in (year.months if year is not None else ()))
+    return frame.render("history.html", HistoryContext(
+        **vars(frame.base(item.page, nav="history")), is_index=item.is_index,
+        year=year.year if year is not None else None, years=item.years, months=months))
+
+
+def page_frame(snap: Snapshot, theme: Theme, edition: Edition) -> Frame:
+    """The frame of every page of ``snap`` in ``edition`` (the reliability reports' too)."""
+    page = snap.page
+    lang = translator(page.language, theme.folders)
+    view = SiteView(
+        title=page.title, description=page.description, language=page.language,
+        direction=lang.direction, url=page.url, timezone=page.timezone, internal=snap.internal,
+        indicator=snap.indicator, indicator_text=lang.gettext(labels.INDICATORS[snap.indicator]),
+        updated=None,
+    )
+    return Frame(theme, lang, edition, snap.config, view,
+                 {tag: translator(tag).name for tag in edition.languages})
+
+
+def clocked(frame: Frame, snap: Snapshot) -> SiteView:
+    """The site's header as the pages that show the clock have it."""
+    return replace(frame.view, updated=time_view(snap.now, snap.tz, frame.lang))
+
+
+class _Site:
+    """Renders the pages of one snapshot with one theme."""
+
+    def __init__(self, snap: Snapshot, theme: Theme, edition: Edition) -> None:
+        self.snap = snap
+        self.frame = frame = page_frame(snap, theme, edition)
+        self.theme, self.lang, self.edition = theme, frame.lang, edition
+        lang = frame.lang
+        theme.env.globals.update(lang.template_globals())
+        self.clocked = clocked(frame, snap)
+        self.lines: dict[str, EntryLine] = {}
+        self.rows = {c.id: _row(snap, c, lang) for c in snap.config.components}
+        for row in list(self.rows.values()):
+            for member in row.members:
+                self.rows[member.id] = member
+
+    def base(self, page: str, *, nav: str | None = None, feeds: tuple[Feed, ...] | None = None,
+             clocked: bool = False) -> PageContext:
+        """What every template of ``page`` receives."""
+        return self.frame.base(page, nav=nav, feeds=feeds, site=self.clocked if clocked else None)
 
     def line(self, e: Entry) -> EntryLine:
         """An entry's line: the same on every page (its links are output paths)."""
         found = self.lines.get(e.id)
         if found is None:
-            found = self.lines[e.id] = entry_line(e, self.snap.tz, self.snap.now, self.lang,
-                                                    self.snap.config.incident_fields)
+            found = self.lines[e.id] = self.frame.line(e, self.snap.now)
         return found
 
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
@@ -192,42 +281,27 @@ class _Site:
             keep_days=snap.page.keep_resolved_days,
         ))
 
-    def incident(self, e: Entry) -> bytes:
-        page = paths.incident_page(e.id)
-        return self.theme.render("incident.html", IncidentContext(
-            **vars(self.base(page)), entry=self.card(e, page, body=True)))
-
-    def incidents(self, store: Store, mapper: Mapper) -> dict[str, bytes]:
+    def incidents(self, run: Runner) -> dict[str, bytes]:
         snap = self.snap
-        by_key = {incident_key(snap, e): e for e in snap.entries}
-        pages = store.cached_all(list(by_key), lambda missing: mapper(
-            self.incident, [by_key[k] for k in missing]))
-        return {paths.incident_page(e.id): page for e, page in zip(by_key.values(), pages, strict=True)}
+        pages = run(incident_page, [
+            IncidentPage(self.frame, e, snap.figures[e.id], shown_links(e, snap.by_id),
+                         snap.now if e.active else None) for e in snap.entries])
+        return {paths.incident_page(e.id): page for e, page in zip(snap.entries, pages, strict=True)}
 
-    def history(self, store: Store) -> dict[str, bytes]:
-        years = self.snap.years
+    def history(self, run: Runner) -> dict[str, bytes]:
+        snap = self.snap
+        years = snap.years
         links = tuple(YearLink(y.year, paths.history_page(y.year), y.count) for y in years)
-        targets: list[tuple[str, Year | None, bool]] = [(paths.history_page(), self.snap.history_year,
+        targets: list[tuple[str, Year | None, bool]] = [(paths.history_page(), snap.history_year,
                                                          True)]
         targets += [(paths.history_page(y.year), y, False) for y in years]
-        out = {}
+        inputs = []
         for page, year, is_index in targets:
-            entries = [e for month in (year.months if year else ()) for e in month.entries]
-            clock = self.snap.now if any(e.active for e in entries) else None
-            key = (page, year, links, clock)
-            out[page] = store.cached(key, lambda page=page, year=year, is_index=is_index:  # type: ignore[misc]
-                                     self._history_page(page, year, is_index, links))
-        return out
-
-    def _history_page(self, page: str, year: Year | None, is_index: bool,
-                      links: tuple[YearLink, ...]) -> bytes:
-        months = tuple(MonthView(f"{month.year}-{month.month:02d}",
-                                 month_label(month.year, month.month, self.lang),
-                                 tuple(self.line(e) for e in month.entries))
-                       for month in (year.months if year is not None else ()))
-        return self.theme.render("history.html", HistoryContext(
-            **vars(self.base(page, nav="history")), is_index=is_index,
-            year=year.year if year is not None else None, years=links, months=months))
+            running = any(e.active for month in (year.months if year else ()) for e in month.entries)
+            inputs.append(HistoryPage(self.frame, page, year, is_index, links,
+                                      snap.now if running else None))
+        made = run(history_page, inputs)
+        return {item.page: data for item, data in zip(inputs, made, strict=True)}
 
     def components(self) -> dict[str, bytes]:
         out = {}
@@ -235,7 +309,8 @@ class _Site:
             page = paths.component_page(component.id)
             entries = self.snap.by_component[component.id]
             out[page] = self.theme.render("component.html", ComponentContext(
-                **vars(self.base(page, feeds=_feeds(self.snap, self.lang, component), clocked=True)),
+                **vars(self.base(page, feeds=_feeds(self.snap.page, self.lang, component),
+                                 clocked=True)),
                 component=self.rows[component.id],
                 entries=tuple(self.line(e) for e in entries[:COMPONENT_ENTRIES]),
                 more=len(entries) > COMPONENT_ENTRIES,
@@ -252,38 +327,44 @@ class _Site:
         return self.theme.render("404.html", self.base(NOT_FOUND))
 
 
-def page_frame(snap: Snapshot, theme: Theme,
-               edition: Edition) -> tuple[Callable[..., PageContext], Language]:
-    """``base(page, nav=…, feeds=…, clocked=…)``: what every template of ``snap`` receives, for
-    the pages rendered beside these (the reliability reports); and the language of its words."""
-    site = _Site(snap, theme, edition)
-    return site.base, site.lang
+@dataclass(frozen=True)
+class ThemeInput:
+    """A theme, by its folder, name and the identity of its files."""
+
+    themes_dir: Path
+    name: str
+    signature: object
 
 
-def render_pages(snap: Snapshot, themes_dir: Path, cache: Cache = NO_CACHE,
-                 mapper: Mapper = serial_map, edition: Edition | None = None) -> dict[str, bytes]:
+def theme_step(item: ThemeInput) -> Theme:
+    """The step that loads a theme."""
+    return load_theme(item.themes_dir, item.name)
+
+
+def theme_of(themes_dir: Path, name: str, run: Runner = direct) -> Theme:
+    """The theme ``name`` of ``themes_dir``, loaded again only when one of its files changed."""
+    return run(theme_step, [ThemeInput(themes_dir, name, signature(themes_dir, name))])[0]
+
+
+def render_pages(snap: Snapshot, themes_dir: Path, run: Runner = direct,
+                 edition: Edition | None = None) -> dict[str, bytes]:
     """Every HTML page and static file of ``snap.page.theme``: output path → bytes.
 
-    ``cache`` keeps entry and history pages between the dev server's rebuilds, ``mapper``
-    may render entry pages on several processes; neither changes a byte.  ``edition`` is the
-    language of ``snap.page`` among the site's (:mod:`statusgen.render.editions`); the 404
-    page belongs to the default one only.  Raises
-    :class:`~statusgen.render.theme.ThemeError` when ``themes/<theme>`` does not exist or one
-    of its templates is broken.
+    ``run`` runs the steps (entry and history pages: :mod:`statusgen.steps`); it changes no
+    byte.  ``edition`` is the language of ``snap.page`` among the site's
+    (:mod:`statusgen.render.editions`); the 404 page belongs to the default one only.
+    Raises :class:`~statusgen.render.theme.ThemeError` when ``themes/<theme>`` does not exist
+    or one of its templates is broken.
     """
-    name = snap.page.theme
-    theme = cache.scope("theme", None).cached((themes_dir, name, signature(themes_dir, name)),
-                                              lambda: load_theme(themes_dir, name))
+    theme = theme_of(themes_dir, snap.page.theme, run)
     edition = edition or editions(snap.page)[0]
     site = _Site(snap, theme, edition)
-    store = cache.scope("pages", (site.view, snap.config, theme.fingerprint, edition))
     out: dict[str, bytes] = {paths.INDEX: site.index()}
-    out.update(site.incidents(store, mapper))
-    out.update(site.history(store))
+    out.update(site.incidents(run))
+    out.update(site.history(run))
     out.update(site.components())
     out[paths.unresolved_page()] = site.unresolved()
     if edition.default:
         out[NOT_FOUND] = site.not_found()
     out.update(theme.assets)
     return dict(sorted(out.items()))
-

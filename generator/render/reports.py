@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,6 @@ from babel.numbers import format_decimal, format_percent
 
 from statusgen import __version__
 from statusgen import model as m
-from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.views import (
     WEIGHTS,
     ComponentFigures,
@@ -39,12 +39,12 @@ from statusgen.compute.views import (
     Snapshot,
 )
 from statusgen.render import labels, paths, wording
+from statusgen.render.around import Around, Site
 from statusgen.render.editions import Edition, editions
 from statusgen.render.entries import entry_line, month_label, shown_reference, time_view
 from statusgen.render.i18n import N_, Language, translator
-from statusgen.render.pages import page_frame
+from statusgen.render.pages import Frame, clocked, page_frame, theme_of
 from statusgen.render.report_paths import report_data, reports_list, reports_page
-from statusgen.render.theme import load_theme
 from statusgen.render.timefmt import iso_utc, whole_seconds
 from statusgen.render.views import (
     CountView,
@@ -54,7 +54,9 @@ from statusgen.render.views import (
     ReportMaintenance,
     ReportRow,
     ReportView,
+    SiteView,
 )
+from statusgen.steps import Runner, direct
 
 TEMPLATE = "report.html"
 NO_SEVERITY = N_("No severity")
@@ -153,7 +155,7 @@ def command(r: Report, revision: Revision | None) -> str:
     return f"statusgen report --period {r.period.id}{at}"
 
 
-def method(r: Report, snap: Snapshot, revision: Revision | None,
+def method(r: Report, snap: Around, revision: Revision | None,
            lang: Language = ENGLISH) -> tuple[str, ...]:
     """The rules of ``r`` in sentences of ``lang``, naming the commit, and the command that
     recomputes them."""
@@ -161,7 +163,7 @@ def method(r: Report, snap: Snapshot, revision: Revision | None,
             lang._(wording.RECOMPUTE, command=command(r, revision)))
 
 
-def rules(r: Report, snap: Snapshot, revision: Revision | None, lang: Language) -> tuple[str, ...]:
+def rules(r: Report, snap: Around, revision: Revision | None, lang: Language) -> tuple[str, ...]:
     """How the figures of ``r`` are computed and from what, in sentences of ``lang``."""
     _ = lang._
     elapsed = (_("seconds of the period so far") if r.in_progress
@@ -195,7 +197,7 @@ def rules(r: Report, snap: Snapshot, revision: Revision | None, lang: Language) 
     )
 
 
-def report_view(r: Report, snap: Snapshot, revision: Revision | None,
+def report_view(r: Report, snap: Around, revision: Revision | None,
                 lang: Language, data_root: str = "") -> ReportView:
     """What ``report.html`` shows of ``r``; ``data_root`` leads from the edition's root up to
     the site's, where the one copy of the JSON and CSV is (:func:`render_reports`)."""
@@ -253,7 +255,7 @@ def _figures_json(figures: IncidentFigures, declared: m.IncidentFields) -> dict[
     }
 
 
-def report_document(r: Report, snap: Snapshot, revision: Revision | None) -> dict[str, Any]:
+def report_document(r: Report, snap: Around, revision: Revision | None) -> dict[str, Any]:
     """The figures of ``r`` as the JSON document ``reports/<period>.json`` holds."""
     def ts(at: datetime | None) -> str | None:
         return None if at is None else iso_utc(at, snap.tz)
@@ -307,7 +309,7 @@ def report_document(r: Report, snap: Snapshot, revision: Revision | None) -> dic
     }
 
 
-def report_json(r: Report, snap: Snapshot, revision: Revision | None) -> bytes:
+def report_json(r: Report, snap: Around, revision: Revision | None) -> bytes:
     """``reports/<period>.json``: indented, for people reading it as well as programs."""
     return (json.dumps(report_document(r, snap, revision), ensure_ascii=False, indent=2) + "\n"
             ).encode("utf-8")
@@ -336,7 +338,7 @@ def csv_columns(declared: m.IncidentFields) -> list[str]:
             "mean_time_to_resolve_seconds", "median_time_to_resolve_seconds"]
 
 
-def report_csv(r: Report, snap: Snapshot) -> bytes:
+def report_csv(r: Report, snap: Around) -> bytes:
     """``reports/<period>.csv``: one row per component and group, and a last row (``page``)
     for every incident of the period; UTF-8 with a byte order mark, so spreadsheets read the
     names right."""
@@ -381,71 +383,86 @@ def index_document(plans: Sequence[Inputs], snap: Snapshot) -> bytes:
 # --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReportPage:
+    """What one report's files read: the page's frame (and its header with the clock while
+    the period runs), the site (with the clock while an entry it lists runs), the figures,
+    the commit, and the periods its page links."""
+
+    frame: Frame
+    header: SiteView | None
+    site: Site
+    report: Report
+    revision: Revision | None
+    is_index: bool
+    months: tuple[PeriodLink, ...]
+    quarters: tuple[PeriodLink, ...]
+    years: tuple[PeriodLink, ...]
+
+
+def report_files(item: ReportPage) -> dict[str, bytes]:
+    """The step that writes one report's page, and in the default edition its JSON and CSV."""
+    r, frame, edition = item.report, item.frame, item.frame.edition
+    # The pages of edition ``de/`` are relative to ``de/``: one folder more up to the data.
+    data_root = "../" * edition.prefix.count("/")
+    page = reports_page(None if item.is_index else r.period.id)
+    html = frame.render(TEMPLATE, ReportContext(
+        **vars(frame.base(page, nav="history", site=item.header)), is_index=item.is_index,
+        report=report_view(r, item.site, item.revision, frame.lang, data_root),
+        months=item.months, quarters=item.quarters, years=item.years))
+    if item.is_index or not edition.default:
+        return {page: html}
+    return {page: html, report_data(r.period.id, "json"): report_json(r, item.site, item.revision),
+            report_data(r.period.id, "csv"): report_csv(r, item.site)}
+
+
 def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None = None,
-                   cache: Cache = NO_CACHE, edition: Edition | None = None) -> dict[str, bytes]:
+                   run: Runner = direct, edition: Edition | None = None) -> dict[str, bytes]:
     """Every report's page, the index page (the latest month's report) in the language of
     ``edition`` (of ``snap.page``); in the default edition also each report's JSON and CSV
     and ``reports/index.json``, which hold no words of a language: the other editions' pages
     link to those.
 
     The figures are the snapshot's ``reports`` (:class:`~statusgen.compute.snapshot.Snapshot`),
-    computed once for every edition.  ``cache`` keeps each period's files between builds: a
-    page is made again only when what it reads changed (its period's entries, how far it
-    runs, the periods of its year), so a long history costs a rebuild no more than a short
-    one.
+    computed once for every edition; ``run`` runs each period's step, which a period whose
+    figures, links and frame did not change need not run again.
     """
     edition = edition or editions(snap.page)[0]
     assert snap.reports, "a snapshot made with reports=False is for what shows no page"
-    computed = {r.inputs: r for r in snap.reports}
-    plans = tuple(computed)
-    theme = load_theme(themes_dir, snap.page.theme)
-    base, lang = page_frame(snap, theme, edition)
-    tz = snap.tz
-    # The pages of edition ``de/`` are relative to ``de/``: one folder more up to the data.
-    data_root = "../" * edition.prefix.count("/")
+    theme = theme_of(themes_dir, snap.page.theme, run)
+    frame = page_frame(snap, theme, edition)
+    lang = frame.lang
+    header = clocked(frame, snap)
 
-    def link(inputs: Inputs) -> PeriodLink:
-        period = inputs.period
+    def link(r: Report) -> PeriodLink:
+        period = r.period
         return PeriodLink(period.id, period_label(period, lang), reports_page(period.id),
-                          inputs.in_progress(tz))
+                          r.in_progress)
 
-    links = {inputs.period: link(inputs) for inputs in plans}
-    by_year: dict[int, list[Inputs]] = {}
-    for inputs in plans:
-        by_year.setdefault(inputs.period.year, []).append(inputs)
+    links = {r.period: link(r) for r in snap.reports}
+    by_year: dict[int, list[Report]] = {}
+    for r in snap.reports:
+        by_year.setdefault(r.period.year, []).append(r)
     # A year's link leads to its latest month, whose page lists the year's other periods.
     years = tuple(PeriodLink(str(year), str(year), reports_page(next(
-        i for i in found if i.period.kind is PeriodKind.MONTH).period.id), False)
+        r for r in found if r.period.kind is PeriodKind.MONTH).period.id), False)
         for year, found in by_year.items())
-    # Every page links every year: the years belong to the context, read once.
-    store = cache.scope("report files", (snap.config, snap.internal, theme.fingerprint, revision,
-                                         edition, years))
 
     def nav(year: int, kind: PeriodKind) -> tuple[PeriodLink, ...]:
-        return tuple(links[i.period] for i in by_year[year] if i.period.kind is kind)
+        return tuple(links[r.period] for r in by_year[year] if r.period.kind is kind)
 
-    def files(inputs: Inputs, is_index: bool, months: tuple[PeriodLink, ...],
-              quarters: tuple[PeriodLink, ...]) -> dict[str, bytes]:
-        r = computed[inputs]
-        page = reports_page(None if is_index else r.period.id)
-        html = theme.render(TEMPLATE, ReportContext(
-            **vars(base(page, nav="history", clocked=r.in_progress)), is_index=is_index,
-            report=report_view(r, snap, revision, lang, data_root), months=months, quarters=quarters,
-            years=years))
-        if is_index or not edition.default:
-            return {page: html}
-        return {page: html, report_data(r.period.id, "json"): report_json(r, snap, revision),
-                report_data(r.period.id, "csv"): report_csv(r, snap)}
-
+    latest = next(r for r in snap.reports if r.period.kind is PeriodKind.MONTH)
+    inputs = []
+    for r, is_index in [*((r, False) for r in snap.reports), (latest, True)]:
+        year = r.period.year
+        running = r.in_progress or any(e.active for e in (*r.incidents, *(t.entry for t in r.maintenance)))
+        inputs.append(ReportPage(frame, header if r.in_progress else None,
+                                 Site(snap.config, snap.internal, now=snap.now if running else None),
+                                 r, revision, is_index, nav(year, PeriodKind.MONTH),
+                                 nav(year, PeriodKind.QUARTER), years))
     out: dict[str, bytes] = {}
-    latest = next(i for i in plans if i.period.kind is PeriodKind.MONTH)
-    for inputs, is_index in [*((i, False) for i in plans), (latest, True)]:
-        year = inputs.period.year
-        months, quarters = nav(year, PeriodKind.MONTH), nav(year, PeriodKind.QUARTER)
-        # A page links the periods of its year: they are part of what it reads.
-        out.update(store.cached(
-            (inputs, is_index, months, quarters),
-            lambda i=inputs, x=is_index, ms=months, qs=quarters: files(i, x, ms, qs)))  # type: ignore[misc]
+    for files in run(report_files, inputs):
+        out.update(files)
     if edition.default:
-        out[reports_list()] = index_document(plans, snap)
+        out[reports_list()] = index_document(tuple(r.inputs for r in snap.reports), snap)
     return out

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.compute.views import Revision, Snapshot
 from statusgen.render import api, badges, calendar, feeds, meta, pages, reports
 from statusgen.render.editions import editions, localized
 from statusgen.render.i18n import translator
 from statusgen.render.theme import theme_folders
+from statusgen.steps import Runner, direct
 
 
 class OutputClash(Exception):
@@ -22,16 +22,15 @@ class OutputClash(Exception):
 
 
 def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, bytes],
-                cache: Cache = NO_CACHE, mapper: Mapper = serial_map,
-                revision: Revision | None = None) -> dict[str, bytes]:
+                run: Runner = direct, revision: Revision | None = None) -> dict[str, bytes]:
     """Every output: pages and theme assets, feeds, the JSON API, badges, calendar, the
     reliability reports, site files; pages, reports, feeds and badges in each of
     ``page.languages`` (:mod:`statusgen.render.editions`).
 
-    ``attachments`` are the files incident bodies link to, keyed by output path; ``mapper``
-    may render entry pages on several processes, and ``cache`` keep outputs between the dev
-    server's rebuilds (the output depends on neither); the reports name ``revision``, the
-    commit the files come from, when there is one.
+    ``attachments`` are the files incident bodies link to, keyed by output path; ``run``
+    runs the steps (:mod:`statusgen.steps`: on several processes, or kept from an earlier
+    build; the output does not depend on it); the reports name ``revision``, the commit the
+    files come from, when there is one.
     """
     files: dict[str, bytes] = {}
     folders = theme_folders(themes_dir, snap.page.theme)
@@ -42,18 +41,18 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
     for edition in editions(snap.page):
         here = localized(snap, edition)
         lang = translator(edition.language, folders)
-        made = {**pages.render_pages(here, themes_dir, cache, mapper, edition),
-                **reports.render_reports(here, themes_dir, revision, cache, edition),
-                **feeds.render_feeds(here, cache, lang), **badges.render_badges(here, lang)}
+        made = {**pages.render_pages(here, themes_dir, run, edition),
+                **reports.render_reports(here, themes_dir, revision, run, edition),
+                **feeds.render_feeds(here, run, lang), **badges.render_badges(here, lang)}
         if not edition.default:
             made = {edition.prefix + path: data for path, data in {**made, **attachments}.items()}
         parts.append(made)
     lang = translator(snap.page.language, folders)
-    parts += [api.render_api(snap, cache), calendar.render_calendar(snap, lang), attachments]
+    parts += [api.render_api(snap, run), calendar.render_calendar(snap, lang), attachments]
     for part in parts:
         clash = files.keys() & part.keys()
         if clash:
             raise OutputClash(sorted(clash))
         files.update(part)
-    files.update(meta.render_meta(snap, frozenset(files), cache))
+    files.update(meta.render_meta(snap, frozenset(files), run))
     return files

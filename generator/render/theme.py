@@ -92,6 +92,11 @@ class Theme:
                     digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
         return digest.hexdigest()
 
+    @property
+    def digest(self) -> str:
+        """What a step's input holding the theme is known by (its files' digest)."""
+        return self.fingerprint
+
     def version(self, output: str) -> str:
         """A short digest of an asset, to tell browsers when it changed."""
         return hashlib.sha256(self.assets[output]).hexdigest()[:10]

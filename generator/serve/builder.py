@@ -1,6 +1,6 @@
 """Building for the dev server: one build now, then one after each quiet spell of changes.
 
-The builder keeps what makes a rebuild cheap (parsed files, the render memo, the bytes
+The builder keeps what makes a rebuild cheap (parsed files, the record of each step, the bytes
 it wrote) and publishes each outcome to the :class:`Hub` the request threads read.
 """
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from statusgen import model as m
 from statusgen import rules
-from statusgen.caching import Mapper, serial_map
 from statusgen.diagnostics import Diagnostic, Location
 from statusgen.source.attachments import check_attachments
 from statusgen.source.files import MAX_SOURCE_BYTES, Unreadable
@@ -27,6 +26,7 @@ from statusgen.source.parse import (
 )
 from statusgen.source.schema import SLUG
 from statusgen.source.tree import Kind, Listed, Source
+from statusgen.steps import Runner, direct
 
 # Paths the JSON API uses beside incident ids (``api/v2/incidents/unresolved.json``).
 RESERVED_IDS = ("unresolved",)
@@ -124,12 +124,18 @@ def read_config(source: Source) -> tuple[m.Config | None, list[Diagnostic]]:
     return parse_config(raw)
 
 
+def parse_one(item: tuple[ParseFn, str, bytes]) -> Parsed:
+    """The step that parses one file: with the parser, its path and bytes."""
+    parse, path, raw = item
+    return parse(path, raw)
+
+
 def load(source: Source, parse: ParseFn = parse_incident, *, memory: ParseMemory | None = None,
-         mapper: Mapper = serial_map) -> Loaded:
+         run: Runner = direct) -> Loaded:
     """Read ``components.yml`` and every incident of ``source``.
 
     ``memory`` gives back what was parsed before (a file whose identity has not changed is
-    not even read) and keeps what is parsed now; ``mapper`` may parse on several processes.
+    not even read) and keeps what is parsed now; ``run`` may parse on several processes.
     The repository is ``None`` only when ``components.yml`` cannot be read; incidents that
     cannot be read are left out and their problems returned.
     """
@@ -151,7 +157,8 @@ def load(source: Source, parse: ParseFn = parse_incident, *, memory: ParseMemory
             found[path] = known
         elif isinstance(raw, bytes):
             missing.append((path, raw))
-    for (path, raw), parsed in zip(missing, mapper(lambda item: parse(*item), missing), strict=True):
+    parsed_now = run(parse_one, [(parse, *item) for item in missing])
+    for (path, raw), parsed in zip(missing, parsed_now, strict=True):
         found[path] = parsed
         if memory is not None:
             memory.keep(path, raw, parsed)

@@ -88,9 +88,10 @@ def split_front_matter(text: str, path: str) -> FrontMatter | Diagnostic:
                                  "the front matter is not closed: add a line `---` after the last key")
 
 
-def file_digest(raw: bytes) -> str:
-    """The digest a model object made from a file keeps of it."""
-    return hashlib.sha256(raw).hexdigest()
+def file_digest(path: str, raw: bytes) -> str:
+    """The digest a model object made from a file keeps of it: of the file's path (two files
+    of the same bytes are two incidents) and bytes."""
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape") + b"\0" + raw).hexdigest()
 
 
 def _internal_failure(path: str, exc: Exception) -> Diagnostic:
@@ -145,10 +146,9 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
         body_line=split.body_line,
         links=body_links(path, split.body, split.body_line, body),
         body_prose=body,
-        digest=file_digest(raw),
         **values,
     )
-    return incident, out
+    return m.stamped(incident, file_digest(path, raw)), out
 
 
 def _read(update: m.Update) -> m.Update:
@@ -188,7 +188,7 @@ def parse_config(raw: bytes, path: str = CONFIG_FILE) -> tuple[m.Config | None, 
         config = parse_object(node, CONFIG, out)
         if config is INVALID or out:
             return None, out
-        return replace(_with_groups(config), digest=file_digest(raw)), out
+        return m.stamped(_with_groups(config), file_digest(path, raw)), out
     except Exception as exc:
         return None, [_internal_failure(path, exc)]
 

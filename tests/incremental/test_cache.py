@@ -221,7 +221,7 @@ def test_the_cache_is_plain_json_inside_the_repository(tmp_path: Path, monkeypat
     assert build(root, tmp_path / "a", NOW, session=Session.on_disk(root)).ok
     assert list(home.iterdir()) == []
     document = json.loads((root / CACHE_DIR / PARSE_FILE).read_bytes())
-    assert document["format"] == "statusgen-parse-cache 4" and document["entries"]
+    assert document["format"] == "statusgen-parse-cache 5" and document["entries"]
 
 
 def test_files_whose_identity_has_not_changed_are_not_read_again(tmp_path: Path,

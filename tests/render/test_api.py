@@ -262,17 +262,17 @@ def test_the_page_id_depends_only_on_the_url() -> None:
 
 
 def test_entry_documents_are_what_one_json_dump_writes() -> None:
-    from statusgen.incremental.memo import RenderMemo
+    from statusgen.incremental.record import Record
     from statusgen.render.api import dump
 
     snap = example_snapshot()
-    memo = RenderMemo()
+    memo = Record()
     first = render_api(snap, memo)
     for e in snap.entries:
         path = f"api/v2/incidents/{e.id}.json"
         doc = json.loads(first[path])
         assert first[path] == dump(doc)
-    assert render_api(snap, memo) == first == render_api(snap)
+    assert render_api(snap, memo.start()) == first == render_api(snap)
 
 
 def test_update_bodies_are_the_plain_text_statuspage_clients_show(status_repo: StatusRepo) -> None:
