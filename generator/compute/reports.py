@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from statusgen import model as m
 from statusgen.compute.metrics import incident_metrics
-from statusgen.compute.status import Entry, Span
+from statusgen.compute.status import END_OF_TIME, Entry, Span
 from statusgen.compute.uptime import (
     WEIGHTS,
     Uptime,
@@ -253,7 +253,7 @@ _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 def touched_step(item: TouchedInput) -> _Touched:
     """The step of the months one entry touches: with no clock, every moment of the entry
     is past."""
-    return _touched(item.entry, item.tz, item.clock or _END_OF_TIME)
+    return _touched(item.entry, item.tz, item.clock or END_OF_TIME)
 
 
 def _touched(e: Entry, tz: tzinfo, now: datetime) -> _Touched:

@@ -19,7 +19,16 @@ from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.reports import Report, all_reports
-from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
+from statusgen.compute.status import (
+    INDICATORS,
+    Entry,
+    Span,
+    component_levels,
+    entry,
+    indicator,
+    redacted,
+    settled,
+)
 from statusgen.compute.updates import page_id
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 from statusgen.steps import Runner, direct
@@ -174,7 +183,8 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
 class EntryInput:
     """What one entry is computed from: the incident as shown and as written (its hidden
     updates count in the shown ones' ids), the components, and the clock for a maintenance
-    (an incident's entry does not move with it)."""
+    that has not :func:`~statusgen.compute.status.settled` (an incident's entry, or a
+    settled maintenance's, does not move with it)."""
 
     incident: m.Incident
     written: m.Incident
@@ -197,7 +207,8 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     config = repo.config
     shown = redacted(repo.incidents, internal, config.incident_fields)
     computed = run(entry_step, [
-        EntryInput(i, written, config, now if i.kind is m.Kind.MAINTENANCE else None)
+        EntryInput(i, written, config,
+                   now if i.kind is m.Kind.MAINTENANCE and not settled(i, now) else None)
         for i, written in shown])
     entries = tuple(sorted(computed, key=lambda e: (-e.started_at.timestamp(), e.id)))
     # A drill is shown in the team's build but never moves a status, uptime or the banner.

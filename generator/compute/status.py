@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from statusgen import model as m
 from statusgen.compute.updates import delivers, update_ids
@@ -216,7 +216,8 @@ def entry(incident: m.Incident, config: m.Config, now: datetime | None,
     """Everything the pages, feeds and API say about one (redacted) entry at ``now``;
     ``written`` is the incident as its file has it, when ``incident`` is a redacted or
     shortened copy (its updates' ids are counted among all of them).  Only a maintenance's
-    entry moves with the clock: an incident's may be computed with ``now=None``."""
+    entry moves with the clock, until it has :func:`settled`: an incident's, or a settled
+    maintenance's, may be computed with ``now=None`` (as at the end of time)."""
     computed = _entry(incident, config, now)
     ids = set(computed.affected())
     ids.update(expand(incident.components, config, m.Level.MAJOR_OUTAGE))
@@ -227,11 +228,20 @@ def entry(incident: m.Incident, config: m.Config, now: datetime | None,
                    update_delivers=tuple(delivers(incident, u) for u in incident.updates))
 
 
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+"""A moment after every other: what a clock of ``None`` stands for."""
+
+
+def settled(incident: m.Incident, now: datetime) -> bool:
+    """Whether a maintenance's entry no longer moves with the clock after ``now``: every update
+    is posted and it has completed, so it is the same at any later moment."""
+    return all(u.at <= now for u in incident.updates) and \
+        maintenance_phase(incident, now) is m.Status.COMPLETED
+
+
 def _entry(incident: m.Incident, config: m.Config, now: datetime | None) -> Entry:
     if incident.kind is m.Kind.MAINTENANCE:
-        if now is None:
-            raise ValueError(f"{incident.id}: a maintenance's phase needs the clock")
-        status = maintenance_phase(incident, now)
+        status = maintenance_phase(incident, now or END_OF_TIME)
         interval = maintenance_interval(incident)
         components = expand(incident.components, config, m.Level.UNDER_MAINTENANCE)
         spans = tuple(

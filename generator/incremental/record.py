@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
-from statusgen.incremental.stable import stable
+from statusgen.incremental.stable import known_by, stable
 from statusgen.output.atomic import replace_file
 from statusgen.output.kept import Kept, kept
 from statusgen.steps import Runner, direct, step_name
@@ -211,6 +211,7 @@ class Record:
         for key, value in zip(keys, found, strict=True):
             if key is not None:
                 self.used[key] = value
+                known_by(value, key)
         return found
 
     def save(self, files: Mapping[str, bytes]) -> None:

@@ -96,6 +96,17 @@ def _object(value: Any) -> str:
     return _digest(out)
 
 
+def known_by(value: Any, key: str) -> None:
+    """Let a frozen object that a step made be known by the step's key (its name and its
+    input's digest) instead of its contents: a step's result is a function of its input, so
+    the key tells it from every other as well, and an entry need not be walked field by
+    field by each of the pages, feeds and reports that read it."""
+    params = getattr(type(value), "__dataclass_params__", None)
+    if params is not None and params.frozen and hasattr(value, "__dict__") \
+            and _KEPT not in value.__dict__:
+        object.__setattr__(value, _KEPT, f"made:{key}")
+
+
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
