@@ -18,6 +18,7 @@ from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
+from statusgen.compute.incident_object import IncidentObject, incident_object
 from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
@@ -34,12 +35,15 @@ class EntryFigures:
     while the entry is active (absent: back to operational), else the worst it reached."""
     metrics: Metrics | None
     """Its duration metrics; ``None`` for maintenance."""
+    object: IncidentObject
+    """What its API document derives of incident.io's incident object."""
 
 
 def entry_figures(e: Entry, config: m.Config, now: datetime) -> EntryFigures:
     """The figures of ``e`` at ``now``."""
     return EntryFigures(levels=e.levels_at(now) if e.active else e.peak(),
-                        metrics=incident_metrics(e, config, now))
+                        metrics=incident_metrics(e, config, now),
+                        object=incident_object(e.incident, e.status, config))
 
 
 def _figures(entries: tuple[Entry, ...], config: m.Config, now: datetime) -> dict[str, EntryFigures]:

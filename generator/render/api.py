@@ -26,11 +26,11 @@ from typing import Any
 
 from statusgen import model as m
 from statusgen.caching import NO_CACHE, Cache
-from statusgen.compute.views import DURATION_METRICS, Entry, Snapshot
+from statusgen.compute.views import CATEGORIES, DURATION_METRICS, Entry, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, shown_links, shown_reference, words
 from statusgen.render.feeds import absolute_links
-from statusgen.render.markdown import fill_text, message
+from statusgen.render.markdown import body, fill_html, fill_text, message
 from statusgen.render.timefmt import iso_utc, whole_seconds
 
 API = "api/v2"
@@ -291,6 +291,7 @@ class _Api:
                  "level": str(t.level), "seconds": whole_seconds(t.seconds)}
                 for t in metrics.impact],
         }
+        data.update(self.incident_object(e))
         if snap.internal:
             data["internal"] = {
                 "roles": [self._role(r, declared) for r in incident.roles],
@@ -298,6 +299,44 @@ class _Api:
                                   if not f.public and any(v.id == f.id for v in incident.fields)],
                 "external_issue_url": safe_link(incident.external_issue),
             }
+        return data
+
+    def incident_object(self, e: Entry) -> JSON:
+        """incident.io's fields of the incident object: ``mode``, ``summary`` (the body as
+        text, and ``summary_html``), ``incident_status``, ``incident_type`` and
+        ``has_debrief``; an internal build adds what only the team sees: ``creator``,
+        ``call_url``, ``debrief_url``, ``external_issue_reference`` and the ``follow_ups``."""
+        incident = e.incident
+        derived = self.snap.figures[e.id].object
+        read = body(incident)
+        kind = derived.incident_type
+        data: JSON = {
+            "mode": str(incident.mode),
+            "summary": fill_text(read, self.links) if incident.body else None,
+            "summary_html": fill_html(read, self.links) if incident.body else None,
+            "incident_status": {"id": derived.category, "name": derived.category.capitalize(),
+                                "category": derived.category,
+                                "rank": CATEGORIES.index(derived.category) + 1},
+            "incident_type": None if kind is None else {"id": kind.id, "name": kind.name},
+            "has_debrief": derived.has_debrief,
+        }
+        if not self.snap.internal:
+            return data
+        if kind is not None:
+            data["incident_type"]["description"] = kind.description
+        who = derived.creator
+        issue = derived.external_issue
+        data.update({
+            "creator": {str(who.kind): {"id": who.id, "title" if who.kind is m.CreatorKind.ALERT
+                                        else "name": who.name}},
+            "call_url": safe_link(incident.call_url),
+            "debrief_url": safe_link(incident.debrief),
+            "external_issue_reference": None if issue is None else {
+                "provider": issue.provider, "issue_name": issue.issue_name,
+                "issue_permalink": safe_link(issue.permalink)},
+            "follow_ups": [{"title": f.title, "owner": f.owner or None, "status": str(f.status),
+                            "link": safe_link(f.link)} for f in incident.follow_ups],
+        })
         return data
 
     def _severity(self, severity: m.SeverityLevel) -> JSON:
