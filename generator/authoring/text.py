@@ -352,9 +352,11 @@ def metadata_keys(metadata: Metadata) -> dict[str, list[str]]:
 
 def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[str, m.Level]],
                       update: NewUpdate, *, internal: bool = False,
-                      metadata: Metadata = Metadata(), source: str = "") -> str:
+                      metadata: Metadata = Metadata(), source: str = "",
+                      creator: tuple[m.CreatorKind, str] | None = None) -> str:
     """A new incident file: front matter in the format's key order, the first update;
-    ``source`` is the key of the tool that wrote it, if one did."""
+    ``source`` is the key of the tool that wrote it, if one did; ``creator`` who or what
+    opened it, if known."""
     lines = [f"title: {inline_scalar(title)}", f"impact: {impact}"]
     if components:
         lines.append("components:")
@@ -363,6 +365,8 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
         lines.append("visibility: internal")
     if source:
         lines.append(f"source: {inline_scalar(source)}")
+    if creator is not None:
+        lines.extend(["creator:", f"  {creator[0]}: {inline_scalar(creator[1])}"])
     lines.extend(line for key in metadata_keys(metadata).values() for line in key)
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))
