@@ -144,6 +144,9 @@ def register(commands: Any) -> None:
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
+    new.add_argument("--triage", action="store_true",
+                     help="not yet accepted: write `stage: triage`, which keeps the incident "
+                     "internal and unannounced until the key is removed")
     new.add_argument("--by", metavar="NAME", help="who opens the incident, recorded as its "
                      "`creator` (internal; default: git's user.name); with --from-json, the name "
                      "of the API key the request came with (default: api)")
@@ -515,7 +518,8 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     person = args.by or _git_user(args.root)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal, metadata=metadata,
-                             creator=(m.CreatorKind.USER, person) if person else None)
+                             creator=(m.CreatorKind.USER, person) if person else None,
+                             stage=m.Stage.TRIAGE if args.triage else None)
     return _new_file(args, now, text, args.title, at, update, "incident")
 
 
@@ -523,7 +527,8 @@ def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen new --from-json``: a create-incident request; prints the incident as JSON."""
     given = [name for name, value in (("TITLE", args.title), ("--impact", args.impact),
                                       ("--component", args.component), ("--status", args.status),
-                                      ("--message", args.message), ("--internal", args.internal))
+                                      ("--message", args.message), ("--internal", args.internal),
+                                      ("--triage", args.triage))
              if value]
     if given:
         raise UsageError(f"--from-json takes the incident from the JSON; leave out {', '.join(given)}")

@@ -1,6 +1,6 @@
 """Every command that opens an incident records its ``creator`` as incident.io names them: a
 person (``new``: ``--by`` or git's user.name), an alert (``ingest``: the tool and the rule), an
-API key (``new --from-json``, which the relay's workflow runs)."""
+API key (``new --from-json``, which the relay's workflow runs); ``new --triage`` opens one in triage."""
 
 from __future__ import annotations
 
@@ -63,3 +63,13 @@ def test_the_create_api_records_the_key(tmp_path: Path, capsys: Capsys, extra: t
     assert run.code == 0, run.err
     incident_id = json.loads(run.out)["data"]["id"]
     assert creator(root, f"incidents/{incident_id}.md") == (m.CreatorKind.API_KEY, name)
+
+
+def test_new_may_open_an_incident_in_triage(tmp_path: Path, capsys: Capsys) -> None:
+    root = repository(tmp_path)
+    rel = new(capsys, root, "--triage", "--by", "Dana")
+    incident, _ = parse_incident(rel, (root / rel).read_bytes())
+    assert incident is not None and incident.stage is m.Stage.TRIAGE and not incident.published
+    refused = statusgen(capsys, "new", "Gone", "--impact", "minor", "--message", "Fixed.",
+                        "--status", "resolved", "--triage", "--root", str(root), "--now", NOW)
+    assert refused.code == 1 and "[stage]" in refused.err
