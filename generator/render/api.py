@@ -298,37 +298,44 @@ class _Api:
                 "custom_fields": [self._field(f, incident, True) for f in declared.custom
                                   if not f.public and any(v.id == f.id for v in incident.fields)],
                 "external_issue_url": safe_link(incident.external_issue),
+                **self.team_object(e),
             }
         return data
 
     def incident_object(self, e: Entry) -> JSON:
-        """incident.io's fields of the incident object: ``mode``, ``summary`` (the body as
-        text, and ``summary_html``), ``incident_status``, ``incident_type`` and
-        ``has_debrief``; an internal build adds what only the team sees: ``creator``,
-        ``call_url``, ``debrief_url``, ``external_issue_reference`` and the ``follow_ups``."""
+        """incident.io's fields of the incident object a reader may see: ``mode``, ``summary``
+        (the body as text, and ``summary_html``), ``incident_status``, ``incident_type`` (with
+        its ``description`` in an internal build) and ``has_debrief``."""
         incident = e.incident
         derived = self.snap.figures[e.id].object
         read = body(incident)
         kind = derived.incident_type
-        data: JSON = {
+        shown_type: JSON | None = None
+        if kind is not None:
+            shown_type = {"id": kind.id, "name": kind.name}
+            if self.snap.internal:
+                shown_type["description"] = kind.description
+        return {
             "mode": str(incident.mode),
             "summary": fill_text(read, self.links) if incident.body else None,
             "summary_html": fill_html(read, self.links) if incident.body else None,
             "incident_status": {"id": derived.category, "name": derived.category.capitalize(),
                                 "category": derived.category,
                                 "rank": CATEGORIES.index(derived.category) + 1},
-            "incident_type": None if kind is None else {"id": kind.id, "name": kind.name},
+            "incident_type": shown_type,
             "has_debrief": derived.has_debrief,
         }
-        if not self.snap.internal:
-            return data
-        if kind is not None:
-            data["incident_type"]["description"] = kind.description
+
+    def team_object(self, e: Entry) -> JSON:
+        """incident.io's fields only the team sees, for ``internal``: ``creator``,
+        ``call_url``, ``debrief_url``, ``external_issue_reference`` and ``follow_ups``."""
+        incident = e.incident
+        derived = self.snap.figures[e.id].object
         who = derived.creator
         issue = derived.external_issue
-        data.update({
-            "creator": {str(who.kind): {"id": who.id, "title" if who.kind is m.CreatorKind.ALERT
-                                        else "name": who.name}},
+        name = "title" if who.kind is m.CreatorKind.ALERT else "name"
+        return {
+            "creator": {str(who.kind): {"id": who.id, name: who.name}},
             "call_url": safe_link(incident.call_url),
             "debrief_url": safe_link(incident.debrief),
             "external_issue_reference": None if issue is None else {
@@ -336,8 +343,7 @@ class _Api:
                 "issue_permalink": safe_link(issue.permalink)},
             "follow_ups": [{"title": f.title, "owner": f.owner or None, "status": str(f.status),
                             "link": safe_link(f.link)} for f in incident.follow_ups],
-        })
-        return data
+        }
 
     def _severity(self, severity: m.SeverityLevel) -> JSON:
         data: JSON = {"id": severity.id, "name": severity.name, "rank": severity.rank}

@@ -51,7 +51,7 @@ def document(out: dict[str, bytes], entry_id: str) -> dict[str, Any]:
 def test_the_public_document_has_the_public_fields_only(builds: dict[bool, dict[str, bytes]]) -> None:
     incident = document(builds[False], "learning")
     assert {k: type(incident[k]) for k in PUBLIC_FIELDS} == PUBLIC_FIELDS
-    assert not set(TEAM_FIELDS) & set(incident)
+    assert not set(TEAM_FIELDS) & set(incident) and "internal" not in incident
     assert incident["mode"] == "standard"
     assert incident["incident_status"] == {"id": "learning", "name": "Learning",
                                            "category": "learning", "rank": 4}
@@ -68,16 +68,19 @@ def test_the_public_document_has_the_public_fields_only(builds: dict[bool, dict[
 
 def test_the_internal_document_has_every_field(builds: dict[bool, dict[str, bytes]]) -> None:
     incident = document(builds[True], "learning")
-    assert {k: type(incident[k]) for k in {**PUBLIC_FIELDS, **TEAM_FIELDS}} == \
-        {**PUBLIC_FIELDS, **TEAM_FIELDS}
+    team = incident["internal"]
+    assert {k: type(incident[k]) for k in PUBLIC_FIELDS} == PUBLIC_FIELDS
+    assert {k: type(team[k]) for k in TEAM_FIELDS} == TEAM_FIELDS
+    assert not set(TEAM_FIELDS) & set(incident)
     assert incident["incident_type"]["description"] == "Servers or network failed"
-    assert incident["creator"] == {"user": {"id": None, "name": "Dana Ruiz"}}
-    assert incident["call_url"] == "https://meet.example/callsecret"
+    assert team["creator"] == {"user": {"id": None, "name": "Dana Ruiz"}}
+    assert team["call_url"] == "https://meet.example/callsecret"
+    assert team["debrief_url"] == "https://docs.example/debriefsecret"
     assert incident["has_debrief"] is True
-    assert incident["external_issue_reference"] == {
+    assert team["external_issue_reference"] == {
         "provider": "jira", "issue_name": "OPS-2301",
         "issue_permalink": "https://acme.atlassian.net/browse/OPS-2301"}
-    assert incident["follow_ups"] == [
+    assert team["follow_ups"] == [
         {"title": "Alert on pool saturation", "owner": "Sam Okafor", "status": "completed",
          "link": None},
         {"title": "Load-test the failover", "owner": None, "status": "outstanding", "link": None}]
@@ -85,9 +88,11 @@ def test_the_internal_document_has_every_field(builds: dict[bool, dict[str, byte
 
 def test_a_file_without_creator_is_read_from_its_source(builds: dict[bool, dict[str, bytes]]) -> None:
     incident = document(builds[True], "alerted")
-    assert incident["creator"] == {"alert": {"id": "alertmanager/group-1", "title": "alertmanager"}}
+    assert incident["internal"]["creator"] == {
+        "alert": {"id": "alertmanager/group-1", "title": "alertmanager"}}
     assert incident["incident_status"]["category"] == "live"
-    assert incident["incident_type"] is None and incident["external_issue_reference"] is None
+    assert incident["incident_type"] is None
+    assert incident["internal"]["external_issue_reference"] is None
 
 
 def test_triage_is_internal_until_it_leaves_triage(builds: dict[bool, dict[str, bytes]],
