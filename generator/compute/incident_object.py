@@ -3,8 +3,8 @@ where the incident stands (``incident_status``), who opened it (``creator``, rea
 ``source`` in files that do not record it), its declared type, the follow-up ticket as an
 ``external_issue_reference`` and whether it has a debrief.
 
-Computed from the incident a build shows (so a public build, whose incidents carry no
-creator, call, debrief, ticket or follow-ups, computes none of them).
+Computed from the incident a build shows: a public build's incidents carry no creator, call,
+debrief, ticket or follow-ups, so nothing derived here for it is the team's.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def creator(incident: m.Incident) -> CreatorView:
     written = incident.creator
     if written is not None:
         alert = written.kind is m.CreatorKind.ALERT
-        return CreatorView(written.kind, source or None if alert else None, written.name)
+        return CreatorView(written.kind, (source or None) if alert else None, written.name)
     tool, _, _ = source.partition("/")
     if tool in m.MONITOR_KINDS:
         return CreatorView(m.CreatorKind.ALERT, source, tool)
