@@ -652,6 +652,12 @@ class Incident(Located, KeepsHash):
         return self.visibility is Visibility.PUBLIC and self.mode is not Mode.TEST and \
             (self.stage is None or not self.stage.unaccepted)
 
+    @property
+    def counted(self) -> bool:
+        """Whether it moves statuses, uptime, the banner and the reports' figures: neither a
+        drill nor declined (not an incident after all)."""
+        return self.mode is not Mode.TEST and self.stage is not Stage.DECLINED
+
     def visible_updates(self, internal: bool) -> tuple[Update, ...]:
         """The updates a reader sees: all of them in an internal build, else the public ones."""
         return self.updates if internal else tuple(u for u in self.updates if not u.internal)

@@ -195,8 +195,9 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     shown = redacted(repo.incidents, internal, config.incident_fields)
     entries = tuple(sorted((computed(i, written) for i, written in shown),
                            key=lambda e: (-e.started_at.timestamp(), e.id)))
-    # A drill is shown in the team's build but never moves a status, uptime or the banner.
-    counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
+    # A drill or a declined incident is shown in the team's build but never moves a status,
+    # uptime or the banner.
+    counted = [e for e in entries if e.incident.counted]
     tz = ZoneInfo(config.page.timezone)
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
     for e in counted:

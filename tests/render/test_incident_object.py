@@ -116,3 +116,11 @@ def test_triage_is_internal_until_it_leaves_triage(builds: dict[bool, dict[str, 
 def test_issue_references(url: str, provider: str, name: str) -> None:
     found = issue_reference(url)
     assert (found.provider, found.issue_name, found.permalink) == (provider, name, url)
+
+
+def test_a_declined_incident_moves_no_status_even_for_the_team(status_repo: StatusRepo) -> None:
+    root = status_repo({"components.yml": TYPES, "incidents/declined.md": meta("stage: declined")})
+    snap = snapshot(repository(root), NOW, internal=True)
+    assert [e.id for e in snap.entries] == ["declined"]
+    assert str(snap.levels["api"]) == "operational" and snap.indicator == "none"
+    assert document(render_all(snap), "declined")["incident_status"]["category"] == "declined"
