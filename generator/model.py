@@ -92,6 +92,39 @@ class Mode(StrEnum):
     RETROSPECTIVE = "retrospective"
 
 
+class Stage(StrEnum):
+    """Where an incident is besides its timeline: ``triage`` (not yet accepted: internal only)
+    or ``declined``; after ``resolved``, ``learning`` (the follow-ups are worked on) and then
+    ``closed``."""
+
+    TRIAGE = "triage"
+    DECLINED = "declined"
+    LEARNING = "learning"
+    CLOSED = "closed"
+
+    @property
+    def unaccepted(self) -> bool:
+        """Not (or not yet) an incident the public may hear of."""
+        return self in (Stage.TRIAGE, Stage.DECLINED)
+
+
+class CreatorKind(StrEnum):
+    """Who or what opened an incident, as incident.io names it."""
+
+    USER = "user"
+    ALERT = "alert"
+    API_KEY = "api_key"
+    WORKFLOW = "workflow"
+
+
+class FollowUpStatus(StrEnum):
+    """Where a follow-up stands, as incident.io names it."""
+
+    OUTSTANDING = "outstanding"
+    COMPLETED = "completed"
+    NOT_DOING = "not_doing"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Located:
     """Base of model objects: where the object starts and where each of its keys is."""
@@ -268,6 +301,14 @@ class Role(Declared):
 
 
 @dataclass(frozen=True, kw_only=True)
+class IncidentType(Declared):
+    """A declared incident type (``security``): its name and, for the team, when to choose it."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Option(Located):
     """One value a select field may take; ``sort_key`` (when given) orders the options."""
 
@@ -338,6 +379,11 @@ class IncidentFields(Located):
     timestamps: tuple[Declared, ...] = ()
     """In the order they happen (``impact_started`` before ``detected``)."""
     custom: tuple[CustomField, ...] = ()
+    types: tuple[IncidentType, ...] = ()
+
+    def incident_type(self, type_id: str) -> IncidentType | None:
+        """The declared incident type with this id."""
+        return next((t for t in self.types if t.id == type_id), None)
 
     def severity(self, severity_id: str) -> SeverityLevel | None:
         """The declared severity with this id."""
@@ -500,6 +546,24 @@ class FieldEntry(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Creator(Located):
+    """Who or what opened an incident (``creator: {user: Dana}``): internal only."""
+
+    kind: CreatorKind
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowUp(Located):
+    """Work the incident leaves to do (``follow_ups``): internal only."""
+
+    title: str
+    owner: str = ""
+    status: FollowUpStatus = FollowUpStatus.OUTSTANDING
+    link: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Window(Located):
     """When a maintenance is planned to run."""
 
@@ -548,6 +612,18 @@ class Incident(Located):
     postmortem_url: str = ""
     external_issue: str = ""
     """The follow-up ticket; never published."""
+    incident_type: str = ""
+    """The id of a declared incident type."""
+    stage: Stage | None = None
+    """``None``: live until resolved, then closed."""
+    creator: Creator | None = None
+    """``None`` in files written before it was recorded (read from ``source``)."""
+    call_url: str = ""
+    """The incident call; never published."""
+    debrief: str = ""
+    """The debrief's document; never published."""
+    follow_ups: tuple[FollowUp, ...] = ()
+    """Never published."""
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1
@@ -562,7 +638,14 @@ class Incident(Located):
     @property
     def published(self) -> bool:
         """Whether the public site may show this entry at all."""
-        return self.visibility is Visibility.PUBLIC and self.mode is not Mode.TEST
+        return self.visibility is Visibility.PUBLIC and self.mode is not Mode.TEST and \
+            (self.stage is None or not self.stage.unaccepted)
+
+    @property
+    def counted(self) -> bool:
+        """Whether it moves statuses, uptime, the banner and the reports' figures: neither a
+        drill nor declined (not an incident after all)."""
+        return self.mode is not Mode.TEST and self.stage is not Stage.DECLINED
 
     def visible_updates(self, internal: bool) -> tuple[Update, ...]:
         """The updates a reader sees: all of them in an internal build, else the public ones."""

@@ -340,18 +340,25 @@ FIELD_DECLARATION = Rule(
 
 UNDECLARED = Rule(
     "undeclared", E,
-    "An incident names a severity, role, named timestamp or custom field that `incident_fields` "
-    "does not declare, or has a `reference` when no reference form is declared; the message "
-    "suggests the closest.",
+    "An incident names a severity, incident type, role, named timestamp or custom field that "
+    "`incident_fields` does not declare, or has a `reference` when no reference form is "
+    "declared; the message suggests the closest.",
     "Use a declared one, or declare it under `incident_fields` in `components.yml`.")
 
 FIELD_VALUE = Rule(
     "field-value", E,
     "A custom field's value is not of its declared type (a number field holding text, a list "
     "for a one-value field) or not one of its options; a reference not of the declared form "
-    "(`INC-` and a number); a severity on a maintenance.",
+    "(`INC-` and a number); a severity or an incident type on a maintenance.",
     "Give a value of the field's type, one of the options the message lists, a reference such "
     "as `INC-42`.")
+
+STAGE = Rule(
+    "stage", E,
+    "An incident's `stage` does not fit its timeline: `triage` on a resolved incident, "
+    "`learning` or `closed` before the `resolved` update, a stage or follow-ups on a maintenance.",
+    "Accept the incident from triage (remove `stage`) or decline it (`stage: declined`) before "
+    "it is resolved; add the `resolved` update before `learning`; maintenance has neither.")
 
 REQUIRED_ROLE = Rule(
     "required-role", W,

@@ -1,8 +1,9 @@
 """Property: nothing internal or in test mode reaches any byte the public data sources write.
 
-Random repositories hold incidents and maintenance, some internal or in ``mode: test``,
-some with internal updates, and incident metadata: roles, private and public custom
-fields, a follow-up ticket and a post-mortem link.  Every title, message, body, person
+Random repositories hold incidents and maintenance, some internal, in ``mode: test`` or in
+triage (or declined), some with internal updates, and incident metadata: roles, private and
+public custom fields, a follow-up ticket, a post-mortem link, the creator, the call, the
+debrief and follow-ups.  Every title, message, body, person
 and field value carries its own marker word, and internal entries carry one in their id
 too.  The public build's pages, feeds, JSON, badges, calendar, reliability reports and site
 metadata must hold no internal marker, in their contents or their paths, while every
@@ -93,7 +94,11 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
     kind = draw(st.sampled_from(m.Kind))
     visibility = draw(st.sampled_from(m.Visibility))
     mode = draw(st.sampled_from(m.Mode))
-    published = visibility is m.Visibility.PUBLIC and mode is not m.Mode.TEST
+    ended = mode is m.Mode.RETROSPECTIVE or draw(st.booleans())
+    stage = None if kind is m.Kind.MAINTENANCE else draw(st.sampled_from(
+        (None, m.Stage.DECLINED, *((m.Stage.LEARNING, m.Stage.CLOSED) if ended else (m.Stage.TRIAGE,)))))
+    published = visibility is m.Visibility.PUBLIC and mode is not m.Mode.TEST and \
+        (stage is None or not stage.unaccepted)
     title_marker = markers.new(draw)
     (markers.public if published else markers.internal).add(title_marker)
     slug = f"2026-{number:02d}-{title_marker}" if not published else f"2026-{number:02d}-entry"
@@ -101,7 +106,6 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
 
     statuses = list(m.STATUSES[kind])
     middle = draw(st.lists(st.sampled_from(statuses[1:3]), max_size=2))
-    ended = mode is m.Mode.RETROSPECTIVE or draw(st.booleans())
     chronological = [statuses[0], *middle, *([statuses[3]] if ended else [])]
     if mode is m.Mode.RETROSPECTIVE:
         chronological[0] = statuses[1]  # written after the fact: need not start at the start
@@ -155,7 +159,9 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         impact=impact, components=components, visibility=visibility, mode=mode, window=window,
         updates=tuple(reversed(updates)), body=f"Post-mortem {body_marker}.",
         reference=f"INC-{number}", roles=meta.roles, fields=meta.fields,
-        external_issue=meta.external_issue, postmortem_url=meta.postmortem_url,
+        external_issue=meta.external_issue, postmortem_url=meta.postmortem_url, stage=stage,
+        creator=meta.creator, call_url=meta.call_url, debrief=meta.debrief,
+        follow_ups=meta.follow_ups,
     )
 
 
@@ -167,6 +173,10 @@ class Metadata:
     fields: tuple[m.FieldEntry, ...] = ()
     external_issue: str = ""
     postmortem_url: str = ""
+    creator: m.Creator | None = None
+    call_url: str = ""
+    debrief: str = ""
+    follow_ups: tuple[m.FollowUp, ...] = ()
 
 
 def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str) -> Metadata:
@@ -195,6 +205,17 @@ def metadata(draw: st.DrawFn, markers: Markers, published: bool, path: str) -> M
         found.external_issue = f"https://tracker.example/{marker(False)}"
     if draw(st.booleans()):
         found.postmortem_url = f"https://docs.example/{marker(True)}"
+    if draw(st.booleans()):
+        found.creator = m.Creator(loc=loc(path), kind=draw(st.sampled_from(m.CreatorKind)),
+                                  name=f"Creator {marker(False)}")
+    if draw(st.booleans()):
+        found.call_url = f"https://call.example/{marker(False)}"
+    if draw(st.booleans()):
+        found.debrief = f"https://docs.example/debrief/{marker(False)}"
+    if draw(st.booleans()):
+        found.follow_ups = (m.FollowUp(loc=loc(path), title=f"Follow {marker(False)}",
+                                       owner=f"Owner {marker(False)}",
+                                       link=f"https://tracker.example/{marker(False)}"),)
     return found
 
 
@@ -266,8 +287,10 @@ def test_the_example_content_leaks_nothing() -> None:
     public = published(example_snapshot())
     for secret in (b"ACME-FINANCE-7731", b"billing-export", b"failover-drill", b"cache-eu-3",
                    b"Keep watching for an hour", b"Dana Ruiz", b"Sam Okafor", b"Priya", b"OPS-2290",
-                   b"OPS-2291", b"1840"):
+                   b"OPS-2291", b"1840", b"meet.acme.example", b"debriefs/inc-3",
+                   b"replication lag", b"Rehearse the failover"):
         assert secret not in public
     internal = published(example_snapshot(internal=True))
-    for secret in (b"ACME-FINANCE-7731", b"cache-eu-3", b"Dana Ruiz", b"OPS-2290", b"1840"):
+    for secret in (b"ACME-FINANCE-7731", b"cache-eu-3", b"Dana Ruiz", b"OPS-2290", b"1840",
+                   b"meet.acme.example", b"replication lag"):
         assert secret in internal

@@ -352,9 +352,12 @@ def metadata_keys(metadata: Metadata) -> dict[str, list[str]]:
 
 def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[str, m.Level]],
                       update: NewUpdate, *, internal: bool = False,
-                      metadata: Metadata = Metadata(), source: str = "") -> str:
+                      metadata: Metadata = Metadata(), source: str = "",
+                      creator: tuple[m.CreatorKind, str] | None = None,
+                      stage: m.Stage | None = None) -> str:
     """A new incident file: front matter in the format's key order, the first update;
-    ``source`` is the key of the tool that wrote it, if one did."""
+    ``source`` is the key of the tool that wrote it, if one did; ``creator`` who or what
+    opened it, if known; ``stage`` where it starts (``triage``), if not live."""
     lines = [f"title: {inline_scalar(title)}", f"impact: {impact}"]
     if components:
         lines.append("components:")
@@ -363,7 +366,11 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
         lines.append("visibility: internal")
     if source:
         lines.append(f"source: {inline_scalar(source)}")
+    if creator is not None:
+        lines.extend(["creator:", f"  {creator[0]}: {inline_scalar(creator[1])}"])
     lines.extend(line for key in metadata_keys(metadata).values() for line in key)
+    if stage is not None:
+        lines.append(f"stage: {stage}")
     lines.append("updates:")
     lines.extend(_item(_update_lines(update), "  - ", 4))
     return _document(lines)

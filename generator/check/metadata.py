@@ -37,6 +37,7 @@ def check_incident_fields(config: m.Config) -> Iterator[Diagnostic]:
                 f"also `{first.id}`'s (line {first.loc_of('rank').line}); give each "
                 "severity its own rank, 1 the most severe")
     yield from _once([(f.id, f.loc_of("id")) for f in declared.custom], "custom field id")
+    yield from _once([(t.id, t.loc_of("id")) for t in declared.types], "incident type id")
     for field in declared.custom:
         if field.type.selects and not field.options:
             yield rules.FIELD_DECLARATION.at(field.loc_of("type"), f"`{field.id}` is a "
@@ -62,6 +63,8 @@ def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnosti
     declared = context.config.incident_fields
     yield from _reference(incident, declared)
     yield from _severity(incident, declared)
+    yield from _incident_type(incident, declared)
+    yield from _stage(incident)
     roles = [r.id for r in declared.roles]
     for assigned in incident.roles:
         if assigned.role not in roles:
@@ -75,11 +78,13 @@ def metadata_rules(incident: m.Incident, context: Context) -> Iterator[Diagnosti
                               "custom")
         else:
             yield from _field_value(entry, field)
-    for key in ("postmortem_url", "external_issue"):
-        url = getattr(incident, key)
+    links = [(key, getattr(incident, key), incident.loc_of(key))
+             for key in ("postmortem_url", "external_issue", "call_url", "debrief")]
+    links += [("link", f.link, f.loc_of("link")) for f in incident.follow_ups]
+    for key, url, where in links:
         problem = web_link_problem(url) if url else None
         if problem is not None:
-            yield rules.LINK.at(incident.loc_of(key), f"`{key}` {problem}; give an https address")
+            yield rules.LINK.at(where, f"`{key}` {problem}; give an https address")
 
 
 def _undeclared(where: Location, what: str, value: str, known: Sequence[str], key: str) -> Diagnostic:
@@ -131,6 +136,34 @@ def _severity(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diag
     elif declared.severity(incident.severity) is None:
         yield _undeclared(where, "severity", incident.severity, [s.id for s in declared.severities],
                           "severities")
+
+
+def _incident_type(incident: m.Incident, declared: m.IncidentFields) -> Iterator[Diagnostic]:
+    if not incident.incident_type:
+        return
+    where = incident.loc_of("incident_type")
+    if incident.kind is m.Kind.MAINTENANCE:
+        yield rules.FIELD_VALUE.at(where, "maintenance has no incident type; remove `incident_type`")
+    elif declared.incident_type(incident.incident_type) is None:
+        yield _undeclared(where, "incident type", incident.incident_type,
+                          [t.id for t in declared.types], "types")
+
+
+def _stage(incident: m.Incident) -> Iterator[Diagnostic]:
+    """Triage comes before the incident is accepted, learning and closed after it is resolved."""
+    stage = incident.stage
+    if incident.kind is m.Kind.MAINTENANCE:
+        for key in ("stage", "follow_ups"):
+            if incident.has(key):
+                yield rules.STAGE.at(incident.loc_of(key), f"maintenance has no `{key}`; remove it")
+        return
+    where = incident.loc_of("stage")
+    if stage is m.Stage.TRIAGE and incident.terminal is not None:
+        yield rules.STAGE.at(where, "an incident in triage is not resolved: accept it first "
+                             "(remove `stage`), or decline it (`stage: declined`)")
+    elif stage in (m.Stage.LEARNING, m.Stage.CLOSED) and incident.terminal is None:
+        yield rules.STAGE.at(where, f"`{stage}` comes after the incident is resolved; add the "
+                             "`resolved` update first, or remove `stage`")
 
 
 def _timestamps(incident: m.Incident, declared: m.IncidentFields,

@@ -144,6 +144,12 @@ def register(commands: Any) -> None:
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
+    new.add_argument("--triage", action="store_true",
+                     help="not yet accepted: write `stage: triage`, which keeps the incident "
+                     "internal and unannounced until the key is removed")
+    new.add_argument("--by", metavar="NAME", help="who opens the incident, recorded as its "
+                     "`creator` (internal; default: git's user.name); with --from-json, the name "
+                     "of the API key the request came with (default: api)")
     new.add_argument("--from-json", metavar="FILE", help="read a create-incident request (JSON: "
                      "service_id, title, status minor|major, description, resolution_stage, "
                      "components) from "
@@ -349,6 +355,18 @@ def _next_reference(root: Path, form: m.ReferenceForm, kind: m.Kind = m.Kind.INC
                           kind)
 
 
+def _git_user(root: Path) -> str:
+    """The name git records as the author of commits in ``root``; ``""`` when it has none."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "config", "user.name"], check=False,
+                              capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return ""
+    name = done.stdout.strip() if done.returncode == 0 else ""
+    # Only a name that reads back as one line of text; otherwise nobody is recorded.
+    return name if name.isprintable() else ""
+
+
 def _interactive() -> bool:
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
@@ -497,8 +515,11 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     metadata = replace(_metadata(args, config), reference=_reference(args, config, m.Kind.INCIDENT))
     message = _message(args, f"the first update of “{args.title}”")
     update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
+    person = args.by or _git_user(args.root)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
-                             internal=args.internal, metadata=metadata)
+                             internal=args.internal, metadata=metadata,
+                             creator=(m.CreatorKind.USER, person) if person else None,
+                             stage=m.Stage.TRIAGE if args.triage else None)
     return _new_file(args, now, text, args.title, at, update, "incident")
 
 
@@ -506,7 +527,8 @@ def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen new --from-json``: a create-incident request; prints the incident as JSON."""
     given = [name for name, value in (("TITLE", args.title), ("--impact", args.impact),
                                       ("--component", args.component), ("--status", args.status),
-                                      ("--message", args.message), ("--internal", args.internal))
+                                      ("--message", args.message), ("--internal", args.internal),
+                                      ("--triage", args.triage))
              if value]
     if given:
         raise UsageError(f"--from-json takes the incident from the JSON; leave out {', '.join(given)}")
@@ -535,7 +557,8 @@ def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
     update = NewUpdate(at=at, status=request.stage, message=request.message)
     metadata = Metadata(reference=_reference(args, config, m.Kind.INCIDENT))
     text = new_incident_text(request.title, request.impact, request.components, update,
-                             metadata=metadata, source=source)
+                             metadata=metadata, source=source,
+                             creator=(m.CreatorKind.API_KEY, args.by or "api"))
     name = args.id or incident_name(request.title, at, _ids(args.root))
     rel = f"{INCIDENTS_DIR}/{name}.md"
     if args.id is not None and (args.root / rel).exists():

@@ -212,8 +212,8 @@ class Report:
 
 
 def counted(entries: Iterable[Entry]) -> tuple[Entry, ...]:
-    """The entries figures count: every one the build shows but drills."""
-    return tuple(e for e in entries if e.incident.mode is not m.Mode.TEST)
+    """The entries figures count: every one the build shows but drills and declined ones."""
+    return tuple(e for e in entries if e.incident.counted)
 
 
 Month = tuple[int, int]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from statusgen import model as m
 from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
+from statusgen.compute.incident_object import IncidentObject, incident_object
 from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import (
@@ -43,12 +44,15 @@ class EntryFigures:
     while the entry is active (absent: back to operational), else the worst it reached."""
     metrics: Metrics | None
     """Its duration metrics; ``None`` for maintenance."""
+    object: IncidentObject
+    """What its API document derives of incident.io's incident object."""
 
 
 def entry_figures(e: Entry, config: m.Config, now: datetime) -> EntryFigures:
     """The figures of ``e`` at ``now``."""
     return EntryFigures(levels=e.levels_at(now) if e.active else e.peak(),
-                        metrics=incident_metrics(e, config, now))
+                        metrics=incident_metrics(e, config, now),
+                        object=incident_object(e.incident, e.status, config))
 
 
 def _figures(entries: tuple[Entry, ...], config: m.Config, now: datetime) -> dict[str, EntryFigures]:
@@ -211,8 +215,9 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
                    now if i.kind is m.Kind.MAINTENANCE and not settled(i, now) else None)
         for i, written in shown])
     entries = tuple(sorted(computed, key=lambda e: (-e.started_at.timestamp(), e.id)))
-    # A drill is shown in the team's build but never moves a status, uptime or the banner.
-    counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
+    # A drill or a declined incident is shown in the team's build but never moves a status,
+    # uptime or the banner.
+    counted = [e for e in entries if e.incident.counted]
     tz = ZoneInfo(config.page.timezone)
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
     for e in counted:

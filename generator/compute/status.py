@@ -99,8 +99,8 @@ class Entry:
 def redact(incidents: Iterable[m.Incident], internal: bool,
            fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> tuple[m.Incident, ...]:
     """What a build may show: everything when ``internal``, else public entries and updates,
-    without roles, the follow-up ticket, or any custom field ``fields`` does not declare
-    public (so without ``fields``, none)."""
+    without roles, the follow-up ticket, the creator, the call, the debrief, the follow-ups,
+    or any custom field ``fields`` does not declare public (so without ``fields``, none)."""
     return tuple(shown for shown, _ in redacted(incidents, internal, fields))
 
 
@@ -118,15 +118,23 @@ def redacted(incidents: Iterable[m.Incident], internal: bool,
 def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
     """``incident`` without what only the team may see."""
     hidden = any(u.internal for u in incident.updates) or bool(incident.roles) or \
-        bool(incident.external_issue) or any(f.id not in public_fields for f in incident.fields)
+        bool(incident.external_issue) or any(f.id not in public_fields for f in incident.fields) \
+        or _team_only(incident)
     if not hidden:
         return incident
     public = replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
-                     fields=tuple(f for f in incident.fields if f.id in public_fields))
+                     fields=tuple(f for f in incident.fields if f.id in public_fields),
+                     creator=None, call_url="", debrief="", follow_ups=())
     if not incident.digest:
         return public
     kept = "\0".join(sorted(public_fields))
     return m.stamped(public, hashlib.sha256(f"{incident.digest}\0public\0{kept}".encode()).hexdigest())
+
+
+def _team_only(incident: m.Incident) -> bool:
+    """Whether the incident records who opened it, its call, debrief or follow-ups."""
+    return incident.creator is not None or bool(incident.call_url or incident.debrief
+                                                or incident.follow_ups)
 
 
 def expand(refs: Iterable[m.ComponentRef], config: m.Config, default: m.Level) -> dict[str, m.Level]:

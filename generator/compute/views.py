@@ -7,6 +7,7 @@ every language, and render only formats it (``tests/test_house.py`` holds it to 
 """
 
 from statusgen.compute.history import Month, Year
+from statusgen.compute.incident_object import CATEGORIES, CreatorView, IncidentObject, IssueReference
 from statusgen.compute.metrics import DURATION_METRICS, LevelTime, Metrics
 from statusgen.compute.pagediff import (
     Banner,
@@ -34,12 +35,14 @@ from statusgen.compute.status import Entry, Span
 from statusgen.compute.uptime import WEIGHTS, Day, Uptime
 
 __all__ = [
+    "CATEGORIES",
     "DURATION_METRICS",
     "WEIGHTS",
     "Banner",
     "Change",
     "ComponentChange",
     "ComponentFigures",
+    "CreatorView",
     "Day",
     "Detail",
     "DetailKind",
@@ -47,7 +50,9 @@ __all__ = [
     "EntryChange",
     "EntryFigures",
     "IncidentFigures",
+    "IncidentObject",
     "Inputs",
+    "IssueReference",
     "LevelTime",
     "MaintenanceTime",
     "Metrics",

@@ -101,8 +101,11 @@ def _new_file(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[st
     assert rule is not None  # decide() opens incidents only for a rule
     components = ((rule.component, rule.level),) if rule.component else ()
     first = NewUpdate(at=now, status=m.Status.INVESTIGATING, message=rule.message)
+    tool = plan.source.partition("/")[0]
+    alert = f"{tool}: " + ", ".join(f"{name}={value}" for name, value in rule.match)
     text = new_incident_text(rule.title, rule.impact, components, first,
-                             metadata=Metadata(reference=reference), source=plan.source)
+                             metadata=Metadata(reference=reference), source=plan.source,
+                             creator=(m.CreatorKind.ALERT, alert))
     record = NewUpdate(at=now, status=m.Status.INVESTIGATING, message=plan.record, internal=True)
     folder = root / INCIDENTS_DIR
     taken = [p.stem for p in folder.iterdir() if p.suffix == ".md"] if folder.is_dir() else []

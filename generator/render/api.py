@@ -27,10 +27,10 @@ from datetime import datetime
 from typing import Any
 
 from statusgen import model as m
-from statusgen.compute.views import DURATION_METRICS, Entry, EntryFigures, Snapshot
+from statusgen.compute.views import CATEGORIES, DURATION_METRICS, Entry, EntryFigures, Snapshot
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, shown_links, shown_reference, words
-from statusgen.render.markdown import fill_text, linker, message
+from statusgen.render.markdown import body, fill_html, fill_text, linker, message
 from statusgen.render.timefmt import iso_utc, whole_seconds, zone
 from statusgen.steps import Runner, direct
 
@@ -311,14 +311,59 @@ class _Api:
                  "level": str(t.level), "seconds": whole_seconds(t.seconds)}
                 for t in metrics.impact],
         }
+        data.update(self.incident_object(e))
         if self.internal:
             data["internal"] = {
                 "roles": [self._role(r, declared) for r in incident.roles],
                 "custom_fields": [self._field(f, incident, True) for f in declared.custom
                                   if not f.public and any(v.id == f.id for v in incident.fields)],
                 "external_issue_url": safe_link(incident.external_issue),
+                **self.team_object(e),
             }
         return data
+
+    def incident_object(self, e: Entry) -> JSON:
+        """incident.io's fields of the incident object a reader may see: ``mode``, ``summary``
+        (the body as text, and ``summary_html``), ``incident_status``, ``incident_type`` (with
+        its ``description`` in an internal build) and ``has_debrief``."""
+        incident = e.incident
+        derived = self.figures[e.id].object
+        read = body(incident)
+        kind = derived.incident_type
+        shown_type: JSON | None = None
+        if kind is not None:
+            shown_type = {"id": kind.id, "name": kind.name}
+            if self.internal:
+                shown_type["description"] = kind.description
+        return {
+            "mode": str(incident.mode),
+            "summary": fill_text(read, self.links) if incident.body else None,
+            "summary_html": fill_html(read, self.links) if incident.body else None,
+            "incident_status": {"id": derived.category, "name": derived.category.capitalize(),
+                                "category": derived.category,
+                                "rank": CATEGORIES.index(derived.category) + 1},
+            "incident_type": shown_type,
+            "has_debrief": derived.has_debrief,
+        }
+
+    def team_object(self, e: Entry) -> JSON:
+        """incident.io's fields only the team sees, for ``internal``: ``creator``,
+        ``call_url``, ``debrief_url``, ``external_issue_reference`` and ``follow_ups``."""
+        incident = e.incident
+        derived = self.figures[e.id].object
+        who = derived.creator
+        issue = derived.external_issue
+        name = "title" if who.kind is m.CreatorKind.ALERT else "name"
+        return {
+            "creator": {str(who.kind): {"id": who.id, name: who.name}},
+            "call_url": safe_link(incident.call_url),
+            "debrief_url": safe_link(incident.debrief),
+            "external_issue_reference": None if issue is None else {
+                "provider": issue.provider, "issue_name": issue.issue_name,
+                "issue_permalink": safe_link(issue.permalink)},
+            "follow_ups": [{"title": f.title, "owner": f.owner or None, "status": str(f.status),
+                            "link": safe_link(f.link)} for f in incident.follow_ups],
+        }
 
     def _severity(self, severity: m.SeverityLevel) -> JSON:
         data: JSON = {"id": severity.id, "name": severity.name, "rank": severity.rank}

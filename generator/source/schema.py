@@ -704,6 +704,31 @@ def services(node: Node, out: list[Diagnostic]) -> tuple[m.ApiService, ...] | _I
     return INVALID if bad else tuple(found)
 
 
+def creator(node: Node, out: list[Diagnostic]) -> m.Creator | _Invalid:
+    """``{user: Dana}``: one key, the kind of creator, and its name."""
+    kinds = [k.value for k in m.CreatorKind]
+    expected = "a mapping of one key, " + ", ".join(kinds) + ", to a name, such as {user: Dana}"
+    if not isinstance(node, Map) or len(node.entries) != 1:
+        if isinstance(node, Map):
+            out.append(rules.TYPE.at(node.loc, f"expected {expected}; found {len(node.entries)} keys"))
+            return INVALID
+        return _wrong(node, expected, out)
+    key, value = node.entries[0]
+    if key.text not in kinds:
+        out.append(rules.CHOICE.at(key.loc, f"`{key.text}` is not a kind of creator; use one of "
+                                   f"{', '.join(kinds)}{suggest(key.text, kinds)}"))
+        return INVALID
+    name = line(value, out)
+    if not isinstance(name, str):
+        return name
+    if not name:
+        out.append(rules.EMPTY.at(value.loc, f"no name is given for the {key.text}; name it or "
+                                  "remove `creator`"))
+        return INVALID
+    return m.Creator(loc=key.loc, keys=(("name", value.loc),), kind=m.CreatorKind(key.text),
+                     name=name)
+
+
 def _builder(cls: type[Any], **renames: str) -> Callable[..., Any]:
     def build(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
         args = {renames.get(k, k): v for k, v in values.items()}
@@ -947,6 +972,14 @@ ROLE = Schema("role", (
           example="true"),
 ), _builder(m.Role))
 
+INCIDENT_TYPE = Schema("incident type", (
+    Field("id", "id", "What an incident's `incident_type` names.", slug, required=True,
+          example="security"),
+    Field("name", "text", "The name the API shows.", line, required=True, example="Security"),
+    Field("description", "text", "When to choose it, for the team; only in the internal build.",
+          line, default='""', example="Data may have been exposed"),
+), _builder(m.IncidentType))
+
 INCIDENT_FIELDS = Schema("incident_fields", (
     Field("reference", "mapping", "`{prefix: INC-}`: incidents may carry a `reference` of that "
           "form; every command that writes a new incident (`new`, `new --from-json`, the relay's "
@@ -962,6 +995,9 @@ INCIDENT_FIELDS = Schema("incident_fields", (
           default="none", example="[impact_started, detected, mitigated]"),
     Field("custom", "list of custom fields", "The team's own fields: see `custom field` below.",
           list_of(CUSTOM_FIELD, non_empty=True), default="none"),
+    Field("types", "list of incident types", "The kinds of incident an incident's "
+          "`incident_type` may name: see `incident type` below.",
+          list_of(INCIDENT_TYPE, non_empty=True), default="none"),
 ), _builder(m.IncidentFields))
 
 CONFIG = Schema("components.yml", (
@@ -982,6 +1018,16 @@ CONFIG = Schema("components.yml", (
           "references, severities, roles, named timestamps, custom fields; see "
           "`incident_fields` below.", nested(INCIDENT_FIELDS), default="none"),
 ), _builder(m.Config))
+
+FOLLOW_UP = Schema("follow-up", (
+    Field("title", "text", "What is to be done.", line, required=True,
+          example="Alert on connection pool saturation"),
+    Field("owner", "text", "Who does it.", line, default='""', example="Dana Ruiz"),
+    Field("status", "follow-up status", "outstanding, completed or not_doing.",
+          choice(m.FollowUpStatus), default="outstanding", example="completed"),
+    Field("link", "URL", "An http(s) link to the ticket.", line, default='""',
+          example="https://tracker.acme.example/OPS-8"),
+), _builder(m.FollowUp))
 
 WINDOW = Schema("window", (
     Field("start", "timestamp", "When the maintenance begins.", timestamp, required=True,
@@ -1041,6 +1087,10 @@ INCIDENT = Schema("incident", (
           "monitor's key (`statuspage/z3lct0r596n4`, `alertmanager/<group key>`), so that the "
           "same import or alert updates this file instead of writing another. Unique.",
           line, default='""', example="statuspage/z3lct0r596n4"),
+    Field("creator", "mapping", "Who or what opened the incident: `{user: NAME}`, `{alert: "
+          "MONITOR}`, `{api_key: NAME}` or `{workflow: NAME}`; the commands that write a new "
+          "incident record it. Internal: never published.", creator, default="read from `source`",
+          example="{user: Dana Ruiz}"),
     Field("reference", "text", "What people call the incident (`INC-123`), in the form "
           "`incident_fields.reference` declares; unique.", line, default='""', example="INC-42"),
     Field("severity", "id", "A severity `incident_fields.severities` declares; shown with its name.",
@@ -1057,12 +1107,27 @@ INCIDENT = Schema("incident", (
           "incident's page.", line, default='""', example="https://docs.acme.example/pm/42"),
     Field("external_issue", "URL", "An http(s) link to the follow-up ticket. Internal: never "
           "published.", line, default='""', example="https://tracker.acme.example/OPS-7"),
+    Field("incident_type", "id", "An incident type `incident_fields.types` declares.", slug,
+          default="none", example="security"),
+    Field("stage", "stage", "`triage`: not yet accepted, shown only in the internal build, "
+          "never announced, until the key is removed; `declined`: never accepted, stays internal. "
+          "After the `resolved` update, `learning` while the follow-ups are worked on, then "
+          "`closed`. Incidents only.", choice(m.Stage), default="none (live, then closed)",
+          example="learning"),
+    Field("call_url", "URL", "An http(s) link to the incident call. Internal: never published.",
+          line, default='""', example="https://meet.acme.example/inc-42"),
+    Field("debrief", "URL", "An http(s) link to the debrief's notes. Internal: never "
+          "published; the API says `has_debrief`.", line, default='""',
+          example="https://docs.acme.example/debrief/42"),
+    Field("follow_ups", "list of follow-ups", "Work the incident leaves to do: see `follow-up` "
+          "below. Internal: never published.", list_of(FOLLOW_UP, non_empty=False),
+          default="none"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
 SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, OPTION, ROLE,
-           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API)
+           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API, INCIDENT_TYPE, FOLLOW_UP)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,8 +82,8 @@ def test_every_model_field_is_read_by_the_digest_of_a_copy(tmp_path: Path) -> No
         other = _another(value)
         if other is None:
             continue
-        assert fingerprint(replace(incident, **{field.name: other})) != \
-            fingerprint(replace(incident)), field.name
+        changed: dict[str, Any] = {field.name: other}
+        assert fingerprint(replace(incident, **changed)) != fingerprint(replace(incident)), field.name
 
 
 def _another(value: object) -> object | None:

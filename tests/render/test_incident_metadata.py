@@ -144,7 +144,17 @@ def test_the_internal_json_says_what_is_internal() -> None:
              "description": "", "options": []},
             {"id": "ticket", "name": "Ticket", "type": "link",
              "values": ["https://tracker.acme.example/browse/OPS-2291"], "description": "", "options": []}],
-        "external_issue_url": "https://tracker.acme.example/browse/OPS-2290"}
+        "external_issue_url": "https://tracker.acme.example/browse/OPS-2290",
+        "creator": {"user": {"id": None, "name": "Dana Ruiz"}},
+        "call_url": "https://meet.acme.example/inc-3",
+        "debrief_url": "https://docs.acme.example/debriefs/inc-3",
+        "external_issue_reference": {"provider": "jira", "issue_name": "OPS-2290",
+                                     "issue_permalink": "https://tracker.acme.example/browse/OPS-2290"},
+        "follow_ups": [
+            {"title": "Alert on replication lag", "owner": "Sam Okafor", "status": "completed",
+             "link": "https://tracker.acme.example/browse/OPS-2292"},
+            {"title": "Rehearse the failover every quarter", "owner": "Dana Ruiz",
+             "status": "outstanding", "link": None}]}
 
 
 def test_the_internal_json_describes_the_declarations_as_incident_io_does() -> None:

@@ -16,8 +16,10 @@ from statusgen.source.schema import (
     COMPONENT,
     CONFIG,
     CUSTOM_FIELD,
+    FOLLOW_UP,
     INCIDENT,
     INCIDENT_FIELDS,
+    INCIDENT_TYPE,
     INVALID,
     MONITOR,
     OPTION,
@@ -220,7 +222,8 @@ def test_markdown_table() -> None:
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "components.yml", "incident_fields", "reference", "severity",
-        "custom field", "option", "role", "incident", "update", "window", "channel", "monitor", "api"]
+        "custom field", "option", "role", "incident", "update", "window", "channel", "monitor", "api",
+        "incident type", "follow-up"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -269,8 +272,12 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
             used[OPTION.name] |= set(option) if isinstance(option, dict) else set()
     for role in declared["roles"]:
         used[ROLE.name] |= set(role) if isinstance(role, dict) else set()
+    for kind in declared["types"]:
+        used[INCIDENT_TYPE.name] |= set(kind)
     for front in incidents:
         used[INCIDENT.name] |= set(front)
+        for follow_up in front.get("follow_ups", []):
+            used[FOLLOW_UP.name] |= set(follow_up)
         if "window" in front:
             used[WINDOW.name] |= set(front["window"])
         for update in front["updates"]:
