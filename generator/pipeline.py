@@ -209,6 +209,8 @@ def render(root: Path, snap: Snapshot, jobs: int = 1, cache: Cache = NO_CACHE,
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
+Upstream = Callable[[m.Config], tuple[Mapping[str, m.UpstreamReading], Sequence[Diagnostic]]]
+"""Reads the upstream components of a config: their readings by id, and warnings."""
 
 
 @dataclass
@@ -274,14 +276,16 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          jobs: int = 1, session: Session | None = None, revision: Revision | None = None
-          ) -> BuildResult:
+          jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
+          upstream: Upstream | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
     (none: parse everything, render everything, swap the site in whole); ``revision`` is
     the commit the files come from, which the reliability reports name (the caller asks
-    git, so that this stays a function of its arguments).
+    git, so that this stays a function of its arguments); ``upstream`` reads the upstream
+    components' statuses once the files pass (the caller fetches, so that this stays off the
+    network): its readings are data for compute, its warnings the build's.
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -319,7 +323,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
-        snap = snapshot(repo, now, internal=internal, cache=cache)
+        readings, notes = upstream(repo.config) if upstream is not None else ({}, ())
+        diagnostics = sort_diagnostics([*diagnostics, *notes])
+        snap = snapshot(repo, now, internal=internal, cache=cache, upstream=readings)
         files = render(root, snap, jobs, cache, revision)
         report = writer(out, files)
         if outputs is not None:

@@ -10,7 +10,7 @@ only formats what is here (:mod:`statusgen.compute.views` is what it may read).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
 from statusgen.compute.updates import page_id
+from statusgen.compute.upstream import with_upstream
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 
 
@@ -87,6 +88,9 @@ class Snapshot:
     computed once, whatever the number of languages the reports are written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
+    upstream: Mapping[str, m.UpstreamReading] = field(default_factory=dict)
+    """By component id: the provider's status read for each upstream component (its level is
+    already in ``levels``)."""
 
     @property
     def page_id(self) -> str:
@@ -171,10 +175,12 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             cache: Cache = NO_CACHE, reports: bool = True) -> Snapshot:
+             cache: Cache = NO_CACHE, reports: bool = True,
+             upstream: Mapping[str, m.UpstreamReading] | None = None) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
     ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
-    no page (a notification, the page diff).
+    no page (a notification, the page diff).  ``upstream``: the providers' statuses read
+    before compute (:mod:`statusgen.upstream`), by component id.
 
     ``cache`` may keep each entry between the dev server's rebuilds: an incident's entry
     depends only on the incident and the components, a maintenance's also on ``now``; and
@@ -212,7 +218,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         internal=internal,
         entries=entries,
         by_id={e.id: e for e in entries},
-        levels=component_levels(counted, config, now),
+        levels=with_upstream(component_levels(counted, config, now), upstream or {}, config),
         uptime=uptime,
         indicator=indicator(counted),
         active=_active(entries),
@@ -224,4 +230,5 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, cache) if reports else (),
+        upstream=dict(upstream or {}),
     )

@@ -370,6 +370,9 @@ class ComponentRow:
     """The group a member belongs to."""
     open: bool
     """A group with a member not operational: shown unfolded."""
+    upstream: str = ""
+    """For an upstream component: whose status it shows (``Status from GitHub``), and when it
+    could not be read, since when the status is the last known; else empty."""
 
 
 @dataclass(frozen=True)

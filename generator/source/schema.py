@@ -745,6 +745,48 @@ def _page(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location
         values = {**values, "language": first, "languages": (first, *others)}
     return m.Page(loc=loc, keys=keys, **values)
 
+UPSTREAM = Schema("upstream", (
+    Field("statuspage", "URL", "A status page on Atlassian Statuspage (its public API v2, "
+          "`api/v2/summary.json`).", url, default="none", example="https://www.githubstatus.com"),
+    Field("instatus", "URL", "A status page on Instatus (its public `summary.json` and "
+          "`v2/components.json`).", url, default="none", example="https://status.example.com"),
+    Field("component", "text", "The provider's component, by the name its page shows; leave "
+          "out to follow the provider's whole page.", line, default='""', example="Actions"),
+    Field("name", "text", "The provider's name in \"Status from …\"; the name its page gives "
+          "by default.", line, default='""', example="GitHub"),
+), lambda values, loc, keys: _upstream(values, loc, keys))
+
+
+def _upstream(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
+    """An upstream: exactly one of the formats, with its address."""
+    pages = [kind for kind in m.UpstreamKind if kind.value in values]
+    if len(pages) != 1:
+        where = "both `statuspage` and `instatus`" if pages else "no status page"
+        return _Bad(rules.UPSTREAM.at(loc, f"upstream names {where}; write one of "
+                                      "`statuspage: URL` or `instatus: URL`"))
+    kind = pages[0]
+    return m.Upstream(loc=loc, keys=keys, kind=kind, url=values[kind.value],
+                      component=values.get("component", ""), name=values.get("name", ""))
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A built object refused after its keys were read: the diagnostic saying why."""
+
+    diagnostic: Diagnostic
+
+
+def _checked(schema: Schema) -> Reader:
+    """:func:`nested`, for a schema whose build may refuse the object (:class:`_Bad`)."""
+    def read(node: Node, out: list[Diagnostic]) -> Any:
+        built = parse_object(node, schema, out)
+        if isinstance(built, _Bad):
+            out.append(built.diagnostic)
+            return INVALID
+        return built
+    return read
+
+
 MEMBER = Schema("component", (
     Field("id", "id", "A stable slug, unique in the file; it appears in URLs.", slug,
           required=True, example="db"),
@@ -756,6 +798,10 @@ MEMBER = Schema("component", (
     Field("retired", "boolean", "The component is gone: the front page leaves it out (a group "
           "with all its members); its own page and the entries naming it stay.", boolean,
           default="false", example="true"),
+    Field("upstream", "mapping", "Read this component's level from a third party's status page "
+          "at build time: `{statuspage: URL, component: NAME}` or `{instatus: URL, component: "
+          "NAME}`; see docs/upstream.md.", _checked(UPSTREAM), default="none",
+          example="{statuspage: https://www.githubstatus.com, component: Actions}"),
 ), _builder(m.Component))
 
 
@@ -1061,8 +1107,8 @@ INCIDENT = Schema("incident", (
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, OPTION, ROLE,
-           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API)
+SCHEMAS = (PAGE, COMPONENT, UPSTREAM, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD,
+           OPTION, ROLE, INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API)
 
 
 def markdown_table(schema: Schema) -> str:
