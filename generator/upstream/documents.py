@@ -7,6 +7,7 @@ Every value is checked for its type before it is used: a document is data from e
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from statusgen import model as m
@@ -48,12 +49,30 @@ def page_name(document: Any) -> str:
     return ""
 
 
-def _named(components: Iterator[Mapping[str, Any]], name: str) -> Mapping[str, Any]:
-    wanted = name.casefold()
-    for component in components:
-        if isinstance(component.get("name"), str) and component["name"].strip().casefold() == wanted:
-            return component
-    raise Unreadable(f"it lists no component named `{name}`")
+@dataclass(frozen=True)
+class Document:
+    """A fetched document, and its components by name (in lower case), each looked up once
+    however many components of the page are read from it."""
+
+    data: Any
+    names: Mapping[str, Mapping[str, Any]]
+
+    @classmethod
+    def of(cls, data: Any) -> Document:
+        """Both formats list components under ``components`` (Instatus nests a group's under
+        ``children``); the first of a name wins."""
+        names: dict[str, Mapping[str, Any]] = {}
+        listed = data.get("components") if isinstance(data, Mapping) else None
+        for component in _flattened(_items(listed)):
+            if isinstance(component.get("name"), str):
+                names.setdefault(component["name"].strip().casefold(), component)
+        return cls(data, names)
+
+    def named(self, name: str) -> Mapping[str, Any]:
+        found = self.names.get(name.strip().casefold())
+        if found is None:
+            raise Unreadable(f"it lists no component named `{name}`")
+        return found
 
 
 def _known(value: Any, levels: Mapping[str, m.Level]) -> m.Level:
@@ -63,14 +82,13 @@ def _known(value: Any, levels: Mapping[str, m.Level]) -> m.Level:
     raise Unreadable(f"its status `{shown[:40]}` is none it documents")
 
 
-def statuspage_level(document: Any, component: str) -> m.Level:
+def statuspage_level(document: Document, component: str) -> m.Level:
     """The level of ``component`` (the page's indicator when empty) in a ``summary.json``."""
-    summary = _mapping(document, "a Statuspage summary.json")
+    summary = _mapping(document.data, "a Statuspage summary.json")
     if not component:
         status = _mapping(summary.get("status"), "a Statuspage summary.json (no `status`)")
         return _known(status.get("indicator"), STATUSPAGE_INDICATORS)
-    return _known(_named(_items(summary.get("components")), component).get("status"),
-                  STATUSPAGE_LEVELS)
+    return _known(document.named(component).get("status"), STATUSPAGE_LEVELS)
 
 
 def _flattened(components: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
@@ -80,13 +98,15 @@ def _flattened(components: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str,
         yield from _items(component.get("children"))
 
 
-def instatus_level(summary: Any, components: Any | None, component: str) -> m.Level:
+def instatus_level(summary_document: Document, components: Document | None,
+                   component: str) -> m.Level:
     """The level of ``component`` in Instatus's ``v2/components.json``, or of the whole page
     in its ``summary.json`` (with issues: the worst active incident's impact)."""
     if component:
-        listed = _mapping(components, "an Instatus components.json")
-        return _known(_named(_flattened(_items(listed.get("components"))), component)
-                      .get("status"), INSTATUS_LEVELS)
+        assert components is not None
+        _mapping(components.data, "an Instatus components.json")
+        return _known(components.named(component).get("status"), INSTATUS_LEVELS)
+    summary = summary_document.data
     page = _mapping(_mapping(summary, "an Instatus summary.json").get("page"),
                     "an Instatus summary.json (no `page`)")
     status = page.get("status")

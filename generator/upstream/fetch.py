@@ -19,12 +19,12 @@ from typing import Any
 from statusgen import model as m
 from statusgen import rules
 from statusgen.diagnostics import Diagnostic
-from statusgen.net.client import Client, HttpError, TooLarge
+from statusgen.net.client import Client, HttpError, NoAnswer, TooLarge
 from statusgen.net.policy import Policy
-from statusgen.net.safety import Refused, shown
+from statusgen.net.safety import Refused, origin, shown
 from statusgen.output.atomic import replace_file
 from statusgen.source.timestamps import parse_timestamp
-from statusgen.upstream.documents import Unreadable, instatus_level, page_name, statuspage_level
+from statusgen.upstream.documents import Document, Unreadable, instatus_level, page_name, statuspage_level
 
 CACHE_DIR = ".statusgen-cache"
 KEPT_FILE = "upstream.json"
@@ -36,6 +36,10 @@ WORKERS = 8
 """Documents fetched at once."""
 
 Readings = dict[str, m.UpstreamReading]
+
+
+class Unreachable(Unreadable):
+    """No answer came from the provider's host: its other documents are not asked for."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ def get_json(client: Client, url: str) -> Any:
         answer = client.request("GET", url, limit=MAX_BODY, headers={"Accept": "application/json"})
     except TooLarge:
         raise Unreadable(f"{shown(url)} sent more than {MAX_BODY >> 20} MiB") from None
+    except NoAnswer as exc:
+        raise Unreachable(f"{shown(url)}: {exc}") from None
     except (Refused, HttpError) as exc:
         raise Unreadable(f"{shown(url)}: {exc}") from None
     if not 200 <= answer.status < 300:
@@ -82,7 +88,7 @@ def reading(upstream: m.Upstream, fetched: Mapping[str, Any], now: datetime) -> 
         level = statuspage_level(found[0], upstream.component)
     else:
         level = instatus_level(found[0], found[1] if len(found) > 1 else None, upstream.component)
-    provider = upstream.name or page_name(found[0]) or upstream.url.split("/")[2]
+    provider = upstream.name or page_name(found[0].data) or upstream.url.split("/")[2]
     return m.UpstreamReading(level=level, provider=provider, read_at=now)
 
 
@@ -95,7 +101,8 @@ def read_upstreams(root: Path, config: m.Config, now: datetime, client: Client |
     client = client or Client(timeout=TIMEOUT, policy=Policy(tries=2, max_wait=TIMEOUT),
                               user_agent="statusgen-upstream")
     urls = sorted({url for u in wanted.values() for url in documents(u)})
-    fetched: dict[str, Any] = dict(zip(urls, _each(urls, lambda url: _caught(client, url)),
+    down: dict[tuple[str, str, int], Unreachable] = {}
+    fetched: dict[str, Any] = dict(zip(urls, _each(urls, lambda url: _caught(client, url, down)),
                                        strict=True))
     kept_path = root / CACHE_DIR / KEPT_FILE
     kept = load_kept(kept_path)
@@ -120,9 +127,20 @@ def read_upstreams(root: Path, config: m.Config, now: datetime, client: Client |
     return Read(readings, tuple(warnings))
 
 
-def _caught(client: Client, url: str) -> Any:
+def _caught(client: Client, url: str, down: dict[tuple[str, str, int], Unreachable]) -> Any:
+    """The document, or why not; a host that gave no answer once is not asked again in this
+    build, so that a provider that is down costs its time-out once, not once per document."""
     try:
-        return get_json(client, url)
+        host = origin(url)
+    except Refused as exc:
+        return Unreadable(f"{shown(url)}: {exc}")
+    if host in down:
+        return down[host]
+    try:
+        return Document.of(get_json(client, url))
+    except Unreachable as exc:
+        down[host] = exc
+        return exc
     except Unreadable as exc:
         return exc
 
