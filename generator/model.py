@@ -473,6 +473,8 @@ class Update(Located):
     """Levels from this update on; ``None`` keeps the previous ones."""
     notify: bool = True
     """``False`` keeps the update out of every notification channel (it is still published)."""
+    next_update: datetime | None = None
+    """When the team promised the next update (``next_update: 30m`` after ``at``, or a time)."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message and its translations (derived), each where written."""
     prose: Prose | None = field(default=None, compare=False)

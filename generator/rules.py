@@ -407,6 +407,19 @@ LEVEL = Rule(
     "Incidents: `{id: level}` with `degraded_performance`, `partial_outage` or `major_outage` "
     "(updates may also say `operational`). Maintenance: a list of ids, `[db]`.")
 
+NEXT_UPDATE = Rule(
+    "next-update", E,
+    "An update's `next_update` is a time not after the update's own `at`.",
+    "Write a duration (`30m`, `2h`) or a time after `at`.")
+
+NEXT_UPDATE_LATE = Rule(
+    "next-update-late", W,
+    "An open entry's newest update promised the next one by `next_update`, and that time has "
+    "passed without a newer update (checked against `--now`, as the scheduled workflow runs "
+    "`validate`).",
+    "Post an update (`statusgen update ID --message … --next-update 30m`), or resolve the "
+    "entry.")
+
 UPSTREAM = Rule(
     "upstream", E,
     "A component's `upstream` names no status page, or two (`statuspage` and `instatus`), or is "

@@ -93,6 +93,12 @@ def _update_options(parser: argparse.ArgumentParser, *, message_help: str) -> No
                         help="when the update was posted, ISO 8601 with a zone (default: now)")
 
 
+def _next_update(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--next-update", default="", metavar="WHEN",
+                        help="when the next update will come: a duration after this one (30m, "
+                        "2h) or a timestamp; the page shows it, validate warns when it passes")
+
+
 def _no_notify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-notify", dest="notify", action="store_false",
                         help="publish the update but send it to no notification channel "
@@ -141,6 +147,7 @@ def register(commands: Any) -> None:
                      "partial_outage or major_outage); repeat for several")
     new.add_argument("--status", help="the first update's status (default: investigating)")
     _update_options(new, message_help=editor)
+    _next_update(new)
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
@@ -170,6 +177,7 @@ def register(commands: Any) -> None:
                         help="a component's level from this update on (operational, "
                         "degraded_performance, partial_outage, major_outage); repeatable")
     _update_options(update, message_help=editor)
+    _next_update(update)
     update.add_argument("--internal", action="store_true",
                         help="this update is internal: shown only in the team's build")
     _no_notify(update)
@@ -496,7 +504,8 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     at = _at(args, now)
     metadata = replace(_metadata(args, config), reference=_reference(args, config, m.Kind.INCIDENT))
     message = _message(args, f"the first update of “{args.title}”")
-    update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
+    update = NewUpdate(at=at, status=status, message=message, notify=args.notify,
+                       next_update=args.next_update)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal, metadata=metadata)
     return _new_file(args, now, text, args.title, at, update, "incident")
@@ -656,7 +665,7 @@ def _update(args: argparse.Namespace, now: datetime) -> int:
     keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
-                       components=components, notify=args.notify)
+                       components=components, notify=args.notify, next_update=args.next_update)
     return _add(args, now, rel, raw, incident, update, keys)
 
 

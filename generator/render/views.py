@@ -220,6 +220,8 @@ class EntryLine:
     ``incident_fields.reference`` declares a ``maintenance_prefix``."""
     severity: SeverityView | None
     """Its declared severity, if it has one."""
+    next_update: Time | None
+    """While it has not ended: when its newest update promised the next one, if it did."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 from functools import cached_property
@@ -1036,6 +1036,14 @@ WINDOW = Schema("window", (
           required=True, example="2026-11-30T04:00:00Z"),
 ), _builder(m.Window))
 
+def _next_update(node: Node, out: list[Diagnostic]) -> int | datetime | _Invalid:
+    """A duration (seconds after the update's ``at``) or a timestamp."""
+    if isinstance(node, Scalar) and (node.type_name == "timestamp" or
+                                     (node.type_name == "str" and not _DURATION.match(node.text))):
+        return timestamp(node, out)
+    return duration(node, out)
+
+
 UPDATE = Schema("update", (
     Field("at", "timestamp", "When the update was posted, with a zone (`Z` or `+01:00`).",
           timestamp, required=True, example="2026-11-22T10:42:00Z"),
@@ -1053,14 +1061,23 @@ UPDATE = Schema("update", (
           example="{api: degraded_performance}"),
     Field("notify", "true/false", "`false`: published, but sent to no notification channel "
           "(`--no-notify`).", boolean, default="true", example="false"),
+    Field("next_update", "duration or timestamp", "When the next update will come: a duration "
+          "after `at` (`30m`, `2h`) or a timestamp. The page shows \"Next update by 14:30\" "
+          "while the entry is open; `validate` warns once it has passed without a newer update.",
+          _next_update, default="none", example="30m"),
 ), lambda values, loc, keys: _update(values, loc, keys))
 
 
 def _update(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
-    """An update; a message written per language keeps its first one as ``message``."""
+    """An update; a message written per language keeps its first one as ``message``, and a
+    ``next_update`` written as a duration is counted from ``at``."""
     written = values.get("message")
     if isinstance(written, tuple):
         values = {**values, "message": written[0][1], "translations": written}
+    after = values.get("next_update")
+    if isinstance(after, int):
+        values = {**values, "next_update": values["at"] + timedelta(seconds=after)
+                  if "at" in values else None}
     return m.Update(loc=loc, keys=keys, **values)
 
 INCIDENT = Schema("incident", (
