@@ -278,6 +278,11 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
     return [line for key in (*known, *rest) for line in parts[key]]
 
 
+def new_update_lines(update: NewUpdate) -> list[str]:
+    """The first item of a new file's ``updates`` list, at its indentation."""
+    return _item(_update_lines(update), "  - ", 4)
+
+
 def _item(lines: Sequence[str], dash: str, indent: int) -> list[str]:
     """Lines of a sequence item: ``dash`` before the first, ``indent`` spaces before the rest."""
     out = []

@@ -30,6 +30,7 @@ from typing import Any
 
 from statusgen import model as m
 from statusgen.authoring.references import next_reference, references
+from statusgen.authoring.templates import TEMPLATES_DIR, fill, from_template, read_template
 from statusgen.authoring.text import (
     AuthoringError,
     Metadata,
@@ -151,6 +152,12 @@ def register(commands: Any) -> None:
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
+    new.add_argument("--template", metavar="NAME", help="start from templates/NAME.md: its "
+                     "front matter, and its body as the first update's message (unless "
+                     "--message); the title, impact and components come from it")
+    new.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                     help="with --template: the value of the placeholder {NAME}; repeat for "
+                     "each")
     new.add_argument("--from-json", metavar="FILE", help="read a create-incident request (JSON: "
                      "service_id, title, status minor|major, description, resolution_stage, "
                      "components) from "
@@ -496,6 +503,10 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
         return _new_from_json(args, now)
     if args.request_id is not None or args.id is not None:
         raise UsageError("--request-id and --id go with --from-json")
+    if args.template is not None:
+        return _new_from_template(args, now)
+    if args.var:
+        raise UsageError("--var goes with --template")
     if args.title is None or args.impact is None:
         raise UsageError("give the incident's title and --impact (or --from-json FILE)")
     config = _config(args.root)
@@ -509,6 +520,32 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal, metadata=metadata)
     return _new_file(args, now, text, args.title, at, update, "incident")
+
+
+def _new_from_template(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen new --template NAME``."""
+    if args.title is not None or args.impact is not None or args.component:
+        raise UsageError("with --template, the title, impact and components come from the "
+                         "template: write them there, with placeholders such as {component} "
+                         "that --var fills")
+    values = dict(_pairs("--var", args.var, "component=API"))
+    filled = fill(read_template(args.root, args.template), values, args.template)
+    config = _config(args.root)
+    at = _at(args, now)
+    update = NewUpdate(at=at, status=_status(args.status or m.Status.INVESTIGATING.value,
+                                             m.Kind.INCIDENT),
+                       message=args.message or "", notify=args.notify,
+                       next_update=args.next_update)
+    if args.message is not None and not args.message.strip():
+        raise UsageError("--message is empty; tell readers what is happening")
+    text, title, message = from_template(filled, update, args.template)
+    keys = metadata_keys(replace(_metadata(args, config),
+                                 reference=_reference(args, config, m.Kind.INCIDENT)))
+    if args.internal:
+        keys["visibility"] = ["visibility: internal"]
+    if keys:
+        text = set_keys_text(text, keys, f"{TEMPLATES_DIR}/{args.template}.md")
+    return _new_file(args, now, text, title, at, replace(update, message=message), "incident")
 
 
 def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
