@@ -158,8 +158,9 @@ def load_kept(path: Path) -> dict[str, m.UpstreamReading]:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
+    kept = data.get("readings") if isinstance(data, dict) else None
     found: dict[str, m.UpstreamReading] = {}
-    for key, value in (data.get("readings", {}) if isinstance(data, dict) else {}).items():
+    for key, value in (kept.items() if isinstance(kept, dict) else ()):
         try:
             at = parse_timestamp(value["read_at"])
             if at is not None and at.tzinfo is not None:

@@ -199,3 +199,12 @@ def test_an_upstream_on_a_group_is_an_error(status_repo: StatusRepo) -> None:
     root = status_repo({"components.yml": COMPONENTS.replace(
         "    name: Platform\n", "    name: Platform\n    upstream: {statuspage: https://a.example}\n")})
     assert [(d.code, d.location.line) for d in validate(root)] == [("upstream", 9)]
+
+
+@pytest.mark.parametrize("kept", [b"", b"[]", b'{"readings": []}', b'{"readings": {"x": 1}}',
+                                  b'{"readings": {"x": {"level": "bad", "provider": "p", '
+                                  b'"read_at": "2026-11-22T08:00:00Z"}}}', b"\xff"])
+def test_a_damaged_kept_file_is_read_as_empty(tmp_path: Path, kept: bytes) -> None:
+    from statusgen.upstream.fetch import load_kept
+    (tmp_path / "upstream.json").write_bytes(kept)
+    assert load_kept(tmp_path / "upstream.json") == {}
