@@ -165,6 +165,46 @@ class Page(Located):
         return self.languages or (self.language,)
 
 
+class UpstreamKind(StrEnum):
+    """The status page formats an upstream component is read from."""
+
+    STATUSPAGE = "statuspage"
+    """Atlassian Statuspage's public API v2: ``api/v2/summary.json``."""
+    INSTATUS = "instatus"
+    """Instatus's public API: ``summary.json`` and ``v2/components.json``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Upstream(Located):
+    """``upstream:`` of a component: whose status page, and which of its components."""
+
+    kind: UpstreamKind
+    url: str
+    """The status page's address, ending in ``/``."""
+    component: str = ""
+    """The name of the provider's component; empty: the provider's whole page."""
+    name: str = ""
+    """The provider's name as the page labels it; empty: the name its page gives."""
+
+    @property
+    def key(self) -> str:
+        """What the last known status is kept under: the same page and component."""
+        return f"{self.kind}|{self.url}|{self.component}"
+
+
+@dataclass(frozen=True)
+class UpstreamReading:
+    """What a build knows of an upstream component: read now, or the last time it could be."""
+
+    level: Level
+    provider: str
+    """The provider's name, for "Status from GitHub"."""
+    read_at: datetime
+    """When this status was read."""
+    stale: bool = False
+    """This build could not read it: ``level`` is the last known, as of ``read_at``."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Component(Located):
     """A component, or a group when it has ``members``."""
@@ -179,6 +219,8 @@ class Component(Located):
     """The uptime target in percent (``99.9``) the reports measure against, if any."""
     retired: bool = False
     """Gone from the service: left off the front page, its own page and its entries kept."""
+    upstream: Upstream | None = None
+    """A third party's status page its level is read from at build time."""
 
     @property
     def is_group(self) -> bool:
@@ -479,6 +521,8 @@ class Update(Located):
     """Levels from this update on; ``None`` keeps the previous ones."""
     notify: bool = True
     """``False`` keeps the update out of every notification channel (it is still published)."""
+    next_update: datetime | None = None
+    """When the team promised the next update (``next_update: 30m`` after ``at``, or a time)."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message and its translations (derived), each where written."""
     prose: Prose | None = field(default=None, compare=False)

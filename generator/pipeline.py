@@ -207,6 +207,8 @@ def render(root: Path, snap: Snapshot, run: Runner = direct,
 
 
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
+Upstream = Callable[[m.Config], tuple[Mapping[str, m.UpstreamReading], Sequence[Diagnostic]]]
+"""Reads the upstream components of a config: their readings by id, and warnings."""
 
 
 @dataclass
@@ -273,14 +275,16 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          jobs: int = 1, session: Session | None = None, revision: Revision | None = None
-          ) -> BuildResult:
+          jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
+          upstream: Upstream | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
     (none: parse everything, render everything, swap the site in whole); ``revision`` is
     the commit the files come from, which the reliability reports name (the caller asks
-    git, so that this stays a function of its arguments).
+    git, so that this stays a function of its arguments); ``upstream`` reads the upstream
+    components' statuses once the files pass (the caller fetches, so that this stays off the
+    network): its readings are data for compute, its warnings the build's.
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -317,7 +321,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
-        snap = snapshot(repo, now, internal=internal, run=run)
+        readings, notes = upstream(repo.config) if upstream is not None else ({}, ())
+        diagnostics = sort_diagnostics([*diagnostics, *notes])
+        snap = snapshot(repo, now, internal=internal, run=run, upstream=readings)
         files = render(root, snap, run, revision)
         report = writer(out, files)
         if record is not None:

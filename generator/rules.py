@@ -414,6 +414,37 @@ LEVEL = Rule(
     "Incidents: `{id: level}` with `degraded_performance`, `partial_outage` or `major_outage` "
     "(updates may also say `operational`). Maintenance: a list of ids, `[db]`.")
 
+NEXT_UPDATE = Rule(
+    "next-update", E,
+    "An update's `next_update` is a time not after the update's own `at`.",
+    "Write a duration (`30m`, `2h`) or a time after `at`.")
+
+NEXT_UPDATE_LATE = Rule(
+    "next-update-late", W,
+    "An open entry's newest update promised the next one by `next_update`, and that time has "
+    "passed without a newer update (checked against `--now`, as the scheduled workflow runs "
+    "`validate`).",
+    "Post an update (`statusgen update ID --message … --next-update 30m`), or resolve the "
+    "entry.")
+
+UPSTREAM = Rule(
+    "upstream", E,
+    "A component's `upstream` names no status page, or two (`statuspage` and `instatus`), or is "
+    "on a group.",
+    "Write one of `statuspage: URL` or `instatus: URL`, with `component:` the provider's "
+    "component name (leave it out for the provider's whole page), on a component that is not "
+    "a group.",
+    stages=("read", "check"))
+
+UPSTREAM_UNREAD = Rule(
+    "upstream-unread", W,
+    "An upstream status page could not be read at build time (unreachable, too slow, too large, "
+    "not its JSON, or without the named component): the page shows the last known status and "
+    "since when, or operational if it was never read.",
+    "Check the address and the component's name as the provider spells it; a provider's outage "
+    "passes by itself.",
+    stages=("build",))
+
 RULES: tuple[Rule, ...] = tuple(v for v in tuple(globals().values()) if isinstance(v, Rule))
 """Every rule, in the order the docs list them."""
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

@@ -289,3 +289,12 @@ def test_a_folder_that_is_not_a_generated_repository_is_never_emptied(tmp_path: 
     write_files(tmp_path / "bench", generate("today", 3))
     write_files(tmp_path / "bench", generate("today", 2))  # its own: emptied and rewritten
     assert len(list((tmp_path / "bench" / "incidents").iterdir())) == 2
+
+
+def test_the_upstream_bench_reads_every_component_and_falls_back_when_the_provider_is_gone() -> None:
+    from bench.upstream import run
+
+    figures = run(12)
+    assert [figures[case]["readings"] for case in ("pages", "one page", "gone")] == [12, 12, 12]
+    assert (figures["pages"]["warnings"], figures["gone"]["warnings"], figures["gone"]["stale"]) \
+        == (0, 12, 12)

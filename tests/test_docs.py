@@ -99,7 +99,7 @@ def test_cli_doc_is_the_parser_help() -> None:
 
 
 STAGE_ROOMS = {"read": ("source/",), "check": ("check/",),
-               "build": ("pipeline.py", "render/", "output/", "serve/")}
+               "build": ("pipeline.py", "render/", "output/", "serve/", "upstream/")}
 
 
 @functools.cache

@@ -47,9 +47,13 @@ ALLOWED: dict[str, set[str]] = {
     # pins of what it needs. It finds the default theme where rendering does, and asks
     # an index for its release files' hashes through the one HTTP client.
     "wrapper": BASE | {"render", "net"},
+    # Upstream components' statuses, fetched before compute like files are read: a load-side
+    # step that needs the network, which source must not; commands hand its readings to the
+    # pipeline as data.
+    "upstream": BASE | {"source", "output", "net"},
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve", "importers", "notify", "ingest",
-                        "relay", "net", "wrapper"},
+                        "relay", "net", "wrapper", "upstream"},
     "__main__": {"commands"},
     "docs": BASE | {"source", "check", "render", "commands"},
     "__init__": set(),

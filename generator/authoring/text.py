@@ -57,6 +57,8 @@ class NewUpdate:
     """Levels from this update on; ``None`` writes no ``components`` key."""
     notify: bool = True
     """``False`` writes ``notify: false``: no notification channel is sent the update."""
+    next_update: str = ""
+    """``next_update`` as given (``30m`` or a timestamp); empty writes none."""
 
 
 # --------------------------------------------------------------------------
@@ -262,6 +264,8 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
         parts["internal"] = ["internal: true"]
     if not update.notify:
         parts["notify"] = ["notify: false"]
+    if update.next_update:
+        parts["next_update"] = [f"next_update: {inline_scalar(update.next_update)}"]
     if update.components is not None:
         if flow_components or not update.components:
             pairs = ", ".join(f"{cid}: {level}" for cid, level in update.components)
@@ -272,6 +276,11 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
     known = [k for k in order if k in parts]
     rest = [k for k in parts if k not in known]
     return [line for key in (*known, *rest) for line in parts[key]]
+
+
+def new_update_lines(update: NewUpdate) -> list[str]:
+    """The first item of a new file's ``updates`` list, at its indentation."""
+    return _item(_update_lines(update), "  - ", 4)
 
 
 def _item(lines: Sequence[str], dash: str, indent: int) -> list[str]:

@@ -23,6 +23,9 @@ def check_config(config: m.Config) -> Iterator[Diagnostic]:
             yield rules.RESERVED_ID.at(component.loc_of("id"), f"`{component.id}` is reserved "
                                        f"(api/shields/{component.id}.json is the whole page's badge); choose "
                                        "another id")
+        if component.is_group and component.upstream is not None:
+            yield rules.UPSTREAM.at(component.loc_of("upstream"), f"`{component.id}` is a group: "
+                                    "its level is its members'; put `upstream` on a member")
         first = seen.setdefault(component.id, component)
         if first is not component:
             # Compared as objects: two entries on one line (flow style) are still two.

@@ -93,6 +93,24 @@ def time_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     if incident.kind is m.Kind.INCIDENT and incident.terminal is None and now - oldest > STALE:
         yield rules.STALE_OPEN.at(incident.updates[0].loc_of("status"), f"open for "
                                   f"{(now - oldest).days} days; forgot to resolve? add a `resolved` update")
+    yield from next_update_rules(incident, now)
+
+
+def next_update_rules(incident: m.Incident, now: datetime) -> Iterator[Diagnostic]:
+    """A promised next update comes after its update, and is not overdue on an open entry."""
+    for update in incident.updates:
+        if update.next_update is not None and update.next_update <= update.at:
+            yield rules.NEXT_UPDATE.at(update.loc_of("next_update"), f"`next_update` "
+                                       f"({stamp(update.next_update)}) is not after this update's "
+                                       f"`at` ({stamp(update.at)}); write a duration such as `30m`")
+    newest = incident.updates[0]
+    if incident.terminal is None and incident.mode is not m.Mode.TEST and \
+            newest.next_update is not None and newest.at < newest.next_update < now:
+        late = int((now - newest.next_update).total_seconds() // 60)
+        yield rules.NEXT_UPDATE_LATE.at(
+            newest.loc_of("next_update"), f"“{incident.title}” promised its next update by "
+            f"{stamp(newest.next_update)}, {late} minutes ago, and none came; post an update "
+            f"(statusgen update {incident.id} --message … --next-update 30m) or resolve it")
 
 
 def visibility_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:

@@ -30,6 +30,7 @@ from typing import Any
 
 from statusgen import model as m
 from statusgen.authoring.references import next_reference, references
+from statusgen.authoring.templates import TEMPLATES_DIR, fill, from_template, read_template
 from statusgen.authoring.text import (
     AuthoringError,
     Metadata,
@@ -93,6 +94,12 @@ def _update_options(parser: argparse.ArgumentParser, *, message_help: str) -> No
                         help="when the update was posted, ISO 8601 with a zone (default: now)")
 
 
+def _next_update(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--next-update", default="", metavar="WHEN",
+                        help="when the next update will come: a duration after this one (30m, "
+                        "2h) or a timestamp; the page shows it, validate warns when it passes")
+
+
 def _no_notify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-notify", dest="notify", action="store_false",
                         help="publish the update but send it to no notification channel "
@@ -141,6 +148,7 @@ def register(commands: Any) -> None:
                      "partial_outage or major_outage); repeat for several")
     new.add_argument("--status", help="the first update's status (default: investigating)")
     _update_options(new, message_help=editor)
+    _next_update(new)
     new.add_argument("--internal", action="store_true",
                      help="the whole incident is internal (visibility: internal)")
     _no_notify(new)
@@ -150,6 +158,12 @@ def register(commands: Any) -> None:
     new.add_argument("--by", metavar="NAME", help="who opens the incident, recorded as its "
                      "`creator` (internal; default: git's user.name); with --from-json, the name "
                      "of the API key the request came with (default: api)")
+    new.add_argument("--template", metavar="NAME", help="start from templates/NAME.md: its "
+                     "front matter, and its body as the first update's message (unless "
+                     "--message); the title, impact and components come from it")
+    new.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                     help="with --template: the value of the placeholder {NAME}; repeat for "
+                     "each")
     new.add_argument("--from-json", metavar="FILE", help="read a create-incident request (JSON: "
                      "service_id, title, status minor|major, description, resolution_stage, "
                      "components) from "
@@ -176,6 +190,7 @@ def register(commands: Any) -> None:
                         help="a component's level from this update on (operational, "
                         "degraded_performance, partial_outage, major_outage); repeatable")
     _update_options(update, message_help=editor)
+    _next_update(update)
     update.add_argument("--internal", action="store_true",
                         help="this update is internal: shown only in the team's build")
     _no_notify(update)
@@ -506,6 +521,10 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
         return _new_from_json(args, now)
     if args.request_id is not None or args.id is not None:
         raise UsageError("--request-id and --id go with --from-json")
+    if args.template is not None:
+        return _new_from_template(args, now)
+    if args.var:
+        raise UsageError("--var goes with --template")
     if args.title is None or args.impact is None:
         raise UsageError("give the incident's title and --impact (or --from-json FILE)")
     config = _config(args.root)
@@ -514,13 +533,40 @@ def _new(args: argparse.Namespace, now: datetime) -> int:
     at = _at(args, now)
     metadata = replace(_metadata(args, config), reference=_reference(args, config, m.Kind.INCIDENT))
     message = _message(args, f"the first update of “{args.title}”")
-    update = NewUpdate(at=at, status=status, message=message, notify=args.notify)
+    update = NewUpdate(at=at, status=status, message=message, notify=args.notify,
+                       next_update=args.next_update)
     person = args.by or _git_user(args.root)
     text = new_incident_text(args.title, m.Impact(args.impact), components, update,
                              internal=args.internal, metadata=metadata,
                              creator=(m.CreatorKind.USER, person) if person else None,
                              stage=m.Stage.TRIAGE if args.triage else None)
     return _new_file(args, now, text, args.title, at, update, "incident")
+
+
+def _new_from_template(args: argparse.Namespace, now: datetime) -> int:
+    """``statusgen new --template NAME``."""
+    if args.title is not None or args.impact is not None or args.component:
+        raise UsageError("with --template, the title, impact and components come from the "
+                         "template: write them there, with placeholders such as {component} "
+                         "that --var fills")
+    values = dict(_pairs("--var", args.var, "component=API"))
+    filled = fill(read_template(args.root, args.template), values, args.template)
+    config = _config(args.root)
+    at = _at(args, now)
+    update = NewUpdate(at=at, status=_status(args.status or m.Status.INVESTIGATING.value,
+                                             m.Kind.INCIDENT),
+                       message=args.message or "", notify=args.notify,
+                       next_update=args.next_update)
+    if args.message is not None and not args.message.strip():
+        raise UsageError("--message is empty; tell readers what is happening")
+    text, title, message = from_template(filled, update, args.template)
+    keys = metadata_keys(replace(_metadata(args, config),
+                                 reference=_reference(args, config, m.Kind.INCIDENT)))
+    if args.internal:
+        keys["visibility"] = ["visibility: internal"]
+    if keys:
+        text = set_keys_text(text, keys, f"{TEMPLATES_DIR}/{args.template}.md")
+    return _new_file(args, now, text, title, at, replace(update, message=message), "incident")
 
 
 def _new_from_json(args: argparse.Namespace, now: datetime) -> int:
@@ -679,7 +725,7 @@ def _update(args: argparse.Namespace, now: datetime) -> int:
     keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
-                       components=components, notify=args.notify)
+                       components=components, notify=args.notify, next_update=args.next_update)
     return _add(args, now, rel, raw, incident, update, keys)
 
 

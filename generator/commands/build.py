@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from statusgen import model as m
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
+from statusgen.diagnostics import Diagnostic
 from statusgen.incremental.parallel import cores
 from statusgen.incremental.parse_cache import CACHE_DIR
-from statusgen.pipeline import Session, build, working_revision
+from statusgen.pipeline import Session, Upstream, build, working_revision
+from statusgen.upstream.fetch import read_upstreams
 
 
 def register(commands: Any) -> None:
@@ -42,7 +46,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     existed = out.is_dir()
     session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
-                   jobs=args.jobs, session=session, revision=working_revision(args.root))
+                   jobs=args.jobs, session=session, revision=working_revision(args.root),
+                   upstream=upstream_step(args.root, now))
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where
@@ -63,3 +68,11 @@ def run(args: argparse.Namespace, now: datetime) -> int:
         else f"built the {kind} in {out}: {counts}"
     print(f"{done} in {result.seconds:.2f} s, {warnings} warning{'s' if warnings != 1 else ''}")
     return EXIT_OK
+
+
+def upstream_step(root: Path, now: datetime) -> Upstream:
+    """The build's load-side step for upstream components: fetch, keep, hand over as data."""
+    def step(config: m.Config) -> tuple[Mapping[str, m.UpstreamReading], Sequence[Diagnostic]]:
+        read = read_upstreams(root, config, now)
+        return read.readings, read.warnings
+    return step

@@ -23,6 +23,7 @@ from typing import Any
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options
 from statusgen.diagnostics import format_text
 from statusgen.importers import apply, cstate, sources, statuspage
+from statusgen.importers.components_yml import page_url
 from statusgen.importers.http import Fetcher
 from statusgen.importers.plan import Imported
 from statusgen.importers.statuspage import SourceError
@@ -50,6 +51,11 @@ def register(commands: Any) -> None:
     command.add_argument("--api-key-env", metavar="NAME",
                          help="statuspage: the environment variable that holds a manage-API key")
     command.add_argument("--page-id", metavar="ID", help="statuspage: the page's id in Statuspage")
+    command.add_argument("--upstream", action="append", default=[], metavar="NAME=URL",
+                         help="statuspage: the source's component NAME is a third party's, "
+                         "whose Statuspage is at URL: it is written with `upstream:` (the "
+                         "provider's component of the same name; `NAME=URL=OTHER` for another "
+                         "name there). Repeat for each")
     command.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                          help="statuspage: how long to wait for each HTTP answer (default: 30)")
     command.set_defaults(run=run)
@@ -61,8 +67,8 @@ class _Usage(Exception):
 
 def _read(args: argparse.Namespace, now: datetime) -> Imported:
     if args.system == "cstate":
-        if args.api_key_env or args.page_id:
-            raise _Usage("--api-key-env and --page-id are for statuspage")
+        if args.api_key_env or args.page_id or args.upstream:
+            raise _Usage("--api-key-env, --page-id and --upstream are for statuspage")
         if not args.source:
             raise _Usage("give SOURCE: the cState site's folder")
         return cstate.read_site(Path(args.source), now)
@@ -82,7 +88,26 @@ def _read(args: argparse.Namespace, now: datetime) -> Imported:
         documents, remarks = sources.from_path(Path(args.source)), []
     imported = statuspage.read(documents, now)
     imported.remarks.extend(remarks)
+    missing = statuspage.third_party(imported, _upstreams(args.upstream))
+    if missing:
+        listed = ", ".join(sorted(c.name for c in imported.components if not c.is_group))
+        raise _Usage(f"--upstream names {', '.join(missing)}, which the source does not list; "
+                     f"its components are: {listed or 'none'}")
     return imported
+
+
+def _upstreams(written: list[str]) -> dict[str, tuple[str, str]]:
+    """``--upstream NAME=URL[=OTHER]`` as name → (the provider's page, its component)."""
+    found: dict[str, tuple[str, str]] = {}
+    for option in written:
+        name, _, rest = option.partition("=")
+        url, _, other = rest.partition("=")
+        page = page_url(url)
+        if not name.strip() or page is None:
+            raise _Usage(f"--upstream {option!r}: write NAME=URL, such as "
+                         "'Actions=https://www.githubstatus.com'")
+        found[name.strip()] = (page, other.strip() or name.strip())
+    return found
 
 
 def run(args: argparse.Namespace, now: datetime) -> int:

@@ -10,7 +10,7 @@ only formats what is here (:mod:`statusgen.compute.views` is what it may read).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from statusgen.compute.status import (
     settled,
 )
 from statusgen.compute.updates import page_id
+from statusgen.compute.upstream import with_upstream
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 from statusgen.steps import Runner, direct
 
@@ -100,6 +101,9 @@ class Snapshot:
     computed once, whatever the number of languages the reports are written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
+    upstream: Mapping[str, m.UpstreamReading] = field(default_factory=dict)
+    """By component id: the provider's status read for each upstream component (its level is
+    already in ``levels``)."""
 
     @property
     def page_id(self) -> str:
@@ -202,11 +206,13 @@ def entry_step(item: EntryInput) -> Entry:
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             run: Runner = direct, reports: bool = True) -> Snapshot:
+             run: Runner = direct, reports: bool = True,
+             upstream: Mapping[str, m.UpstreamReading] | None = None) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
     ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
-    no page (a notification, the page diff).  ``run`` runs the steps: each entry, each
-    report's figures (:mod:`statusgen.steps`).
+    no page (a notification, the page diff).  ``upstream``: the providers' statuses read
+    before compute (:mod:`statusgen.upstream`), by component id.  ``run`` runs the steps:
+    each entry, each report's figures (:mod:`statusgen.steps`).
     """
     config = repo.config
     shown = redacted(repo.incidents, internal, config.incident_fields)
@@ -237,7 +243,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         internal=internal,
         entries=entries,
         by_id={e.id: e for e in entries},
-        levels=component_levels(counted, config, now),
+        levels=with_upstream(component_levels(counted, config, now), upstream or {}, config),
         uptime=uptime,
         indicator=indicator(counted),
         active=_active(entries),
@@ -249,4 +255,5 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, run) if reports else (),
+        upstream=dict(upstream or {}),
     )

@@ -76,6 +76,11 @@ class Entry:
         return self.incident.id
 
     @property
+    def next_update(self) -> datetime | None:
+        """When the newest update promised the next one, while the entry has not ended."""
+        return self.incident.updates[0].next_update if self.incident.terminal is None else None
+
+    @property
     def updated_at(self) -> datetime:
         return self.incident.updates[0].at
 

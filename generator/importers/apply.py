@@ -164,7 +164,7 @@ def _components(source: DiskSource, imported: Imported,
             if found is not None and not found.is_group:
                 parent = None  # the user's file has it as a component: the new one goes on top
         new.append(NewComponent(id=cid, name=c.name, description=c.description, group=parent,
-                                is_group=c.is_group, retired=c.retired))
+                                is_group=c.is_group, retired=c.retired, upstream=c.upstream))
         keymap[c.key] = cid
     # A new group none of whose members is new would be empty: leave it out.
     empty = {n.id for n in new if n.is_group and not any(x.group == n.id for x in new)}

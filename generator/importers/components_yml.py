@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from statusgen.authoring.text import inline_scalar, split_lines
 from statusgen.importers.plan import Page
-from statusgen.source.yaml_reader import Map, Node, Seq, parse_yaml
+from statusgen.source.yaml_reader import Map, Node, Seq, double_quoted, parse_yaml
 
 PLACEHOLDER_URL = "https://status.example.com/"
 _URL_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*\Z")
@@ -36,6 +36,8 @@ class NewComponent:
     group: str | None = None
     is_group: bool = False
     retired: bool = False
+    upstream: tuple[str, str] | None = None
+    """A third party's: its provider's Statuspage address and the component's name there."""
 
 
 def page_url(url: str) -> str | None:
@@ -61,11 +63,20 @@ def _item(component: NewComponent, members: Sequence[NewComponent], dash: str,
         keys.append(f"description: {inline_scalar(component.description)}")
     if component.retired:
         keys.append("retired: true")
+    if component.upstream is not None:
+        url, name = component.upstream
+        keys.append(f"upstream: {{statuspage: {url}, component: {_flow(name)}}}")
     if members:
         keys.append("components:")
         for member in members:
             keys.extend(_item(member, (), "  - ", 4))
     return [dash + keys[0], *(" " * indent + line for line in keys[1:])]
+
+
+def _flow(text: str) -> str:
+    """``text`` as a value inside a flow mapping, where `,` `{` `}` also need quotes."""
+    plain = inline_scalar(text)
+    return double_quoted(text) if any(c in plain for c in ",{}[]") else plain
 
 
 def _tree(components: Sequence[NewComponent]) -> list[tuple[NewComponent, list[NewComponent]]]:

@@ -64,6 +64,8 @@ class Component:
     is_group: bool = False
     retired: bool = False
     """Named only by old entries, not in the source's own list of components."""
+    upstream: tuple[str, str] | None = None
+    """A third party's component: its provider's Statuspage address and its name there."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ text (:mod:`.plaintext`); a post-mortem (``postmortem_body``, manage API) is the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -211,3 +212,20 @@ def _draft(key: str, item: Mapping[str, Any], maintenance: bool, notes: list[Not
     return Draft(source=source, title=title, kind=kind, updates=updates,
                  impact=_text(item.get("impact")), named=named,
                  window=scheduled if kind is m.Kind.MAINTENANCE else None, body=body)
+
+
+def third_party(imported: Imported, named: Mapping[str, tuple[str, str]]) -> list[str]:
+    """Mark the components ``named`` (name → the provider's Statuspage address and the
+    component's name there) as upstream components; the names not found, for the caller.
+
+    Statuspage's API does not say which components are a third party's, so the user names
+    them (``--upstream``); names match in any case.
+    """
+    wanted = {name.casefold(): value for name, value in named.items()}
+    found: set[str] = set()
+    for index, component in enumerate(imported.components):
+        value = wanted.get(component.name.casefold())
+        if value is not None and not component.is_group:
+            imported.components[index] = replace(component, upstream=value)
+            found.add(component.name.casefold())
+    return [name for name in named if name.casefold() not in found]

@@ -48,6 +48,9 @@ class EventKind(StrEnum):
     REMINDER = "reminder"
     STARTED = "started"
     COMPLETED = "completed"
+    LATE = "late"
+    """The next update an open entry promised (``next_update``) is overdue: the team's
+    channels only."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Event:
     @property
     def internal(self) -> bool:
         """Whether it tells what only the team may see: an internal entry or update."""
-        return self.team and (not self.incident.published or
+        return self.team and (not self.incident.published or self.kind is EventKind.LATE or
                               (self.update is not None and self.update.internal))
 
     @property
@@ -104,6 +107,8 @@ def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tup
         found.extend(_update_events(public, written, config, now, internal))
         if public.kind is m.Kind.MAINTENANCE:
             found.extend(_clock_events(public, written, config, now, internal))
+        if internal:
+            found.extend(_late(public, written, config, now))
     return tuple(sorted(found, key=lambda e: (e.at, e.id)))
 
 
@@ -188,6 +193,16 @@ def _clock_events(incident: m.Incident, written: m.Incident, config: m.Config,
         then = entry(incident, config, now if kind is EventKind.REMINDER else at, written)
         yield Event(f"{incident.id}/{kind}-{compact(at)}", kind, then, at, None,
                     _maintenance_changes(incident, config, kind), team)
+
+
+def _late(incident: m.Incident, written: m.Incident, config: m.Config,
+          now: datetime) -> Iterator[Event]:
+    """The team's reminder that the promised next update is overdue: once per promise, as
+    ``validate`` warns (``next-update-late``)."""
+    promised = incident.updates[0].next_update
+    if incident.terminal is None and promised is not None and now - STALE <= promised < now:
+        yield Event(f"{incident.id}/late-{compact(promised)}", EventKind.LATE,
+                    entry(incident, config, now, written), promised, None, (), team=True)
 
 
 def follows(channel: m.Channel, event: Event, config: m.Config) -> bool:

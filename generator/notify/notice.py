@@ -30,6 +30,7 @@ CLOCK_WORDS = {
     EventKind.STARTED: N_("Started"),
     EventKind.COMPLETED: N_("Completed"),
     EventKind.REMINDER: N_("Reminder"),
+    EventKind.LATE: N_("Next update overdue"),
 }
 """The status word of events that no update announces."""
 
@@ -165,6 +166,9 @@ def _title(event: Event, lang: Language) -> str:
 def _lead(event: Event, tz: tzinfo, lang: Language) -> str:
     """The window in a sentence: its end without the date when it ends the day it starts, as
     the entry's page writes it."""
+    if event.kind is EventKind.LATE:
+        return lang._("The next update was promised by %(time)s and has not been posted: post "
+                      "one, or resolve the incident.", time=lang.moment(event.at, tz))
     window = event.incident.window
     if window is None:
         return ""

@@ -132,6 +132,7 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime | None, lang: Language,
         window=_window(incident, tz, lang),
         reference=shown_reference(incident, fields),
         severity=severity_view(incident, fields),
+        next_update=time_view(e.next_update, tz, lang) if e.next_update is not None else None,
     )
 
 

@@ -91,7 +91,20 @@ def _row(snap: Snapshot, component: m.Component, lang: Language) -> ComponentRow
         members=members,
         group=GroupLink(group.name, paths.component_page(group.id)) if group is not None else None,
         open=any(row.level.value != m.Level.OPERATIONAL for row in members),
+        upstream=_upstream(snap, component, lang),
     )
+
+
+def _upstream(snap: Snapshot, component: m.Component, lang: Language) -> str:
+    """Whose status an upstream component shows, and when it was read if it cannot be now."""
+    reading = snap.upstream.get(component.id)
+    if reading is None:
+        return ""
+    if reading.stale:
+        return lang._("Status from %(provider)s as last read at %(time)s: it cannot be read now",
+                      provider=reading.provider,
+                      time=lang.moment(reading.read_at, snap.tz))
+    return lang._("Status from %(provider)s", provider=reading.provider)
 
 
 def _gone(component: m.Component) -> bool:

@@ -220,6 +220,8 @@ class EntryLine:
     ``incident_fields.reference`` declares a ``maintenance_prefix``."""
     severity: SeverityView | None
     """Its declared severity, if it has one."""
+    next_update: Time | None
+    """While it has not ended: when its newest update promised the next one, if it did."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +372,9 @@ class ComponentRow:
     """The group a member belongs to."""
     open: bool
     """A group with a member not operational: shown unfolded."""
+    upstream: str = ""
+    """For an upstream component: whose status it shows (``Status from GitHub``), and when it
+    could not be read, since when the status is the last known; else empty."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 from functools import cached_property
@@ -770,6 +770,48 @@ def _page(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location
         values = {**values, "language": first, "languages": (first, *others)}
     return m.Page(loc=loc, keys=keys, **values)
 
+UPSTREAM = Schema("upstream", (
+    Field("statuspage", "URL", "A status page on Atlassian Statuspage (its public API v2, "
+          "`api/v2/summary.json`).", url, default="none", example="https://www.githubstatus.com"),
+    Field("instatus", "URL", "A status page on Instatus (its public `summary.json` and "
+          "`v2/components.json`).", url, default="none", example="https://status.example.com"),
+    Field("component", "text", "The provider's component, by the name its page shows; leave "
+          "out to follow the provider's whole page.", line, default='""', example="Actions"),
+    Field("name", "text", "The provider's name in \"Status from …\"; the name its page gives "
+          "by default.", line, default='""', example="GitHub"),
+), lambda values, loc, keys: _upstream(values, loc, keys))
+
+
+def _upstream(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
+    """An upstream: exactly one of the formats, with its address."""
+    pages = [kind for kind in m.UpstreamKind if kind.value in values]
+    if len(pages) != 1:
+        where = "both `statuspage` and `instatus`" if pages else "no status page"
+        return _Bad(rules.UPSTREAM.at(loc, f"upstream names {where}; write one of "
+                                      "`statuspage: URL` or `instatus: URL`"))
+    kind = pages[0]
+    return m.Upstream(loc=loc, keys=keys, kind=kind, url=values[kind.value],
+                      component=values.get("component", ""), name=values.get("name", ""))
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A built object refused after its keys were read: the diagnostic saying why."""
+
+    diagnostic: Diagnostic
+
+
+def _checked(schema: Schema) -> Reader:
+    """:func:`nested`, for a schema whose build may refuse the object (:class:`_Bad`)."""
+    def read(node: Node, out: list[Diagnostic]) -> Any:
+        built = parse_object(node, schema, out)
+        if isinstance(built, _Bad):
+            out.append(built.diagnostic)
+            return INVALID
+        return built
+    return read
+
+
 MEMBER = Schema("component", (
     Field("id", "id", "A stable slug, unique in the file; it appears in URLs.", slug,
           required=True, example="db"),
@@ -781,6 +823,10 @@ MEMBER = Schema("component", (
     Field("retired", "boolean", "The component is gone: the front page leaves it out (a group "
           "with all its members); its own page and the entries naming it stay.", boolean,
           default="false", example="true"),
+    Field("upstream", "mapping", "Read this component's level from a third party's status page "
+          "at build time: `{statuspage: URL, component: NAME}` or `{instatus: URL, component: "
+          "NAME}`; see docs/upstream.md.", _checked(UPSTREAM), default="none",
+          example="{statuspage: https://www.githubstatus.com, component: Actions}"),
 ), _builder(m.Component))
 
 
@@ -1036,6 +1082,14 @@ WINDOW = Schema("window", (
           required=True, example="2026-11-30T04:00:00Z"),
 ), _builder(m.Window))
 
+def _next_update(node: Node, out: list[Diagnostic]) -> int | datetime | _Invalid:
+    """A duration (seconds after the update's ``at``) or a timestamp."""
+    if isinstance(node, Scalar) and (node.type_name == "timestamp" or
+                                     (node.type_name == "str" and not _DURATION.match(node.text))):
+        return timestamp(node, out)
+    return duration(node, out)
+
+
 UPDATE = Schema("update", (
     Field("at", "timestamp", "When the update was posted, with a zone (`Z` or `+01:00`).",
           timestamp, required=True, example="2026-11-22T10:42:00Z"),
@@ -1053,14 +1107,23 @@ UPDATE = Schema("update", (
           example="{api: degraded_performance}"),
     Field("notify", "true/false", "`false`: published, but sent to no notification channel "
           "(`--no-notify`).", boolean, default="true", example="false"),
+    Field("next_update", "duration or timestamp", "When the next update will come: a duration "
+          "after `at` (`30m`, `2h`) or a timestamp. The page shows \"Next update by 14:30\" "
+          "while the entry is open; `validate` warns once it has passed without a newer update.",
+          _next_update, default="none", example="30m"),
 ), lambda values, loc, keys: _update(values, loc, keys))
 
 
 def _update(values: dict[str, Any], loc: Location, keys: tuple[tuple[str, Location], ...]) -> Any:
-    """An update; a message written per language keeps its first one as ``message``."""
+    """An update; a message written per language keeps its first one as ``message``, and a
+    ``next_update`` written as a duration is counted from ``at``."""
     written = values.get("message")
     if isinstance(written, tuple):
         values = {**values, "message": written[0][1], "translations": written}
+    after = values.get("next_update")
+    if isinstance(after, int):
+        values = {**values, "next_update": values["at"] + timedelta(seconds=after)
+                  if "at" in values else None}
     return m.Update(loc=loc, keys=keys, **values)
 
 INCIDENT = Schema("incident", (
@@ -1126,8 +1189,8 @@ INCIDENT = Schema("incident", (
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
-SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, OPTION, ROLE,
-           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API, INCIDENT_TYPE, FOLLOW_UP)
+SCHEMAS = (PAGE, COMPONENT, UPSTREAM, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD,
+           OPTION, ROLE, INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API, INCIDENT_TYPE, FOLLOW_UP)
 
 
 def markdown_table(schema: Schema) -> str:

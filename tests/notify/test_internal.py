@@ -133,3 +133,20 @@ def test_the_preview_shows_an_internal_update_to_the_team_channels_only(status_r
     assert [(c.id, e.internal) for c, e, _ in found.messages] == [("team", True), ("team-hook", True)]
     assert all(text.startswith("Identified: 🔒 [Internal] API errors") for _, _, text in found.messages)
     assert "team (slack) incident.updated (internal):" in preview_text(found)
+
+
+def test_an_overdue_next_update_reaches_the_team_channels_once_and_never_the_public(
+        status_repo: StatusRepo, hooks: dict[str, Receiver]) -> None:
+    promised = {**CREATED, "next_update": "30m"}  # by 08:10, and NOW is 09:00
+    root = status_repo({"components.yml": components(CHANNELS),
+                        "incidents/2026-11-22-api.md": incident("API errors", [promised],
+                                                                components="")})
+    late = "2026-11-22-api/late-20261122T081000Z"
+    created = "2026-11-22-api/20261122T074000Z"
+    assert run(root, hooks) == [(c, created, State.SENT) for c in ("team", "team-hook", "chat")] + \
+        [("team", late, State.SENT), ("team-hook", late, State.SENT)]
+    assert run(root, hooks) == []
+    said = hooks["team"].requests[1].body.decode()
+    assert "Next update overdue" in said and "🔒" in said and "has not been posted" in said
+    assert json.loads(hooks["team-hook"].requests[1].body)["incident"]["internal"] is True
+    assert len(hooks["chat"].requests) == 1
