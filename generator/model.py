@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 
@@ -431,6 +431,9 @@ class Update(Located):
     """Levels from this update on; ``None`` keeps the previous ones."""
     notify: bool = True
     """``False`` keeps the update out of every notification channel (it is still published)."""
+    occurrence: date | None = None
+    """In a recurring maintenance: the date of the one occurrence this update is about;
+    ``None`` for an update about the whole series."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message and its translations (derived), each where written."""
     prose: Prose | None = field(default=None, compare=False)
@@ -562,6 +565,14 @@ class Incident(Located, KeepsHash):
     """The body, read, its headings one level down (under the page's title)."""
     digest: str = field(default="", compare=False)
     """A digest of the file's bytes: what anything made from the incident may be keyed by."""
+    repeat: str = ""
+    """A maintenance's recurrence, an RFC 5545 RRULE as written (``FREQ=WEEKLY;BYDAY=TU``);
+    ``""`` for one that runs once."""
+    exceptions: tuple[date, ...] = ()
+    """``except``: the dates of occurrences that do not take place."""
+    occurrence: date | None = None
+    """Set on one occurrence of a recurring maintenance (computed, never written): its
+    date in the page's zone; ``id`` is then the occurrence's, ``path`` the series' file."""
 
     def __hash__(self) -> int:
         return self.kept_hash(lambda: (self.id, self.path, self.kind, self.title, self.impact, self.source,

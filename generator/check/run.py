@@ -21,12 +21,14 @@ from statusgen.check.links import link_rules
 from statusgen.check.metadata import check_incident_fields, check_references, metadata_rules
 from statusgen.check.monitors import check_api, check_monitors
 from statusgen.check.notify import check_channels
+from statusgen.check.recurring import recurring_rules
 from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
 
 IncidentRules = Callable[[m.Incident, Context], Iterator[Diagnostic]]
 STEADY_RULES: tuple[IncidentRules, ...] = (
     content_rules, status_rules, order_rules, visibility_rules, component_rules, link_rules,
+    recurring_rules,
 )
 """The rules over one incident that read only the incident, the components, and whether the
 entries it links to exist and are public: their verdict can be kept while those stay."""

@@ -19,8 +19,18 @@ from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.metrics import Metrics, incident_metrics
+from statusgen.compute.recurring import Series, expanded, series
 from statusgen.compute.reports import Report, all_reports
-from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
+from statusgen.compute.status import (
+    INDICATORS,
+    Entry,
+    Span,
+    component_levels,
+    entry,
+    indicator,
+    redact,
+    redacted,
+)
 from statusgen.compute.updates import page_id
 from statusgen.compute.uptime import Uptime, component_uptime, group_uptime, window
 
@@ -87,6 +97,9 @@ class Snapshot:
     computed once, whatever the number of languages the reports are written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
+    series: tuple[Series, ...] = ()
+    """Every recurring maintenance this build shows, as one event and its rule (its
+    occurrences are among ``entries``)."""
 
     @property
     def page_id(self) -> str:
@@ -188,12 +201,13 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         key = (incident, written, now if incident.kind is m.Kind.MAINTENANCE else None)
         return kept.cached(key, lambda: entry(incident, config, now, written))
 
-    shown = redacted(repo.incidents, internal, config.incident_fields)
+    tz = ZoneInfo(config.page.timezone)
+    # A recurring maintenance is shown as its occurrences, each an entry of its own.
+    shown = expanded(redacted(repo.incidents, internal, config.incident_fields), tz, now)
     entries = tuple(sorted((computed(i, written) for i, written in shown),
                            key=lambda e: (-e.started_at.timestamp(), e.id)))
     # A drill is shown in the team's build but never moves a status, uptime or the banner.
     counted = [e for e in entries if e.incident.mode is not m.Mode.TEST]
-    tz = ZoneInfo(config.page.timezone)
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
     for e in counted:
         for span in e.spans:
@@ -224,4 +238,6 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, cache) if reports else (),
+        series=series(redact(repo.incidents, internal, config.incident_fields),
+                      ((e.id, e.cancelled) for e in entries), tz),
     )

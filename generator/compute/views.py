@@ -19,6 +19,7 @@ from statusgen.compute.pagediff import (
     UpdateLine,
     Window,
 )
+from statusgen.compute.recurring import Series
 from statusgen.compute.reports import (
     ComponentFigures,
     IncidentFigures,
@@ -57,6 +58,7 @@ __all__ = [
     "PeriodKind",
     "Report",
     "Revision",
+    "Series",
     "Snapshot",
     "Span",
     "UpdateLine",
