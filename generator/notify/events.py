@@ -100,7 +100,8 @@ def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tup
     config = repo.config
     found: list[Event] = []
     zone = ZoneInfo(config.page.timezone)
-    for incident, written in expanded(redacted(repo.incidents, internal=internal), zone, now):
+    for incident, written in _up_to_next(expanded(redacted(repo.incidents, internal=internal),
+                                                  zone, now), now):
         if incident.mode is m.Mode.TEST:
             continue  # a drill goes nowhere, not even to the team
         posted = tuple(u for u in incident.updates if u.at <= now + SKEW)
@@ -111,6 +112,23 @@ def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tup
         if public.kind is m.Kind.MAINTENANCE:
             found.extend(_clock_events(public, written, config, now, internal))
     return tuple(sorted(_series_once(found), key=lambda e: (e.at, e.id)))
+
+
+def _up_to_next(pairs: Iterable[tuple[m.Incident, m.Incident]], now: datetime
+                ) -> Iterator[tuple[m.Incident, m.Incident]]:
+    """``pairs`` without the occurrences after the next one: those are not due yet, and each
+    becomes the next in its turn."""
+    following: dict[str, datetime] = {}
+    kept = list(pairs)
+    for shown, _ in kept:
+        window = shown.window
+        if shown.occurrence is not None and window is not None and window.start > now:
+            following[shown.path] = min(window.start, following.get(shown.path, window.start))
+    for shown, written in kept:
+        window = shown.window
+        if shown.occurrence is None or window is None or shown.path not in following or \
+                window.start <= following[shown.path]:
+            yield shown, written
 
 
 def _series_once(events: Iterable[Event]) -> Iterator[Event]:
