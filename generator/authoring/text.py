@@ -371,11 +371,14 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
 
 def new_maintenance_text(title: str, start: datetime, end: datetime, components: Sequence[str],
                          update: NewUpdate, *, internal: bool = False, retrospective: bool = False,
-                         metadata: Metadata = Metadata()) -> str:
+                         metadata: Metadata = Metadata(), repeat: str = "") -> str:
     """A new maintenance file: its window, the components under maintenance, a first update;
-    ``retrospective`` writes ``mode: retrospective`` (recorded after the fact)."""
+    ``retrospective`` writes ``mode: retrospective`` (recorded after the fact), ``repeat``
+    the rule that repeats the window."""
     lines = ["kind: maintenance", f"title: {inline_scalar(title)}", "window:",
              f"  start: {stamp(start)}", f"  end: {stamp(end)}"]
+    if repeat:
+        lines.append(f"repeat: {inline_scalar(repeat)}")
     if components:
         lines.append(f"components: [{', '.join(components)}]")
     if internal:

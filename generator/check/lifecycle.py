@@ -50,7 +50,7 @@ def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]
         elif incident.window.end <= incident.window.start:
             yield rules.WINDOW.at(incident.window.loc_of("end"), "the window ends before it starts; "
                                   "`end` must be after `start`")
-        else:
+        elif not incident.repeat:  # a series is announced while it runs
             yield from _scheduled_after_window(incident, incident.window)
     elif incident.window is not None:
         yield rules.WINDOW.at(incident.loc_of("window"), "only maintenance has a window; remove it "

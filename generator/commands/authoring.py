@@ -210,6 +210,10 @@ def register(commands: Any) -> None:
                              help="record a maintenance whose window has already ended: `mode: "
                              "retrospective` with one `completed` update at the window's end, "
                              "never announced (`notify: false`)")
+    maintenance.add_argument("--repeat", metavar="RULE", default="",
+                             help="repeat the window by an RFC 5545 RRULE read in the page's zone, "
+                             "such as 'FREQ=WEEKLY;BYDAY=TU' (the window is the first occurrence; "
+                             "see docs/format.md, Recurring maintenance)")
     _metadata_options(maintenance, reference=True, severity=False, timestamps=False)
     maintenance.set_defaults(run=cmd_maintenance)
 
@@ -563,6 +567,9 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
     end = _timestamp("--end", args.end)
     if end <= start:
         raise UsageError(f"--end {args.end} is not after --start {args.start}")
+    if args.repeat and args.retrospective:
+        raise UsageError("--repeat goes without --retrospective: a recurring maintenance is "
+                         "announced, and its occurrences recorded by updates naming them")
     update = _first_maintenance_update(args, now, end)
     metadata = replace(_metadata(args, config),
                        reference=_reference(args, config, m.Kind.MAINTENANCE))
@@ -570,7 +577,8 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
                        f"“{args.title}”")
     update = replace(update, message=message)
     text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal,
-                                retrospective=args.retrospective, metadata=metadata)
+                                retrospective=args.retrospective, metadata=metadata,
+                                repeat=args.repeat)
     return _new_file(args, now, text, args.title, start, update, "maintenance")
 
 

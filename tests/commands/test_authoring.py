@@ -460,6 +460,21 @@ def test_maintenance(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]
     assert validate(root) == []
 
 
+def test_maintenance_that_repeats(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = status_repo({})
+    window = ("--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T03:00:00Z")
+    assert run(root, "maintenance", "Patching", *window, "--component", "db", "--repeat",
+               "FREQ=WEEKLY;BYDAY=TU", "--message", "Every Tuesday.") == 0
+    name = capsys.readouterr().out.strip()
+    assert parsed((root / name).read_text()).repeat == "FREQ=WEEKLY;BYDAY=TU"
+    assert validate(root) == []
+    # A rule that does not read is refused, located in the text it would have written.
+    assert run(root, "maintenance", "Other", *window, "--repeat", "FREQ=WEEKLY;BYDAY=XX",
+               "--message", "No.") == 1
+    assert "invalid 'BYDAY': XX [repeat]" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "incidents").iterdir()) == [Path(name).name]
+
+
 def test_maintenance_after_the_fact(status_repo: StatusRepo,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = status_repo({})
