@@ -124,6 +124,8 @@ class Page(Located):
     language: str = "en"
     languages: tuple[str, ...] = ()
     """Every language the site is built in, ``language`` first; empty: ``language`` alone."""
+    cname: bool = True
+    """Write ``CNAME`` for GitHub Pages when ``url`` is on a custom domain."""
 
     @property
     def editions(self) -> tuple[str, ...]:

@@ -1,10 +1,12 @@
-"""Site metadata: ``sitemap.xml``, ``robots.txt`` and ``_headers``.
+"""Site metadata: ``sitemap.xml``, ``robots.txt``, ``_headers`` and ``CNAME``.
 
 :func:`render_meta` takes the snapshot and the paths of every other output, and
 is pure.  ``_headers`` is the format of Netlify and Cloudflare Pages: it makes
 the API readable from any origin, keeps caches of the live files short, and
 gives feeds and the calendar their media types.  Rules carry ``page.url``'s path
-(``/status/api/*`` for a page at ``https://example.com/status/``).
+(``/status/api/*`` for a page at ``https://example.com/status/``).  ``CNAME`` is
+GitHub Pages' record of a custom domain: written for a public build whose ``page.url``
+is a host name of its own at the root, unless ``page.cname`` is ``false``.
 """
 
 from __future__ import annotations
@@ -122,8 +124,28 @@ def headers(snap: Snapshot, outputs: Collection[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+_IP = re.compile(r"[0-9.]+\Z|\[")
+
+
+def cname(snap: Snapshot) -> dict[str, bytes]:
+    """``CNAME`` naming the custom domain, or nothing: for ``*.github.io`` (GitHub's own),
+    an address, ``localhost``, a page under a path (the domain is then another site's, which
+    would hold the file), or an internal build (never published at the public domain)."""
+    parts = urlsplit(snap.page.url)
+    host = (parts.hostname or "").lower()
+    if not snap.page.cname or snap.internal or parts.path.strip("/") or parts.port or \
+            not host or "." not in host or _IP.match(host) or host.endswith(".github.io"):
+        return {}
+    try:  # GitHub takes the ASCII form of an internationalised name
+        written = _line(host).encode("idna")
+    except UnicodeError:
+        return {}
+    return {"CNAME": written + b"\n"}
+
+
 def render_meta(snap: Snapshot, outputs: Collection[str], cache: Cache = NO_CACHE) -> dict[str, bytes]:
-    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``.
+    """``sitemap.xml``, ``robots.txt``, ``_headers`` and ``CNAME`` (:func:`cname`) for a site
+    of ``outputs``.
 
     They depend only on the page and the list of outputs, so ``cache`` keeps them between
     the dev server's rebuilds until a file appears or goes.
@@ -133,4 +155,5 @@ def render_meta(snap: Snapshot, outputs: Collection[str], cache: Cache = NO_CACH
         "sitemap.xml": sitemap(snap, outputs),
         "robots.txt": robots(snap),
         "_headers": headers(snap, outputs),
+        **cname(snap),
     }))

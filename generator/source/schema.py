@@ -762,6 +762,10 @@ PAGE = Schema("page", (
     Field("languages", "list of languages", "Build the site in several languages: the first "
           "at the top, each other under `/<language>/`, linked to each other. `language`, when "
           "given too, is the one at the top.", languages, default="[language]", example="[en, de]"),
+    Field("cname", "true/false", "Write a `CNAME` file naming `url`'s host, which GitHub Pages "
+          "reads for a custom domain, when `url` is on one (not `*.github.io`, no path); "
+          "`false` leaves it out (see docs/deploy.md).", boolean, default="true",
+          example="false"),
 ), lambda values, loc, keys: _page(values, loc, keys))
 
 
