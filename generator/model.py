@@ -147,6 +147,10 @@ class Component(Located):
     """The uptime target in percent (``99.9``) the reports measure against, if any."""
     retired: bool = False
     """Gone from the service: left off the front page, its own page and its entries kept."""
+    only_show_if_degraded: bool = False
+    """Left off the front page while operational (Statuspage's name)."""
+    start_date: date | None = None
+    """The day it went into service, in the page's zone: no uptime is counted before it."""
 
     @property
     def is_group(self) -> bool:

@@ -97,6 +97,9 @@ class Snapshot:
     computed once, whatever the number of languages the reports are written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
+    quiet: frozenset[str] = frozenset()
+    """The components and groups the front page leaves out at ``now``: operational with
+    ``only_show_if_degraded``, or a group all of whose members are."""
     series: tuple[Series, ...] = ()
     """Every recurring maintenance this build shows, as one event and its rule (its
     occurrences are among ``entries``)."""
@@ -165,6 +168,15 @@ def _by_component(entries: tuple[Entry, ...], config: m.Config) -> dict[str, tup
     return {c: tuple(es) for c, es in found.items()}
 
 
+def quiet(config: m.Config, levels: Mapping[str, m.Level]) -> frozenset[str]:
+    """What the front page leaves out while all is well (:attr:`Snapshot.quiet`)."""
+    found = {c.id for c in config.walk()
+             if c.only_show_if_degraded and levels[c.id] is m.Level.OPERATIONAL}
+    found |= {g.id for g in config.components
+              if g.is_group and all(c.id in found for c in g.members)}
+    return frozenset(found)
+
+
 def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> Snapshot:
     """``snap`` showing only ``entries`` (in the same order), its levels and banner kept.
 
@@ -214,19 +226,21 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
             spans.setdefault(span.component, []).append(span)
     days = window(config.page.uptime_days, tz, now)
     uptime: dict[str, Uptime] = {
-        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now, days)
+        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now, days,
+                                  since=leaf.start_date)
         for leaf in config.leaves()}
     for group in config.components:
         if group.is_group:
             uptime[group.id] = group_uptime([uptime[c.id] for c in group.members])
     years = by_year(entries, tz)
+    levels = component_levels(counted, config, now)
     return Snapshot(
         config=config,
         now=now,
         internal=internal,
         entries=entries,
         by_id={e.id: e for e in entries},
-        levels=component_levels(counted, config, now),
+        levels=levels,
         uptime=uptime,
         indicator=indicator(counted),
         active=_active(entries),
@@ -238,6 +252,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, cache) if reports else (),
+        quiet=quiet(config, levels),
         series=series(redact(repo.incidents, internal, config.incident_fields),
                       ((e.id, e.cancelled) for e in entries), tz),
     )

@@ -789,6 +789,12 @@ MEMBER = Schema("component", (
     Field("retired", "boolean", "The component is gone: the front page leaves it out (a group "
           "with all its members); its own page and the entries naming it stay.", boolean,
           default="false", example="true"),
+    Field("only_show_if_degraded", "boolean", "The front page shows the component only while it "
+          "is not operational (Statuspage's option of the same name); its own page stays.",
+          boolean, default="false", example="true"),
+    Field("start_date", "date", "The day the component went into service, in the page's zone: "
+          "its uptime counts from then, and its bar shows no data before.", day,
+          default="none", example="2026-09-01"),
 ), _builder(m.Component))
 
 

@@ -246,7 +246,10 @@ NOTIFY_KEYS = {"components.yml": {"notify"}, "update": {"notify"},
 
 # Nor a recurring maintenance (it would add an entry a week to every page the example's
 # tests read): docs/format.md's recurring example shows these keys (tests/test_docs.py).
-RECURRING_KEYS = {"incident": {"repeat", "except"}, "update": {"occurrence"}}
+RECURRING_KEYS = {"incident": {"repeat", "except"}, "update": {"occurrence"},
+                  # Nor hidden components or days without data, which the example's front
+                  # page and bars would show: docs/format.md's components section shows them.
+                  "component": {"only_show_if_degraded", "start_date"}}
 
 
 def test_the_example_files_use_every_key_of_every_schema() -> None:
