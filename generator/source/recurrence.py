@@ -64,6 +64,11 @@ def read_rule(text: str, start: datetime, end: datetime, zone: ZoneInfo) -> Rule
     if freq not in FREQUENCIES:
         return (f"FREQ={freq} is not allowed for maintenance; use DAILY, WEEKLY, MONTHLY or "
                 "YEARLY")
+    timed = sorted(parts.keys() & {"BYHOUR", "BYMINUTE", "BYSECOND"})
+    if timed:
+        # An occurrence is named by its date: two on one day would be one entry twice.
+        return (f"{', '.join(timed)} cannot be used: the window gives the time, and a "
+                "maintenance occurs at most once a day")
     if "COUNT" in parts and "UNTIL" in parts:
         return "a rule has COUNT or UNTIL, not both (RFC 5545)"
     first = start.astimezone(zone)

@@ -36,6 +36,7 @@ def test_a_good_series_reports_nothing(status_repo: StatusRepo) -> None:
     ("FREQ=WEEKLY;FOO=1", "unknown parameter 'FOO'"),
     ("BYDAY=TU", "has no FREQ"),
     ("FREQ=HOURLY", "FREQ=HOURLY is not allowed"),
+    ("FREQ=DAILY;BYHOUR=2,14", "BYHOUR cannot be used"),
     ("FREQ=WEEKLY;COUNT=2;UNTIL=20260301", "COUNT or UNTIL, not both"),
     ("FREQ=WEEKLY;UNTIL=20261399", "cannot be read"),
 ])
