@@ -120,3 +120,34 @@ def test_an_occurrence_has_its_own_updates_and_can_be_cancelled(status_repo: Sta
     event: Any = next(iter(Calendar.from_ical(render_calendar(snap)[CALENDAR]).walk("VEVENT")))
     assert [d.dt.astimezone(UTC) for d in event["EXDATE"].dts] == [utc("2026-01-20T02:00")]
     assert str(event["RRULE"].to_ical().decode()) == "FREQ=WEEKLY;COUNT=4"
+
+
+def test_the_api_and_the_front_page_list_the_occurrences(status_repo: StatusRepo) -> None:
+    import json
+
+    from bs4 import BeautifulSoup
+
+    from statusgen.render.api import render_api
+    from statusgen.render.pages import render_pages
+    from tests.datasource import errors
+    from tests.helpers import REPO_ROOT
+
+    root = status_repo({"incidents/patching.md": series(
+        "2026-01-06T02:00:00Z", "2026-01-06T03:00:00Z", "FREQ=WEEKLY;COUNT=3")})
+    now = datetime(2026, 1, 13, 2, 30, tzinfo=UTC)
+    snap = snapshot(repository(root, now), now)
+    api = render_api(snap)
+    active = json.loads(api["api/v2/scheduled-maintenances/active.json"])
+    upcoming = json.loads(api["api/v2/scheduled-maintenances/upcoming.json"])
+    assert not errors("scheduled_maintenances", upcoming)
+    assert [(d["id"], d["status"], d["scheduled_for"]) for d in active["scheduled_maintenances"]] == \
+        [("patching-2026-01-13", "in_progress", "2026-01-13T02:00:00.000Z")]
+    assert [d["scheduled_for"] for d in upcoming["scheduled_maintenances"]] == \
+        ["2026-01-20T02:00:00.000Z"]
+    pages = render_pages(snap, REPO_ROOT / "themes")
+    assert {"incidents/patching-2026-01-06/index.html", "incidents/patching-2026-01-20/index.html"} \
+        <= set(pages)
+    front = BeautifulSoup(pages["index.html"], "html.parser").get_text(" ", strip=True)
+    assert front.count("Patching") >= 2  # in progress now, and the next one
+    bar = snap.uptime["db"].days
+    assert bar[-1].level.value == "under_maintenance" and bar[-8].level.value == "under_maintenance"
