@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -57,6 +57,8 @@ class NewUpdate:
     """Levels from this update on; ``None`` writes no ``components`` key."""
     notify: bool = True
     """``False`` writes ``notify: false``: no notification channel is sent the update."""
+    occurrence: date | None = None
+    """The occurrence of a recurring maintenance the update is about (``occurrence:``)."""
 
 
 # --------------------------------------------------------------------------
@@ -262,6 +264,8 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
         parts["internal"] = ["internal: true"]
     if not update.notify:
         parts["notify"] = ["notify: false"]
+    if update.occurrence is not None:
+        parts["occurrence"] = [f"occurrence: {update.occurrence.isoformat()}"]
     if update.components is not None:
         if flow_components or not update.components:
             pairs = ", ".join(f"{cid}: {level}" for cid, level in update.components)
