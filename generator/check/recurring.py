@@ -11,7 +11,7 @@ from statusgen import model as m
 from statusgen import rules
 from statusgen.check.context import Context
 from statusgen.diagnostics import Diagnostic
-from statusgen.source.recurrence import Rule, read_rule
+from statusgen.source.recurrence import HORIZON, Rule, occurrence_id, read_rule
 
 
 def recurring_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
@@ -39,6 +39,12 @@ def recurring_rules(incident: m.Incident, context: Context) -> Iterator[Diagnost
         yield rules.REPEAT.at(window.loc_of("start"), f"the window starts "
                               f"{rule.first:%Y-%m-%d %H:%M} ({zone.key}), which is not an "
                               f"occurrence of `{incident.repeat}`; start it on the first one")
+    taken = [start.date() for start in rule.starts(context.now + HORIZON)
+             if occurrence_id(incident.id, start.date()) in context.published]
+    if taken:
+        yield rules.REPEAT.at(incident.loc_of("repeat"), f"the occurrence of {taken[0]} has the "
+                              f"id {occurrence_id(incident.id, taken[0])}, which is another "
+                              "file's; rename one of the two files")
     named = [*incident.exceptions, *(u.occurrence for u in dated if u.occurrence)]
     occurs = _occurs(rule, named, zone)
     for day in incident.exceptions:

@@ -19,12 +19,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from statusgen import model as m
-from statusgen.source.recurrence import HORIZON, Rule, read_rule
-
-
-def occurrence_id(series_id: str, day: date) -> str:
-    """The id of the occurrence of ``series_id`` on ``day``: its page's address."""
-    return f"{series_id}-{day.isoformat()}"
+from statusgen.source.recurrence import HORIZON, Rule, occurrence_id, read_rule
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ HORIZON = timedelta(days=90)
 _UNTIL_DATE = re.compile(r"UNTIL=([0-9]{8})(?=;|\Z)")
 
 
+def occurrence_id(series_id: str, day: date) -> str:
+    """The id of the occurrence of ``series_id`` on ``day``: its page's address."""
+    return f"{series_id}-{day.isoformat()}"
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule that reads, anchored at its first occurrence."""

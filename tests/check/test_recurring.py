@@ -71,3 +71,11 @@ def test_updates_name_occurrences_and_the_series_is_only_scheduled(status_repo: 
 def test_repeat_belongs_to_maintenance(status_repo: StatusRepo) -> None:
     text = series(kind="incident").replace("status: scheduled", "status: resolved")
     assert ("incidents/p.md", 6, 9, "error", "repeat") in found(status_repo, text)
+
+
+def test_an_occurrence_may_not_take_another_files_id(status_repo: StatusRepo) -> None:
+    other = series(rule="FREQ=DAILY").replace("repeat: FREQ=DAILY\nexcept: []\n", "")
+    root = status_repo({"incidents/p.md": series(), "incidents/p-2026-01-13.md": other})
+    found = validate(root, NOW)
+    assert rows(found) == [("incidents/p.md", 6, 9, "error", "repeat")]
+    assert "p-2026-01-13, which is another file's" in found[0].message
