@@ -151,3 +151,20 @@ def test_the_api_and_the_front_page_list_the_occurrences(status_repo: StatusRepo
     assert front.count("Patching") >= 2  # in progress now, and the next one
     bar = snap.uptime["db"].days
     assert bar[-1].level.value == "under_maintenance" and bar[-8].level.value == "under_maintenance"
+
+
+def test_an_internal_occurrence_update_stays_out_of_the_public_build(status_repo: StatusRepo) -> None:
+    from statusgen.render.api import render_api
+
+    own = ("  - {at: 2026-01-13T02:10:00Z, status: in_progress, occurrence: 2026-01-13,\n"
+           "      internal: true, message: SECRET-MARKER on db-7.}\n")
+    root = status_repo({"incidents/patching.md": series(
+        "2026-01-06T02:00:00Z", "2026-01-06T03:00:00Z", "FREQ=WEEKLY;COUNT=3", updates=own)})
+    now = datetime(2026, 1, 13, 2, 30, tzinfo=UTC)
+    repo = repository(root, now)
+    public = snapshot(repo, now)
+    outputs = [*render_api(public).values(), *render_calendar(public).values()]
+    assert not any(b"SECRET-MARKER" in data for data in outputs)
+    assert all(len(e.incident.updates) == 1 for e in public.entries)
+    team = snapshot(repo, now, internal=True)
+    assert team.by_id["patching-2026-01-13"].incident.updates[0].message == "SECRET-MARKER on db-7."
