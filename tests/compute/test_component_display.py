@@ -79,3 +79,10 @@ def test_the_api_says_both_as_statuspage_names_them(status_repo: StatusRepo) -> 
     assert found["api"]["start_date"] == "2026-11-20"
     assert found["search"]["only_show_if_degraded"] is True
     assert found["db"]["start_date"] is None and found["db"]["only_show_if_degraded"] is False
+
+
+def test_the_reports_count_no_uptime_before_the_start_date(status_repo: StatusRepo) -> None:
+    root = status_repo({"components.yml": DISPLAY, "incidents/a.md": OUTAGE})
+    november = next(r for r in snapshot(repository(root), NOW).reports if r.period.id == "2026-11")
+    figures = {f.component.id: f for f in november.components}
+    assert figures["api"].uptime.ratio == 1.0 and figures["search"].uptime.ratio < 1.0
