@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TypeVar
@@ -158,6 +158,8 @@ class Page(Located):
     language: str = "en"
     languages: tuple[str, ...] = ()
     """Every language the site is built in, ``language`` first; empty: ``language`` alone."""
+    cname: bool = True
+    """Write ``CNAME`` for GitHub Pages when ``url`` is on a custom domain."""
 
     @property
     def editions(self) -> tuple[str, ...]:
@@ -221,6 +223,10 @@ class Component(Located):
     """Gone from the service: left off the front page, its own page and its entries kept."""
     upstream: Upstream | None = None
     """A third party's status page its level is read from at build time."""
+    only_show_if_degraded: bool = False
+    """Left off the front page while operational (Statuspage's name)."""
+    start_date: date | None = None
+    """The day it went into service, in the page's zone: no uptime is counted before it."""
 
     @property
     def is_group(self) -> bool:
@@ -523,6 +529,9 @@ class Update(Located):
     """``False`` keeps the update out of every notification channel (it is still published)."""
     next_update: datetime | None = None
     """When the team promised the next update (``next_update: 30m`` after ``at``, or a time)."""
+    occurrence: date | None = None
+    """In a recurring maintenance: the date of the one occurrence this update is about;
+    ``None`` for an update about the whole series."""
     links: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Links and images in the message and its translations (derived), each where written."""
     prose: Prose | None = field(default=None, compare=False)
@@ -678,6 +687,14 @@ class Incident(Located):
     digest: str = field(default="", init=False, compare=False)
     """What a step's input holding the incident is known by (:func:`stamped`); ``""`` for
     a copy."""
+    repeat: str = ""
+    """A maintenance's recurrence, an RFC 5545 RRULE as written (``FREQ=WEEKLY;BYDAY=TU``);
+    ``""`` for one that runs once."""
+    exceptions: tuple[date, ...] = ()
+    """``except``: the dates of occurrences that do not take place."""
+    occurrence: date | None = None
+    """Set on one occurrence of a recurring maintenance (computed, never written): its
+    date in the page's zone; ``id`` is then the occurrence's, ``path`` the series' file."""
 
     @property
     def published(self) -> bool:

@@ -284,6 +284,21 @@ WINDOW = Rule(
     "A maintenance has no `window`, its window ends before it starts, or an incident has a window.",
     "Add `window: {start, end}` with `end` after `start`; remove it from incidents.")
 
+REPEAT = Rule(
+    "repeat", E,
+    "A recurring maintenance's `repeat` is not an RFC 5545 RRULE statusgen takes (the parser's "
+    "words say why), its window does not start on an occurrence of the rule, `repeat`, "
+    "`except` or `occurrence` is used outside a recurring maintenance, an update names a date "
+    "that is not an occurrence, or an update about the whole series is not `scheduled`.",
+    "Write one rule such as `FREQ=WEEKLY;BYDAY=TU` (DAILY, WEEKLY, MONTHLY or YEARLY; `COUNT` "
+    "or `UNTIL`, not both), start the window on its first occurrence, and give updates about "
+    "one occurrence its date with `occurrence:`.")
+
+REPEAT_EXCEPT = Rule(
+    "repeat-except", W,
+    "A date in `except` is not an occurrence of the rule, so it skips nothing.",
+    "Correct the date (in the page's zone) or remove it.")
+
 SCHEDULED_LATE = Rule(
     "scheduled-late", W,
     "A maintenance's `scheduled` update was posted after its window had ended: the page and "

@@ -47,24 +47,30 @@ def test_the_components_example_is_the_repository_one() -> None:
 
 
 def test_the_examples_validate(status_repo: StatusRepo) -> None:
-    incident, maintenance = _blocks("markdown")
+    incident, maintenance, recurring = _blocks("markdown")
     root = status_repo({
         "components.yml": _blocks("yaml")[0],
         "incidents/2026-11-22-api-latency.md": incident,
         "incidents/2026-11-20-postgres-17-upgrade.md": maintenance,
+        "incidents/2026-10-06-queue-patching.md": recurring,
         "incidents/2026-11-22-api-latency.png": b"\x89PNG\r\n\x1a\n",
     })
     assert validate(root) == []
 
 
+MAINTENANCE_KEYS = {"window", "repeat", "except", "occurrence"}
+
+
 def test_the_incident_example_has_every_incident_key() -> None:
-    incident, maintenance = _blocks("markdown")
+    incident, maintenance, recurring = _blocks("markdown")
     for schema in SCHEMAS:
         if schema.name in ("incident", "update"):
             for field in schema.fields:
-                if field.name != "window":
+                if field.name not in MAINTENANCE_KEYS:
                     assert re.search(rf"^\s*(- )?{field.name}:", incident, re.MULTILINE), field.name
     assert "window:" in maintenance
+    for key in MAINTENANCE_KEYS:
+        assert re.search(rf"^\s*(- )?{key}:", recurring, re.MULTILINE), key
 
 
 def test_update_format_doc_rewrites_only_the_tables(tmp_path: Path) -> None:

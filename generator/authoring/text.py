@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -59,6 +59,8 @@ class NewUpdate:
     """``False`` writes ``notify: false``: no notification channel is sent the update."""
     next_update: str = ""
     """``next_update`` as given (``30m`` or a timestamp); empty writes none."""
+    occurrence: date | None = None
+    """The occurrence of a recurring maintenance the update is about (``occurrence:``)."""
 
 
 # --------------------------------------------------------------------------
@@ -266,6 +268,8 @@ def _update_lines(update: NewUpdate, order: Sequence[str] = (), flow_components:
         parts["notify"] = ["notify: false"]
     if update.next_update:
         parts["next_update"] = [f"next_update: {inline_scalar(update.next_update)}"]
+    if update.occurrence is not None:
+        parts["occurrence"] = [f"occurrence: {update.occurrence.isoformat()}"]
     if update.components is not None:
         if flow_components or not update.components:
             pairs = ", ".join(f"{cid}: {level}" for cid, level in update.components)
@@ -387,11 +391,14 @@ def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[s
 
 def new_maintenance_text(title: str, start: datetime, end: datetime, components: Sequence[str],
                          update: NewUpdate, *, internal: bool = False, retrospective: bool = False,
-                         metadata: Metadata = Metadata()) -> str:
+                         metadata: Metadata = Metadata(), repeat: str = "") -> str:
     """A new maintenance file: its window, the components under maintenance, a first update;
-    ``retrospective`` writes ``mode: retrospective`` (recorded after the fact)."""
+    ``retrospective`` writes ``mode: retrospective`` (recorded after the fact), ``repeat``
+    the rule that repeats the window."""
     lines = ["kind: maintenance", f"title: {inline_scalar(title)}", "window:",
              f"  start: {stamp(start)}", f"  end: {stamp(end)}"]
+    if repeat:
+        lines.append(f"repeat: {inline_scalar(repeat)}")
     if components:
         lines.append(f"components: [{', '.join(components)}]")
     if internal:

@@ -36,7 +36,7 @@ def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]
         if update.status not in allowed:
             yield rules.STATUS_KIND.at(update.loc_of("status"), f"`{update.status}` is not "
                                        f"{_a(kind)} status; use one of {', '.join(allowed)}")
-        elif update.status is terminal and index > 0:
+        elif update.status is terminal and _follows_another(incident.updates, index):
             yield rules.TERMINAL.at(update.loc_of("status"), f"`{terminal}` ends the {kind}, so it "
                                     "can only be the newest update (the first in the list), and only once")
     # An entry may start at any status: hosted pages open incidents as `identified` or even
@@ -50,11 +50,17 @@ def status_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]
         elif incident.window.end <= incident.window.start:
             yield rules.WINDOW.at(incident.window.loc_of("end"), "the window ends before it starts; "
                                   "`end` must be after `start`")
-        else:
+        elif not incident.repeat:  # a series is announced while it runs
             yield from _scheduled_after_window(incident, incident.window)
     elif incident.window is not None:
         yield rules.WINDOW.at(incident.loc_of("window"), "only maintenance has a window; remove it "
                               "or add `kind: maintenance`")
+
+
+def _follows_another(updates: tuple[m.Update, ...], index: int) -> bool:
+    """Whether an update newer than ``updates[index]`` concerns the same occurrence (every
+    update of an entry that runs once concerns the same one)."""
+    return any(u.occurrence == updates[index].occurrence for u in updates[:index])
 
 
 def _scheduled_after_window(incident: m.Incident, window: m.Window) -> Iterator[Diagnostic]:

@@ -21,6 +21,7 @@ from statusgen.check.links import link_rules
 from statusgen.check.metadata import check_incident_fields, check_references, metadata_rules
 from statusgen.check.monitors import check_api, check_monitors
 from statusgen.check.notify import check_channels
+from statusgen.check.recurring import recurring_rules
 from statusgen.diagnostics import Diagnostic
 from statusgen.source.links import Kind, classify
 from statusgen.steps import Runner, direct
@@ -31,8 +32,8 @@ STEADY_RULES: tuple[IncidentRules, ...] = (
 )
 """The rules over one incident that read only the incident, the components, and whether the
 entries it links to exist and are public: their verdict can be kept while those stay."""
-CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules, metadata_rules)
-"""The rules over one incident that read the clock."""
+CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules, metadata_rules, recurring_rules)
+"""The rules over one incident that read the clock (or every entry's id)."""
 
 
 def _linked(incident: m.Incident, published: dict[str, bool]) -> tuple[tuple[str, bool | None], ...]:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,19 @@ def _no_notify(parser: argparse.ArgumentParser) -> None:
 
 
 AUTO = "auto"
+
+
+def _occurrence_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--occurrence", metavar="DATE", type=_date,
+                        help="a recurring maintenance: the date (in the page's zone) of the "
+                        "occurrence the update is about; `resolve` before it starts cancels it")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{value}` is not a date like 2026-04-14") from None
 
 
 def _metadata_options(parser: argparse.ArgumentParser, *, reference: bool = False,
@@ -194,6 +207,7 @@ def register(commands: Any) -> None:
     update.add_argument("--internal", action="store_true",
                         help="this update is internal: shown only in the team's build")
     _no_notify(update)
+    _occurrence_option(update)
     _metadata_options(update)
     update.set_defaults(run=cmd_update)
 
@@ -208,6 +222,7 @@ def register(commands: Any) -> None:
     resolve.add_argument("--internal", action="store_true",
                          help="this update is internal (only allowed for internal entries)")
     _no_notify(resolve)
+    _occurrence_option(resolve)
     _metadata_options(resolve)
     resolve.set_defaults(run=cmd_resolve)
 
@@ -231,6 +246,10 @@ def register(commands: Any) -> None:
                              help="record a maintenance whose window has already ended: `mode: "
                              "retrospective` with one `completed` update at the window's end, "
                              "never announced (`notify: false`)")
+    maintenance.add_argument("--repeat", metavar="RULE", default="",
+                             help="repeat the window by an RFC 5545 RRULE read in the page's zone, "
+                             "such as 'FREQ=WEEKLY;BYDAY=TU' (the window is the first occurrence; "
+                             "see docs/format.md, Recurring maintenance)")
     _metadata_options(maintenance, reference=True, severity=False, timestamps=False)
     maintenance.set_defaults(run=cmd_maintenance)
 
@@ -632,6 +651,9 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
     end = _timestamp("--end", args.end)
     if end <= start:
         raise UsageError(f"--end {args.end} is not after --start {args.start}")
+    if args.repeat and args.retrospective:
+        raise UsageError("--repeat goes without --retrospective: a recurring maintenance is "
+                         "announced, and its occurrences recorded by updates naming them")
     update = _first_maintenance_update(args, now, end)
     metadata = replace(_metadata(args, config),
                        reference=_reference(args, config, m.Kind.MAINTENANCE))
@@ -639,7 +661,8 @@ def _maintenance(args: argparse.Namespace, now: datetime) -> int:
                        f"“{args.title}”")
     update = replace(update, message=message)
     text = new_maintenance_text(args.title, start, end, ids, update, internal=args.internal,
-                                retrospective=args.retrospective, metadata=metadata)
+                                retrospective=args.retrospective, metadata=metadata,
+                                repeat=args.repeat)
     return _new_file(args, now, text, args.title, start, update, "maintenance")
 
 
@@ -677,7 +700,12 @@ def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
     incident, problems = parse_incident(rel, raw)
     if incident is None:
         raise Refused(f"{rel} cannot be read; fix it first, then add the update", problems)
-    if incident.terminal is not None:
+    if args.occurrence is not None and not incident.repeat:
+        raise UsageError(f"--occurrence: {rel} is not a recurring maintenance (it has no `repeat`)")
+    if incident.repeat and args.occurrence is None and args.command != "update":
+        raise UsageError(f"{rel} is a recurring maintenance: name the occurrence with "
+                         "--occurrence DATE; to end the series, give its `repeat` an UNTIL")
+    if incident.terminal is not None and not incident.repeat:  # a series' occurrences end apart
         raise Refused(f"{rel} is already {incident.terminal.status} (at "
                       f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
                       "updates. Open a new one with `statusgen new` if it happened again")
@@ -713,7 +741,9 @@ def _add(args: argparse.Namespace, now: datetime, rel: str, raw: bytes, incident
 def _update(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen update``."""
     rel, raw, incident = _existing(args)
-    status = _status(args.status, incident.kind) if args.status else incident.updates[0].status
+    current = next((u.status for u in incident.updates if u.occurrence == args.occurrence),
+                   m.Status.SCHEDULED)
+    status = _status(args.status, incident.kind) if args.status else current
     components = None
     if args.component:
         if incident.kind is m.Kind.MAINTENANCE:
@@ -725,7 +755,8 @@ def _update(args: argparse.Namespace, now: datetime) -> int:
     keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
-                       components=components, notify=args.notify, next_update=args.next_update)
+                       components=components, notify=args.notify, next_update=args.next_update,
+                       occurrence=args.occurrence)
     return _add(args, now, rel, raw, incident, update, keys)
 
 
@@ -737,7 +768,7 @@ def _resolve(args: argparse.Namespace, now: datetime) -> int:
     keys = _changed_keys(args, incident)
     message = _message(args, f"the {status} update of {rel}")
     update = NewUpdate(at=at, status=status, message=message, internal=args.internal,
-                       notify=args.notify)
+                       notify=args.notify, occurrence=args.occurrence)
     return _add(args, now, rel, raw, incident, update, keys)
 
 

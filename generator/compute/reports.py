@@ -402,8 +402,8 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
     # Most components have nothing in most periods: their figures are all the same.
     over = window(days, tz, until)
     quiet = _leaf([], days, tz, until, start, period, over)
-    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period, over)
-              if spans[leaf.id] else quiet for leaf in config.leaves()}
+    leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period, over, leaf.start_date)
+              if spans[leaf.id] or leaf.start_date else quiet for leaf in config.leaves()}
     figures: list[ComponentFigures] = []
     for component in config.walk():
         members = [leaves[c.id] for c in component.members] if component.is_group else \
@@ -428,11 +428,11 @@ class _Leaf:
 
 
 def _leaf(spans: list[Span], days: int, tz: tzinfo, until: datetime, start: datetime,
-          period: Period, over: Window) -> _Leaf:
+          period: Period, over: Window, since: date | None = None) -> _Leaf:
     # The bars' own computation over the period's days. At a period's end, `until` is local
     # midnight of the next period's first day, which comes out as one more day of no time:
     # it weighs nothing, and is left out.
-    uptime = component_uptime(spans, days, tz, until, over)
+    uptime = component_uptime(spans, days, tz, until, over, since)
     kept = tuple(d for d in uptime.days if d.date < period.next_first_day)
     maintenance = _union_seconds([s for s in spans if s.level is m.Level.UNDER_MAINTENANCE],
                                  start, until)

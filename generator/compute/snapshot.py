@@ -19,6 +19,7 @@ from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.incident_object import IncidentObject, incident_object
 from statusgen.compute.metrics import Metrics, incident_metrics
+from statusgen.compute.recurring import Series, expanded, series
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import (
     INDICATORS,
@@ -27,6 +28,7 @@ from statusgen.compute.status import (
     component_levels,
     entry,
     indicator,
+    redact,
     redacted,
     settled,
 )
@@ -104,6 +106,12 @@ class Snapshot:
     upstream: Mapping[str, m.UpstreamReading] = field(default_factory=dict)
     """By component id: the provider's status read for each upstream component (its level is
     already in ``levels``)."""
+    quiet: frozenset[str] = frozenset()
+    """The components and groups the front page leaves out at ``now``: operational with
+    ``only_show_if_degraded``, or a group all of whose members are."""
+    series: tuple[Series, ...] = ()
+    """Every recurring maintenance this build shows, as one event and its rule (its
+    occurrences are among ``entries``)."""
 
     @property
     def page_id(self) -> str:
@@ -169,6 +177,15 @@ def _by_component(entries: tuple[Entry, ...], config: m.Config) -> dict[str, tup
     return {c: tuple(es) for c, es in found.items()}
 
 
+def quiet(config: m.Config, levels: Mapping[str, m.Level]) -> frozenset[str]:
+    """What the front page leaves out while all is well (:attr:`Snapshot.quiet`)."""
+    found = {c.id for c in config.walk()
+             if c.only_show_if_degraded and levels[c.id] is m.Level.OPERATIONAL}
+    found |= {g.id for g in config.components
+              if g.is_group and all(c.id in found for c in g.members)}
+    return frozenset(found)
+
+
 def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> Snapshot:
     """``snap`` showing only ``entries`` (in the same order), its levels and banner kept.
 
@@ -215,7 +232,9 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     each entry, each report's figures (:mod:`statusgen.steps`).
     """
     config = repo.config
-    shown = redacted(repo.incidents, internal, config.incident_fields)
+    tz = ZoneInfo(config.page.timezone)
+    # A recurring maintenance is shown as its occurrences, each an entry of its own.
+    shown = expanded(redacted(repo.incidents, internal, config.incident_fields), tz, now)
     computed = run(entry_step, [
         EntryInput(i, written, config,
                    now if i.kind is m.Kind.MAINTENANCE and not settled(i, now) else None)
@@ -224,26 +243,27 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
     # A drill or a declined incident is shown in the team's build but never moves a status,
     # uptime or the banner.
     counted = [e for e in entries if e.incident.counted]
-    tz = ZoneInfo(config.page.timezone)
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
     for e in counted:
         for span in e.spans:
             spans.setdefault(span.component, []).append(span)
     days = window(config.page.uptime_days, tz, now)
     uptime: dict[str, Uptime] = {
-        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now, days)
+        leaf.id: component_uptime(spans[leaf.id], config.page.uptime_days, tz, now, days,
+                                  since=leaf.start_date)
         for leaf in config.leaves()}
     for group in config.components:
         if group.is_group:
             uptime[group.id] = group_uptime([uptime[c.id] for c in group.members])
     years = by_year(entries, tz)
+    levels = with_upstream(component_levels(counted, config, now), upstream or {}, config)
     return Snapshot(
         config=config,
         now=now,
         internal=internal,
         entries=entries,
         by_id={e.id: e for e in entries},
-        levels=with_upstream(component_levels(counted, config, now), upstream or {}, config),
+        levels=levels,
         uptime=uptime,
         indicator=indicator(counted),
         active=_active(entries),
@@ -256,4 +276,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, run) if reports else (),
         upstream=dict(upstream or {}),
+        quiet=quiet(config, levels),
+        series=series(redact(repo.incidents, internal, config.incident_fields),
+                      ((e.id, e.cancelled) for e in entries), tz),
     )

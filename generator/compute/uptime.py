@@ -32,6 +32,8 @@ class Day:
     """Ids of the entries that touched the day."""
     major_seconds: float
     partial_seconds: float
+    counted: bool = True
+    """``False`` for a day before the component's ``start_date``: no data, no uptime."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,10 @@ def window(days: int, tz: tzinfo, now: datetime) -> Window:
 
 
 def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime,
-                     over: Window | None = None) -> Uptime:
+                     over: Window | None = None, since: date | None = None) -> Uptime:
     """The last ``days`` days up to and including today (in ``tz``) for one component's spans;
-    ``over`` is :func:`window` of the same arguments, when it was made already."""
+    ``over`` is :func:`window` of the same arguments, when it was made already; days before
+    ``since`` (the component's ``start_date``) are not counted."""
     bounds = over if over is not None else window(days, tz, now)
     window_start = bounds[0][1]
     relevant = [s for s in spans if (s.end is None or s.end > window_start) and s.start < now]
@@ -158,6 +161,9 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
     total_down = total_elapsed = 0.0
     for index, (day, start, end) in enumerate(bounds):
         major, partial = weighted[index]
+        if since is not None and day < since:
+            result.append(Day(day, 1.0, m.Level.OPERATIONAL, (), 0.0, 0.0, counted=False))
+            continue
         elapsed = max((end - start).total_seconds(), 0.0)
         down = major + WEIGHTS[m.Level.PARTIAL_OUTAGE] * partial
         total_down += down
@@ -175,9 +181,11 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
 
 
 def group_uptime(members: Sequence[Uptime]) -> Uptime:
-    """A group's days: the mean of its members' uptime, the worst of their levels."""
+    """A group's days: the mean of its members' uptime (of those counted that day), the worst
+    of their levels."""
     days = []
-    for parts in zip(*(u.days for u in members), strict=True):
+    for every in zip(*(u.days for u in members), strict=True):
+        parts = tuple(d for d in every if d.counted) or every
         days.append(Day(
             date=parts[0].date,
             uptime=sum(d.uptime for d in parts) / len(parts),
@@ -185,6 +193,9 @@ def group_uptime(members: Sequence[Uptime]) -> Uptime:
             entries=tuple(dict.fromkeys(e for d in parts for e in d.entries)),
             major_seconds=max(d.major_seconds for d in parts),
             partial_seconds=max(d.partial_seconds for d in parts),
+            counted=any(d.counted for d in parts),
         ))
-    ratio = sum(u.ratio for u in members) / len(members)
+    # A member not yet in service in the whole window has no uptime to average in.
+    serving = [u for u in members if any(d.counted for d in u.days)] or list(members)
+    ratio = sum(u.ratio for u in serving) / len(serving)
     return Uptime(tuple(days), ratio)

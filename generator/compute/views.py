@@ -20,6 +20,7 @@ from statusgen.compute.pagediff import (
     UpdateLine,
     Window,
 )
+from statusgen.compute.recurring import Series
 from statusgen.compute.reports import (
     ComponentFigures,
     IncidentFigures,
@@ -62,6 +63,7 @@ __all__ = [
     "PeriodKind",
     "Report",
     "Revision",
+    "Series",
     "Snapshot",
     "Span",
     "UpdateLine",

@@ -16,7 +16,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -33,14 +33,14 @@ class CodecError(ValueError):
 
 
 def encode(value: Any) -> Any:
-    """``value`` (model objects, tuples, enums, datetimes, locations) as JSON data."""
+    """``value`` (model objects, tuples, enums, dates and times, locations) as JSON data."""
     if value is None or isinstance(value, bool | int | float | str):
         return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Location):
         return [value.line, value.column]
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [encode(v) for v in value]
@@ -85,6 +85,8 @@ def reader(kind: Any) -> Reader:
         return lambda v, path: Location(path, int(v[0]), int(v[1]))
     if kind is datetime:
         return lambda v, path: datetime.fromisoformat(v)
+    if kind is date:
+        return lambda v, path: date.fromisoformat(v)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return lambda v, path: kind(v)
     if kind in (str, int, bool, float):

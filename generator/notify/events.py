@@ -16,6 +16,9 @@ sent once to the public channels and not again to the team's.
 * A maintenance also ``started`` and ``completed`` by the clock alone, when its window
   begins and ends without an update saying so, and sends a ``reminder`` before it starts;
   a maintenance announced with ``notify: false`` does neither.
+* A recurring maintenance is its occurrences (:mod:`statusgen.compute.recurring`); an
+  update about the whole series is announced once, as the occurrence that was next when
+  it was posted, never once per occurrence.  Each occurrence has its own clock events.
 * Only events of the last :data:`STALE` are due: older ones are history, never sent, so a
   repository's past never floods a channel and the send log stays small.
 
@@ -29,9 +32,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from statusgen import model as m
 from statusgen.check.lifecycle import SKEW
+from statusgen.compute.recurring import expanded
 from statusgen.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redacted
 
 STALE = timedelta(days=7)
@@ -97,7 +102,9 @@ def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tup
     ``internal``, of every entry but drills (for the team's own channels)."""
     config = repo.config
     found: list[Event] = []
-    for incident, written in redacted(repo.incidents, internal=internal):
+    zone = ZoneInfo(config.page.timezone)
+    for incident, written in _up_to_next(expanded(redacted(repo.incidents, internal=internal),
+                                                  zone, now), now):
         if incident.mode is m.Mode.TEST:
             continue  # a drill goes nowhere, not even to the team
         posted = tuple(u for u in incident.updates if u.at <= now + SKEW)
@@ -109,7 +116,43 @@ def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tup
             found.extend(_clock_events(public, written, config, now, internal))
         if internal:
             found.extend(_late(public, written, config, now))
-    return tuple(sorted(found, key=lambda e: (e.at, e.id)))
+    return tuple(sorted(_series_once(found), key=lambda e: (e.at, e.id)))
+
+
+def _up_to_next(pairs: Iterable[tuple[m.Incident, m.Incident]], now: datetime
+                ) -> Iterator[tuple[m.Incident, m.Incident]]:
+    """``pairs`` without the occurrences after the next one: those are not due yet, and each
+    becomes the next in its turn."""
+    following: dict[str, datetime] = {}
+    kept = list(pairs)
+    for shown, _ in kept:
+        window = shown.window
+        if shown.occurrence is not None and window is not None and window.start > now:
+            following[shown.path] = min(window.start, following.get(shown.path, window.start))
+    for shown, written in kept:
+        window = shown.window
+        if shown.occurrence is None or window is None or shown.path not in following or \
+                window.start <= following[shown.path]:
+            yield shown, written
+
+
+def _series_once(events: Iterable[Event]) -> Iterator[Event]:
+    """``events`` with each update about a whole series once: in the first occurrence that
+    had not ended when it was posted (every occurrence's timeline shows it)."""
+    first: dict[tuple[str, str], Event] = {}
+    for event in events:
+        window, update = event.incident.window, event.update
+        if event.incident.occurrence is None or update is None or update.occurrence is not None:
+            yield event
+            continue
+        if window is None or window.end <= update.at:
+            continue
+        key = (event.incident.path, event.id.rsplit("/", 1)[1])
+        kept = first.get(key)
+        if kept is None or (kept.incident.window is not None and
+                            window.start < kept.incident.window.start):
+            first[key] = event
+    yield from first.values()
 
 
 def _recent(incident: m.Incident, now: datetime) -> bool:

@@ -180,11 +180,11 @@ def api_frame(snap: Snapshot) -> ApiFrame:
             "position": position,
             "description": component.description or None,
             "showcase": page.uptime_days > 0,
-            "start_date": None,
+            "start_date": component.start_date.isoformat() if component.start_date else None,
             "group_id": component.group,
             "page_id": snap.page_id,
             "group": component.is_group,
-            "only_show_if_degraded": False,
+            "only_show_if_degraded": component.only_show_if_degraded,
         }
         if component.is_group:
             data["components"] = [c.id for c in component.members]

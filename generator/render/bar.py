@@ -18,6 +18,8 @@ from statusgen.render.views import Bar, BarRun
 DAY = 6
 """Width of one day in the SVG's units: a tick of 4 and a gap of 2 (see ``.bar`` in the CSS)."""
 HEIGHT = 30
+NO_DATA = "no-data"
+"""A run's class for days before the component went into service."""
 
 
 def _range(first: Day, last: Day, lang: Language) -> str:
@@ -71,7 +73,8 @@ def uptime_bar(snap: Snapshot, uptime: Uptime, lang: Language) -> Bar:
     for day in uptime.days:
         text = _text(snap, day, lang)
         last = groups[-1] if groups else None
-        if last is not None and last[1] == text and last[0][-1].level is day.level:
+        if last is not None and last[1] == text and last[0][-1].level is day.level and \
+                last[0][-1].counted == day.counted:
             last[0].append(day)
         else:
             groups.append(([day], text))
@@ -81,14 +84,18 @@ def uptime_bar(snap: Snapshot, uptime: Uptime, lang: Language) -> Bar:
     for days, text in groups:
         first, final = days[0], days[-1]
         when = lang.short_date(first.date) if len(days) == 1 else _range(first, final, lang)
-        if _quiet(first):
+        level = str(first.level)
+        if not first.counted:  # before the component's start_date
+            label = lang._("%(days)s: no data", days=when)
+            level = NO_DATA
+        elif _quiet(first):
             label = lang._("%(days)s: %(level)s, %(percent)s uptime, no incidents",
                            days=when, level=lang.gettext(labels.LEVELS[first.level]),
                            percent=lang.percent(1.0))
         else:
             label = lang._("%(day)s: %(text)s", day=when, text=text)
             eventful.append(label)
-        runs.append(BarRun(x, DAY * len(days), len(days), str(first.level), label))
+        runs.append(BarRun(x, DAY * len(days), len(days), level, label))
         x += DAY * len(days)
     count = len(uptime.days)
     shown = lang.percent(uptime.ratio)

@@ -9,16 +9,20 @@ snapshot, so the same snapshot always gives the same bytes:
 * ``DTSTAMP`` is the newest visible update, not the build time;
 * ``SEQUENCE`` counts the visible updates after the first (0 for a fresh announcement);
 * ``STATUS`` is ``CANCELLED`` for a maintenance completed before it ran, else ``CONFIRMED``.
+
+A recurring maintenance is one VEVENT for the whole series: its first window in the
+page's zone (with the zone's VTIMEZONE), the ``RRULE``, and an ``EXDATE`` for every
+occurrence that does not take place (``except``, or cancelled).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, vRecur, vText
 
 from statusgen import model as m
-from statusgen.compute.views import Entry, Snapshot
+from statusgen.compute.views import Entry, Series, Snapshot
 from statusgen.render import paths
 from statusgen.render.feeds import absolute_links, entry_uuid, internal_mark, xml_text
 from statusgen.render.i18n import Language, translator
@@ -49,15 +53,16 @@ def in_calendar(snap: Snapshot, e: Entry) -> bool:
     return end is None or end >= snap.now - timedelta(days=KEEP_DAYS)
 
 
-def _description(snap: Snapshot, e: Entry, url: str, lang: Language) -> str:
+def _description(snap: Snapshot, named: tuple[str, ...], updates: tuple[m.Update, ...], url: str,
+                 lang: Language) -> str:
     names = {c.id: c.name for c in snap.config.walk()}
     lines: list[str] = []
     rewrite = absolute_links(snap)
-    affected = [names[c] for c in e.named if c in names]
+    affected = [names[c] for c in named if c in names]
     if affected:
         lines.append(lang._("Affected: %(components)s", components=lang.join(affected)))
         lines.append("")
-    for update in e.incident.updates:
+    for update in updates:
         mark = internal_mark(lang) if snap.internal and update.internal else ""
         lines.append(lang._("%(status)s (%(time)s):", status=mark + lang.gettext(
             STATUSES[update.status]), time=lang.moment(update.at, snap.tz)))
@@ -82,7 +87,13 @@ def render_calendar(snap: Snapshot, lang: Language | None = None) -> dict[str, b
     cal.add("x-wr-caldesc", vText(xml_text(lang._("Scheduled maintenance of %(page)s",
                                                   page=page.title))))
     cal.add("x-published-ttl", "PT1H")
-    events = sorted((e for e in snap.entries if in_calendar(snap, e)),
+    shown = [e for e in snap.entries if in_calendar(snap, e)]
+    for series in snap.series:
+        occurrences = [e for e in shown if e.incident.occurrence and e.incident.path == series.incident.path]
+        if occurrences:  # newest first: link the next occurrence, else the last one
+            soon = next((e for e in reversed(occurrences) if e.active or e.upcoming), occurrences[0])
+            cal.add_component(_series_event(snap, series, soon, lang))
+    events = sorted((e for e in shown if e.incident.occurrence is None),
                     key=lambda e: (e.incident.window.start if e.incident.window else e.started_at,
                                    e.id))
     for e in events:
@@ -97,10 +108,35 @@ def render_calendar(snap: Snapshot, lang: Language | None = None) -> dict[str, b
         event.add("dtend", window.end.astimezone(UTC))
         # iCalendar text holds no control characters either.
         event.add("summary", xml_text(mark + e.incident.title))
-        event.add("description", xml_text(_description(snap, e, url, lang)))
+        event.add("description", xml_text(_description(snap, e.named, e.incident.updates, url,
+                                                        lang)))
         event.add("url", url)
         event.add("status", "CANCELLED" if e.cancelled else "CONFIRMED")
         event.add("sequence", max(len(e.incident.updates) - 1, 0))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    cal.add_missing_timezones()
     return {CALENDAR: cal.to_ical()}
+
+
+def _series_event(snap: Snapshot, series: Series, one: Entry, lang: Language) -> Event:
+    """The VEVENT of a recurring maintenance; ``one`` of its occurrences names its components."""
+    incident = series.incident
+    url = paths.absolute(snap.page.url, paths.incident_page(one.id))
+    mark = internal_mark(lang) if snap.internal and not incident.published else ""
+    event = Event()
+    event.add("uid", str(entry_uuid(incident.id)))
+    event.add("dtstamp", incident.updates[0].at.astimezone(UTC))
+    event.add("dtstart", series.start)
+    event.add("dtend", series.end)
+    event.add("rrule", vRecur.from_ical(series.rule))
+    if series.skipped:
+        event.add("exdate", list(series.skipped))
+    event.add("summary", xml_text(mark + incident.title))
+    announced = tuple(u for u in incident.updates if u.occurrence is None)
+    event.add("description", xml_text(_description(snap, one.named, announced, url, lang)))
+    event.add("url", url)
+    event.add("status", "CONFIRMED")
+    event.add("sequence", max(len(incident.updates) - 1, 0))
+    event.add("transp", "TRANSPARENT")
+    return event

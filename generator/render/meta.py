@@ -1,10 +1,12 @@
-"""Site metadata: ``sitemap.xml``, ``robots.txt`` and ``_headers``.
+"""Site metadata: ``sitemap.xml``, ``robots.txt``, ``_headers`` and ``CNAME``.
 
 :func:`render_meta` takes the snapshot and the paths of every other output, and
 is pure.  ``_headers`` is the format of Netlify and Cloudflare Pages: it makes
 the API readable from any origin, keeps caches of the live files short, and
 gives feeds and the calendar their media types.  Rules carry ``page.url``'s path
-(``/status/api/*`` for a page at ``https://example.com/status/``).
+(``/status/api/*`` for a page at ``https://example.com/status/``).  ``CNAME`` is
+GitHub Pages' record of a custom domain: written for a public build whose ``page.url``
+is a host name of its own at the root, unless ``page.cname`` is ``false``.
 """
 
 from __future__ import annotations
@@ -124,6 +126,25 @@ def headers(snap: Around, outputs: Collection[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+_IP = re.compile(r"[0-9.]+\Z|\[")
+
+
+def cname(snap: Around) -> dict[str, bytes]:
+    """``CNAME`` naming the custom domain, or nothing: for ``*.github.io`` (GitHub's own),
+    an address, ``localhost``, a page under a path (the domain is then another site's, which
+    would hold the file), or an internal build (never published at the public domain)."""
+    parts = urlsplit(snap.page.url)
+    host = (parts.hostname or "").lower()
+    if not snap.page.cname or snap.internal or parts.path.strip("/") or parts.port or \
+            not host or "." not in host or _IP.match(host) or host.endswith(".github.io"):
+        return {}
+    try:  # GitHub takes the ASCII form of an internationalised name
+        written = _line(host).encode("idna")
+    except UnicodeError:
+        return {}
+    return {"CNAME": written + b"\n"}
+
+
 @dataclass(frozen=True)
 class Meta:
     """What the site's own files read: the settings, the build, and every output's path."""
@@ -133,15 +154,17 @@ class Meta:
 
 
 def meta_step(item: Meta) -> dict[str, bytes]:
-    """The step that writes ``sitemap.xml``, ``robots.txt`` and ``_headers``."""
+    """The step that writes ``sitemap.xml``, ``robots.txt``, ``_headers`` and ``CNAME``
+    (:func:`cname`)."""
     return {
         "sitemap.xml": sitemap(item.site, item.outputs),
         "robots.txt": robots(item.site),
         "_headers": headers(item.site, item.outputs),
+        **cname(item.site),
     }
 
 
 def render_meta(snap: Snapshot, outputs: Collection[str], run: Runner = direct) -> dict[str, bytes]:
-    """``sitemap.xml``, ``robots.txt`` and ``_headers`` for a site of ``outputs``: made
-    again only when a file appears or goes, or the settings change."""
+    """The site's own files for a site of ``outputs``: made again only when a file appears
+    or goes, or the settings change."""
     return dict(run(meta_step, [Meta(Site(snap.config, snap.internal), tuple(sorted(outputs)))])[0])

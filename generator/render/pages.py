@@ -112,9 +112,10 @@ def _gone(component: m.Component) -> bool:
     return component.retired or (component.is_group and all(c.retired for c in component.members))
 
 
-def _current(row: ComponentRow, config: m.Config) -> ComponentRow:
-    """``row`` on the front page: without its retired members."""
-    kept = tuple(r for r in row.members if not _gone(config.by_id[r.id]))
+def _current(row: ComponentRow, config: m.Config, quiet: frozenset[str]) -> ComponentRow:
+    """``row`` on the front page: without its retired members, nor those ``quiet`` (shown
+    only when degraded)."""
+    kept = tuple(r for r in row.members if not _gone(config.by_id[r.id]) and r.id not in quiet)
     return row if len(kept) == len(row.members) else replace(row, members=kept)
 
 
@@ -287,8 +288,9 @@ class _Site:
             maintenance=tuple(self.card(e, page) for e in maintenance),
             maintenance_now=any(e.active for e in maintenance),
             maintenance_later=any(e.upcoming for e in maintenance),
-            components=tuple(_current(self.rows[c.id], snap.config) for c in snap.config.components
-                             if not _gone(c)),
+            components=tuple(_current(self.rows[c.id], snap.config, snap.quiet)
+                             for c in snap.config.components
+                             if not _gone(c) and c.id not in snap.quiet),
             recent=tuple(self.line(e) for e in snap.recent[:FRONT_RECENT]),
             more_recent=len(snap.recent) > FRONT_RECENT,
             keep_days=snap.page.keep_resolved_days,

@@ -316,7 +316,8 @@ class BarRun:
     days: int
     """How many days it covers."""
     level: str
-    """The level its days reached (for the colour)."""
+    """The level its days reached (for the colour); ``no-data`` before the component's
+    ``start_date``."""
     label: str
     """The tooltip: dates, level, uptime and the titles of what happened."""
 

@@ -136,6 +136,8 @@ def _parse_incident(path: str, raw: bytes) -> tuple[m.Incident | None, list[Diag
         return None, out
     name = PurePosixPath(path).name
     values["updates"] = tuple(_read(u) for u in values["updates"])
+    if "except" in values:  # a Python keyword, so the model names it otherwise
+        values["exceptions"] = values.pop("except")
     body = prose(split.body, shift_headings=1)
     incident = m.Incident(
         loc=node.loc,

@@ -13,7 +13,7 @@ import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 from functools import cached_property
@@ -303,6 +303,35 @@ def timestamp(node: Node, out: list[Diagnostic]) -> datetime | _Invalid:
     if isinstance(found, Diagnostic):
         out.append(found)
         return INVALID
+    return found
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def day(node: Node, out: list[Diagnostic]) -> date | _Invalid:
+    """A calendar date, ``2026-04-07``."""
+    if isinstance(node, Scalar) and node.type_name in ("str", "timestamp") and \
+            _DATE.match(node.text):
+        try:
+            return date.fromisoformat(node.text)
+        except ValueError:
+            pass
+    return _wrong(node, "a date like 2026-04-07", out)
+
+
+def days(node: Node, out: list[Diagnostic]) -> tuple[date, ...] | _Invalid:
+    """A list of dates, each once."""
+    if not isinstance(node, Seq):
+        return _wrong(node, "a list of dates like [2026-04-07]", out)
+    read = [day(item, out) for item in node.items]
+    found = tuple(d for d in read if isinstance(d, date))
+    if len(found) < len(read):
+        return INVALID
+    for item, value in zip(node.items, found, strict=True):
+        if found.count(value) > 1:
+            out.append(rules.DUPLICATE_KEY.at(item.loc, f"{value} is listed twice; keep one"))
+            return INVALID
     return found
 
 
@@ -758,6 +787,10 @@ PAGE = Schema("page", (
     Field("languages", "list of languages", "Build the site in several languages: the first "
           "at the top, each other under `/<language>/`, linked to each other. `language`, when "
           "given too, is the one at the top.", languages, default="[language]", example="[en, de]"),
+    Field("cname", "true/false", "Write a `CNAME` file naming `url`'s host, which GitHub Pages "
+          "reads for a custom domain, when `url` is on one (not `*.github.io`, no path); "
+          "`false` leaves it out (see docs/deploy.md).", boolean, default="true",
+          example="false"),
 ), lambda values, loc, keys: _page(values, loc, keys))
 
 
@@ -827,6 +860,12 @@ MEMBER = Schema("component", (
           "at build time: `{statuspage: URL, component: NAME}` or `{instatus: URL, component: "
           "NAME}`; see docs/upstream.md.", _checked(UPSTREAM), default="none",
           example="{statuspage: https://www.githubstatus.com, component: Actions}"),
+    Field("only_show_if_degraded", "boolean", "The front page shows the component only while it "
+          "is not operational (Statuspage's option of the same name); its own page stays.",
+          boolean, default="false", example="true"),
+    Field("start_date", "date", "The day the component went into service, in the page's zone: "
+          "its uptime counts from then, and its bar shows no data before.", day,
+          default="none", example="2026-09-01"),
 ), _builder(m.Component))
 
 
@@ -1111,6 +1150,9 @@ UPDATE = Schema("update", (
           "after `at` (`30m`, `2h`) or a timestamp. The page shows \"Next update by 14:30\" "
           "while the entry is open; `validate` warns once it has passed without a newer update.",
           _next_update, default="none", example="30m"),
+    Field("occurrence", "date", "Recurring maintenance only: the date (in the page's zone) of "
+          "the one occurrence this update is about; without it the update announces the series "
+          "and is `scheduled`.", day, default="none", example="2026-04-14"),
 ), lambda values, loc, keys: _update(values, loc, keys))
 
 
@@ -1146,6 +1188,13 @@ INCIDENT = Schema("incident", (
           "resolved.", choice(m.Mode), default="standard", example="retrospective"),
     Field("window", "mapping", "Maintenance only, required there: `{start, end}` timestamps.",
           nested(WINDOW), default="none", example="{start: …, end: …}"),
+    Field("repeat", "RRULE", "Maintenance only: repeat the window by an RFC 5545 rule "
+          "(`FREQ=DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`, with `BYDAY`, `INTERVAL`, `COUNT` or "
+          "`UNTIL` …); the window is the first occurrence and gives each one's length, in the "
+          "page's zone.", line, default="none", example="FREQ=WEEKLY;BYDAY=TU"),
+    Field("except", "list of dates", "Recurring maintenance only: dates (in the page's zone) "
+          "of occurrences that do not take place.", days, default="none",
+          example="[2026-04-07, 2026-12-29]"),
     Field("source", "text", "Where the entry came from when a tool wrote it: the importer's or the "
           "monitor's key (`statuspage/z3lct0r596n4`, `alertmanager/<group key>`), so that the "
           "same import or alert updates this file instead of writing another. Unique.",

@@ -460,6 +460,36 @@ def test_maintenance(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]
     assert validate(root) == []
 
 
+def test_maintenance_that_repeats(status_repo: StatusRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    root = status_repo({})
+    window = ("--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T03:00:00Z")
+    assert run(root, "maintenance", "Patching", *window, "--component", "db", "--repeat",
+               "FREQ=WEEKLY;BYDAY=TU", "--message", "Every Tuesday.") == 0
+    name = capsys.readouterr().out.strip()
+    assert parsed((root / name).read_text()).repeat == "FREQ=WEEKLY;BYDAY=TU"
+    assert validate(root) == []
+    # A rule that does not read is refused, located in the text it would have written.
+    assert run(root, "maintenance", "Other", *window, "--repeat", "FREQ=WEEKLY;BYDAY=XX",
+               "--message", "No.") == 1
+    assert "invalid 'BYDAY': XX [repeat]" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "incidents").iterdir()) == [Path(name).name]
+    # Each occurrence takes its own updates; resolving one before it starts cancels it.
+    assert run(root, "update", "patching", "--occurrence", "2026-12-01", "--status",
+               "in_progress", "--message", "Started.", "--at", "2026-11-22T09:00:00Z") == 0
+    assert run(root, "resolve", "patching", "--occurrence", "2026-12-08", "--message",
+               "Not this week.", "--at", "2026-11-22T09:01:00Z") == 0
+    assert run(root, "resolve", "patching", "--occurrence", "2026-12-01", "--message",
+               "Done.", "--at", "2026-11-22T09:02:00Z") == 0
+    written = parsed((root / name).read_text())
+    assert [(u.status, u.occurrence and u.occurrence.isoformat()) for u in written.updates] == [
+        (m.Status.COMPLETED, "2026-12-01"), (m.Status.COMPLETED, "2026-12-08"),
+        (m.Status.IN_PROGRESS, "2026-12-01"), (m.Status.SCHEDULED, None)]
+    assert validate(root) == []
+    capsys.readouterr()
+    assert run(root, "resolve", "patching", "--message", "All of it?") == 2
+    assert "name the occurrence with --occurrence DATE" in capsys.readouterr().err
+
+
 def test_maintenance_after_the_fact(status_repo: StatusRepo,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = status_repo({})

@@ -190,3 +190,28 @@ notify:
         "maintenance": ["e-maint"],
         "everything": ["a-api", "b-db", "c-page", "d-retro", "e-maint"],
     }
+
+
+def test_a_recurring_maintenance_is_announced_once_as_its_next_occurrence(
+        status_repo: StatusRepo) -> None:
+    announced = [{"at": "2026-11-16T12:00:00Z", "status": "scheduled", "message": "Nightly."}]
+    root = status_repo({"components.yml": components(),
+                        "incidents/nightly.md": maintenance(
+                            "Nightly patching", "2026-11-17T02:00:00Z", "2026-11-17T02:30:00Z",
+                            announced, extra="repeat: FREQ=DAILY")})
+    repo = repository(root)
+    days = {name: datetime(2026, 11, day, 1, 0, tzinfo=UTC) for name, day in
+            (("first", 16), ("second", 17), ("third", 18), ("later", 22))}
+    first = names(due_events(repo, days["first"] + timedelta(hours=12)))
+    # Only the next occurrence: the others come due in their turn.
+    assert first == [("nightly-2026-11-17/20261116T120000Z", "maintenance.scheduled"),
+                     ("nightly-2026-11-17/reminder-20261117T020000Z", "maintenance.reminder")]
+    # Days later the same announcement is still the one event, however many occurrences
+    # have come and gone: the series is never announced again.
+    for name in ("second", "third", "later"):
+        scheduled = [e for e in due_events(repo, days[name]) if e.kind is EventKind.SCHEDULED]
+        assert [e.id for e in scheduled] == ["nightly-2026-11-17/20261116T120000Z"]
+    ended = names(due_events(repo, days["third"]))
+    assert ("nightly-2026-11-17/completed-20261117T023000Z", "maintenance.completed") in ended
+    assert ("nightly-2026-11-18/reminder-20261118T020000Z", "maintenance.reminder") in ended
+    assert not [n for n in ended if n[0].startswith("nightly-2026-11-19")]

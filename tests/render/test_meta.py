@@ -1,4 +1,4 @@
-"""``sitemap.xml``, ``robots.txt`` and ``_headers``."""
+"""``sitemap.xml``, ``robots.txt``, ``_headers`` and ``CNAME``."""
 
 from __future__ import annotations
 
@@ -156,3 +156,26 @@ def test_every_edition_gets_the_rules_of_its_own_outputs(tmp_path: Path) -> None
     for path in ("ar/history.atom", "ar/history.rss", "ar/badge.svg", "ar/api/shields/page.json"):
         assert path in outputs
         assert any(matches(p.removeprefix("/"), path) for p in found), path
+
+
+@pytest.mark.parametrize(("url", "written"), [
+    ("https://status.acme.example/", b"status.acme.example\n"),
+    ("https://Status.Acme.Example", b"status.acme.example\n"),
+    ("https://statüs.acme.example/", b"xn--stats-nva.acme.example\n"),
+    ("https://acme.github.io/", None),
+    ("https://acme.github.io/status/", None),
+    ("https://www.acme.example/status/", None),  # the domain is the root site's
+    ("http://localhost:8000/", None),
+    ("http://127.0.0.1/", None),
+])
+def test_cname_names_a_custom_domain_for_github_pages(url: str, written: bytes | None) -> None:
+    assert render_meta(at(url), OUTPUTS).get("CNAME") == written
+    assert "CNAME" not in render_meta(at(url, internal=True), OUTPUTS)
+
+
+def test_cname_can_be_switched_off() -> None:
+    repo = example_repository()
+    page = replace(repo.config.page, cname=False)
+    snap = snapshot(replace(repo, config=replace(repo.config, page=page)), NOW)
+    assert "CNAME" not in render_meta(snap, OUTPUTS)
+    assert "CNAME" in render_meta(example_snapshot(), OUTPUTS)
