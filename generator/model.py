@@ -189,7 +189,7 @@ class Channel(Located):
     """The team's own channel: also sent internal entries and internal updates."""
 
 
-MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "generic")
+MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "pagerduty", "generic")
 """The monitoring tools ``statusgen ingest`` reads alerts from, as they appear in ``source`` keys."""
 
 DEFAULT_RESOLVE_MESSAGE = "This incident has been resolved."
@@ -498,6 +498,16 @@ class FieldEntry(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Acknowledgement(Located):
+    """Who took ownership of an incident and when (``acknowledged: {at: …, by: …}``):
+    internal only, as Better Stack's lifecycle has it (started → acknowledged → resolved)."""
+
+    at: datetime
+    by: str = ""
+    """The person; ``""`` when not named."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Window(Located):
     """When a maintenance is planned to run."""
 
@@ -553,6 +563,8 @@ class Incident(Located, KeepsHash):
     postmortem_url: str = ""
     external_issue: str = ""
     """The follow-up ticket; never published."""
+    acknowledged: Acknowledgement | None = None
+    """Who took ownership and when; never published."""
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1

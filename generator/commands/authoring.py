@@ -595,7 +595,17 @@ def _first_maintenance_update(args: argparse.Namespace, now: datetime, end: date
 
 
 def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
-    """The incident ``args.id`` names: its path, its bytes, and what it says now."""
+    """The open incident ``args.id`` names: its path, its bytes, and what it says now."""
+    rel, raw, incident = read_existing(args)
+    if incident.terminal is not None:
+        raise Refused(f"{rel} is already {incident.terminal.status} (at "
+                      f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
+                      "updates. Open a new one with `statusgen new` if it happened again")
+    return rel, raw, incident
+
+
+def read_existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
+    """The incident ``args.id`` names, ended or not: its path, its bytes, what it says now."""
     try:
         name = resolve_id(args.id, _ids(args.root))
     except AuthoringError as exc:
@@ -607,11 +617,7 @@ def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
         raise Refused(f"cannot read {rel}: {exc.strerror}") from exc
     incident, problems = parse_incident(rel, raw)
     if incident is None:
-        raise Refused(f"{rel} cannot be read; fix it first, then add the update", problems)
-    if incident.terminal is not None:
-        raise Refused(f"{rel} is already {incident.terminal.status} (at "
-                      f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
-                      "updates. Open a new one with `statusgen new` if it happened again")
+        raise Refused(f"{rel} cannot be read; fix it first", problems)
     return rel, raw, incident
 
 

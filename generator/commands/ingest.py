@@ -5,7 +5,7 @@ generic format of docs/monitors.md).  What the alert does is decided by the rule
 ``monitors:`` in ``components.yml`` (see :mod:`statusgen.ingest.plan`), and the result is
 validated with the whole repository before it is written, like every authoring command.
 
-Standard output holds one line, ``opened|updated|resolved PATH``, when a file was written, and
+Standard output holds one line, ``opened|updated|acknowledged|resolved PATH``, when a file was written, and
 nothing otherwise; standard error says what was decided and why.  Exit codes: 0 written or
 nothing to do (an unmatched alert, a repeated delivery); 1 refused (a payload that is not the
 tool's, a result that would not validate); 2 a usage error.

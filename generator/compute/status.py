@@ -112,7 +112,7 @@ class Entry(m.KeepsHash):
 def redact(incidents: Iterable[m.Incident], internal: bool,
            fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> tuple[m.Incident, ...]:
     """What a build may show: everything when ``internal``, else public entries and updates,
-    without roles, the follow-up ticket, or any custom field ``fields`` does not declare
+    without roles, the follow-up ticket, the acknowledgement, or any custom field ``fields`` does not declare
     public (so without ``fields``, none)."""
     return tuple(shown for shown, _ in redacted(incidents, internal, fields))
 
@@ -131,10 +131,12 @@ def redacted(incidents: Iterable[m.Incident], internal: bool,
 def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
     """``incident`` without what only the team may see."""
     hidden = any(u.internal for u in incident.updates) or bool(incident.roles) or \
-        bool(incident.external_issue) or any(f.id not in public_fields for f in incident.fields)
+        bool(incident.external_issue) or incident.acknowledged is not None or \
+        any(f.id not in public_fields for f in incident.fields)
     if not hidden:
         return incident
     return replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
+                   acknowledged=None,
                    fields=tuple(f for f in incident.fields if f.id in public_fields))
 
 

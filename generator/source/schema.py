@@ -990,6 +990,12 @@ WINDOW = Schema("window", (
           required=True, example="2026-11-30T04:00:00Z"),
 ), _builder(m.Window))
 
+ACKNOWLEDGED = Schema("acknowledged", (
+    Field("at", "timestamp", "When someone took ownership, with a zone.", timestamp,
+          required=True, example="2026-11-22T06:55:00Z"),
+    Field("by", "text", "Who took it.", line, default='""', example="Dana Ruiz"),
+), _builder(m.Acknowledgement))
+
 UPDATE = Schema("update", (
     Field("at", "timestamp", "When the update was posted, with a zone (`Z` or `+01:00`).",
           timestamp, required=True, example="2026-11-22T10:42:00Z"),
@@ -1057,12 +1063,16 @@ INCIDENT = Schema("incident", (
           "incident's page.", line, default='""', example="https://docs.acme.example/pm/42"),
     Field("external_issue", "URL", "An http(s) link to the follow-up ticket. Internal: never "
           "published.", line, default='""', example="https://tracker.acme.example/OPS-7"),
+    Field("acknowledged", "mapping", "Incidents only: who took ownership and when, `{at, by}` "
+          "(`statusgen ack`); after the first update and not after the `resolved` one. A "
+          "monitor never resolves an acknowledged incident. Internal: never published.",
+          nested(ACKNOWLEDGED), default="none", example="{at: 2026-11-22T06:55:00Z, by: Dana}"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
 SCHEMAS = (PAGE, COMPONENT, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD, OPTION, ROLE,
-           INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API)
+           INCIDENT, UPDATE, WINDOW, ACKNOWLEDGED, CHANNEL, MONITOR, API)
 
 
 def markdown_table(schema: Schema) -> str:
