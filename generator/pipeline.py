@@ -274,14 +274,15 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
-          jobs: int = 1, session: Session | None = None, revision: Revision | None = None
-          ) -> BuildResult:
+          jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
+          sent: Mapping[str, bool] | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
     (none: parse everything, render everything, swap the site in whole); ``revision`` is
     the commit the files come from, which the reliability reports name (the caller asks
-    git, so that this stays a function of its arguments).
+    git, so that this stays a function of its arguments); ``sent``, the notification send
+    log's events, which an internal build's entry history shows (the caller reads it).
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -293,8 +294,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
 
     started = time.perf_counter()
     last = LastBuild(root, out) if session is not None and session.remember else None
-    fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}|{revision}") \
-        if last else ""
+    logged = sorted(sent.items()) if sent is not None and internal else None
+    fingerprint = inputs_fingerprint(
+        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}") if last else ""
     record = last.still_valid(fingerprint) if last else None
     if record is not None:
         return _unchanged(record, time.perf_counter() - started)
@@ -319,7 +321,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)
-        snap = snapshot(repo, now, internal=internal, cache=cache)
+        snap = snapshot(repo, now, internal=internal, cache=cache, sent=sent)
         files = render(root, snap, jobs, cache, revision)
         report = writer(out, files)
         if outputs is not None:

@@ -10,7 +10,7 @@ only formats what is here (:mod:`statusgen.compute.views` is what it may read).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from statusgen.caching import NO_CACHE, Cache
 from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.metrics import Metrics, incident_metrics
+from statusgen.compute.notified import Bell, bells
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import INDICATORS, Entry, Span, component_levels, entry, indicator, redacted
 from statusgen.compute.updates import page_id
@@ -87,6 +88,9 @@ class Snapshot:
     computed once, whatever the number of languages the reports are written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
+    bells: Mapping[str, tuple[Bell, ...]] = field(default_factory=dict)
+    """An internal build's: per entry id, whether each of its updates was notified, in the
+    order of its updates (:mod:`~statusgen.compute.notified`); empty without a send log."""
 
     @property
     def page_id(self) -> str:
@@ -171,10 +175,12 @@ def narrowed(snap: Snapshot, entries: tuple[Entry, ...], *, internal: bool) -> S
 
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
-             cache: Cache = NO_CACHE, reports: bool = True) -> Snapshot:
+             cache: Cache = NO_CACHE, reports: bool = True,
+             sent: Mapping[str, bool] | None = None) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
     ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
-    no page (a notification, the page diff).
+    no page (a notification, the page diff).  ``sent`` is the send log's events (event id →
+    whether a channel sent it): an internal build then shows each update's bell.
 
     ``cache`` may keep each entry between the dev server's rebuilds: an incident's entry
     depends only on the incident and the components, a maintenance's also on ``now``; and
@@ -224,4 +230,6 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         figures=_figures(entries, config, now),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, cache) if reports else (),
+        bells={e.id: bells(e.incident, sent, now, config) for e in entries}
+        if internal and sent is not None else {},
     )

@@ -106,8 +106,9 @@ def _current(row: ComponentRow, config: m.Config) -> ComponentRow:
 
 def incident_key(snap: Snapshot, e: Entry) -> Hashable:
     """Everything an entry's page reads besides the site around it: the entry as computed at
-    ``now``, the clock while it runs, and which of the entries it links to are shown."""
-    return (e, snap.now if e.active else None, shown_links(e, snap.by_id))
+    ``now``, the clock while it runs, which of the entries it links to are shown, and
+    whether each update was notified."""
+    return (e, snap.now if e.active else None, shown_links(e, snap.by_id), snap.bells.get(e.id))
 
 
 class _Site:
@@ -171,7 +172,7 @@ class _Site:
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
         snap = self.snap
         return entry_view(e, snap.figures[e.id], snap.config, snap.now, page, snap.by_id,
-                          self.lang, body=body)
+                          self.lang, body=body, bells=snap.bells.get(e.id, ()))
 
     def index(self) -> bytes:
         snap = self.snap
