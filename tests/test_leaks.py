@@ -2,12 +2,13 @@
 
 Random repositories hold incidents and maintenance, some internal or in ``mode: test``,
 some with internal updates, and incident metadata: roles, private and public custom
-fields, a follow-up ticket and a post-mortem link.  Every title, message, body, person
-and field value carries its own marker word, and internal entries carry one in their id
-too.  The public build's pages, feeds, JSON, badges, calendar, reliability reports and site
-metadata must hold no internal marker, in their contents or their paths, while every
-public title, message and public field shows up somewhere.  The messages ``statusgen
-notify`` would send hold no internal marker either, on every channel type, while a
+fields, a follow-up ticket, a post-mortem link, and who acknowledged the incident.
+Every title, message, body, person and field value carries its own marker word, and
+internal entries carry one in their id too.  The public build's pages, feeds, JSON,
+badges, calendar, reliability reports and site metadata must hold no internal marker,
+in their contents or their paths, while every public title, message and public field
+shows up somewhere.  The messages ``statusgen notify`` would send hold no internal
+marker either, on every channel type, while a
 team channel (``internal: true``) is beside them.
 """
 
@@ -150,12 +151,21 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         impact = draw(st.sampled_from((m.Impact.MINOR, m.Impact.MAJOR, m.Impact.CRITICAL)))
     keys = (("impact", loc(path)), ("mode", loc(path)))
     meta = metadata(draw, markers, published, path)
+    acknowledged = None
+    if kind is m.Kind.INCIDENT and draw(st.booleans()):
+        person = markers.new(draw)
+        markers.internal.add(person)
+        # Anywhere from the start to the end (or the last update of an open incident).
+        at = times[0] + (times[-1] - times[0]) * draw(st.integers(0, 4)) / 4
+        acknowledged = m.Acknowledgement(loc=loc(path), at=at.replace(microsecond=0),
+                                         by=f"Person {person}")
     return m.Incident(
         loc=loc(path), keys=keys, id=slug, path=path, kind=kind, title=f"Title {title_marker}",
         impact=impact, components=components, visibility=visibility, mode=mode, window=window,
         updates=tuple(reversed(updates)), body=f"Post-mortem {body_marker}.",
         reference=f"INC-{number}", roles=meta.roles, fields=meta.fields,
         external_issue=meta.external_issue, postmortem_url=meta.postmortem_url,
+        acknowledged=acknowledged,
     )
 
 

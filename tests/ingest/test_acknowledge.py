@@ -14,7 +14,7 @@ from statusgen import model as m
 from statusgen.ingest.payloads import parse
 from statusgen.source.parse import parse_incident
 from tests.helpers import validate
-from tests.ingest.support import fixture, ingest, repository, statusgen, tree
+from tests.ingest.support import fixture, repository, statusgen, tree
 
 Capsys = pytest.CaptureFixture[str]
 

@@ -144,7 +144,8 @@ def test_the_internal_json_says_what_is_internal() -> None:
              "description": "", "options": []},
             {"id": "ticket", "name": "Ticket", "type": "link",
              "values": ["https://tracker.acme.example/browse/OPS-2291"], "description": "", "options": []}],
-        "external_issue_url": "https://tracker.acme.example/browse/OPS-2290"}
+        "external_issue_url": "https://tracker.acme.example/browse/OPS-2290",
+        "acknowledged_at": None, "acknowledged_by": None}
 
 
 def test_the_internal_json_describes_the_declarations_as_incident_io_does() -> None:
