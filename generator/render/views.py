@@ -619,6 +619,9 @@ class ReportView:
     """The mean time to resolve over every incident, or a dash."""
     median: str
     """The median time to resolve over every incident, or a dash."""
+    acknowledged_text: str
+    """Internal builds: how many were acknowledged, and the mean and median time to
+    acknowledge; empty in the public one."""
     by_impact: tuple[CountView, ...]
     """Incidents by impact, none to critical."""
     by_severity: tuple[CountView, ...]
