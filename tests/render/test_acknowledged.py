@@ -50,7 +50,7 @@ def test_the_json_names_it_as_incident_tools_do() -> None:
     assert (internal["internal"]["acknowledged_at"], internal["internal"]["acknowledged_by"]) == \
         ("2026-11-22T07:03:00.000+01:00", "Priya Natarajan")
     metrics = {m["duration_metric"]["id"]: m["value_seconds"] for m in internal["duration_metrics"]}
-    assert list(metrics)[0] == "time_to_acknowledge" and metrics["time_to_acknowledge"] == 300
+    assert next(iter(metrics)) == "time_to_acknowledge" and metrics["time_to_acknowledge"] == 300
     public = json.loads(render_api(example_snapshot(now=NOW))[path])["incident"]
     assert "internal" not in public
     assert "time_to_acknowledge" not in {m["duration_metric"]["id"] for m in public["duration_metrics"]}
