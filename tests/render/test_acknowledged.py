@@ -35,7 +35,7 @@ def test_the_internal_page_shows_started_acknowledged_and_who() -> None:
     acknowledged = when.select("dd")[1]
     assert acknowledged.time is not None and acknowledged.time["datetime"] == "2026-11-22T06:03:00+00:00"
     assert acknowledged.get_text(" ", strip=True).endswith("by Priya Natarajan")
-    durations = [dt.contents[0].strip() for dt in page(True).select("section dl.facts dt")]
+    durations = [str(dt.contents[0]).strip() for dt in page(True).select("section dl.facts dt")]
     assert durations[0] == "Acknowledged after"
 
 
