@@ -2,12 +2,12 @@
 
 A firing alert group opens an incident with its rule's title and message, or, when an open
 incident already holds the group or was opened by the same rule, adds an internal update to it
-(grouping).  An acknowledged group (a tool that has the notion says so) acknowledges the
-incident holding it.  A resolved group resolves its incident with the rule's ``resolve_message``, unless
-other groups of the incident still fire, or a person has acknowledged it or posted an update
-since it opened, in which case an internal update says the monitor recovered and the resolution
-is left to them.
-The same delivery twice changes nothing the second time.
+(grouping).  An acknowledged group (from a tool that has the notion) acknowledges the
+incident holding it.  A resolved group resolves its incident with the rule's
+``resolve_message``, unless other groups of the incident still fire, or a person has
+acknowledged it or posted an update since it opened, in which case an internal update says
+the monitor recovered and the resolution is left to them.  The same delivery twice changes
+nothing the second time.
 """
 
 from __future__ import annotations
