@@ -271,7 +271,7 @@ class Channel(Located):
     """The team's own channel: also sent internal entries and internal updates."""
 
 
-MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "generic")
+MONITOR_KINDS = ("alertmanager", "grafana", "gatus", "uptime-kuma", "pagerduty", "generic")
 """The monitoring tools ``statusgen ingest`` reads alerts from, as they appear in ``source`` keys."""
 
 DEFAULT_RESOLVE_MESSAGE = "This incident has been resolved."
@@ -617,6 +617,16 @@ class FollowUp(Located):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Acknowledgement(Located):
+    """Who took ownership of an incident and when (``acknowledged: {at: …, by: …}``):
+    internal only, as Better Stack's lifecycle has it (started → acknowledged → resolved)."""
+
+    at: datetime
+    by: str = ""
+    """The person; ``""`` when not named."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Window(Located):
     """When a maintenance is planned to run."""
 
@@ -677,6 +687,8 @@ class Incident(Located):
     """The debrief's document; never published."""
     follow_ups: tuple[FollowUp, ...] = ()
     """Never published."""
+    acknowledged: Acknowledgement | None = None
+    """Who took ownership and when; never published."""
     body: str = ""
     """The Markdown after the front matter."""
     body_line: int = 1

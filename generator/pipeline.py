@@ -276,7 +276,8 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
           jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
-          upstream: Upstream | None = None) -> BuildResult:
+          upstream: Upstream | None = None, sent: Mapping[str, bool] | None = None
+          ) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
@@ -284,7 +285,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     the commit the files come from, which the reliability reports name (the caller asks
     git, so that this stays a function of its arguments); ``upstream`` reads the upstream
     components' statuses once the files pass (the caller fetches, so that this stays off the
-    network): its readings are data for compute, its warnings the build's.
+    network): its readings are data for compute, its warnings the build's; ``sent``, the
+    notification send log's events, which an internal build's entry history shows (the
+    caller reads it).
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -296,8 +299,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
 
     started = time.perf_counter()
     last = LastBuild(root, out) if session is not None and session.remember else None
-    fingerprint = inputs_fingerprint(root, f"{now.isoformat()}|{strict}|{internal}|{revision}") \
-        if last else ""
+    logged = sorted(sent.items()) if sent is not None and internal else None
+    fingerprint = inputs_fingerprint(
+        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}") if last else ""
     unchanged = last.still_valid(fingerprint) if last else None
     if unchanged is not None:
         return _unchanged(unchanged, time.perf_counter() - started)
@@ -323,7 +327,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         check_output(out, root)
         readings, notes = upstream(repo.config) if upstream is not None else ({}, ())
         diagnostics = sort_diagnostics([*diagnostics, *notes])
-        snap = snapshot(repo, now, internal=internal, run=run, upstream=readings)
+        snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
         files = render(root, snap, run, revision)
         report = writer(out, files)
         if record is not None:

@@ -406,6 +406,13 @@ TIMESTAMP_UPDATES = Rule(
     "they had happened.",
     "Check the timestamp, or the update's time.")
 
+ACKNOWLEDGED = Rule(
+    "acknowledged", E,
+    "An `acknowledged` that does not fit the incident's life: on a maintenance, before its "
+    "first update, after its `resolved` update, or in the future.",
+    "Give the time someone took ownership, between the first update and the `resolved` one; "
+    "remove it from maintenance.")
+
 UNKNOWN_COMPONENT = Rule(
     "unknown-component", E,
     "An id that `components.yml` does not have; the message suggests the closest.",

@@ -3,7 +3,7 @@
 Random repositories hold incidents and maintenance, some internal, in ``mode: test`` or in
 triage (or declined), some with internal updates, and incident metadata: roles, private and
 public custom fields, a follow-up ticket, a post-mortem link, the creator, the call, the
-debrief and follow-ups.  Every title, message, body, person
+debrief, follow-ups and who acknowledged the incident.  Every title, message, body, person
 and field value carries its own marker word, and internal entries carry one in their id
 too.  The public build's pages, feeds, JSON, badges, calendar, reliability reports and site
 metadata must hold no internal marker, in their contents or their paths, while every
@@ -154,6 +154,14 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         impact = draw(st.sampled_from((m.Impact.MINOR, m.Impact.MAJOR, m.Impact.CRITICAL)))
     keys = (("impact", loc(path)), ("mode", loc(path)))
     meta = metadata(draw, markers, published, path)
+    acknowledged = None
+    if kind is m.Kind.INCIDENT and draw(st.booleans()):
+        person = markers.new(draw)
+        markers.internal.add(person)
+        # Anywhere from the start to the end (or the last update of an open incident).
+        at = times[0] + (times[-1] - times[0]) * draw(st.integers(0, 4)) / 4
+        acknowledged = m.Acknowledgement(loc=loc(path), at=at.replace(microsecond=0),
+                                         by=f"Person {person}")
     return m.Incident(
         loc=loc(path), keys=keys, id=slug, path=path, kind=kind, title=f"Title {title_marker}",
         impact=impact, components=components, visibility=visibility, mode=mode, window=window,
@@ -161,7 +169,7 @@ def incidents(draw: st.DrawFn, markers: Markers, number: int) -> m.Incident:
         reference=f"INC-{number}", roles=meta.roles, fields=meta.fields,
         external_issue=meta.external_issue, postmortem_url=meta.postmortem_url, stage=stage,
         creator=meta.creator, call_url=meta.call_url, debrief=meta.debrief,
-        follow_ups=meta.follow_ups,
+        follow_ups=meta.follow_ups, acknowledged=acknowledged,
     )
 
 

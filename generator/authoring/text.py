@@ -363,6 +363,13 @@ def metadata_keys(metadata: Metadata) -> dict[str, list[str]]:
     return keys
 
 
+def acknowledged_keys(at: datetime, by: str = "") -> dict[str, list[str]]:
+    """The ``acknowledged`` key that records who took ownership (``by``, may be empty) at
+    ``at``, for :func:`set_keys_text`."""
+    return {"acknowledged": ["acknowledged:", f"  at: {stamp(at)}",
+                             *([f"  by: {inline_scalar(by)}"] if by else [])]}
+
+
 def new_incident_text(title: str, impact: m.Impact, components: Sequence[tuple[str, m.Level]],
                       update: NewUpdate, *, internal: bool = False,
                       metadata: Metadata = Metadata(), source: str = "",

@@ -1,5 +1,5 @@
 """Lifecycle rules: statuses of the entry's kind, the terminal update, the order and times of
-updates, maintenance windows, and what a public entry must show."""
+updates, the acknowledgement, maintenance windows, and what a public entry must show."""
 
 from __future__ import annotations
 
@@ -132,3 +132,53 @@ def visibility_rules(incident: m.Incident, context: Context) -> Iterator[Diagnos
             incident.terminal.loc_of("internal"), f"the "
             f"`{incident.terminal.status}` update is internal, so the public page would "
             "never see this end; remove `internal: true`")
+
+
+def acknowledged_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
+    """Started → acknowledged → resolved: an incident is acknowledged after its first update
+    and no later than its end, never in the future; a maintenance is not acknowledged."""
+    ack = incident.acknowledged
+    if ack is None:
+        return
+    if incident.kind is m.Kind.MAINTENANCE:
+        yield rules.ACKNOWLEDGED.at(incident.loc_of("acknowledged"), "a maintenance is planned "
+                                    "work, so nobody acknowledges it; remove `acknowledged`")
+        return
+    where = ack.loc_of("at")
+    first, end = incident.updates[-1], incident.terminal
+    if ack.at < first.at:
+        yield rules.ACKNOWLEDGED.at(where, f"acknowledged at {stamp(ack.at)}, before the incident "
+                                    f"started ({stamp(first.at)}, line {first.loc_of('at').line}); "
+                                    "check the time")
+    elif end is not None and ack.at > end.at:
+        yield rules.ACKNOWLEDGED.at(where, f"acknowledged at {stamp(ack.at)}, after the "
+                                    f"`{end.status}` update ({stamp(end.at)}, line "
+                                    f"{end.loc_of('at').line}); an incident is acknowledged "
+                                    "before it ends: check the time")
+    if ack.at - context.clock() > SKEW:
+        yield rules.ACKNOWLEDGED.at(where, f"acknowledged at {stamp(ack.at)}, in the future (now "
+                                    f"is {stamp(context.clock())}); check the date and the zone")
+
+
+def acknowledgement_problem(incident: m.Incident, at: datetime) -> Diagnostic | None:
+    """Why ``incident`` cannot be acknowledged (again) at ``at``, located in its file; what
+    ``statusgen ack`` refuses before it writes anything."""
+    ack = incident.acknowledged
+    if incident.kind is m.Kind.MAINTENANCE:
+        return rules.ACKNOWLEDGED.at(incident.loc_of("kind"), "a maintenance is planned work, "
+                                     "so nobody acknowledges it")
+    if ack is not None:
+        who = f" by {ack.by}" if ack.by else ""
+        return rules.ACKNOWLEDGED.at(ack.loc_of("at"), f"already acknowledged at "
+                                     f"{stamp(ack.at)}{who}; an incident is acknowledged once "
+                                     "(edit the line to correct it)")
+    end = incident.terminal
+    if end is not None and at > end.at:
+        return rules.ACKNOWLEDGED.at(end.loc_of("status"), f"already {end.status} at "
+                                     f"{stamp(end.at)}; an incident is acknowledged before it "
+                                     "ends: give an earlier --at")
+    first = incident.updates[-1]
+    if at < first.at:
+        return rules.ACKNOWLEDGED.at(first.loc_of("at"), f"--at {stamp(at)} is before the "
+                                     f"incident started ({stamp(first.at)}); give a later --at")
+    return None

@@ -16,7 +16,13 @@ from statusgen.check.components import check_config, component_rules
 from statusgen.check.content import content_rules
 from statusgen.check.context import Context
 from statusgen.check.duplicates import check_duplicates, check_sources
-from statusgen.check.lifecycle import order_rules, status_rules, time_rules, visibility_rules
+from statusgen.check.lifecycle import (
+    acknowledged_rules,
+    order_rules,
+    status_rules,
+    time_rules,
+    visibility_rules,
+)
 from statusgen.check.links import link_rules
 from statusgen.check.metadata import check_incident_fields, check_references, metadata_rules
 from statusgen.check.monitors import check_api, check_monitors
@@ -32,7 +38,8 @@ STEADY_RULES: tuple[IncidentRules, ...] = (
 )
 """The rules over one incident that read only the incident, the components, and whether the
 entries it links to exist and are public: their verdict can be kept while those stay."""
-CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules, metadata_rules, recurring_rules)
+CLOCK_RULES: tuple[IncidentRules, ...] = (time_rules, metadata_rules, recurring_rules,
+                                          acknowledged_rules)
 """The rules over one incident that read the clock (or every entry's id)."""
 
 

@@ -687,7 +687,17 @@ def _first_maintenance_update(args: argparse.Namespace, now: datetime, end: date
 
 
 def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
-    """The incident ``args.id`` names: its path, its bytes, and what it says now."""
+    """The open incident ``args.id`` names: its path, its bytes, and what it says now."""
+    rel, raw, incident = read_existing(args)
+    if incident.terminal is not None:
+        raise Refused(f"{rel} is already {incident.terminal.status} (at "
+                      f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
+                      "updates. Open a new one with `statusgen new` if it happened again")
+    return rel, raw, incident
+
+
+def read_existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
+    """The incident ``args.id`` names, ended or not: its path, its bytes, what it says now."""
     try:
         name = resolve_id(args.id, _ids(args.root))
     except AuthoringError as exc:

@@ -14,6 +14,8 @@ from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, f
 from statusgen.diagnostics import Diagnostic
 from statusgen.incremental.parallel import cores
 from statusgen.incremental.parse_cache import CACHE_DIR
+from statusgen.notify.log import DEFAULT as SEND_LOG
+from statusgen.notify.log import LogError, SendLog
 from statusgen.pipeline import Session, Upstream, build, working_revision
 from statusgen.upstream.fetch import read_upstreams
 
@@ -31,6 +33,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--internal", action="store_true",
                         help="build the team's site: internal entries and updates included, "
                         "every page marked internal")
+    parser.add_argument("--send-log", type=Path, default=None, metavar="PATH",
+                        help="with --internal: the send log of `statusgen notify`, which says of "
+                        f"each update whether it was notified (default: ROOT/{SEND_LOG})")
     format_option(parser, "how to print problems: text (default), github or json")
     parser.add_argument("--jobs", type=int, default=cores(), metavar="N",
                         help="processes that render entry pages (default: the cores available); "
@@ -40,6 +45,19 @@ def register(commands: Any) -> None:
                         "(safe to delete at any time)")
 
 
+def _sent(args: argparse.Namespace) -> dict[str, bool] | None:
+    """The send log's events for an internal build; ``None`` (no bells shown) for a public
+    one, or when the log cannot be read (said on stderr: the site is still built)."""
+    if not args.internal:
+        return None
+    path: Path = args.send_log if args.send_log is not None else args.root / SEND_LOG
+    try:
+        return SendLog.load(path).sent_keys()
+    except LogError as exc:
+        print(f"statusgen build: {exc}; the entry history shows no notifications", file=sys.stderr)
+        return None
+
+
 def run(args: argparse.Namespace, now: datetime) -> int:
     """Build; one line says what was written, or why nothing was."""
     out = args.out if args.out is not None else args.root / "site"
@@ -47,7 +65,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
                    jobs=args.jobs, session=session, revision=working_revision(args.root),
-                   upstream=upstream_step(args.root, now))
+                   upstream=upstream_step(args.root, now), sent=_sent(args))
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where

@@ -35,6 +35,7 @@ COMMANDS: dict[str, Command] = {
     "new": Command("authoring", "write a new incident file"),
     "update": Command("authoring", "add an update to an incident"),
     "resolve": Command("authoring", "resolve an incident (complete a maintenance)"),
+    "ack": Command("ack", "record who took ownership of an incident (internal)"),
     "maintenance": Command("authoring", "write a new scheduled maintenance file"),
     "ingest": Command("ingest", "open, update or resolve an incident from a monitor's alert"),
     "relay": Command("relay", "forward monitors' webhooks to the repository's dispatch workflow"),

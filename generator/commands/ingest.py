@@ -1,14 +1,14 @@
 """``statusgen ingest KIND [PAYLOAD|-]``: a monitor's alert becomes an edit of ``incidents/``.
 
-The payload is the JSON the tool sent (Alertmanager, Grafana, Gatus, Uptime Kuma, or the
-generic format of docs/monitors.md).  What the alert does is decided by the rules of
+The payload is the JSON the tool sent (Alertmanager, Grafana, Gatus, Uptime Kuma, PagerDuty,
+or the generic format of docs/monitors.md).  What the alert does is decided by the rules of
 ``monitors:`` in ``components.yml`` (see :mod:`statusgen.ingest.plan`), and the result is
 validated with the whole repository before it is written, like every authoring command.
 
-Standard output holds one line, ``opened|updated|resolved PATH``, when a file was written, and
-nothing otherwise; standard error says what was decided and why.  Exit codes: 0 written or
-nothing to do (an unmatched alert, a repeated delivery); 1 refused (a payload that is not the
-tool's, a result that would not validate); 2 a usage error.
+Standard output holds one line, ``opened|updated|acknowledged|resolved PATH``, when a file
+was written, and nothing otherwise; standard error says what was decided and why.  Exit
+codes: 0 written or nothing to do (an unmatched alert, a repeated delivery); 1 refused (a
+payload that is not the tool's, a result that would not validate); 2 a usage error.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def register(commands: Any) -> None:
         "ingest",
         description="Read an alert as the monitoring tool sent it and apply the rules of "
         "`monitors:` in components.yml: open an incident, record the alert in an internal "
-        "update, or resolve the incident. Prints `opened|updated|resolved PATH` when it wrote "
-        "a file; says on standard error why it did what it did. See docs/monitors.md.")
+        "update, acknowledge the incident, or resolve it (never one that is acknowledged). "
+        "Prints `opened|updated|acknowledged|resolved PATH` when it wrote a file; says on "
+        "standard error why it did what it did. See docs/monitors.md.")
     common_options(parser)
     parser.add_argument("kind", choices=m.MONITOR_KINDS, help="the tool that sent the payload")
     parser.add_argument("payload", nargs="?", default="-",

@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "relay",
         description="An HTTP server for monitors that cannot call GitHub themselves: it takes "
-        "POST /hooks/<tool> (alertmanager, grafana, gatus, uptime-kuma, generic) and POST "
+        "POST /hooks/<tool> (alertmanager, grafana, gatus, uptime-kuma, pagerduty, generic) and POST "
         "/api/v2/incidents, keeps each request on disk, and forwards it to GitHub's "
         "repository_dispatch endpoint, retrying until GitHub takes it. GET /healthz and "
         "/metrics report on it. See docs/monitors.md.")

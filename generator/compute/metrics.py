@@ -10,7 +10,9 @@ recompute them from the files.
   skips ``identified`` was identified at the latest by its next update);
 * **mitigated**: the ``mitigated`` timestamp when recorded, else the first update at
   ``monitoring`` or ``resolved``;
-* **resolved**: the ``resolved`` update.
+* **resolved**: the ``resolved`` update;
+* **acknowledged**: when someone took ownership (``acknowledged``), internal: a public
+  build's incidents carry none, so its time to acknowledge is never there.
 
 Each "time to" is from the start, never below zero; ``None`` until it happens.  The
 impact is the time each component spent at each level, up to ``now`` while the incident
@@ -50,9 +52,15 @@ class Metrics:
     resolved_at: datetime | None
     impact: tuple[LevelTime, ...]
     """Per component in display order, worst level first."""
+    acknowledged_at: datetime | None = None
 
     def _since_start(self, at: datetime | None) -> float | None:
         return None if at is None else max((at - self.started_at).total_seconds(), 0.0)
+
+    @property
+    def time_to_acknowledge(self) -> float | None:
+        """Seconds from the start to the acknowledgement (internal builds only)."""
+        return self._since_start(self.acknowledged_at)
 
     @property
     def time_to_identify(self) -> float | None:
@@ -72,6 +80,9 @@ class Metrics:
 
 DURATION_METRICS = ("time_to_identify", "time_to_mitigate", "time_to_resolve")
 """The metrics the pages and the API show, in order; each a property of :class:`Metrics`."""
+INTERNAL_METRICS = ("time_to_acknowledge",)
+"""The metrics only the internal build shows, before the others (the acknowledgement is
+internal)."""
 
 
 def _first(updates: tuple[m.Update, ...], statuses: tuple[m.Status, ...]) -> datetime | None:
@@ -91,6 +102,7 @@ def incident_metrics(e: Entry, config: m.Config, now: datetime) -> Metrics | Non
         mitigated_at=incident.named_time(MITIGATED) or _first(updates, MITIGATED_OR_LATER),
         resolved_at=e.resolved_at,
         impact=_impact(e, config, now),
+        acknowledged_at=incident.acknowledged.at if incident.acknowledged else None,
     )
 
 

@@ -130,6 +130,11 @@ class IncidentFigures:
     mean_time_to_resolve: float | None
     """Seconds; ``None`` when none is resolved."""
     median_time_to_resolve: float | None
+    acknowledged: int = 0
+    """How many were acknowledged: only an internal build's incidents say who took them."""
+    mean_time_to_acknowledge: float | None = None
+    """Seconds; ``None`` when none was acknowledged."""
+    median_time_to_acknowledge: float | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,9 @@ class Report:
     """Each counted incident's time to resolve in seconds, in the order of ``incidents``."""
     maintenance: tuple[MaintenanceTime, ...]
     """Maintenance that ran during the period, oldest first."""
+    time_to_acknowledge: tuple[float | None, ...] = ()
+    """Each counted incident's time to acknowledge in seconds, in the order of ``incidents``
+    (an internal build's; a public one's incidents are never acknowledged)."""
 
     @property
     def in_progress(self) -> bool:
@@ -392,8 +400,10 @@ def report(period: Period, entries: Sequence[Entry], config: m.Config, now: date
 def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
     period, incidents, running, until = inputs.period, inputs.started, inputs.running, inputs.until
     start, end = period.bounds(tz)
-    resolve = {e.id: found.time_to_resolve for e in incidents
+    metrics = {e.id: found for e in incidents
                if (found := incident_metrics(e, config, until)) is not None}
+    resolve = {key: found.time_to_resolve for key, found in metrics.items()}
+    acknowledge = {key: found.time_to_acknowledge for key, found in metrics.items()}
     spans: dict[str, list[Span]] = {c.id: [] for c in config.leaves()}
     for e in running:
         for span in e.spans:
@@ -412,12 +422,14 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
         touched = [e for e in incidents if not named.isdisjoint(e.named)]
         if component.retired and not touched:
             continue  # gone: in a period's figures only while its entries are
-        figures.append(_figures(component, members, _incident_figures(touched, resolve, config)))
+        figures.append(_figures(component, members,
+                                _incident_figures(touched, resolve, config, acknowledge)))
     return Report(
         inputs=inputs, period=period, start=start, end=end, until=until, components=tuple(figures),
-        page=_incident_figures(incidents, resolve, config), incidents=incidents,
+        page=_incident_figures(incidents, resolve, config, acknowledge), incidents=incidents,
         time_to_resolve=tuple(resolve[e.id] for e in incidents),
         maintenance=_maintenance(running, start, until),
+        time_to_acknowledge=tuple(acknowledge[e.id] for e in incidents),
     )
 
 
@@ -479,8 +491,10 @@ def _maintenance(entries: Sequence[Entry], start: datetime, until: datetime) -> 
 
 
 def _incident_figures(incidents: Sequence[Entry], time_to_resolve: Mapping[str, float | None],
-                      config: m.Config) -> IncidentFigures:
+                      config: m.Config,
+                      time_to_acknowledge: Mapping[str, float | None]) -> IncidentFigures:
     resolve = [t for e in incidents if (t := time_to_resolve[e.id]) is not None]
+    acknowledge = [t for e in incidents if (t := time_to_acknowledge[e.id]) is not None]
     declared = sorted(config.incident_fields.severities, key=lambda s: s.rank)
     severity_ids = [s.id for s in declared]
     return IncidentFigures(
@@ -492,6 +506,9 @@ def _incident_figures(incidents: Sequence[Entry], time_to_resolve: Mapping[str, 
         resolved=len(resolve),
         mean_time_to_resolve=statistics.fmean(resolve) if resolve else None,
         median_time_to_resolve=float(statistics.median(resolve)) if resolve else None,
+        acknowledged=len(acknowledge),
+        mean_time_to_acknowledge=statistics.fmean(acknowledge) if acknowledge else None,
+        median_time_to_acknowledge=float(statistics.median(acknowledge)) if acknowledge else None,
     )
 
 

@@ -19,6 +19,7 @@ from statusgen.compute.feeds import feed_entries
 from statusgen.compute.history import Year, by_year, latest
 from statusgen.compute.incident_object import IncidentObject, incident_object
 from statusgen.compute.metrics import Metrics, incident_metrics
+from statusgen.compute.notified import Bell, bells
 from statusgen.compute.recurring import Series, expanded, series
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import (
@@ -112,6 +113,9 @@ class Snapshot:
     series: tuple[Series, ...] = ()
     """Every recurring maintenance this build shows, as one event and its rule (its
     occurrences are among ``entries``)."""
+    bells: Mapping[str, tuple[Bell, ...]] = field(default_factory=dict)
+    """An internal build's: per entry id, whether each of its updates was notified, in the
+    order of its updates (:mod:`~statusgen.compute.notified`); empty without a send log."""
 
     @property
     def page_id(self) -> str:
@@ -224,12 +228,15 @@ def entry_step(item: EntryInput) -> Entry:
 
 def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
              run: Runner = direct, reports: bool = True,
-             upstream: Mapping[str, m.UpstreamReading] | None = None) -> Snapshot:
+             upstream: Mapping[str, m.UpstreamReading] | None = None,
+             sent: Mapping[str, bool] | None = None) -> Snapshot:
     """Compute the site's state at ``now``; ``internal`` includes what the team alone sees.
     ``reports=False`` leaves out the reliability reports, the costliest part, for what shows
     no page (a notification, the page diff).  ``upstream``: the providers' statuses read
-    before compute (:mod:`statusgen.upstream`), by component id.  ``run`` runs the steps:
-    each entry, each report's figures (:mod:`statusgen.steps`).
+    before compute (:mod:`statusgen.upstream`), by component id.  ``sent`` is the send log's
+    events (event id → whether a channel sent it): an internal build then shows each
+    update's bell.  ``run`` runs the steps: each entry, each report's figures
+    (:mod:`statusgen.steps`).
     """
     config = repo.config
     tz = ZoneInfo(config.page.timezone)
@@ -279,4 +286,6 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         quiet=quiet(config, levels),
         series=series(redact(repo.incidents, internal, config.incident_fields),
                       ((e.id, e.cancelled) for e in entries), tz),
+        bells={e.id: bells(e.incident, sent, now, config) for e in entries}
+        if internal and sent is not None else {},
     )

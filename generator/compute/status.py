@@ -104,8 +104,9 @@ class Entry:
 def redact(incidents: Iterable[m.Incident], internal: bool,
            fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> tuple[m.Incident, ...]:
     """What a build may show: everything when ``internal``, else public entries and updates,
-    without roles, the follow-up ticket, the creator, the call, the debrief, the follow-ups,
-    or any custom field ``fields`` does not declare public (so without ``fields``, none)."""
+    without roles, the follow-up ticket, the acknowledgement, the creator, the call, the
+    debrief, the follow-ups, or any custom field ``fields`` does not declare public (so
+    without ``fields``, none)."""
     return tuple(shown for shown, _ in redacted(incidents, internal, fields))
 
 
@@ -129,7 +130,7 @@ def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
         return incident
     public = replace(incident, updates=incident.visible_updates(False), roles=(), external_issue="",
                      fields=tuple(f for f in incident.fields if f.id in public_fields),
-                     creator=None, call_url="", debrief="", follow_ups=())
+                     acknowledged=None, creator=None, call_url="", debrief="", follow_ups=())
     if not incident.digest:
         return public
     kept = "\0".join(sorted(public_fields))
@@ -137,9 +138,10 @@ def _public(incident: m.Incident, public_fields: frozenset[str]) -> m.Incident:
 
 
 def _team_only(incident: m.Incident) -> bool:
-    """Whether the incident records who opened it, its call, debrief or follow-ups."""
-    return incident.creator is not None or bool(incident.call_url or incident.debrief
-                                                or incident.follow_ups)
+    """Whether the incident records who acknowledged or opened it, its call, debrief or
+    follow-ups."""
+    return incident.acknowledged is not None or incident.creator is not None or \
+        bool(incident.call_url or incident.debrief or incident.follow_ups)
 
 
 def expand(refs: Iterable[m.ComponentRef], config: m.Config, default: m.Level) -> dict[str, m.Level]:

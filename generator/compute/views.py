@@ -8,7 +8,8 @@ every language, and render only formats it (``tests/test_house.py`` holds it to 
 
 from statusgen.compute.history import Month, Year
 from statusgen.compute.incident_object import CATEGORIES, CreatorView, IncidentObject, IssueReference
-from statusgen.compute.metrics import DURATION_METRICS, LevelTime, Metrics
+from statusgen.compute.metrics import DURATION_METRICS, INTERNAL_METRICS, LevelTime, Metrics
+from statusgen.compute.notified import Bell
 from statusgen.compute.pagediff import (
     Banner,
     Change,
@@ -38,8 +39,10 @@ from statusgen.compute.uptime import WEIGHTS, Day, Uptime
 __all__ = [
     "CATEGORIES",
     "DURATION_METRICS",
+    "INTERNAL_METRICS",
     "WEIGHTS",
     "Banner",
+    "Bell",
     "Change",
     "ComponentChange",
     "ComponentFigures",

@@ -45,6 +45,15 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class Acknowledged:
+    """A tool's word that a person took the alerts in hand (PagerDuty's ``incident.acknowledged``)."""
+
+    by: str = ""
+    """Who, as the tool names them; ``""`` when it does not say."""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One request from a tool: an alert group (Alertmanager's notion) and its alerts."""
 
@@ -55,6 +64,8 @@ class Delivery:
     alerts: tuple[Alert, ...]
     notes: tuple[str, ...] = field(default=())
     """Facts about the delivery worth keeping (alerts the tool left out, alerts refused)."""
+    acknowledged: Acknowledged | None = None
+    """Set when the delivery says someone acknowledged the alerts."""
 
     @property
     def key(self) -> str:

@@ -14,13 +14,16 @@ from statusgen.authoring.text import (
     AuthoringError,
     Metadata,
     NewUpdate,
+    acknowledged_keys,
     add_update_text,
     incident_name,
     new_incident_text,
+    set_keys_text,
 )
 from statusgen.diagnostics import Diagnostic
 from statusgen.ingest.alerts import Delivery
 from statusgen.ingest.plan import Action, Plan, decide
+from statusgen.ingest.record import clean
 from statusgen.output.atomic import Changed, create_file, replace_file
 from statusgen.pipeline import Refused, validated_edit
 from statusgen.source.load import load
@@ -80,6 +83,8 @@ def _edit(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[str, b
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise Refused(f"cannot read {target.path}: {exc}") from exc
+    if plan.action is Action.ACKNOWLEDGE:
+        return target.path, _acknowledged(text, plan, now, target), raw
     # Newest first: an update never goes below one posted later (a clock a little ahead).
     at = max(now, target.updates[0].at)
     updates = [NewUpdate(at=at, status=target.updates[0].status, message=plan.record, internal=True)]
@@ -94,6 +99,28 @@ def _edit(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[str, b
     data = text.encode("utf-8")
     _verify(target.path, data, updates[-1], target.source)
     return target.path, data, raw
+
+
+def _acknowledged(text: str, plan: Plan, now: datetime, target: m.Incident) -> bytes:
+    """``text`` with ``acknowledged``: when the tool says (never before the incident started,
+    nor after ``now``), and by whom."""
+    given = plan.acknowledged
+    assert given is not None  # decide() says who for every acknowledgement
+    at = max(min(given.at or now, now), target.updates[-1].at)
+    try:
+        data = set_keys_text(text, acknowledged_keys(at, _name(given.by)), target.path).encode("utf-8")
+    except AuthoringError as exc:
+        raise Refused(str(exc)) from exc
+    incident, _ = parse_incident(target.path, data)
+    if incident is not None and (incident.acknowledged is None or incident.acknowledged.at != at):
+        raise Refused(f"statusgen could not write this acknowledgement faithfully to "
+                      f"{target.path}; nothing was written. Please report this as a bug")
+    return data
+
+
+def _name(by: str) -> str:
+    """A person's name as a tool sent it, safe to write on one line."""
+    return clean(" ".join(by.split()), 100)
 
 
 def _new_file(root: Path, plan: Plan, now: datetime, reference: str) -> tuple[str, bytes, None]:

@@ -8,8 +8,11 @@
   ``status`` (``TRIGGERED``/``RESOLVED``), ``name``, ``group``, ``url``, ``description``.
 - ``uptime-kuma``: Uptime Kuma's webhook notification (``heartbeat``, ``monitor``, ``msg``);
   a test notification, or a monitor that is pending or in maintenance, holds no alert.
-- ``generic``: ``key``, ``status`` (``firing``/``resolved``), and optionally ``title``,
-  ``message``, ``component``, ``level`` and ``started_at``.
+- ``pagerduty``: PagerDuty's V3 webhook: one event about one PagerDuty incident (the group);
+  ``incident.acknowledged`` acknowledges it, ``incident.resolved`` resolves its alert, and
+  every other incident event says whether it still fires (``data.status``).
+- ``generic``: ``key``, ``status`` (``firing``/``acknowledged``/``resolved``), and optionally
+  ``title``, ``message``, ``component``, ``level``, ``started_at`` and ``acknowledged_by``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from statusgen.ingest.alerts import (
     MAX_ALERTS,
+    Acknowledged,
     Alert,
     Delivery,
     PayloadError,
@@ -150,9 +154,45 @@ def _uptime_kuma(body: Any) -> Delivery:
     return Delivery("uptime-kuma", str(number), (alert,))
 
 
+def _pagerduty(body: Any) -> Delivery:
+    event = mapping(mapping(body, "the payload").get("event"), "event")
+    kind = text(event.get("event_type"), "event.event_type").strip()
+    if text(event.get("resource_type"), "event.resource_type", optional=True) != "incident":
+        return Delivery("pagerduty", "", (), (f"a {kind or 'nameless'} event is not about an "
+                                              "incident",))
+    data = mapping(event.get("data"), "event.data")
+    group = text(data.get("id"), "event.data.id").strip()
+    if not group:
+        raise PayloadError("`event.data.id` is empty: PagerDuty names every incident")
+    if text(data.get("type"), "event.data.type", optional=True) != "incident":
+        return Delivery("pagerduty", group, (), (f"a {kind} event changes no incident's state",))
+    status = text(data.get("status"), "event.data.status").strip()
+    if status not in ("triggered", "acknowledged", "resolved"):
+        raise PayloadError("`event.data.status` must be triggered, acknowledged or resolved")
+    labels = list(_labels(data, {"title": "title", "urgency": "urgency"}, "event.data."))
+    for name in ("service", "priority"):
+        found = data.get(name)
+        if found is not None:
+            labels.extend(_labels(mapping(found, f"event.data.{name}"), {"summary": name},
+                                  f"event.data.{name}."))
+    link = text(data.get("html_url"), "event.data.html_url", optional=True)
+    alert = Alert(firing=status != "resolved", labels=tuple(sorted(labels)),
+                  details=(("incident", link),) if link else (),
+                  started=timestamp(data.get("created_at"), "event.data.created_at"))
+    acknowledged = None
+    if kind == "incident.acknowledged":
+        agent = event.get("agent")
+        by = text(mapping(agent, "event.agent").get("summary"), "event.agent.summary",
+                  optional=True) if agent is not None else ""
+        acknowledged = Acknowledged(by.strip(), timestamp(event.get("occurred_at"),
+                                                          "event.occurred_at"))
+    return Delivery("pagerduty", group, (alert,), acknowledged=acknowledged)
+
+
 def _generic(body: Any) -> Delivery:
     obj = mapping(body, "the payload")
-    known = {"key", "status", "title", "message", "component", "level", "started_at"}
+    known = {"key", "status", "title", "message", "component", "level", "started_at",
+             "acknowledged_by"}
     unknown = sorted(set(obj) - known)
     if unknown:
         # The field's name is not repeated: messages never echo what a request holds.
@@ -163,15 +203,19 @@ def _generic(body: Any) -> Delivery:
         raise PayloadError("`key` is empty: give each alert a stable key, such as api-errors")
     details = tuple((name, value) for name in ("title", "message")
                     if (value := text(obj.get(name), name, optional=True)))
-    alert = Alert(firing=_status(obj.get("status"), "status", ("firing",), ("resolved",)),
+    alert = Alert(firing=_status(obj.get("status"), "status", ("firing", "acknowledged"),
+                                 ("resolved",)),
                   labels=_labels(obj, {"key": "key", "title": "title", "component": "component",
                                        "level": "level"}),
                   details=details, started=timestamp(obj.get("started_at"), "started_at"))
-    return Delivery("generic", key, (alert,))
+    by = text(obj.get("acknowledged_by"), "acknowledged_by", optional=True).strip()
+    acknowledged = Acknowledged(by) if str(obj.get("status")).strip().lower() == "acknowledged" \
+        else None
+    return Delivery("generic", key, (alert,), acknowledged=acknowledged)
 
 
 TOOLS = {"alertmanager": "Alertmanager", "grafana": "Grafana", "gatus": "Gatus",
-         "uptime-kuma": "Uptime Kuma", "generic": "generic"}
+         "uptime-kuma": "Uptime Kuma", "pagerduty": "PagerDuty", "generic": "generic"}
 """Each tool's name as its makers write it, for messages."""
 
 PARSERS: dict[str, Parser] = {
@@ -179,6 +223,7 @@ PARSERS: dict[str, Parser] = {
     "grafana": _alert_group("grafana", "1"),
     "gatus": _gatus,
     "uptime-kuma": _uptime_kuma,
+    "pagerduty": _pagerduty,
     "generic": _generic,
 }
 """Every tool's parser, by the name ``statusgen ingest`` takes (``model.MONITOR_KINDS``)."""

@@ -2,10 +2,12 @@
 
 A firing alert group opens an incident with its rule's title and message, or, when an open
 incident already holds the group or was opened by the same rule, adds an internal update to it
-(grouping).  A resolved group resolves its incident with the rule's ``resolve_message``, unless
-other groups of the incident still fire, or a person has posted an update since it opened, in
-which case an internal update says the monitor recovered and the resolution is left to them.
-The same delivery twice changes nothing the second time.
+(grouping).  An acknowledged group (from a tool that has the notion) acknowledges the
+incident holding it.  A resolved group resolves its incident with the rule's
+``resolve_message``, unless other groups of the incident still fire, or a person has
+acknowledged it or posted an update since it opened, in which case an internal update says
+the monitor recovered and the resolution is left to them.  The same delivery twice changes
+nothing the second time.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from statusgen import model as m
-from statusgen.ingest.alerts import Alert, Delivery
+from statusgen.authoring.text import stamp
+from statusgen.ingest.alerts import Acknowledged, Alert, Delivery
 from statusgen.ingest.ledger import Tracked, holding, tracked
 from statusgen.ingest.record import record_text, same_state
 
@@ -25,6 +28,7 @@ class Action(StrEnum):
 
     OPEN = "opened"
     UPDATE = "updated"
+    ACKNOWLEDGE = "acknowledged"
     RESOLVE = "resolved"
     NOTHING = "nothing"
 
@@ -42,6 +46,8 @@ class Plan:
     """The internal update to add (with the alert's text)."""
     source: str = ""
     """The ``source`` of a new incident."""
+    acknowledged: Acknowledged | None = None
+    """Who acknowledged the incident, and when, for :attr:`Action.ACKNOWLEDGE`."""
 
 
 def matches(rule: m.MonitorRule, delivery: Delivery, alert: Alert) -> bool:
@@ -74,6 +80,8 @@ def decide(repo: m.Repository, delivery: Delivery, now: datetime) -> Plan:
     rules = repo.config.monitors
     rule = rule_for(rules, delivery)
     held_by = holding(open_entries, delivery.ref)
+    if delivery.acknowledged is not None:
+        return _acknowledge(held_by[-1] if held_by else None, delivery.acknowledged)
     if held_by:
         entry = held_by[-1]
         own = rule or next((r for r in rules if r.title == entry.incident.title), None)
@@ -89,6 +97,21 @@ def decide(repo: m.Repository, delivery: Delivery, now: datetime) -> Plan:
     return _open(entries, {i.source for i in repo.incidents}, delivery, rule, now)
 
 
+def _acknowledge(entry: Tracked | None, given: Acknowledged) -> Plan:
+    """A tool says someone acknowledged the alerts: the incident holding them is acknowledged
+    (once; a monitor's later recovery then leaves its resolution to that person)."""
+    if entry is None:
+        return Plan(Action.NOTHING, "the alerts are acknowledged, but no open incident holds them")
+    incident = entry.incident
+    if incident.acknowledged is not None:
+        return Plan(Action.NOTHING, f"{incident.path} is already acknowledged (at "
+                    f"{stamp(incident.acknowledged.at)})")
+    who = f" by {given.by}" if given.by else ""
+    return Plan(Action.ACKNOWLEDGE, f"the alerts of {incident.path} were acknowledged{who}: "
+                "it is acknowledged, and a monitor's recovery no longer resolves it",
+                target=incident, acknowledged=given)
+
+
 def _follow(entry: Tracked, delivery: Delivery, rule: m.MonitorRule | None, why: str) -> Plan:
     """An open incident and a delivery about it: record, resolve, or nothing new."""
     path = entry.incident.path
@@ -102,6 +125,14 @@ def _follow(entry: Tracked, delivery: Delivery, rule: m.MonitorRule | None, why:
                                f"{'s' if len(others) > 1 else ''} of this incident still "
                                f"fire{'' if len(others) > 1 else 's'}, so it stays open.")
             action = Action.UPDATE
+        elif entry.incident.acknowledged is not None:
+            ack = entry.incident.acknowledged
+            who = ack.by or "someone"
+            text = record_text(delivery, False, f"The monitor has recovered. {who} acknowledged "
+                               f"this incident at {stamp(ack.at)}, so resolving it is left to "
+                               "them.")
+            action = Action.UPDATE
+            why = f"is acknowledged (by {who}), so it is not resolved automatically"
         elif entry.owned:
             text = record_text(delivery, False, "The monitor has recovered. A person has posted "
                                "an update since this incident opened, so resolving it is left "

@@ -30,16 +30,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from statusgen import model as m
 from statusgen.check.lifecycle import SKEW
+from statusgen.compute.notified import HORIZON, compact, event_keys
 from statusgen.compute.recurring import expanded
 from statusgen.compute.status import OPEN, Change, Entry, entry, expand, maintenance_interval, redacted
 
-STALE = timedelta(days=7)
+STALE = HORIZON
 """Events older than this at ``now`` are never sent."""
 
 
@@ -90,11 +91,6 @@ class Event:
     def name(self) -> str:
         """``incident.created``, ``maintenance.reminder`` …"""
         return f"{self.incident.kind}.{self.kind}"
-
-
-def compact(at: datetime) -> str:
-    """``20261122T065800Z``: a time as part of an id."""
-    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def due_events(repo: m.Repository, now: datetime, internal: bool = False) -> tuple[Event, ...]:
@@ -162,21 +158,6 @@ def _recent(incident: m.Incident, now: datetime) -> bool:
     return incident.updates[0].at >= since or (window is not None and window.end >= since)
 
 
-def _update_keys(chronological: Iterable[m.Update]) -> list[str]:
-    """Each update's part of its event id: its time, ``-2``, ``-3`` … for the same second.
-
-    Event ids are the send log's keys, kept apart from the updates' public ids
-    (:mod:`statusgen.compute.updates`): a log written by an older version keeps naming
-    the same messages, so upgrading sends nothing twice."""
-    keys: list[str] = []
-    seen: dict[str, int] = {}
-    for update in chronological:
-        key = compact(update.at)
-        seen[key] = seen.get(key, 0) + 1
-        keys.append(key if seen[key] == 1 else f"{key}-{seen[key]}")
-    return keys
-
-
 def _maintenance_changes(incident: m.Incident, config: m.Config, kind: EventKind) -> tuple[Change, ...]:
     """What a maintenance's start or end does to its components."""
     if kind not in (EventKind.STARTED, EventKind.COMPLETED):
@@ -190,7 +171,7 @@ def _update_events(incident: m.Incident, written: m.Incident, config: m.Config,
                    now: datetime, team: bool) -> Iterator[Event]:
     count = len(incident.updates)
     chronological = incident.updates[::-1]
-    for index, (update, key) in enumerate(zip(chronological, _update_keys(chronological), strict=True)):
+    for index, (update, key) in enumerate(zip(chronological, event_keys(chronological), strict=True)):
         if not update.notify or update.at < now - STALE:
             continue
         upto = replace(incident, updates=incident.updates[count - 1 - index:])

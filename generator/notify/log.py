@@ -24,17 +24,17 @@ import json
 import os
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from statusgen.notify.events import STALE
+from statusgen.compute.notified import KEPT
 from statusgen.output.atomic import replace_file
 
 FORMAT = "statusgen-notified 1"
 DEFAULT = Path(".statusgen") / "notified.json"
 SIZE_LIMIT = 64 * 1024 * 1024
-KEEP = STALE + timedelta(days=1)
+KEEP = KEPT
 """Entries of events older than this are dropped (a day more than the horizon of due events)."""
 
 
@@ -89,6 +89,15 @@ class SendLog:
 
     def has(self, channel: str, key: str) -> bool:
         return key in self.channels.get(channel, {})
+
+    def sent_keys(self) -> dict[str, bool]:
+        """Every event any channel has, and whether one of them sent it (rather than recording it
+        without sending on its first run)."""
+        found: dict[str, bool] = {}
+        for entries in self.channels.values():
+            for key, entry in entries.items():
+                found[key] = found.get(key, False) or entry["sent"]
+        return found
 
     def add_channel(self, channel: str) -> None:
         self.channels.setdefault(channel, {})

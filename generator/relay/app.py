@@ -1,9 +1,10 @@
 """What the relay answers: its routes, the token check, and the requests it queues.
 
-- ``POST /hooks/<tool>`` (``alertmanager``, ``grafana``, ``gatus``, ``uptime-kuma``, ``generic``):
-  a monitor's webhook, checked with the same parser as ``statusgen ingest`` and queued as an
-  ``alert`` dispatch; ``202`` once it is on disk, with ``notes`` when a malformed alert of the
-  group was left out (the group's other alerts go on; a group of none is refused, ``422``).
+- ``POST /hooks/<tool>`` (``alertmanager``, ``grafana``, ``gatus``, ``uptime-kuma``,
+  ``pagerduty``, ``generic``): a monitor's webhook, checked with the same parser as
+  ``statusgen ingest`` and queued as an ``alert`` dispatch; ``202`` once it is on disk, with
+  ``notes`` when a malformed alert of the group was left out (the group's other alerts go
+  on; a group of none is refused, ``422``).
   A payload without alerts (Uptime Kuma's test notification) is answered ``200`` and not
   forwarded.
 - ``POST /api/v2/incidents``: a create-incident request (docs/monitors.md), queued as an

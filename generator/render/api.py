@@ -27,7 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from statusgen import model as m
-from statusgen.compute.views import CATEGORIES, DURATION_METRICS, Entry, EntryFigures, Snapshot
+from statusgen.compute.views import (
+    CATEGORIES,
+    DURATION_METRICS,
+    INTERNAL_METRICS,
+    Entry,
+    EntryFigures,
+    Snapshot,
+)
 from statusgen.render import paths
 from statusgen.render.entries import safe_link, shown_links, shown_reference, words
 from statusgen.render.markdown import body, fill_html, fill_text, linker, message
@@ -41,6 +48,7 @@ LIMIT = 50
 JSON = dict[str, Any]
 
 METRIC_NAMES: dict[str, str] = {
+    "time_to_acknowledge": "Time to acknowledge",
     "time_to_identify": "Time to identify",
     "time_to_mitigate": "Time to mitigate",
     "time_to_resolve": "Time to resolve",
@@ -284,7 +292,8 @@ class _Api:
         """statusgen's own fields of an entry's document, after Statuspage's (which stay as
         they are): reference, severity, links, named timestamps, public custom fields and
         the duration metrics, in seconds, shaped like incident.io's ``duration_metrics``.
-        An internal build adds ``internal``: roles, private fields, the follow-up ticket; and
+        An internal build adds ``internal``: roles, private fields, the follow-up ticket, the
+        acknowledgement (``acknowledged_at``, ``acknowledged_by``) and the time to acknowledge; and
         what only the team reads of the declarations, under incident.io's names: the
         severity's and the fields' ``description``, the options with their ``sort_key``, each
         role's ``description`` and ``required``."""
@@ -305,7 +314,7 @@ class _Api:
             "duration_metrics": [] if metrics is None else [
                 {"duration_metric": {"id": metric, "name": METRIC_NAMES[metric]},
                  "value_seconds": None if (seconds := getattr(metrics, metric)) is None
-                 else whole_seconds(seconds)} for metric in DURATION_METRICS],
+                 else whole_seconds(seconds)} for metric in self._metrics()],
             "component_impact": [] if metrics is None else [
                 {"component": {"id": t.component, "name": names.get(t.component, t.component)},
                  "level": str(t.level), "seconds": whole_seconds(t.seconds)}
@@ -319,8 +328,19 @@ class _Api:
                                   if not f.public and any(v.id == f.id for v in incident.fields)],
                 "external_issue_url": safe_link(incident.external_issue),
                 **self.team_object(e),
+                **self._acknowledged(incident),
             }
         return data
+
+    def _metrics(self) -> tuple[str, ...]:
+        """The duration metrics of this build: the time to acknowledge only in the team's."""
+        return (*INTERNAL_METRICS, *DURATION_METRICS) if self.internal else DURATION_METRICS
+
+    def _acknowledged(self, incident: m.Incident) -> JSON:
+        """Who took ownership and when, under Better Stack's and incident.io's names."""
+        ack = incident.acknowledged
+        return {"acknowledged_at": self.ts(ack.at) if ack else None,
+                "acknowledged_by": (ack.by or None) if ack else None}
 
     def incident_object(self, e: Entry) -> JSON:
         """incident.io's fields of the incident object a reader may see: ``mode``, ``summary``

@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta, tzinfo
 from markupsafe import Markup
 
 from statusgen import model as m
-from statusgen.compute.views import DURATION_METRICS, Entry, EntryFigures, Metrics
+from statusgen.compute.views import DURATION_METRICS, INTERNAL_METRICS, Bell, Entry, EntryFigures, Metrics
 from statusgen.render import labels, markdown, paths, timefmt, wording
 from statusgen.render.i18n import Language
 from statusgen.render.markdown import fill_html, linker, message
 from statusgen.render.timefmt import whole_seconds
 from statusgen.render.views import (
+    AcknowledgedView,
     ChangeView,
     ComponentLevel,
     EntryLine,
@@ -158,17 +159,20 @@ def _components(e: Entry, figures: EntryFigures, config: m.Config,
 
 
 def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime | None, page: str,
-               shown: Container[str], lang: Language, *, body: bool = False) -> EntryView:
+               shown: Container[str], lang: Language, *, body: bool = False,
+               bells: tuple[Bell, ...] = ()) -> EntryView:
     """The card of ``e`` (with its ``figures`` at ``now``) on the page at output path ``page``
     (Markdown links are made relative to it, and links to entries not in ``shown`` dropped),
     in ``lang``; ``body`` renders the write-up too.  A message without a translation into
-    ``lang`` shows the default language's, marked with its language."""
+    ``lang`` shows the default language's, marked with its language.  ``bells`` says of each
+    update whether it was notified (an internal build's; none: not shown)."""
     tz = timefmt.zone(config.page.timezone)
     incident = e.incident
     rewrite = linker(lambda to: paths.relative(page, to), shown)
     names = {c.id: c.name for c in config.walk()}
     default = config.page.editions[0]
     messages = [message(u, lang.tag, default) for u in incident.updates]
+    rung = bells or ("",) * len(incident.updates)
     updates = tuple(UpdateView(
         status=str(u.status),
         status_label=lang.gettext(labels.STATUSES[u.status]),
@@ -178,7 +182,10 @@ def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime 
         internal=u.internal,
         changes=tuple(ChangeView(names.get(c.component, c.component), level_view(c.old, lang),
                                  level_view(c.new, lang)) for c in changes),
-    ) for u, changes, (text, written) in zip(incident.updates, e.changes, messages, strict=True))
+        bell=str(bell),
+        bell_label=lang.gettext(wording.BELLS[bell]) if bell else "",
+    ) for u, changes, (text, written), bell in zip(incident.updates, e.changes, messages, rung,
+                                                   strict=True))
     written = Markup(fill_html(markdown.body(incident), rewrite)) \
         if body and incident.body.strip() else Markup("")
     line = entry_line(e, tz, now, lang, config.incident_fields)
@@ -187,7 +194,17 @@ def entry_view(e: Entry, figures: EntryFigures, config: m.Config, now: datetime 
                      components=_components(e, figures, config, lang), updates=updates, body=written,
                      facts=facts(incident, config.incident_fields, tz, lang),
                      metrics=metric_views(metrics, e, lang),
-                     time_at_levels=_time_at_levels(metrics, config, lang))
+                     time_at_levels=_time_at_levels(metrics, config, lang),
+                     acknowledged=_acknowledged(incident, tz, lang))
+
+
+def _acknowledged(incident: m.Incident, tz: tzinfo, lang: Language) -> AcknowledgedView | None:
+    """The acknowledgement, which only an internal build's (unredacted) incident holds."""
+    ack = incident.acknowledged
+    if ack is None:
+        return None
+    by = lang.gettext(wording.ACKNOWLEDGED_BY) % {"person": ack.by} if ack.by else ""
+    return AcknowledgedView(time_view(ack.at, tz, lang), by)
 
 
 def words(name: str) -> str:
@@ -256,7 +273,7 @@ def metric_views(metrics: Metrics | None, e: Entry, lang: Language) -> tuple[Met
                               lang.gettext(wording.FROM_FIRST_REPORT_TO_RESOLUTION),
                               lang.duration(timedelta(seconds=seconds)), whole_seconds(seconds)))
     definition = lang.gettext(wording.FROM_IMPACT_START if from_impact else wording.FROM_FIRST_REPORT)
-    for metric in DURATION_METRICS:
+    for metric in (*INTERNAL_METRICS, *DURATION_METRICS):
         seconds = getattr(metrics, metric)
         if seconds is not None:
             out.append(MetricView(metric, lang.gettext(wording.METRICS[metric]), definition,

@@ -22,7 +22,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from statusgen import model as m
-from statusgen.compute.views import Entry, EntryFigures, Snapshot, Year
+from statusgen.compute.views import Bell, Entry, EntryFigures, Snapshot, Year
 from statusgen.render import labels, paths, timefmt
 from statusgen.render.bar import uptime_bar
 from statusgen.render.editions import Edition, alternates, editions
@@ -181,13 +181,15 @@ class Frame:
 @dataclass(frozen=True)
 class IncidentPage:
     """What an entry's page reads: the frame, the entry and its figures, which of the entries
-    it links to are shown, and the clock while the entry runs."""
+    it links to are shown, the clock while the entry runs, and (in the team's build) whether
+    each update was notified."""
 
     frame: Frame
     entry: Entry
     figures: EntryFigures
     links: tuple[tuple[str, bool], ...]
     clock: datetime | None
+    bells: tuple[Bell, ...] = ()
 
 
 def incident_page(item: IncidentPage) -> bytes:
@@ -195,7 +197,8 @@ def incident_page(item: IncidentPage) -> bytes:
     frame, e = item.frame, item.entry
     page = paths.incident_page(e.id)
     card = entry_view(e, item.figures, frame.config, item.clock, page,
-                      {target for target, shown in item.links if shown}, frame.lang, body=True)
+                      {target for target, shown in item.links if shown}, frame.lang, body=True,
+                      bells=item.bells)
     return frame.render("incident.html", IncidentContext(**vars(frame.base(page)), entry=card))
 
 
@@ -274,7 +277,7 @@ class _Site:
     def card(self, e: Entry, page: str, *, body: bool = False) -> EntryView:
         snap = self.snap
         return entry_view(e, snap.figures[e.id], snap.config, snap.now, page, snap.by_id,
-                          self.lang, body=body)
+                          self.lang, body=body, bells=snap.bells.get(e.id, ()))
 
     def index(self) -> bytes:
         snap = self.snap
@@ -300,7 +303,8 @@ class _Site:
         snap = self.snap
         pages = run(incident_page, [
             IncidentPage(self.frame, e, snap.figures[e.id], shown_links(e, snap.by_id),
-                         snap.now if e.active else None) for e in snap.entries])
+                         snap.now if e.active else None, snap.bells.get(e.id, ()))
+            for e in snap.entries])
         return {paths.incident_page(e.id): page for e, page in zip(snap.entries, pages, strict=True)}
 
     def history(self, run: Runner) -> dict[str, bytes]:

@@ -216,6 +216,11 @@ def report_view(r: Report, snap: Around, revision: Revision | None,
                               page.count, resolved=page.resolved),
         mean=_duration(page.mean_time_to_resolve, lang),
         median=_duration(page.median_time_to_resolve, lang),
+        acknowledged_text=lang._(
+            "Acknowledged: %(num)s. Mean time to acknowledge: %(mean)s. Median time to "
+            "acknowledge: %(median)s.", num=page.acknowledged,
+            mean=_duration(page.mean_time_to_acknowledge, lang),
+            median=_duration(page.median_time_to_acknowledge, lang)) if snap.internal else "",
         by_impact=tuple(CountView(lang.gettext(labels.IMPACTS[impact]), count)
                         for impact, count in page.by_impact),
         by_severity=_severity_counts(page, declared, lang),
@@ -242,8 +247,14 @@ def _seconds(value: float | None) -> int | None:
     return None if value is None else whole_seconds(value)
 
 
-def _figures_json(figures: IncidentFigures, declared: m.IncidentFields) -> dict[str, Any]:
+def _figures_json(figures: IncidentFigures, declared: m.IncidentFields,
+                  internal: bool) -> dict[str, Any]:
     names = {s.id: s.name for s in declared.severities}
+    acknowledged = {
+        "acknowledged": figures.acknowledged,
+        "mean_time_to_acknowledge_seconds": _seconds(figures.mean_time_to_acknowledge),
+        "median_time_to_acknowledge_seconds": _seconds(figures.median_time_to_acknowledge),
+    } if internal else {}
     return {
         "count": figures.count,
         "by_impact": {str(impact): count for impact, count in figures.by_impact},
@@ -252,6 +263,7 @@ def _figures_json(figures: IncidentFigures, declared: m.IncidentFields) -> dict[
         "resolved": figures.resolved,
         "mean_time_to_resolve_seconds": _seconds(figures.mean_time_to_resolve),
         "median_time_to_resolve_seconds": _seconds(figures.median_time_to_resolve),
+        **acknowledged,
     }
 
 
@@ -289,18 +301,21 @@ def report_document(r: Report, snap: Around, revision: Revision | None) -> dict[
             "partial_outage_seconds": whole_seconds(f.partial_seconds),
             "maintenance_seconds": whole_seconds(f.maintenance_seconds),
             "sla_percent": f.component.sla, "sla_met": f.sla_met,
-            "incidents": _figures_json(f.incidents, declared),
+            "incidents": _figures_json(f.incidents, declared, snap.internal),
         } for f in r.components],
-        "incidents": _figures_json(r.page, declared),
+        "incidents": _figures_json(r.page, declared, snap.internal),
         "incident_list": [{
             "id": e.id, "reference": shown_reference(e.incident, declared) or None,
             "name": e.incident.title,
             "impact": str(e.incident.impact), "severity": e.incident.severity or None,
             "started_at": ts(e.started_at), "resolved_at": ts(e.resolved_at),
             "time_to_resolve_seconds": _seconds(seconds),
+            **({"time_to_acknowledge_seconds": _seconds(acknowledged)} if snap.internal else {}),
             "components": list(e.named),
             "url": paths.absolute(snap.page.url, paths.incident_page(e.id)),
-        } for e, seconds in zip(r.incidents, r.time_to_resolve, strict=True)],
+        } for e, seconds, acknowledged in zip(r.incidents, r.time_to_resolve,
+                                              r.time_to_acknowledge or (None,) * len(r.incidents),
+                                              strict=True)],
         "maintenance": [{
             "id": t.entry.id, "name": t.entry.incident.title, "started_at": ts(t.entry.started_at),
             "completed_at": ts(t.entry.resolved_at), "seconds_in_period": whole_seconds(t.seconds),

@@ -85,6 +85,21 @@ class UpdateView:
     """Shown in the team's internal build only (and marked there)."""
     changes: tuple[ChangeView, ...]
     """The component levels this update changed."""
+    bell: str = ""
+    """Internal builds with a send log: ``sent``, ``quiet`` (``notify: false``, a drill),
+    ``unsent``, ``pending`` or ``unknown`` (older than the log remembers); empty otherwise."""
+    bell_label: str = ""
+    """The bell in words: ``Notified``, ``Not notified yet`` …"""
+
+
+@dataclass(frozen=True)
+class AcknowledgedView:
+    """Who took ownership of an incident and when: internal builds only."""
+
+    at: Time
+    """When."""
+    by: str
+    """``by Dana Ruiz`` in the page's language; empty when no one is named."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +261,8 @@ class EntryView(EntryLine):
     time_at_levels: tuple[ImpactView, ...]
     """How long each component spent at each level, a component at a time, in the page's order
     (incidents only)."""
+    acknowledged: AcknowledgedView | None = None
+    """Who took ownership and when, between started and resolved (internal builds only)."""
 
 
 @dataclass(frozen=True)
@@ -608,6 +625,9 @@ class ReportView:
     """The mean time to resolve over every incident, or a dash."""
     median: str
     """The median time to resolve over every incident, or a dash."""
+    acknowledged_text: str
+    """Internal builds: how many were acknowledged, and the mean and median time to
+    acknowledge; empty in the public one."""
     by_impact: tuple[CountView, ...]
     """Incidents by impact, none to critical."""
     by_severity: tuple[CountView, ...]

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from statusgen.render.i18n import N_, Language
 
 METRICS: Mapping[str, str] = MappingProxyType({
+    "time_to_acknowledge": N_("Acknowledged after"),
     "time_to_identify": N_("Identified after"),
     "time_to_mitigate": N_("Mitigated after"),
     "time_to_resolve": N_("Resolved in"),
@@ -31,6 +32,17 @@ impact when that was earlier (the metrics' start; see :mod:`statusgen.compute.me
 POSTMORTEM = N_("Post-mortem")
 POSTMORTEM_LINK = N_("Read the post-mortem")
 EXTERNAL_ISSUE = N_("Follow-up ticket")
+ACKNOWLEDGED_BY = N_("by %(person)s")
+
+BELLS: Mapping[str, str] = MappingProxyType({
+    "sent": N_("Notified"),
+    "quiet": N_("Not notified: notifications off"),
+    "unsent": N_("Not notified"),
+    "pending": N_("Not notified yet"),
+    "unknown": N_("Notification not on record"),
+})
+"""The bell of an update in an internal build's history, by state
+(:class:`~statusgen.compute.notified.Bell`)."""
 """The labels of an incident's facts that are not a declared name."""
 
 

@@ -1121,6 +1121,7 @@ WINDOW = Schema("window", (
           required=True, example="2026-11-30T04:00:00Z"),
 ), _builder(m.Window))
 
+
 def _next_update(node: Node, out: list[Diagnostic]) -> int | datetime | _Invalid:
     """A duration (seconds after the update's ``at``) or a timestamp."""
     if isinstance(node, Scalar) and (node.type_name == "timestamp" or
@@ -1128,6 +1129,12 @@ def _next_update(node: Node, out: list[Diagnostic]) -> int | datetime | _Invalid
         return timestamp(node, out)
     return duration(node, out)
 
+
+ACKNOWLEDGED = Schema("acknowledged", (
+    Field("at", "timestamp", "When someone took ownership, with a zone.", timestamp,
+          required=True, example="2026-11-22T06:55:00Z"),
+    Field("by", "text", "Who took it.", line, default='""', example="Dana Ruiz"),
+), _builder(m.Acknowledgement))
 
 UPDATE = Schema("update", (
     Field("at", "timestamp", "When the update was posted, with a zone (`Z` or `+01:00`).",
@@ -1234,12 +1241,17 @@ INCIDENT = Schema("incident", (
     Field("follow_ups", "list of follow-ups", "Work the incident leaves to do: see `follow-up` "
           "below. Internal: never published.", list_of(FOLLOW_UP, non_empty=False),
           default="none"),
+    Field("acknowledged", "mapping", "Incidents only: who took ownership and when, `{at, by}` "
+          "(`statusgen ack`); after the first update and not after the `resolved` one. A "
+          "monitor never resolves an acknowledged incident. Internal: never published.",
+          nested(ACKNOWLEDGED), default="none", example="{at: 2026-11-22T06:55:00Z, by: Dana}"),
     Field("updates", "list of updates", "The timeline, newest first: see the table below.",
           list_of(UPDATE, non_empty=True), required=True),
 ))
 
 SCHEMAS = (PAGE, COMPONENT, UPSTREAM, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD,
-           OPTION, ROLE, INCIDENT, UPDATE, WINDOW, CHANNEL, MONITOR, API, INCIDENT_TYPE, FOLLOW_UP)
+           OPTION, ROLE, INCIDENT, UPDATE, WINDOW, ACKNOWLEDGED, CHANNEL, MONITOR, API, INCIDENT_TYPE,
+           FOLLOW_UP)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -178,7 +178,7 @@ def test_a_group_whose_every_alert_is_malformed_is_refused() -> None:
     ("alertmanager", _edited("alertmanager-firing.json", "groupKey", DELETE), "`groupKey` must be text"),
     ("uptime-kuma", _edited("uptime-kuma-down.json", "monitor", "id", "89"), "`monitor.id`"),
     ("gatus", b'{"status": "TRIGGERED", "name": ""}', "`name` is empty"),
-    ("generic", b'{"key": "k", "status": "down"}', "firing or resolved"),
+    ("generic", b'{"key": "k", "status": "down"}', "firing or acknowledged or resolved"),
     ("generic", b'{"key": "k", "status": "firing", "secret_host": "db-7"}', "1 field(s)"),
 ])
 def test_malformed_payloads_are_refused_with_a_reason(kind: str, data: bytes, words: str) -> None:

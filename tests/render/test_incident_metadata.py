@@ -154,7 +154,8 @@ def test_the_internal_json_says_what_is_internal() -> None:
             {"title": "Alert on replication lag", "owner": "Sam Okafor", "status": "completed",
              "link": "https://tracker.acme.example/browse/OPS-2292"},
             {"title": "Rehearse the failover every quarter", "owner": "Dana Ruiz",
-             "status": "outstanding", "link": None}]}
+             "status": "outstanding", "link": None}],
+        "acknowledged_at": None, "acknowledged_by": None}
 
 
 def test_the_internal_json_describes_the_declarations_as_incident_io_does() -> None:

@@ -7,12 +7,14 @@ GitHub Pages; screenshots go to ``artifacts/screenshots/site_*.png``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
+from statusgen.compute.notified import bells
 from statusgen.pipeline import load_attachments
 from statusgen.render import paths
 from statusgen.render.pages import render_pages
@@ -40,6 +42,9 @@ def write_site(served: Path, *, internal: bool = False) -> Path:
     """The example site as the build writes it (pages, theme files, reliability reports,
     attachments), in ``served/status/``."""
     snap = snap_of(ROOT, internal=internal)
+    if internal:  # every update's bell too, as a build with a send log shows them
+        snap = replace(snap, bells={e.id: bells(e.incident, {}, snap.now, snap.config)
+                                    for e in snap.entries})
     return place(served, {**render_pages(snap, THEMES), **render_reports(snap, THEMES),
                           **load_attachments(DiskSource(ROOT), snap)})
 

@@ -222,8 +222,8 @@ def test_markdown_table() -> None:
 def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "upstream", "components.yml", "incident_fields", "reference", "severity",
-        "custom field", "option", "role", "incident", "update", "window", "channel", "monitor", "api",
-        "incident type", "follow-up"]
+        "custom field", "option", "role", "incident", "update", "window", "acknowledged", "channel",
+        "monitor", "api", "incident type", "follow-up"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -293,6 +293,7 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
             used[FOLLOW_UP.name] |= set(follow_up)
         if "window" in front:
             used[WINDOW.name] |= set(front["window"])
+        used["acknowledged"] |= set(front.get("acknowledged", {}))
         for update in front["updates"]:
             used[UPDATE.name] |= set(update)
     for schema in SCHEMAS:
