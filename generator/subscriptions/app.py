@@ -8,7 +8,7 @@
   (the POST is RFC 8058's one-click);
 * ``POST /api/events`` (``Authorization: Bearer``): an event from ``statusgen notify``,
   kept once per id and fanned out;
-* ``GET /healthz``.
+* ``GET /healthz``: the events still being fanned out.
 
 Bodies are bounded, sign-ups rate-limited per client and per address (``429`` with
 ``Retry-After``).  Pages speak the status page's language; links carry tokens, so every
@@ -308,7 +308,9 @@ class App:
         return JSONResponse({"event": doc["id"], "new": new}, 202 if new else 200, HEADERS)
 
     async def healthz(self, request: Request) -> Response:
-        return JSONResponse({"ok": True}, 200, HEADERS)
+        """Whether the database answers, and how many events are still being fanned out."""
+        pending = await run_in_threadpool(lambda: len(self.s.store.pending_events()))
+        return JSONResponse({"ok": True, "pending": pending}, 200, HEADERS)
 
 
 def _event(doc: Any) -> bool:
