@@ -111,7 +111,7 @@ def _serve(args: argparse.Namespace, store: Store) -> int:
     if config is None:
         sys.stderr.write(format_text(problems))
         raise ValueError("components.yml cannot be read")
-    found = settings(args.root, config, store, os.environ)
+    found = settings(args.root, config, store, os.environ, args.listen)
     token = secret(os.environ, TOKEN_ENV, "the token `statusgen notify` sends")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     print(f"statusgen subscribers: listening on http://{args.listen}/ for {found.base}",

@@ -3,9 +3,7 @@ its settings, its fan-out, its Starlette app."""
 
 from __future__ import annotations
 
-import os
 import socket
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +34,14 @@ def secret(environ: Mapping[str, str], name: str, what: str) -> str:
     return value
 
 
-def settings(root: Path, config: m.Config, store: Store, environ: Mapping[str, str],
+def settings(root: Path, config: m.Config, store: Store, environ: Mapping[str, str], listen: str,
              clock: Callable[[], datetime] = _clock) -> Settings:
-    """The settings of an instance; :class:`SetupError` naming the variable that is missing."""
+    """The settings of the instance listening on ``listen``; :class:`SetupError` naming the
+    variable that is missing.
+
+    The instance is named after the machine and the address it listens on, the same after a
+    restart: a restarted instance takes up at once the fan-out it held when it stopped, while
+    another instance waits for that lease to run out."""
     declared = config.subscriptions
     if declared is None:
         raise SetupError("components.yml declares no `subscriptions:` (url, from, smtp_env)")
@@ -50,7 +53,7 @@ def settings(root: Path, config: m.Config, store: Store, environ: Mapping[str, s
         base=declared.url, sender=declared.sender,
         components={c.id: groups.get(c.id, ()) for c in config.walk() if not c.retired},
         names={c.id: c.name for c in config.walk()}, mailer=lambda: Mailer(server),
-        clock=clock, owner=f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        clock=clock, owner=f"{socket.gethostname()} {listen}")
 
 
 def app(found: Settings, token: str) -> App:
