@@ -24,7 +24,7 @@ def test_the_documented_example_reads_and_uses_every_key() -> None:
 def test_mistakes_are_named_where_they_are() -> None:
     text = COMPONENTS + ("subscriptions:\n  url: subscribe.example\n  from: nobody\n"
                          "  smtp_env: smtps://user:pw@mail.example\n")
-    config, problems = parse_config(text.encode(), "components.yml")
+    _config, problems = parse_config(text.encode(), "components.yml")
     lines = sorted((p.location.line, p.message) for p in problems)
     assert [line for line, _ in lines] == [15, 16, 17]
     assert "https://" in lines[0][1] and "email address" in lines[1][1]

@@ -56,4 +56,4 @@ def test_killed_mid_fan_out_it_resumes_without_loss(status_repo: StatusRepo) -> 
     assert len(repeated) <= 1  # at most the mail in flight at the kill
     for address in repeated:
         assert len({m.message["Message-ID"] for m in box.mails if address in m.recipients}) == 1
-    assert store.sent(EVENT["id"]) == len(wanted)
+    assert store.sent(str(EVENT["id"])) == len(wanted)
