@@ -317,6 +317,19 @@ class ApiSettings(Located):
         return next((s for s in self.services if s.id == service_id), None)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Subscriptions(Located):
+    """``subscriptions:`` of ``components.yml``: the service readers subscribe through
+    (``statusgen subscribers serve``).  As for channels, the mail server is only named by
+    the environment variable holding it."""
+
+    url: str
+    """The service's public address, ending in ``/``."""
+    sender: str
+    """``from``: the address its mail is sent from."""
+    smtp_env: str
+
+
 class FieldType(StrEnum):
     """What a custom field of an incident holds."""
 
@@ -467,6 +480,8 @@ class Config(Located):
     """The rules that turn monitors' alerts into incidents (``statusgen ingest``)."""
     api: ApiSettings | None = None
     """How create-incident requests (``new --from-json``, the relay) name components."""
+    subscriptions: Subscriptions | None = None
+    """The self-service subscriptions service, when the page has one."""
 
     def walk(self) -> Iterator[Component]:
         """Every component and group, groups before their members, in display order."""

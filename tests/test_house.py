@@ -43,6 +43,9 @@ ALLOWED: dict[str, set[str]] = {
     # The create-incident API answers with the incident's public URL, which render's paths name.
     "ingest": BASE | {"source", "authoring", "output", "pipeline", "render"},
     "relay": BASE | {"authoring", "output", "ingest", "serve", "net"},
+    # The subscriptions service: mails in notify's shapes and the page's words, to readers'
+    # addresses and webhooks through the one HTTP client.
+    "subscriptions": BASE | {"source", "render", "notify", "net"},
     # The statusgen a status repository installs: the running package as a wheel, and the
     # pins of what it needs. It finds the default theme where rendering does, and asks
     # an index for its release files' hashes through the one HTTP client.
@@ -53,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "upstream": BASE | {"source", "output", "net"},
     "commands": BASE | {"source", "check", "compute", "render", "output", "incremental",
                         "authoring", "pipeline", "serve", "importers", "notify", "ingest",
-                        "relay", "net", "wrapper", "upstream"},
+                        "relay", "net", "wrapper", "upstream", "subscriptions"},
     "__main__": {"commands"},
     "docs": BASE | {"source", "check", "render", "commands"},
     "__init__": set(),

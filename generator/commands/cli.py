@@ -45,6 +45,8 @@ COMMANDS: dict[str, Command] = {
     "report": Command("report", "print a month's or quarter's reliability figures"),
     "notify": Command("notify", "send new public updates to Slack, Discord, Teams, webhooks "
                       "and email"),
+    "subscribers": Command("subscribers", "run the subscriptions service; export or delete a "
+                           "reader's data"),
     "init": Command("init", "create a status repository, or add one to a folder"),
     "upgrade": Command("upgrade", "make a status repository install this statusgen"),
     "import": Command("import_", "import the history of a Statuspage or cState status page"),

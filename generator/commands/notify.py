@@ -15,15 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from statusgen import model as m
 from statusgen.commands.clock import ClockError, resolve_now
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, common_options, refused
 from statusgen.diagnostics import has_errors
+from statusgen.net.client import Client
+from statusgen.net.policy import Policy
 from statusgen.notify.deliver import Sender
 from statusgen.notify.log import DEFAULT, LogError, SendLog, locked
+from statusgen.notify.outgoing import Scene
 from statusgen.notify.report import RENDERERS
 from statusgen.notify.run import notify
+from statusgen.notify.subscribers import Posted, post_events
 from statusgen.pipeline import run_checks
-from statusgen.render.i18n import page_translator
+from statusgen.render.i18n import Language, page_translator
 
 
 def register(commands: Any) -> None:
@@ -80,23 +85,42 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     if repo is None or has_errors(checked.diagnostics):
         return refused("notify", checked.diagnostics, checked.loaded.files,
                        "the repository has errors; nothing was sent")
-    if not repo.config.notify:
+    if not repo.config.notify and repo.config.subscriptions is None:
         print("statusgen notify: components.yml has no `notify:` channels; nothing to send",
               file=sys.stderr)
         return EXIT_OK
     path: Path = args.log if args.log is not None else args.root / DEFAULT
     sender = Sender(os.environ, args.root, timeout=args.timeout, attempts=args.attempts)
     lang = page_translator(args.root / "themes", repo.config.page)
+    clock = lambda: datetime.now(UTC).replace(microsecond=0)  # noqa: E731
     try:
         if args.dry_run:
-            report = notify(repo, now, SendLog.load(path), sender, since=since, dry_run=True,
-                            lang=lang)
+            log = SendLog.load(path)
+            report = notify(repo, now, log, sender, since=since, dry_run=True, lang=lang)
+            posted = _subscribers(args, repo, now, log, lang, since, dry_run=True)
         else:
             with locked(path):
-                report = notify(repo, now, SendLog.load(path), sender, since=since,
-                                clock=lambda: datetime.now(UTC).replace(microsecond=0), lang=lang)
+                log = SendLog.load(path)
+                report = notify(repo, now, log, sender, since=since, clock=clock, lang=lang)
+                posted = _subscribers(args, repo, now, log, lang, since, clock=clock)
+                log.save()
     except LogError as exc:
         print(f"statusgen notify: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     sys.stdout.write(RENDERERS[args.format](report))
-    return EXIT_PROBLEMS if report.failed else EXIT_OK
+    for p in posted:
+        print(f"subscriptions: {p.event.name} {p.event.id}: {p.state}"
+              + (f" ({p.detail})" if p.detail else ""), file=sys.stderr)
+    return EXIT_PROBLEMS if report.failed or any(p.state in ("failed", "waiting") for p in posted) \
+        else EXIT_OK
+
+
+def _subscribers(args: argparse.Namespace, repo: m.Repository, now: datetime, log: SendLog,
+                 lang: Language, since: datetime | None, **options: Any) -> list[Posted]:
+    """Each new public event posted to the subscriptions service, when there is one."""
+    if repo.config.subscriptions is None:
+        return []
+    client = Client(timeout=args.timeout, policy=Policy(tries=args.attempts),
+                    user_agent="statusgen-notify")
+    return post_events(repo, now, log, Scene(repo, now, lang), os.environ, client, since=since,
+                       **options)

@@ -29,6 +29,7 @@ from statusgen.notify.events import Event, due_events, for_channel
 from statusgen.notify.formats import deliveries, keys, name_of
 from statusgen.notify.log import SendLog
 from statusgen.notify.outgoing import Delivery, Scene
+from statusgen.notify.subscribers import CHANNEL
 from statusgen.render.i18n import Language
 
 
@@ -140,7 +141,9 @@ def notify(repo: m.Repository, now: datetime, log: SendLog, sender: Sender, *,
             report.outcomes.append(_outcome(delivery, State.FAILED, result.detail + tries))
             stopped[channel] = f"{delivery.name} {delivery.key} failed"
     if not dry_run:
-        log.prune(now, [c.id for c in repo.config.notify])
+        # The subscriptions service's entries stay: it is posted to after the channels.
+        kept = [c.id for c in repo.config.notify] + ([CHANNEL] if repo.config.subscriptions else [])
+        log.prune(now, kept)
         log.save()
     return report
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -87,22 +87,27 @@ def http_target(channel: m.Channel, environ: Mapping[str, str]) -> HttpTarget:
 
 def smtp_target(channel: m.Channel, environ: Mapping[str, str], root: Path) -> SmtpTarget:
     """The mail server and recipients of an email channel."""
-    raw = _value(environ, channel.smtp_env, "the mail server's URL")
+    server = mail_server(environ, channel.smtp_env, channel.sender)
+    return replace(server, recipients=_recipients(environ, channel.to_env, root))
+
+
+def mail_server(environ: Mapping[str, str], name: str, sender: str) -> SmtpTarget:
+    """The mail server the variable ``name`` holds, without recipients (the subscriptions
+    service has its own)."""
+    raw = _value(environ, name, "the mail server's URL")
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError:
-        raise SetupError(f"{channel.smtp_env} is not a URL like smtps://user:password@host:465") \
-            from None
+        raise SetupError(f"{name} is not a URL like smtps://user:password@host:465") from None
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise SetupError(f"{channel.smtp_env} is not a URL like smtps://user:password@host:465 "
+        raise SetupError(f"{name} is not a URL like smtps://user:password@host:465 "
                          "or smtp://user:password@host:587")
     implicit = parts.scheme == "smtps"
-    recipients = _recipients(environ, channel.to_env, root)
     return SmtpTarget(
         host=parts.hostname, port=port or (465 if implicit else 587), implicit_tls=implicit,
         user=unquote(parts.username or ""), password=unquote(parts.password or ""),
-        sender=getaddresses([channel.sender])[0][1], recipients=recipients)
+        sender=getaddresses([sender])[0][1], recipients=())
 
 
 def _recipients(environ: Mapping[str, str], name: str, root: Path) -> tuple[str, ...]:

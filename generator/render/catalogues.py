@@ -30,7 +30,7 @@ KEYWORDS: dict[str, Any] = {
     "pgettext": ((1, "c"), 2), "p_": ((1, "c"), 2),
 }
 """The calls whose first arguments are messages: gettext's names, and :class:`Language`'s."""
-SOURCES = ("render/*.py", "serve/client.py", "notify/*.py")
+SOURCES = ("render/*.py", "serve/client.py", "notify/*.py", "subscriptions/*.py")
 """The modules that say words to readers (the notifications' messages included)."""
 
 

@@ -1006,6 +1006,17 @@ API = Schema("api", (
           example="{1234: api}"),
 ), _builder(m.ApiSettings))
 
+SUBSCRIPTIONS = Schema("subscriptions", (
+    Field("url", "URL", "The public address of the subscriptions service (`statusgen subscribers "
+          "serve`): readers sign up there, and `statusgen notify` posts each public update to its "
+          "`api/events`.", url, required=True, example="https://subscribe.status.acme.example/"),
+    Field("from", "email address", "The address the service's mail is sent from.", address,
+          required=True, example="status@acme.example"),
+    Field("smtp_env", "variable name", "The variable holding the mail server the service sends "
+          "through, `smtps://user:password@host:465` or `smtp://user:password@host:587`.",
+          env_name, required=True, example="STATUS_SMTP_URL"),
+), _builder(m.Subscriptions, **{"from": "sender"}))
+
 REFERENCE = Schema("reference", (
     Field("prefix", "text", "What every reference starts with; a number follows (`INC-123`).",
           reference_prefix, required=True, example="INC-"),
@@ -1098,6 +1109,9 @@ CONFIG = Schema("components.yml", (
           default="none"),
     Field("api", "mapping", "How create-incident requests (`statusgen new --from-json`, "
           "`statusgen relay`) name this page's components: see `api` below.", nested(API),
+          default="none"),
+    Field("subscriptions", "mapping", "Readers subscribe by email or webhook through a service "
+          "of yours: see `subscriptions` below and docs/subscriptions.md.", nested(SUBSCRIPTIONS),
           default="none"),
     Field("incident_fields", "mapping", "What incidents record besides their timeline: "
           "references, severities, roles, named timestamps, custom fields; see "
@@ -1251,7 +1265,7 @@ INCIDENT = Schema("incident", (
 
 SCHEMAS = (PAGE, COMPONENT, UPSTREAM, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD,
            OPTION, ROLE, INCIDENT, UPDATE, WINDOW, ACKNOWLEDGED, CHANNEL, MONITOR, API, INCIDENT_TYPE,
-           FOLLOW_UP)
+           FOLLOW_UP, SUBSCRIPTIONS)
 
 
 def markdown_table(schema: Schema) -> str:

@@ -223,7 +223,7 @@ def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "upstream", "components.yml", "incident_fields", "reference", "severity",
         "custom field", "option", "role", "incident", "update", "window", "acknowledged", "channel",
-        "monitor", "api", "incident type", "follow-up"]
+        "monitor", "api", "incident type", "follow-up", "subscriptions"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -239,10 +239,11 @@ def _front_matter(path: Path) -> dict[str, Any]:
     return yaml.safe_load(text.split("---\n")[1])  # type: ignore[no-any-return]
 
 
-# The example site has no notification channels (its deploy has no secrets to send with):
-# docs/format.md's examples show these keys, and tests/notify/test_config.py checks they
-# use every one.
-NOTIFY_KEYS = {"components.yml": {"notify"}, "update": {"notify"},
+# The example site has no notification channels and no subscriptions service (its deploy has
+# no secrets to send with): docs/format.md's examples show these keys, and
+# tests/notify/test_config.py and tests/subscriptions/test_config.py check they use every one.
+NOTIFY_KEYS = {"components.yml": {"notify", "subscriptions"}, "update": {"notify"},
+               "subscriptions": {"url", "from", "smtp_env"},
                "channel": {"id", "type", "url_env", "secret_env", "smtp_env", "from", "to_env",
                            "components", "events", "retrospective", "reminder", "internal"}}
 
