@@ -689,7 +689,12 @@ def _first_maintenance_update(args: argparse.Namespace, now: datetime, end: date
 def _existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
     """The open incident ``args.id`` names: its path, its bytes, and what it says now."""
     rel, raw, incident = read_existing(args)
-    if incident.terminal is not None:
+    if args.occurrence is not None and not incident.repeat:
+        raise UsageError(f"--occurrence: {rel} is not a recurring maintenance (it has no `repeat`)")
+    if incident.repeat and args.occurrence is None and args.command != "update":
+        raise UsageError(f"{rel} is a recurring maintenance: name the occurrence with "
+                         "--occurrence DATE; to end the series, give its `repeat` an UNTIL")
+    if incident.terminal is not None and not incident.repeat:  # a series' occurrences end apart
         raise Refused(f"{rel} is already {incident.terminal.status} (at "
                       f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
                       "updates. Open a new one with `statusgen new` if it happened again")
@@ -709,16 +714,7 @@ def read_existing(args: argparse.Namespace) -> tuple[str, bytes, m.Incident]:
         raise Refused(f"cannot read {rel}: {exc.strerror}") from exc
     incident, problems = parse_incident(rel, raw)
     if incident is None:
-        raise Refused(f"{rel} cannot be read; fix it first, then add the update", problems)
-    if args.occurrence is not None and not incident.repeat:
-        raise UsageError(f"--occurrence: {rel} is not a recurring maintenance (it has no `repeat`)")
-    if incident.repeat and args.occurrence is None and args.command != "update":
-        raise UsageError(f"{rel} is a recurring maintenance: name the occurrence with "
-                         "--occurrence DATE; to end the series, give its `repeat` an UNTIL")
-    if incident.terminal is not None and not incident.repeat:  # a series' occurrences end apart
-        raise Refused(f"{rel} is already {incident.terminal.status} (at "
-                      f"{stamp(incident.terminal.at)}); an ended {incident.kind} takes no more "
-                      "updates. Open a new one with `statusgen new` if it happened again")
+        raise Refused(f"{rel} cannot be read; fix it first", problems)
     return rel, raw, incident
 
 
