@@ -36,7 +36,7 @@ from statusgen import model as m
 from statusgen.commands.init import init, skeleton_files
 from statusgen.source.parse import parse_incident
 from tests.helpers import REPO_ROOT, dedent
-from tests.support.packages import Dist, FreshVenv, Wheelhouse, copy_source, run_checked
+from tests.support.packages import FreshVenv, Wheelhouse, copy_source, copy_venv, run_checked
 from tests.support.tools import missing_tool
 from tests.support.validators import format_actionlint_findings, run_actionlint
 
@@ -799,7 +799,7 @@ def _wheel_of_this_checkout(tmp_path: Path, version: str) -> Path:
 @pytest.mark.package
 @pytest.mark.validator
 def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dist: Dist, fresh_venv: FreshVenv,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed_venv: Path, fresh_venv: FreshVenv,
         wheelhouse: Wheelhouse, runner_pip_cache: Path) -> None:
     """As on GitHub: a team installs statusgen from a wheel, runs ``init --git``, pushes; the
     runner has only a package index without statusgen, and runs the check and deploy jobs'
@@ -811,12 +811,7 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "ana@example.com")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    wheel = dist.wheel
-    team = fresh_venv(tmp_path / "team-venv")
-    pins = tmp_path / "pins.txt"
-    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
-    run_checked([team / "python", "-m", "pip", "install", "--quiet", "--constraint", pins, wheel], tmp_path)
-    run_checked([team / "statusgen", "init", "team", "--git"], tmp_path)
+    run_checked([installed_venv / "statusgen", "init", "team", "--git"], tmp_path)
     repo = tmp_path / "team"
     requirements = (repo / "requirements.txt").read_text(encoding="utf-8")
     assert f"./.statusgen/statusgen-{__version__}-py3-none-any.whl \\" in requirements
@@ -857,6 +852,7 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
 
     # A newer statusgen: the team installs it and upgrades the repository; the runner follows.
     newer = _wheel_of_this_checkout(tmp_path, "99.0.0")
+    team = copy_venv(installed_venv.parent, tmp_path / "team-venv")
     run_checked([team / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
                  newer], tmp_path)
     said = run_checked([team / "statusgen", "upgrade"], repo)

@@ -34,7 +34,7 @@ from statusgen.commands.cli import main
 from statusgen.commands.init import repository_files, skeleton, skeleton_files, target_path
 from statusgen.wrapper.pins import installed_distribution, make_wrapper
 from tests.helpers import REPO_ROOT
-from tests.support.packages import Dist, FreshVenv, copy_source, run_checked
+from tests.support.packages import Dist, copy_source, copy_venv, run_checked
 
 WHEEL = f".statusgen/statusgen-{__version__}-py3-none-any.whl"
 SKELETON = {
@@ -609,7 +609,7 @@ def test_in_a_terminal_it_asks(answer: str, made: bool, tmp_path: Path,
 
 @pytest.mark.package
 @pytest.mark.validator
-def test_the_sdist_and_wheel_install_and_run(tmp_path: Path, dist: Dist, fresh_venv: FreshVenv) -> None:
+def test_the_sdist_and_wheel_install_and_run(tmp_path: Path, dist: Dist, installed_venv: Path) -> None:
     """``python -m build`` (the wheel built from the sdist), ``twine check``, then a fresh venv.
 
     The fresh venv takes the dependencies from the package index at the versions
@@ -630,20 +630,17 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path, dist: Dist, fresh_v
     with tarfile.open(sdist) as archive:
         assert f"statusgen-{__version__}/LICENSE" in archive.getnames()
 
-    pins = tmp_path / "pins.txt"
-    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
+    # The wheel with its dependencies (a venv the runner test shares), then, in a copy of that
+    # venv, the sdist in the wheel's place (pip builds it).
     venv = tmp_path / "venv"
-    fresh_venv(venv)
-    pip: list[str | Path] = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check",
-                             "install", "--quiet", "--constraint", pins]
-    statusgen = venv / "bin" / "statusgen"
-    # The wheel with its dependencies, then the sdist in its place (pip builds it).
-    for package, folder, options in ((wheel, "from-wheel", []),
-                                     (sdist, "from-sdist", ["--force-reinstall", "--no-deps"])):
-        run_checked([*pip, *options, package], tmp_path)
-        run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
+    python = copy_venv(installed_venv.parent, venv) / "python"
+    run_checked([python, "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
+                 "--force-reinstall", "--no-deps", sdist], tmp_path)
+    for command, folder in ((installed_venv / "statusgen", "from-wheel"),
+                            (venv / "bin" / "statusgen", "from-sdist")):
+        run_checked([command, "init", folder, "--no-git"], tmp_path)
         assert requirement_lines(tmp_path / folder)[0] == f"./{WHEEL}"  # from a file: the wheel
-        built = run_checked([statusgen, "build", "--root", folder], tmp_path)
+        built = run_checked([command, "build", "--root", folder], tmp_path)
         assert built.startswith(f"built the site in {folder}/site:"), built
         index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
         assert "Example Status" in index  # the default theme, from inside the package

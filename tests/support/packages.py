@@ -30,6 +30,7 @@ from statusgen import __version__
 from .tools import REPO_ROOT
 
 FreshVenv = Callable[[Path], Path]
+"""``fresh_venv(where)``: a new venv at ``where``; its ``bin`` folder."""
 Wheelhouse = Callable[[str], Path]
 
 
@@ -100,23 +101,41 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
                 folder / f"statusgen-{__version__}-py3-none-any.whl")
 
 
+def copy_venv(venv: Path, where: Path) -> Path:
+    """A copy of ``venv`` at ``where``, symbolic links as links; its ``bin`` folder.
+
+    Python finds its prefix from where ``bin/python`` is, so the copy is a venv of its own
+    with the same packages.  Only the launchers in ``bin`` (``pip``, ``statusgen``, ...) and
+    ``bin/activate*`` still name ``venv``: run ``python -m pip``, and reinstall a package
+    before running its launcher from the copy (pip writes it anew, naming the copy).
+    """
+    shutil.copytree(venv, where, symlinks=True)
+    return where / "bin"
+
+
 @pytest.fixture(scope="session")
 def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
-    """``fresh_venv(where)`` makes a new venv at ``where`` and returns its ``bin`` folder.
-
-    ``python -m venv`` spends seconds installing pip (ensurepip); this makes one such venv
-    per session and copies it, symbolic links as links: the same files, pip and nothing
-    else.  Only ``bin/activate*`` and pip's own launchers name the first venv's folder; the
-    tests run ``python -m pip``, and the launchers pip installs name their own venv.
-    """
+    """``python -m venv`` spends seconds installing pip (ensurepip): one such venv is made per
+    session, and each fresh venv is a copy of it, with pip and nothing else."""
     template = once(shared_folder(tmp_path_factory) / "empty-venv",
                     lambda folder: run_checked([sys.executable, "-m", "venv", folder], folder.parent))
+    return lambda where: copy_venv(template, where)
 
-    def make(where: Path) -> Path:
-        shutil.copytree(template, where, symlinks=True)
-        return where / "bin"
 
-    return make
+@pytest.fixture(scope="session")
+def installed_venv(tmp_path_factory: pytest.TempPathFactory, dist: Dist, fresh_venv: FreshVenv) -> Path:
+    """A fresh venv where ``pip install`` put the wheel of ``dist`` with its dependencies, from
+    the package index at the versions of this venv (so the pinned and the newest-releases runs
+    each test their own); its ``bin`` folder.  Shared: install nothing into it, copy it
+    (``copy_venv``) to change it."""
+    def install(folder: Path) -> None:
+        pins = folder.with_name(folder.name + "-pins.txt")
+        pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
+                                    folder.parent))
+        run_checked([fresh_venv(folder) / "python", "-m", "pip", "--disable-pip-version-check",
+                     "install", "--quiet", "--constraint", pins, dist.wheel], folder.parent)
+
+    return once(shared_folder(tmp_path_factory) / "installed-venv", install) / "bin"
 
 
 @pytest.fixture(scope="session")
