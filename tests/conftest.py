@@ -14,8 +14,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests.helpers import COMPONENTS, dedent
 
-# Fixtures of the browser/validator harness (browser, page).
-pytest_plugins = ["tests.support.fixtures"]
+# Fixtures of the browser/validator harness (browser, page) and the packaging artefacts the
+# package tests share (dist, fresh_venv, wheelhouse, runner_pip_cache).
+pytest_plugins = ["tests.support.fixtures", "tests.support.packages"]
 
 StatusRepo = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -28,9 +29,10 @@ set_hypothesis_home_dir(_HYPOTHESIS_HOME)
 atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
-FIRST = {"slow": 0, "validator": 0, "browser": 1}
+FIRST = {"package": 0, "slow": 1, "validator": 1, "browser": 2}
 """Marks of the tests that take seconds each (most of the suite's time), longest kinds first:
-whole builds and external validators (half a minute on a busy machine), then browser pages."""
+the package tests (builds and installs into venvs, the longest of all), whole builds and
+external validators (half a minute on a busy machine), then browser pages."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

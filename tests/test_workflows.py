@@ -35,8 +35,8 @@ from statusgen import __version__
 from statusgen import model as m
 from statusgen.commands.init import init, skeleton_files
 from statusgen.source.parse import parse_incident
-from tests.commands.test_init import copy_source, run_checked
 from tests.helpers import REPO_ROOT, dedent
+from tests.support.packages import FreshVenv, Wheelhouse, copy_source, copy_venv, run_checked
 from tests.support.tools import missing_tool
 from tests.support.validators import format_actionlint_findings, run_actionlint
 
@@ -783,29 +783,24 @@ def test_deploy_sends_each_update_once_and_keeps_the_log_on_its_branch(
 
 # --- a GitHub runner that installs statusgen from what `statusgen init` wrote ---------------------
 
-def _wheel_of_this_checkout(tmp_path: Path, name: str, version: str | None = None) -> Path:
-    """``python -m build --wheel`` of a copy of this checkout, at ``version`` if given."""
-    source = copy_source(tmp_path / f"source-{name}")
-    if version is not None:
-        init_py = source / "generator" / "__init__.py"
-        init_py.write_text(re.sub(r'__version__ = ".*"', f'__version__ = "{version}"',
-                                  init_py.read_text(encoding="utf-8")), encoding="utf-8")
+def _wheel_of_this_checkout(tmp_path: Path, version: str) -> Path:
+    """``python -m build --wheel`` of a copy of this checkout, at ``version``."""
+    source = copy_source(tmp_path / f"source-{version}")
+    init_py = source / "generator" / "__init__.py"
+    init_py.write_text(re.sub(r'__version__ = ".*"', f'__version__ = "{version}"',
+                              init_py.read_text(encoding="utf-8")), encoding="utf-8")
     run_checked([sys.executable, "-m", "build", "--wheel", "--no-isolation",
-                 "--outdir", tmp_path / f"dist-{name}", source], tmp_path)
-    [wheel] = (tmp_path / f"dist-{name}").glob("*.whl")
+                 "--outdir", tmp_path / f"dist-{version}", source], tmp_path)
+    [wheel] = (tmp_path / f"dist-{version}").glob("*.whl")
     return wheel
-
-
-def _fresh_venv(where: Path) -> Path:
-    run_checked([sys.executable, "-m", "venv", where], where.parent)
-    return where / "bin"
 
 
 @pytest.mark.slow
 @pytest.mark.package
 @pytest.mark.validator
 def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed_venv: Path, fresh_venv: FreshVenv,
+        wheelhouse: Wheelhouse, runner_pip_cache: Path) -> None:
     """As on GitHub: a team installs statusgen from a wheel, runs ``init --git``, pushes; the
     runner has only a package index without statusgen, and runs the check and deploy jobs'
     steps, ``pip install --require-hashes -r requirements.txt`` first.  Then the team moves to a
@@ -816,12 +811,7 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "ana@example.com")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    wheel = _wheel_of_this_checkout(tmp_path, "now")
-    team = _fresh_venv(tmp_path / "team-venv")
-    pins = tmp_path / "pins.txt"
-    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
-    run_checked([team / "python", "-m", "pip", "install", "--quiet", "--constraint", pins, wheel], tmp_path)
-    run_checked([team / "statusgen", "init", "team", "--git"], tmp_path)
+    run_checked([installed_venv / "statusgen", "init", "team", "--git"], tmp_path)
     repo = tmp_path / "team"
     requirements = (repo / "requirements.txt").read_text(encoding="utf-8")
     assert f"./.statusgen/statusgen-{__version__}-py3-none-any.whl \\" in requirements
@@ -829,22 +819,16 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
     # The runner's index: the dependencies' own release files (downloaded once, hashes checked),
     # setuptools and wheel to build the one that comes as an sdist (feedgen), and no statusgen.
     # Nothing of this machine's pip configuration reaches the runner.
-    index = tmp_path / "index"
-    deps = tmp_path / "dependencies.txt"
-    deps.write_text(requirements.split("# What it needs", 1)[1].split("\n", 1)[1], encoding="utf-8")
-    setuptools = next(line for line in (REPO_ROOT / "constraints.txt").read_text().splitlines()
-                      if line.startswith("setuptools=="))
-    for wanted in (["--no-deps", "--require-hashes", "-r", deps], [setuptools, "wheel"]):
-        run_checked([sys.executable, "-m", "pip", "download", "--quiet", "--dest", index, *wanted], tmp_path)
+    index = wheelhouse(requirements.split("# What it needs", 1)[1].split("\n", 1)[1])
     assert not list(index.glob("statusgen*"))
     runner_pip = {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index),
-                  "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+                  "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_CACHE_DIR": str(runner_pip_cache)}
 
     origin = tmp_path / "origin.git"
     git(tmp_path, "clone", "--quiet", "--bare", str(repo), str(origin))
 
     def deploy(name: str) -> JobRun:
-        runner = _fresh_venv(tmp_path / f"runner-{name}")
+        runner = fresh_venv(tmp_path / f"runner-{name}")
         work = checkout(origin, tmp_path / f"deploy-{name}")
         run = run_job(WORKFLOWS / "deploy.yml", "build", work, {"inputs.ref": ""}, tmp_path / f"temp-{name}",
                       NOW, python=runner, env=runner_pip)
@@ -855,7 +839,7 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
 
     # A pull request: the check job, install first.
     work = _pull_request(origin, tmp_path, {"incidents/2026-11-22-api-errors.md": GOOD})
-    runner = _fresh_venv(tmp_path / "runner-check")
+    runner = fresh_venv(tmp_path / "runner-check")
     run = run_job(WORKFLOWS / "check.yml", "check", work, {"github.base_ref": "main"},
                   tmp_path / "temp-check", NOW, python=runner, env=runner_pip)
     assert run.ok, [(s.name, s.stdout[-2000:], s.stderr[-2000:]) for s in run.steps]
@@ -867,7 +851,8 @@ def test_a_runner_installs_the_statusgen_init_wrote_where_no_index_offers_it(
     assert deploy("first").step("Install statusgen").stdout.endswith(f"statusgen {__version__}\n")
 
     # A newer statusgen: the team installs it and upgrades the repository; the runner follows.
-    newer = _wheel_of_this_checkout(tmp_path, "newer", version="99.0.0")
+    newer = _wheel_of_this_checkout(tmp_path, "99.0.0")
+    team = copy_venv(installed_venv.parent, tmp_path / "team-venv")
     run_checked([team / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
                  newer], tmp_path)
     said = run_checked([team / "statusgen", "upgrade"], repo)

@@ -15,7 +15,6 @@ import json
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -35,6 +34,7 @@ from statusgen.commands.cli import main
 from statusgen.commands.init import repository_files, skeleton, skeleton_files, target_path
 from statusgen.wrapper.pins import installed_distribution, make_wrapper
 from tests.helpers import REPO_ROOT
+from tests.support.packages import Dist, copy_source, copy_venv, run_checked
 
 WHEEL = f".statusgen/statusgen-{__version__}-py3-none-any.whl"
 SKELETON = {
@@ -317,17 +317,6 @@ def test_dot_names() -> None:
         PurePosixPath("incidents/.not-at-start.md")
     assert {str(p) for p in skeleton_files()} == SKELETON
     assert repository() == EXPECTED
-
-
-def copy_source(source: Path) -> Path:
-    """What the sdist is made of, copied out of the checkout (so builds leave it untouched)."""
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        shutil.copy2(REPO_ROOT / name, source / name)
-    shutil.copytree(REPO_ROOT / "generator", source / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO_ROOT / "themes" / "default", source / "themes" / "default")
-    return source
 
 
 def test_a_wheel_carries_the_skeleton_and_the_default_theme(tmp_path: Path) -> None:
@@ -618,28 +607,16 @@ def test_in_a_terminal_it_asks(answer: str, made: bool, tmp_path: Path,
 
 # --- the package: built, checked, installed into a fresh venv and run ---------------------------
 
-def run_checked(argv: list[str | Path], cwd: Path, timeout: float = 600) -> str:
-    proc = subprocess.run([str(a) for a in argv], cwd=cwd, capture_output=True, text=True,
-                          check=False, timeout=timeout)
-    assert proc.returncode == 0, (f"{argv}: exit {proc.returncode}\n"
-                                  f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return proc.stdout
-
-
 @pytest.mark.package
 @pytest.mark.validator
-def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
+def test_the_sdist_and_wheel_install_and_run(tmp_path: Path, dist: Dist, installed_venv: Path) -> None:
     """``python -m build`` (the wheel built from the sdist), ``twine check``, then a fresh venv.
 
     The fresh venv takes the dependencies from the package index at the versions
     of this venv, so the pinned and the newest-releases runs each test their own.
     """
-    source = copy_source(tmp_path / "source")
-    dist = tmp_path / "dist"
-    run_checked([sys.executable, "-m", "build", "--outdir", dist, source], tmp_path)
-    sdist = dist / f"statusgen-{__version__}.tar.gz"
-    wheel = dist / f"statusgen-{__version__}-py3-none-any.whl"
-    assert sorted(dist.iterdir()) == [wheel, sdist]
+    sdist, wheel = dist.sdist, dist.wheel
+    assert sorted(dist.folder.iterdir()) == [wheel, sdist]
     checked = run_checked([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist], tmp_path)
     assert checked.count("PASSED") == 2
     # The licence travels in both; the metadata says where the project lives.
@@ -653,20 +630,17 @@ def test_the_sdist_and_wheel_install_and_run(tmp_path: Path) -> None:
     with tarfile.open(sdist) as archive:
         assert f"statusgen-{__version__}/LICENSE" in archive.getnames()
 
-    pins = tmp_path / "pins.txt"
-    pins.write_text(run_checked([sys.executable, "-m", "pip", "freeze", "--exclude-editable"], tmp_path))
+    # The wheel with its dependencies (a venv the runner test shares), then, in a copy of that
+    # venv, the sdist in the wheel's place (pip builds it).
     venv = tmp_path / "venv"
-    run_checked([sys.executable, "-m", "venv", venv], tmp_path)
-    pip: list[str | Path] = [venv / "bin" / "python", "-m", "pip", "--disable-pip-version-check",
-                             "install", "--quiet", "--constraint", pins]
-    statusgen = venv / "bin" / "statusgen"
-    # The wheel with its dependencies, then the sdist in its place (pip builds it).
-    for package, folder, options in ((wheel, "from-wheel", []),
-                                     (sdist, "from-sdist", ["--force-reinstall", "--no-deps"])):
-        run_checked([*pip, *options, package], tmp_path)
-        run_checked([statusgen, "init", folder, "--no-git"], tmp_path)
+    python = copy_venv(installed_venv.parent, venv) / "python"
+    run_checked([python, "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
+                 "--force-reinstall", "--no-deps", sdist], tmp_path)
+    for command, folder in ((installed_venv / "statusgen", "from-wheel"),
+                            (venv / "bin" / "statusgen", "from-sdist")):
+        run_checked([command, "init", folder, "--no-git"], tmp_path)
         assert requirement_lines(tmp_path / folder)[0] == f"./{WHEEL}"  # from a file: the wheel
-        built = run_checked([statusgen, "build", "--root", folder], tmp_path)
+        built = run_checked([command, "build", "--root", folder], tmp_path)
         assert built.startswith(f"built the site in {folder}/site:"), built
         index = (tmp_path / folder / "site" / "index.html").read_text(encoding="utf-8")
         assert "Example Status" in index  # the default theme, from inside the package
