@@ -7,7 +7,7 @@ from pathlib import Path
 
 from statusgen.caching import NO_CACHE, Cache, Mapper, serial_map
 from statusgen.compute.views import Revision, Snapshot
-from statusgen.render import api, badges, calendar, feeds, meta, pages, reports
+from statusgen.render import api, badges, calendar, embed, feeds, meta, pages, reports
 from statusgen.render.editions import editions, localized
 from statusgen.render.i18n import translator
 from statusgen.render.theme import theme_folders
@@ -44,7 +44,8 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         lang = translator(edition.language, folders)
         made = {**pages.render_pages(here, themes_dir, cache, mapper, edition),
                 **reports.render_reports(here, themes_dir, revision, cache, edition),
-                **feeds.render_feeds(here, cache, lang), **badges.render_badges(here, lang)}
+                **feeds.render_feeds(here, cache, lang), **badges.render_badges(here, lang),
+                **embed.render_embed(here, themes_dir, edition)}
         if not edition.default:
             made = {edition.prefix + path: data for path, data in {**made, **attachments}.items()}
         parts.append(made)
