@@ -111,6 +111,11 @@ def site(tmp_path: Path) -> Iterator[tuple[Path, Path, str, str]]:
             (shop / f"{lang}.html").write_text(
                 f'<!doctype html><html lang="{lang}"><head><title>Shop</title></head><body><main>'
                 f'<h1>Shop</h1><script src="{status_url}/embed.js" async></script></main></body></html>')
+        # A strict policy: nothing inline, scripts and reads from the status site only.
+        (shop / "_headers").write_text(
+            "/csp.html\n  Content-Security-Policy: default-src 'none'; "
+            f"script-src {status_url}; connect-src {status_url}\n")
+        (shop / "csp.html").write_text((shop / "en.html").read_text())
         (shop / "frame.html").write_text(
             f'<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1>'
             f'<iframe src="{status_url}/embed/index.html" title="Service status"></iframe></main>'
@@ -188,3 +193,16 @@ def test_the_page_for_an_iframe(page: Page, site: tuple[Path, Path, str, str]) -
     page.goto(f"{shop_url}/frame.html")
     frame = page.frame_locator("iframe")
     assert frame.locator("[data-statusgen] li").first.inner_text() == "Incident API errors Minor impact"
+
+
+def test_a_strict_content_security_policy_keeps_the_banner_as_drawn(
+        page: Page, site: tuple[Path, Path, str, str]) -> None:
+    _, _, _, shop_url = site
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+    answer = page.goto(f"{shop_url}/csp.html")
+    assert answer is not None and "default-src 'none'" in answer.headers["content-security-policy"]
+    banner_shown(page)
+    border = page.evaluate("""() => getComputedStyle(document.querySelector("[data-statusgen]")
+        .shadowRoot.querySelector("li")).borderInlineStartWidth""")
+    assert border != "0px" and refused == []
