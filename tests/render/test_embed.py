@@ -10,6 +10,7 @@ from statusgen.render.editions import editions, localized
 from statusgen.render.embed import PAGE, SCRIPT, render_embed
 from statusgen.render.meta import sitemap
 from statusgen.render.site import render_site
+from tests.hostile import output_problems
 from tests.render.test_pages import ROOT, THEMES, snap_of
 
 MAX_GZIPPED = 4 * 1024
@@ -60,3 +61,11 @@ def test_the_page_for_an_iframe_is_the_script_alone_in_the_pages_language() -> N
     assert '<html lang="de" dir="ltr">' in page and '<meta name="robots" content="noindex">' in page
     assert '<script src="../embed.js" async></script>' in page
     assert '<a href="../index.html" target="_top">Aktueller Status</a>' in page
+
+
+def test_the_hostile_audit_lets_only_the_widgets_own_script_through() -> None:
+    tag = b'<script src="../embed.js" async></script>'
+    assert list(output_problems({"embed/index.html": tag, "zh-Hans/embed/index.html": tag})) == []
+    assert list(output_problems({"embed/index.html": tag + b"<script>alert(1)</script>",
+                                 "components/embed/index.html": tag})) == [
+        "components/embed/index.html: <script>", "embed/index.html: <script>"]
