@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from statusgen.render.editions import editions, localized
 from statusgen.render.embed import PAGE, SCRIPT, render_embed
@@ -12,6 +15,7 @@ from statusgen.render.meta import sitemap
 from statusgen.render.site import render_site
 from tests.hostile import output_problems
 from tests.render.test_pages import ROOT, THEMES, snap_of
+from tests.support.validators import format_vnu_messages, run_vnu
 
 MAX_GZIPPED = 4 * 1024
 """Bytes of embed.js gzipped: it is sent to every reader of every page that includes it."""
@@ -69,3 +73,16 @@ def test_the_hostile_audit_lets_only_the_widgets_own_script_through() -> None:
     assert list(output_problems({"embed/index.html": tag + b"<script>alert(1)</script>",
                                  "components/embed/index.html": tag})) == [
         "components/embed/index.html: <script>", "embed/index.html: <script>"]
+
+
+@pytest.mark.validator
+def test_the_nu_html_checker_finds_no_errors_in_the_page_for_an_iframe(tmp_path: Path) -> None:
+    snap = snap_of(ROOT)
+    files = []
+    for edition in editions(snap.page):
+        path = tmp_path / edition.prefix / PAGE
+        path.parent.mkdir(parents=True)
+        path.write_bytes(render_embed(localized(snap, edition), THEMES, edition)[PAGE])
+        files.append(path)
+    errors = run_vnu(files)
+    assert errors == [], format_vnu_messages(errors)
