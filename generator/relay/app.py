@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +44,7 @@ from statusgen.diagnostics import with_article
 from statusgen.ingest.alerts import PayloadError, read_json
 from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json, request_name
 from statusgen.ingest.payloads import PARSERS, TOOLS
+from statusgen.relay.forward import log
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Full
 from statusgen.serve.http import Refusal, site_path
@@ -62,6 +62,8 @@ MAX_TARGET = 8 * 1024
 HOOKS = "/hooks/"
 INCIDENTS = "/api/v2/incidents"
 METHODS = ("GET", "HEAD", "POST")
+LOGGED = "statusgen.failure_logged"
+"""Set in a request's scope once its failure is on the log."""
 FIXED_HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"),
                  (b"connection", b"close")]
 """On every answer: nothing cached, no type guessed, one request a connection."""
@@ -121,7 +123,7 @@ class RelayApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return  # uvicorn runs the relay without lifespan events; nothing else is spoken
-        method, route, started = scope["method"], "other", False
+        method, route, started, inner = scope["method"], "other", False, scope
 
         async def sending(message: Message) -> None:
             nonlocal started
@@ -131,7 +133,7 @@ class RelayApp:
                 # Counted and logged before the client can read the answer and ask again.
                 self.metrics.count("statusgen_relay_requests_total", route=route, code=str(status))
                 # The method passed h11's token check; the route is one of the relay's names.
-                _log(f"{method} {route} {status}")
+                log(f"{method} {route} {status}")
             await send(message)
 
         try:
@@ -142,12 +144,15 @@ class RelayApp:
             segments, _ = site_path(raw.decode("latin-1"))
             path = "/" + "/".join(segments)
             route = _route(path)
-            await self._router({**scope, "path": path, "raw_path": path.encode()}, receive, sending)
+            inner = {**scope, "path": path, "raw_path": path.encode()}
+            await self._router(inner, receive, sending)
         except Refusal as refusal:
             await _respond(Answer.refused(refusal), scope, receive, sending)
         except Exception as exc:
-            # One line instead of a traceback; the client gets a 500 if nothing was sent yet.
-            _log(f"a request failed: {type(exc).__name__}")
+            # One line instead of a traceback (unless _failed said it before answering); the
+            # client gets a 500 if nothing was sent yet.
+            if not inner.get(LOGGED):
+                log(f"a request failed: {type(exc).__name__}")
             if not started:
                 await _respond(FAILED, scope, receive, sending)
 
@@ -287,7 +292,11 @@ async def _refused(request: Request, exc: Exception) -> Response:
 
 
 async def _failed(request: Request, exc: Exception) -> Response:
-    return _response(FAILED)  # Starlette raises the exception again: the wrapper logs it
+    # Logged before the answer goes (a client that reads it finds the line there); Starlette
+    # raises the exception again, and the wrapper does not log it twice.
+    log(f"a request failed: {type(exc).__name__}")
+    request.scope[LOGGED] = True
+    return _response(FAILED)
 
 
 async def _http_refusal(request: Request, exc: Exception) -> Response:
@@ -300,7 +309,3 @@ async def _http_refusal(request: Request, exc: Exception) -> Response:
                                                 {"Allow": ", ".join(methods)})))
     return _response(Answer.refused(Refusal(HTTPStatus.NOT_FOUND, "the relay answers /hooks/<tool>, "
                                             "/api/v2/incidents, /healthz and /metrics")))
-
-
-def _log(text: str) -> None:
-    print(f"statusgen relay: {text}", file=sys.stderr, flush=True)
