@@ -126,7 +126,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        server.serve_forever(poll_interval=0.2)
+        server.serve_forever()
     finally:
         server.server_close()
         sender.stopping.set()

@@ -20,15 +20,24 @@ why in the relay's own words; nothing a request holds is repeated in an answer o
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
 
 from statusgen import model as m
 from statusgen.authoring.text import stamp
@@ -36,9 +45,10 @@ from statusgen.diagnostics import with_article
 from statusgen.ingest.alerts import PayloadError, read_json
 from statusgen.ingest.api import REQUEST_ID, RequestError, parse_request, preview_json, request_name
 from statusgen.ingest.payloads import PARSERS, TOOLS
+from statusgen.relay.forward import log
 from statusgen.relay.metrics import Metrics
 from statusgen.relay.queue import DiskQueue, Full
-from statusgen.serve.http import Refusal, Request, site_path
+from statusgen.serve.http import Refusal, site_path
 
 JSON = "application/json"
 PLAIN = "text/plain; charset=utf-8"
@@ -46,8 +56,18 @@ MAX_BODY = 60 * 1024
 """Bytes of a request body: GitHub takes dispatches of less than 64 KB."""
 MAX_DISPATCH = 63 * 1024
 """Bytes of the dispatch forwarded, the request wrapped with its kind and id."""
+BODY_TIMEOUT = 10.0
+"""Seconds for the body once the headers are in."""
+MAX_TARGET = 8 * 1024
+"""Bytes of a request's path; a longer one gets 414."""
 HOOKS = "/hooks/"
 INCIDENTS = "/api/v2/incidents"
+METHODS = ("GET", "HEAD", "POST")
+LOGGED = "statusgen.failure_logged"
+"""Set in a request's scope once its failure is on the log."""
+FIXED_HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"),
+                 (b"connection", b"close")]
+"""On every answer: nothing cached, no type guessed, one request a connection."""
 
 
 @dataclass(frozen=True)
@@ -68,15 +88,21 @@ class Answer:
         return cls(refusal.status, refusal.body(), PLAIN, refusal.headers)
 
 
+FAILED = Answer(HTTPStatus.INTERNAL_SERVER_ERROR,
+                b"500 Internal Server Error: the relay failed; its log says why\n", PLAIN)
+
+
 def _digest(token: str) -> bytes:
     # Both sides hashed first: compare_digest then takes the same time whatever the length.
     return hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
 
 
 class RelayApp:
-    """The relay's routes over a :class:`DiskQueue`."""
+    """The relay's routes over a :class:`DiskQueue`, as an ASGI application (Starlette's router
+    inside a wrapper that normalises the path first, and counts, logs and marks every answer)."""
 
     def __init__(self, queue: DiskQueue, metrics: Metrics, token: str, *, max_body: int = MAX_BODY,
+                 body_timeout: float = BODY_TIMEOUT,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  config: m.Config | None = None) -> None:
         self.queue = queue
@@ -84,49 +110,75 @@ class RelayApp:
         self.metrics = metrics
         self._token = _digest(token)
         self.max_body = max_body
+        self.body_timeout = body_timeout
         self.clock = clock
         metrics.gauges["statusgen_relay_queue_depth"] = lambda: float(queue.depth())
         metrics.gauges["statusgen_relay_queue_oldest_seconds"] = queue.oldest_age
+        self._router = Starlette(routes=[
+            Route("/healthz", _endpoint(self._health), methods=["GET", "HEAD"]),
+            Route("/metrics", _endpoint(self._metrics), methods=["GET", "HEAD"]),
+            Route(INCIDENTS, _endpoint(self._incident), methods=["POST"]),
+            *(Route(HOOKS + tool, _endpoint(self._alert), methods=["POST"]) for tool in PARSERS),
+        ], exception_handlers={HTTPException: _http_refusal, Refusal: _refused, Exception: _failed})
 
-    def answer(self, request: Request, read: Callable[[int], bytes]) -> tuple[str, Answer]:
-        """The route's name (for metrics and the log) and the answer; ``read(n)`` reads the body."""
-        route = "other"
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return  # uvicorn runs the relay without lifespan events; nothing else is spoken
+        method, route, started, inner = scope["method"], "other", False, scope
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started, status = True, message["status"]
+                message = {**message, "headers": [*message.get("headers", []), *FIXED_HEADERS]}
+                # Counted and logged before the client can read the answer and ask again.
+                self.metrics.count("statusgen_relay_requests_total", route=route, code=str(status))
+                # The method passed h11's token check; the route is one of the relay's names.
+                log(f"{method} {route} {status}")
+            await send(message)
+
         try:
-            segments, _ = site_path(request.target)
+            raw = scope.get("raw_path") or scope["path"].encode()
+            if len(raw) > MAX_TARGET:
+                raise Refusal(HTTPStatus.REQUEST_URI_TOO_LONG,
+                              f"the request target is longer than {MAX_TARGET} bytes")
+            segments, _ = site_path(raw.decode("latin-1"))
             path = "/" + "/".join(segments)
-            if path in ("/healthz", "/metrics"):
-                route = path[1:]
-                _allow(request, "GET", "HEAD")
-                return route, self._health() if route == "healthz" else \
-                    Answer(HTTPStatus.OK, self.metrics.text().encode(), "text/plain; version=0.0.4")
-            if path == INCIDENTS or (path.startswith(HOOKS) and path[len(HOOKS):] in PARSERS):
-                route = "incidents" if path == INCIDENTS else path[1:]
-                _allow(request, "POST")
-                self._authorised(request)
-                body = self._body(request, read)
-                return route, self._incident(request, body) if path == INCIDENTS else \
-                    self._alert(path[len(HOOKS):], body)
-            raise Refusal(HTTPStatus.NOT_FOUND, "the relay answers /hooks/<tool>, "
-                          "/api/v2/incidents, /healthz and /metrics")
+            route = _route(path)
+            inner = {**scope, "path": path, "raw_path": path.encode()}
+            await self._router(inner, receive, sending)
         except Refusal as refusal:
-            return route, Answer.refused(refusal)
+            await _respond(Answer.refused(refusal), scope, receive, sending)
+        except Exception as exc:
+            # One line instead of a traceback (unless _failed said it before answering); the
+            # client gets a 500 if nothing was sent yet.
+            if not inner.get(LOGGED):
+                log(f"a request failed: {type(exc).__name__}")
+            if not started:
+                await _respond(FAILED, scope, receive, sending)
 
-    def _health(self) -> Answer:
+    async def _metrics(self, request: Request) -> Answer:
+        return Answer(HTTPStatus.OK, self.metrics.text().encode(), "text/plain; version=0.0.4")
+
+    async def _health(self, request: Request) -> Answer:
         return Answer.json(HTTPStatus.OK, {"status": "ok", "queued": self.queue.depth(),
                                            "oldest_seconds": round(self.queue.oldest_age(), 1)})
 
     def _authorised(self, request: Request) -> None:
-        given = request.values("authorization")
+        given = request.headers.getlist("authorization")
         scheme, _, token = given[0].partition(" ") if len(given) == 1 else ("", "", "")
         if scheme.lower() != "bearer" or not hmac.compare_digest(_digest(token.strip()), self._token):
             raise Refusal(HTTPStatus.UNAUTHORIZED, "send the relay's token as "
                           "`Authorization: Bearer <token>`", {"WWW-Authenticate": "Bearer"})
 
-    def _body(self, request: Request, read: Callable[[int], bytes]) -> bytes:
-        if request.values("transfer-encoding"):
+    async def _body(self, request: Request) -> bytes:
+        """The body, once the token is checked: only with one ``Content-Length`` within the
+        limit, and read whole within ``body_timeout`` seconds."""
+        self._authorised(request)
+        if request.headers.getlist("transfer-encoding"):
             raise Refusal(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length "
                           "header; chunked bodies are not read")
-        lengths = request.values("content-length")
+        lengths = request.headers.getlist("content-length")
         if len(lengths) != 1 or not lengths[0].isdigit() or len(lengths[0]) > 12:
             raise Refusal(HTTPStatus.LENGTH_REQUIRED, "send one Content-Length header")
         size = int(lengths[0])
@@ -134,9 +186,34 @@ class RelayApp:
             raise Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a body may be "
                           f"{self.max_body // 1024} KiB at most (GitHub forwards less than 64 KB; "
                           "Alertmanager's max_alerts keeps its notifications small)")
-        return read(size)
+        body = bytearray()
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                async for chunk in request.stream():
+                    body += chunk
+        except TimeoutError:
+            raise Refusal(HTTPStatus.REQUEST_TIMEOUT,
+                          f"the body took more than {self.body_timeout:g} s") from None
+        except ClientDisconnect:
+            raise Refusal(HTTPStatus.BAD_REQUEST,
+                          "the connection closed before the body ended") from None
+        return bytes(body)
 
-    def _alert(self, kind: str, body: bytes) -> Answer:
+    async def _alert(self, request: Request) -> Answer:
+        kind = request.scope["path"][len(HOOKS):]
+        body = await self._body(request)
+        # Parsing and the queue's fsync block: a worker thread, so other requests go on.
+        return await run_in_threadpool(self._take_alert, kind, body)
+
+    async def _incident(self, request: Request) -> Answer:
+        body = await self._body(request)
+        keys = request.headers.getlist("idempotency-key")
+        if len(keys) > 1 or (keys and not REQUEST_ID.match(keys[0])):
+            raise Refusal(HTTPStatus.BAD_REQUEST, "Idempotency-Key must be 1 to 64 letters, "
+                          "digits, `.`, `_` and `-`")
+        return await run_in_threadpool(self._take_incident, keys[0] if keys else None, body)
+
+    def _take_alert(self, kind: str, body: bytes) -> Answer:
         try:
             sent = read_json(body)
             delivery = PARSERS[kind](sent)
@@ -156,16 +233,12 @@ class RelayApp:
         # only: a note names a field, never what the request holds).
         return Answer.json(answer.status, {**json.loads(answer.body), "notes": list(delivery.notes)})
 
-    def _incident(self, request: Request, body: bytes) -> Answer:
-        keys = request.values("idempotency-key")
-        if len(keys) > 1 or (keys and not REQUEST_ID.match(keys[0])):
-            raise Refusal(HTTPStatus.BAD_REQUEST, "Idempotency-Key must be 1 to 64 letters, "
-                          "digits, `.`, `_` and `-`")
+    def _take_incident(self, key: str | None, body: bytes) -> Answer:
         try:
             parsed = parse_request(body, self.config.api if self.config else None)
         except RequestError as exc:
             return Answer.json(HTTPStatus.UNPROCESSABLE_ENTITY, {"errors": [str(exc)]})
-        request_id = keys[0] if keys else secrets.token_hex(8)
+        request_id = key or secrets.token_hex(8)
         received = self.clock().replace(microsecond=0)
         incident_id = request_name(parsed.title, received, request_id)
         payload = {"request": read_json(body), "request_id": request_id, "id": incident_id,
@@ -191,8 +264,49 @@ class RelayApp:
             "status": "queued", "request_id": request_id, "merged": merged})
 
 
-def _allow(request: Request, *methods: str) -> None:
-    if request.method not in methods:
-        raise Refusal(HTTPStatus.METHOD_NOT_ALLOWED, f"use {' or '.join(methods)} here",
-                      {"Allow": ", ".join(methods)})
+def _route(path: str) -> str:
+    """The name a request's path is counted and logged under: one of the relay's own."""
+    if path in ("/healthz", "/metrics"):
+        return path[1:]
+    if path == INCIDENTS:
+        return "incidents"
+    return path[1:] if path.startswith(HOOKS) and path[len(HOOKS):] in PARSERS else "other"
 
+
+def _endpoint(handler: Callable[[Request], Awaitable[Answer]]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return _response(await handler(request))
+    return endpoint
+
+
+def _response(answer: Answer) -> Response:
+    return Response(answer.body, int(answer.status), dict(answer.headers), answer.content_type)
+
+
+async def _respond(answer: Answer, scope: Scope, receive: Receive, send: Send) -> None:
+    await _response(answer)(scope, receive, send)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refusal)
+    return _response(Answer.refused(exc))
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    # Logged before the answer goes (a client that reads it finds the line there); Starlette
+    # raises the exception again, and the wrapper does not log it twice.
+    log(f"a request failed: {type(exc).__name__}")
+    request.scope[LOGGED] = True
+    return _response(FAILED)
+
+
+async def _http_refusal(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, another method) in the relay's words."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        methods = sorted((exc.headers or {}).get("Allow", "").split(", "), key=METHODS.index)
+        return _response(Answer.refused(Refusal(HTTPStatus.METHOD_NOT_ALLOWED,
+                                                f"use {' or '.join(methods)} here",
+                                                {"Allow": ", ".join(methods)})))
+    return _response(Answer.refused(Refusal(HTTPStatus.NOT_FOUND, "the relay answers /hooks/<tool>, "
+                                            "/api/v2/incidents, /healthz and /metrics")))

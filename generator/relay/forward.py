@@ -137,7 +137,7 @@ class Sender(threading.Thread):
             try:
                 failed = self._once(failed)
             except Exception as exc:  # the sender must outlive any one bad moment
-                _log(f"the sender failed ({type(exc).__name__}); trying again")
+                log(f"the sender failed ({type(exc).__name__}); trying again")
                 self.stopping.wait(self.max_pause / 10)
 
     def _once(self, failed: int) -> int:
@@ -162,10 +162,10 @@ class Sender(threading.Thread):
             return 0
         if attempt.result is Result.REJECTED:
             where = self.queue.dead(item)
-            _log(f"GitHub refused request {item.seq} ({attempt.status}); it is kept in {where}")
+            log(f"GitHub refused request {item.seq} ({attempt.status}); it is kept in {where}")
             return failed
         self.queue.release(item)
-        _log(f"request {item.seq} not sent: {attempt.why}"
+        log(f"request {item.seq} not sent: {attempt.why}"
              f"{f' ({attempt.status})' if attempt.status else ''}; trying again")
         # The queue keeps the request however long GitHub asks to wait: the wait is only capped.
         self.stopping.wait(min(attempt.wait, self.max_pause) if attempt.wait is not None
@@ -187,5 +187,6 @@ class Sender(threading.Thread):
             self._last_sent = {k: t for k, t in self._last_sent.items() if t >= horizon}
 
 
-def _log(text: str) -> None:
+def log(text: str) -> None:
+    """One line on the relay's log (standard error), as it happens."""
     print(f"statusgen relay: {text}", file=sys.stderr, flush=True)

@@ -1,168 +1,145 @@
-"""The relay's HTTP side, hardened like the dev server (:mod:`statusgen.serve.http`, whose
-request reader it uses): a bounded request line and headers read within a deadline, a body read
-only with a ``Content-Length`` within the limit and its own deadline, a connection limit (one
-more is answered 503 without a thread), one request per connection, and answers whose text and
-headers are the relay's own words."""
+"""The relay's HTTP side: uvicorn (HTTP/1.1 through h11) serving :class:`RelayApp`.
+
+What uvicorn leaves to its user is added here, in its protocol class: a deadline for the
+request's head from the moment a connection is accepted (uvicorn only times out idle keep-alive
+connections, so a client that never finishes its headers would hold a connection for ever), and
+a connection limit answered at once, ``503`` with ``Retry-After``.  The body's deadline and size
+are the application's (:mod:`statusgen.relay.app`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import socket
-import socketserver
-import sys
-import time
-from http import HTTPStatus
+import threading
 from typing import Any
 
-from statusgen.relay.app import PLAIN, Answer, RelayApp
-from statusgen.serve.bounded import BoundedThreads
-from statusgen.serve.http import Refusal, parse_head, read_head
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from statusgen.relay.app import RelayApp
 
 HEAD_TIMEOUT = 10.0
 """Seconds from the connection to the end of the headers."""
-BODY_TIMEOUT = 10.0
-"""Seconds for the body once the headers are in."""
-WRITE_TIMEOUT = 10.0
 MAX_CONNECTIONS = 64
-LINGER, LINGER_BYTES = 1.0, 256 * 1024
-"""After a refusal, how long and how much of what the client still sends is read and dropped,
-so that closing does not reset the connection before the client reads the answer."""
+MAX_HEAD = 72 * 1024
+"""Bytes of a request's line and headers together; h11 answers a longer head 400."""
+SHUTDOWN_TIMEOUT = 15
+"""Seconds a stop waits for the requests under way."""
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"relay": {"format": "statusgen relay: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "relay",
+                            "stream": "ext://sys.stderr"}},
+    "loggers": {"uvicorn.error": {"handlers": ["stderr"], "level": "WARNING", "propagate": False}},
+}
+"""uvicorn's warnings (a malformed request) on the relay's log, in its words; the relay logs
+each request itself."""
 
 
-class HeadOnly:
-    """The connection as :func:`~statusgen.serve.http.read_head` sees it: it reads in chunks, so
-    this hands it bytes only up to the blank line that ends the headers (peeking first), and the
-    body stays unread in the socket."""
-
-    def __init__(self, connection: socket.socket) -> None:
-        self._connection = connection
-        self._tail = b""
-
-    def settimeout(self, seconds: float | None) -> None:
-        self._connection.settimeout(seconds)
-
-    def recv(self, size: int) -> bytes:
-        peeked = self._connection.recv(size, socket.MSG_PEEK)
-        if not peeked:
-            return b""
-        window = self._tail + peeked
-        ends = [found + len(mark) - len(self._tail) for mark in (b"\n\n", b"\n\r\n")
-                if (found := window.find(mark)) != -1]
-        take = max(1, min(ends)) if ends else len(peeked)
-        data = self._connection.recv(take)
-        self._tail = (self._tail + data)[-2:]
-        return data
+def _plain(status: str, text: bytes, *headers: str) -> bytes:
+    head = [f"HTTP/1.1 {status}", "Content-Type: text/plain; charset=utf-8",
+            f"Content-Length: {len(text)}", "Connection: close", *headers]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + text
 
 
-def read_body(connection: socket.socket, size: int, timeout: float) -> bytes:
-    """Exactly ``size`` bytes of body, within ``timeout`` seconds; :class:`Refusal` otherwise."""
-    deadline = time.monotonic() + timeout
-    body = bytearray()
-    while len(body) < size:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise Refusal(HTTPStatus.REQUEST_TIMEOUT, f"the body took more than {timeout:g} s")
-        connection.settimeout(remaining)
-        try:
-            chunk = connection.recv(min(64 * 1024, size - len(body)))
-        except TimeoutError:
-            raise Refusal(HTTPStatus.REQUEST_TIMEOUT, f"the body took more than {timeout:g} s") \
-                from None
-        if not chunk:
-            raise Refusal(HTTPStatus.BAD_REQUEST, "the connection closed before the body ended")
-        body += chunk
-    return bytes(body)
+TOO_MANY = _plain("503 Service Unavailable", b"503 Service Unavailable: too many connections at "
+                  b"once; try again\n", "Retry-After: 1")
+TOO_SLOW = _plain("408 Request Timeout", b"408 Request Timeout: the request's head took too long\n")
 
 
-def send(connection: socket.socket, answer: Answer, *, with_body: bool = True) -> None:
-    """Write ``answer`` and its headers; the connection closes after it."""
-    lines = [f"HTTP/1.1 {answer.status.value} {answer.status.phrase}",
-             f"Content-Type: {answer.content_type}", f"Content-Length: {len(answer.body)}",
-             "Cache-Control: no-store", "X-Content-Type-Options: nosniff", "Connection: close",
-             *(f"{name}: {value}" for name, value in answer.headers.items())]
-    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    connection.sendall(head + (answer.body if with_body else b""))
+class RelayProtocol(H11Protocol):
+    """uvicorn's h11 protocol with the head's deadline and the connection limit."""
+
+    def __init__(self, *args: Any, head_timeout: float, max_connections: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_timeout = head_timeout
+        self.max_connections = max_connections
+        self._heard = self._turned_away = False
+        self._head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._turned_away = len(self.connections) > self.max_connections
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_late)
+
+    def data_received(self, data: bytes) -> None:
+        self._heard = True
+        if self._turned_away:
+            # Answered once its first bytes are read (closing with them unread would reset the
+            # connection before the client reads the answer), without the application.
+            if not self.transport.is_closing():
+                self.transport.write(TOO_MANY)
+                self.transport.close()
+            return
+        super().data_received(data)
+        if self.cycle is not None and self._head_timer is not None:
+            self._head_timer.cancel()  # the head is in: the body has the application's deadline
+            self._head_timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        super().connection_lost(exc)
+
+    def _head_late(self) -> None:
+        """A slow head gets 408; a silent connection (an unused preconnect) is just closed."""
+        if self.cycle is None and not self.transport.is_closing():
+            if self._heard:
+                self.transport.write(TOO_SLOW)
+            self.transport.close()
 
 
-def linger(connection: socket.socket) -> None:
-    """Read and drop what the client still sends, for a bounded time and amount."""
-    deadline, left = time.monotonic() + LINGER, LINGER_BYTES
-    with contextlib.suppress(OSError):
-        connection.shutdown(socket.SHUT_WR)
-        while left > 0 and (remaining := deadline - time.monotonic()) > 0:
-            connection.settimeout(remaining)
-            chunk = connection.recv(min(left, 64 * 1024))
-            if not chunk:
-                return
-            left -= len(chunk)
+class _Server(uvicorn.Server):
+    # The command stops the relay on SIGTERM and SIGINT itself, and tests run it in a thread:
+    # uvicorn's own signal handlers (which re-raise the signal once stopped) stay out.
+    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
+        return contextlib.nullcontext()
 
 
-class RelayServer(BoundedThreads, socketserver.TCPServer):
-    """At most ``max_connections`` request threads; the rest are turned away at once."""
-
-    allow_reuse_address = True
-    daemon_threads = False
-    block_on_close = True
-    request_queue_size = MAX_CONNECTIONS
+class RelayServer:
+    """The relay on ``address`` (bound at once, so port 0's choice is known before serving):
+    :meth:`serve_forever` runs it in the calling thread until :meth:`shutdown`."""
 
     def __init__(self, address: tuple[str, int], app: RelayApp, *,
-                 max_connections: int = MAX_CONNECTIONS, head_timeout: float = HEAD_TIMEOUT,
-                 body_timeout: float = BODY_TIMEOUT) -> None:
+                 max_connections: int = MAX_CONNECTIONS, head_timeout: float = HEAD_TIMEOUT) -> None:
         self.app = app
-        self.head_timeout = head_timeout
-        self.body_timeout = body_timeout
-        self.bound_threads(max_connections)
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, RelayHandler)
-
-    def refuse(self, request: Any) -> None:
-        with contextlib.suppress(OSError):
-            request.settimeout(0.5)  # the accepting thread: never wait long
-            send(request, Answer(HTTPStatus.SERVICE_UNAVAILABLE, b"503 Service Unavailable: too "
-                                 b"many connections at once; try again\n", PLAIN,
-                                 {"Retry-After": "1"}))
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """One line instead of a traceback (the client got a 500)."""
-        exc = sys.exc_info()[1]
-        print(f"statusgen relay: a request failed: {type(exc).__name__}", file=sys.stderr, flush=True)
-
-
-class RelayHandler(socketserver.BaseRequestHandler):
-    """One request a connection."""
-
-    server: RelayServer
-
-    def handle(self) -> None:
-        connection: socket.socket = self.request
-        method, route, answered = "", "other", False
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
         try:
-            try:
-                lines = read_head(HeadOnly(connection), self.server.head_timeout)  # type: ignore[arg-type]
-                if lines is None:
-                    return
-                request = parse_head(lines)
-                method = request.method
-                route, answer = self.server.app.answer(
-                    request, lambda size: read_body(connection, size, self.server.body_timeout))
-            except Refusal as refusal:
-                answer = Answer.refused(refusal)
-            connection.settimeout(WRITE_TIMEOUT)
-            answered = True
-            send(connection, answer, with_body=method != "HEAD")
-            self.server.app.metrics.count("statusgen_relay_requests_total", route=route,
-                                          code=str(answer.status.value))
-            # The method passed parse_head's token check; the route is one of the relay's names.
-            print(f"statusgen relay: {method or '-'} {route} {answer.status.value}",
-                  file=sys.stderr, flush=True)
-            if answer.status >= 400:
-                linger(connection)
-        except (ConnectionError, TimeoutError):
-            pass  # the client went away or stopped reading
-        except Exception:
-            if not answered:
-                with contextlib.suppress(OSError):
-                    send(connection, Answer(HTTPStatus.INTERNAL_SERVER_ERROR, b"500 Internal Server "
-                                            b"Error: the relay failed; its log says why\n", PLAIN))
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind(address)
+            self.socket.listen(max_connections)
+        except OSError:
+            self.socket.close()
             raise
+        self.server_address: tuple[str, int] = self.socket.getsockname()[:2]
+        protocol = functools.partial(RelayProtocol, head_timeout=head_timeout,
+                                     max_connections=max_connections)
+        self._server = _Server(uvicorn.Config(
+            app, http=protocol, lifespan="off", access_log=False, server_header=False,  # type: ignore[arg-type]
+            proxy_headers=False, log_config=LOG_CONFIG, h11_max_incomplete_event_size=MAX_HEAD,
+            timeout_graceful_shutdown=SHUTDOWN_TIMEOUT))
+        self._stopped = threading.Event()
+
+    def serve_forever(self) -> None:
+        try:
+            asyncio.run(self._server.serve(sockets=[self.socket]))
+        finally:
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop accepting, finish the requests under way, and return once stopped."""
+        self._server.should_exit = True
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        self.socket.close()
+
+    def connections(self) -> int:
+        """Connections open now (for tests)."""
+        return len(self._server.server_state.connections)
+

@@ -27,20 +27,25 @@ from statusgen.steps import Runner, direct
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 EXCLUDED = frozenset({"404.html"})
+EMBED_PAGE = "embed/index.html"
+"""The widget's page (:mod:`statusgen.render.embed`), named here too: embed imports the pages."""
 MAX_AGE = 60
 """Seconds a cache may keep the API, feeds, badges and calendar: they change with every build."""
 
 
 
-def pages(outputs: Collection[str]) -> list[str]:
-    """The HTML pages among ``outputs`` that belong in the sitemap."""
-    return sorted(p for p in outputs if p.endswith(".html") and p not in EXCLUDED)
+def pages(outputs: Collection[str], prefixes: Collection[str] = ("",)) -> list[str]:
+    """The HTML pages among ``outputs`` that belong in the sitemap: not the 404 page, nor the
+    widget's page for an iframe in each edition (of ``prefixes``)."""
+    left_out = EXCLUDED | {prefix + EMBED_PAGE for prefix in prefixes}
+    return sorted(p for p in outputs if p.endswith(".html") and p not in left_out)
 
 
 def sitemap(snap: Around, outputs: Collection[str]) -> bytes:
     ET.register_namespace("", SITEMAP_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for url in sorted(paths.absolute(snap.page.url, p) for p in pages(outputs)):
+    prefixes = [e.prefix for e in editions(snap.page)]
+    for url in sorted(paths.absolute(snap.page.url, p) for p in pages(outputs, prefixes)):
         item = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
         ET.SubElement(item, f"{{{SITEMAP_NS}}}loc").text = url
     ET.indent(urlset)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from statusgen.compute.views import Revision, Snapshot
-from statusgen.render import api, badges, calendar, feeds, meta, pages, reports
+from statusgen.render import api, badges, calendar, embed, feeds, meta, pages, reports
 from statusgen.render.editions import editions, localized
 from statusgen.render.i18n import translator
 from statusgen.render.theme import theme_folders
@@ -43,7 +43,8 @@ def render_site(snap: Snapshot, themes_dir: Path, attachments: Mapping[str, byte
         lang = translator(edition.language, folders)
         made = {**pages.render_pages(here, themes_dir, run, edition),
                 **reports.render_reports(here, themes_dir, revision, run, edition),
-                **feeds.render_feeds(here, run, lang), **badges.render_badges(here, lang)}
+                **feeds.render_feeds(here, run, lang), **badges.render_badges(here, lang),
+                **embed.render_embed(here, themes_dir, edition, run)}
         if not edition.default:
             made = {edition.prefix + path: data for path, data in {**made, **attachments}.items()}
         parts.append(made)

@@ -674,5 +674,6 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "unresolved.html": UnresolvedContext,
     "report.html": ReportContext,
     "404.html": PageContext,
+    "embed.html": PageContext,
 }
 """Each page template and what it receives."""

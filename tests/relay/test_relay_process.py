@@ -135,3 +135,20 @@ def test_tokens_are_required_and_never_printed(tmp_path: Path, github: FakeGitHu
     short.extra = ("--token-env", "NO_SUCH_VARIABLE")
     with pytest.raises(AssertionError, match="set NO_SUCH_VARIABLE to the token clients must send"):
         short.start()
+
+
+def test_a_killed_relay_keeps_what_it_acknowledged(relay: RelayProcess, github: FakeGitHub) -> None:
+    github.down()
+    for n in range(5):
+        assert relay.post("/hooks/generic", generic(f"k{n}"))[0] == 202
+    relay.kill()  # SIGKILL: no chance to tidy up
+    again = RelayProcess(relay.queue, github, relay.log.with_name("relay2.log")).start()
+    try:
+        assert "5 requests queued" in again.log.read_text()
+        assert again.post("/hooks/generic", generic("k5"))[0] == 202
+        github.up()
+        sent = github.wait_for(6, timeout=60)
+        assert [d["client_payload"]["payload"]["key"] for d in sent] == [f"k{n}" for n in range(6)]
+        eventually(lambda: queued(again) == 0, "empty queue")
+    finally:
+        again.kill()

@@ -61,12 +61,12 @@ def running(folder: Path, head_timeout: float = 0.5) -> Iterator[Relay]:
     github.up()
     queue = DiskQueue(folder / "queue", limit=50)
     metrics = Metrics()
-    server = RelayServer(("127.0.0.1", 0), RelayApp(queue, metrics, RELAY_TOKEN),
-                         max_connections=4, head_timeout=head_timeout, body_timeout=0.5)
+    server = RelayServer(("127.0.0.1", 0), RelayApp(queue, metrics, RELAY_TOKEN, body_timeout=0.5),
+                         max_connections=4, head_timeout=head_timeout)
     sender = Sender(queue, Dispatcher(github.url, REPOSITORY, TOKEN), metrics, key_interval=0,
                     first_pause=0.05, max_pause=0.2)
     sender.start()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Relay(server, queue, sender, github, metrics)
     server.shutdown()
@@ -166,7 +166,8 @@ def test_bodies_are_read_only_within_the_limits(relay: Relay) -> None:
 
 
 def test_heads_are_read_only_within_the_limits(relay: Relay) -> None:
-    assert raw(relay, b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n").startswith(b"HTTP/1.1 414 ")
+    # HTTP/1.1 requires a Host header: the server refuses a request without one.
+    assert raw(relay, b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: r\r\n\r\n").startswith(b"HTTP/1.1 414 ")
     slow = raw(relay, b"GET /healthz HTTP/1.1\r\nHost: r\r\n")
     assert slow.startswith(b"HTTP/1.1 408 ")
     assert raw(relay, b"", pause=0.6) == b""  # a silent connection is closed without an answer
@@ -174,24 +175,19 @@ def test_heads_are_read_only_within_the_limits(relay: Relay) -> None:
     assert bad.startswith(b"HTTP/1.1 400 ") and b"Bad Header" not in bad
 
 
-def request_threads() -> int:
-    return sum("process_request_thread" in t.name for t in threading.enumerate())
-
-
 def test_connections_beyond_the_limit_are_turned_away(tmp_path: Path) -> None:
     # Idle connections held for longer than any pause of a busy machine.
     with running(tmp_path, head_timeout=30) as relay:
-        before = request_threads()
         idle = [socket.create_connection(("127.0.0.1", relay.port)) for _ in range(4)]
         try:
-            eventually(lambda: request_threads() - before == 4, "four connections taken")
-            answer = raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n")
+            eventually(lambda: relay.server.connections() == 4, "four connections taken")
+            answer = raw(relay, b"GET /healthz HTTP/1.1\r\nHost: r\r\n\r\n")
             assert answer.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 1" in answer
         finally:
             for connection in idle:
                 connection.close()
         # Their slots come back once the clients go.
-        eventually(lambda: raw(relay, b"GET /healthz HTTP/1.1\r\n\r\n")
+        eventually(lambda: raw(relay, b"GET /healthz HTTP/1.1\r\nHost: r\r\n\r\n")
                    .startswith(b"HTTP/1.1 200 "), "answer once the idle connections closed")
 
 
@@ -340,3 +336,17 @@ def test_a_config_whose_services_name_no_component_stops_the_start(
     err = capsys.readouterr().err
     assert code == 2 and "service 1234 names no component of components.yml: `apy`" in err
     assert f"{config}:" in err and "listening" not in err
+
+
+def test_a_failure_is_answered_500_and_logged_in_one_line(
+        relay: Relay, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(key: str, data: bytes) -> tuple[int, bool]:
+        raise RuntimeError("the disk of secret-host failed")
+
+    monkeypatch.setattr(relay.queue, "put", broken)
+    status, _, answer = relay.request("POST", "/hooks/generic", b'{"key": "k", "status": "firing"}', AUTH)
+    assert (status, answer) == (500, b"500 Internal Server Error: the relay failed; its log says why\n")
+    assert relay.metrics.value("statusgen_relay_requests_total", route="hooks/generic", code="500") == 1
+    err = capsys.readouterr().err
+    assert "statusgen relay: a request failed: RuntimeError" in err
+    assert "Traceback" not in err and "secret-host" not in err
