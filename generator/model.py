@@ -36,7 +36,10 @@ class Impact(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Impact).index(self)
+        return _IMPACT_RANKS[self]
+
+
+_IMPACT_RANKS = {impact: rank for rank, impact in enumerate(Impact)}
 
 
 class Level(StrEnum):
@@ -50,9 +53,10 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Level).index(self)
+        return _LEVEL_RANKS[self]
 
 
+_LEVEL_RANKS = {level: rank for rank, level in enumerate(Level)}
 INCIDENT_LEVELS = (Level.DEGRADED_PERFORMANCE, Level.PARTIAL_OUTAGE, Level.MAJOR_OUTAGE)
 
 

@@ -50,6 +50,23 @@ def step_name(step: Callable[..., object]) -> str:
     return found
 
 
+F = TypeVar("F", bound=Callable[..., object])
+_SPREAD: set[Callable[..., object]] = set()
+
+
+def spread(step: F) -> F:
+    """Mark ``step`` as worth running on several processes: its work is large beside the cost
+    of sending its result back (a page's bytes), unlike an entry's or its figures', which a
+    process would spend longer copying back than computing."""
+    step_name(step)
+    _SPREAD.add(step)
+    return step
+
+
+def is_spread(step: Callable[..., object]) -> bool:
+    return step in _SPREAD
+
+
 def direct(step: Callable[[A], R], inputs: Sequence[A], /) -> list[R]:
     """The plain :class:`Runner`: each step in turn, in this process, nothing kept."""
     step_name(step)

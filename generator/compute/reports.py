@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from statusgen import model as m
 from statusgen.compute.metrics import incident_metrics
-from statusgen.compute.status import END_OF_TIME, Entry, Span
+from statusgen.compute.status import END_OF_TIME, Entry, Span, moves
 from statusgen.compute.uptime import (
     WEIGHTS,
     Uptime,
@@ -283,11 +283,6 @@ def _touched(e: Entry, tz: tzinfo, now: datetime) -> _Touched:
                     tuple(dict.fromkeys(month(t) for t in moments if t <= now)))
 
 
-def _now_matters(e: Entry, now: datetime) -> bool:
-    """Whether what ``e`` touches can still change with the clock."""
-    return e.started_at > now or any(s.end is None or s.end > now for s in e.spans)
-
-
 class _Index:
     """The counted entries by the months they touch in ``tz``, so that each period reads only
     its own: the size of all the reports together grows with the history, not with the
@@ -303,7 +298,7 @@ class _Index:
         # uptime bars' days do.
         self.order: dict[str, int] = {}
         shown = counted(entries)
-        found = run(touched_step, [TouchedInput(e, tz, now if _now_matters(e, now) else None)
+        found = run(touched_step, [TouchedInput(e, tz, now if moves(e, now) else None)
                                    for e in shown])
         for e, touched in zip(shown, found, strict=True):
             self.order[e.id] = len(self.order)

@@ -23,12 +23,14 @@ from statusgen.compute.notified import Bell, bells
 from statusgen.compute.recurring import Series, expanded, series
 from statusgen.compute.reports import Report, all_reports
 from statusgen.compute.status import (
+    END_OF_TIME,
     INDICATORS,
     Entry,
     Span,
     component_levels,
     entry,
     indicator,
+    moves,
     redact,
     redacted,
     settled,
@@ -52,15 +54,34 @@ class EntryFigures:
     """What its API document derives of incident.io's incident object."""
 
 
-def entry_figures(e: Entry, config: m.Config, now: datetime) -> EntryFigures:
-    """The figures of ``e`` at ``now``."""
-    return EntryFigures(levels=e.levels_at(now) if e.active else e.peak(),
-                        metrics=incident_metrics(e, config, now),
+def entry_figures(e: Entry, config: m.Config, now: datetime | None) -> EntryFigures:
+    """The figures of ``e`` at ``now``; ``None`` for an entry that no longer
+    :func:`~statusgen.compute.status.moves` with the clock."""
+    at = now or END_OF_TIME
+    return EntryFigures(levels=e.levels_at(at) if e.active else e.peak(),
+                        metrics=incident_metrics(e, config, at),
                         object=incident_object(e.incident, e.status, config))
 
 
-def _figures(entries: tuple[Entry, ...], config: m.Config, now: datetime) -> dict[str, EntryFigures]:
-    return {e.id: entry_figures(e, config, now) for e in entries}
+@dataclass(frozen=True)
+class FiguresInput:
+    """What an entry's figures read: the entry, the components, the clock while it moves."""
+
+    entry: Entry
+    config: m.Config
+    clock: datetime | None
+
+
+def figures_step(item: FiguresInput) -> EntryFigures:
+    """The step that computes one entry's figures."""
+    return entry_figures(item.entry, item.config, item.clock)
+
+
+def _figures(entries: tuple[Entry, ...], config: m.Config, now: datetime,
+             run: Runner = direct) -> dict[str, EntryFigures]:
+    made = run(figures_step, [FiguresInput(e, config, now if moves(e, now) else None)
+                              for e in entries])
+    return {e.id: f for e, f in zip(entries, made, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -279,7 +300,7 @@ def snapshot(repo: m.Repository, now: datetime, *, internal: bool = False,
         by_component=_by_component(entries, config),
         years=years,
         history_year=latest(years),
-        figures=_figures(entries, config, now),
+        figures=_figures(entries, config, now, run),
         feeds=feed_entries(entries, config),
         reports=all_reports(entries, config, now, tz, run) if reports else (),
         upstream=dict(upstream or {}),

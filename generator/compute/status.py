@@ -247,6 +247,12 @@ END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 """A moment after every other: what a clock of ``None`` stands for."""
 
 
+def moves(e: Entry, now: datetime) -> bool:
+    """Whether what is computed from ``e`` at ``now`` can still change with the clock: it
+    runs, has not started, or holds a component beyond ``now``."""
+    return e.active or e.started_at > now or any(s.end is None or s.end > now for s in e.spans)
+
+
 def settled(incident: m.Incident, now: datetime) -> bool:
     """Whether a maintenance's entry no longer moves with the clock after ``now``: every update
     is posted and it has completed, so it is the same at any later moment."""

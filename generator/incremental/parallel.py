@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from statusgen.steps import Runner, direct, step_name
+from statusgen.steps import Runner, direct, is_spread, step_name
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,5 +72,5 @@ def processes(jobs: int) -> Runner:
 
     def mapped(step: Callable[[T], R], items: Sequence[T], /) -> list[R]:
         step_name(step)
-        return parallel_map(step, items, jobs)
+        return parallel_map(step, items, jobs if is_spread(step) else 1)
     return mapped

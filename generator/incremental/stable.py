@@ -36,7 +36,21 @@ def _names(cls: type[Any]) -> tuple[str, ...]:
 
 
 def _walk(value: Any, out: list[str]) -> None:
-    if value is None or isinstance(value, bool | int | float):
+    kind = type(value)
+    if kind is str:
+        out.append(f"s{len(value)}:{value}")
+        return
+    # A frozen object walked before, or made by a step (:func:`known_by`), is known at once.
+    state = getattr(value, "__dict__", None)
+    if state is not None and (known := state.get(_KEPT)) is not None:
+        out.append(known)
+        return
+    if kind is tuple:
+        out.append(f"({len(value)}")
+        for item in value:
+            _walk(item, out)
+        out.append(")")
+    elif value is None or isinstance(value, bool | int | float):
         out.append(repr(value))
     elif isinstance(value, Enum):
         out.append(f"{type(value).__name__}.{value.name}")
@@ -59,7 +73,10 @@ def _walk(value: Any, out: list[str]) -> None:
             _walk(item, out)
         out.append(")")
     elif isinstance(value, frozenset | set):
-        out.append("{" + ",".join(sorted(fingerprint(item) for item in value)) + "}")
+        if all(type(item) is str for item in value):  # ids: sorted as they are
+            out.append("{" + ",".join(f"s{len(item)}:{item}" for item in sorted(value)) + "}")
+        else:
+            out.append("{" + ",".join(sorted(fingerprint(item) for item in value)) + "}")
     elif isinstance(value, Mapping):
         out.append("{" + ",".join(sorted(fingerprint(k) + "=" + fingerprint(v)
                                          for k, v in value.items())) + "}")
@@ -70,12 +87,10 @@ def _walk(value: Any, out: list[str]) -> None:
         # An entry is read by many inputs (each period it runs through, each page that lists
         # it): a frozen object's digest is worked out once and kept on it.  ``replace`` makes
         # a new object, which has none.
-        known = getattr(value, "__dict__", {}).get(_KEPT)
-        if known is None:
-            known = _object(value)
-            params = getattr(type(value), "__dataclass_params__", None)
-            if params is not None and params.frozen:
-                object.__setattr__(value, _KEPT, known)
+        known = _object(value)
+        params = getattr(kind, "__dataclass_params__", None)
+        if params is not None and params.frozen and state is not None:
+            object.__setattr__(value, _KEPT, known)
         out.append(known)
     else:
         raise Unstable(f"no stable digest for {type(value).__name__}")

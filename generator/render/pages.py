@@ -46,7 +46,7 @@ from statusgen.render.views import (
     UnresolvedContext,
     YearLink,
 )
-from statusgen.steps import Runner, direct
+from statusgen.steps import Runner, direct, spread
 
 NOT_FOUND = "404.html"
 COMPONENT_ENTRIES = 50
@@ -192,6 +192,7 @@ class IncidentPage:
     bells: tuple[Bell, ...] = ()
 
 
+@spread
 def incident_page(item: IncidentPage) -> bytes:
     """The step that renders an entry's page."""
     frame, e = item.frame, item.entry

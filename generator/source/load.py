@@ -26,7 +26,7 @@ from statusgen.source.parse import (
 )
 from statusgen.source.schema import SLUG
 from statusgen.source.tree import Kind, Listed, Source
-from statusgen.steps import Runner, direct
+from statusgen.steps import Runner, direct, spread
 
 # Paths the JSON API uses beside incident ids (``api/v2/incidents/unresolved.json``).
 RESERVED_IDS = ("unresolved",)
@@ -124,6 +124,7 @@ def read_config(source: Source) -> tuple[m.Config | None, list[Diagnostic]]:
     return parse_config(raw)
 
 
+@spread
 def parse_one(item: tuple[ParseFn, str, bytes]) -> Parsed:
     """The step that parses one file: with the parser, its path and bytes."""
     parse, path, raw = item
