@@ -26,8 +26,8 @@ AT = 10_000
 MAX_RATIO = 1.5
 MAX_PEAK_MIB = 500e6 / 2**20
 """500 MB."""
-MAX_SCHEDULED_S = 2.0
-MAX_EDIT_S = 0.5
+MAX_SCHEDULED_S = 1.5
+MAX_EDIT_S = 0.3
 
 
 @dataclass(frozen=True)

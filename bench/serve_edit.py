@@ -3,7 +3,7 @@
     python -m bench.serve_edit ROOT OUT INCIDENT NOW
 
 Builds ROOT into OUT in this process with the dev server's session
-(``Session.in_memory()``: parse cache, render memo, in-place writer), edits the
+(``Session.in_memory()``: parse cache, record of steps, in-place writer), edits the
 first message of INCIDENT, builds again with the same session and prints
 ``{"seconds": …, "first_seconds": …, "written": …}`` as JSON: the time of the
 second build alone, of the first, and how many files the second rewrote.

@@ -102,8 +102,16 @@ def read_upstreams(root: Path, config: m.Config, now: datetime, client: Client |
                               user_agent="statusgen-upstream")
     urls = sorted({url for u in wanted.values() for url in documents(u)})
     down: dict[tuple[str, str, int], Unreachable] = {}
-    fetched: dict[str, Any] = dict(zip(urls, _each(urls, lambda url: _caught(client, url, down)),
-                                       strict=True))
+    # One host's documents are asked in order, one after the other, and hosts side by side:
+    # which document of a host that is down is asked first (and named) never depends on timing.
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        by_host.setdefault(_host_key(url), []).append(url)
+    fetched: dict[str, Any] = {}
+    for group, found in zip(by_host.values(), _each(
+            list(by_host), lambda key: [_caught(client, url, down) for url in by_host[key]]),
+            strict=True):
+        fetched.update(zip(group, found, strict=True))
     kept_path = root / CACHE_DIR / KEPT_FILE
     kept = load_kept(kept_path)
     readings: Readings = {}
@@ -125,6 +133,13 @@ def read_upstreams(root: Path, config: m.Config, now: datetime, client: Client |
     keys = {u.key for u in wanted.values()}
     save_kept(kept_path, {key: r for key, r in kept.items() if key in keys})
     return Read(readings, tuple(warnings))
+
+
+def _host_key(url: str) -> str:
+    try:
+        return repr(origin(url))
+    except Refused:
+        return url
 
 
 def _caught(client: Client, url: str, down: dict[tuple[str, str, int], Unreachable]) -> Any:
