@@ -426,10 +426,12 @@ class MonthView:
 
 @dataclass(frozen=True)
 class Choice:
-    """A component a reader may subscribe to: its id, as the service reads it, and name."""
+    """A component a reader may subscribe to."""
 
     id: str
+    """Its id: what the form sends as ``components``, as the service reads it."""
     name: str
+    """Its name, the box's label."""
 
 
 @dataclass(frozen=True)
