@@ -2,8 +2,9 @@
 
 :func:`render_meta` takes the snapshot and the paths of every other output, and
 is pure.  ``_headers`` is the format of Netlify and Cloudflare Pages: it makes
-the API readable from any origin, keeps caches of the live files short, and
-gives feeds and the calendar their media types.  Rules carry ``page.url``'s path
+the API readable from any origin, keeps caches of the live files short,
+gives feeds and the calendar their media types, and with a subscriptions
+service lets the pages' form post to it and nowhere else.  Rules carry ``page.url``'s path
 (``/status/api/*`` for a page at ``https://example.com/status/``).  ``CNAME`` is
 GitHub Pages' record of a custom domain: written for a public build whose ``page.url``
 is a host name of its own at the root, unless ``page.cname`` is ``false``.
@@ -108,6 +109,17 @@ def _rule(path: str, prefixes: tuple[str, ...]) -> tuple[int, str] | None:
     return place, edition + "/".join(parts)
 
 
+def policy(snap: Around) -> str:
+    """The ``Content-Security-Policy`` of every page: with a subscriptions service, forms may
+    post to this site and to the service's origin alone; nothing without one (the site has
+    no form of its own)."""
+    declared = snap.config.subscriptions
+    if declared is None:
+        return ""
+    parts = urlsplit(declared.url)
+    return _line(f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def headers(snap: Around, outputs: Collection[str]) -> bytes:
     """Netlify / Cloudflare Pages ``_headers``: a block per URL pattern that matches an
     output, made from the outputs of every edition, no two setting the same header on
@@ -125,9 +137,12 @@ def headers(snap: Around, outputs: Collection[str]) -> bytes:
             lines += [f"  {cors}", f"  {cache}"]
         else:
             lines += [f"  {cors}", f"  {cache}", f"  Content-Type: {media_type(pattern)}"]
+    everywhere = [f"Content-Security-Policy: {csp}"] if (csp := policy(snap)) else []
     if snap.internal:
+        everywhere.append("X-Robots-Tag: noindex")
+    if everywhere:
         lines.append(base + "*")
-        lines.append("  X-Robots-Tag: noindex")
+        lines += [f"  {header}" for header in everywhere]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -31,6 +31,7 @@ from statusgen.render.i18n import Language, translator
 from statusgen.render.media import ATOM, RSS
 from statusgen.render.theme import STATIC, Theme, load_theme, signature
 from statusgen.render.views import (
+    Choice,
     ComponentContext,
     ComponentRow,
     EntryLine,
@@ -43,6 +44,7 @@ from statusgen.render.views import (
     MonthView,
     PageContext,
     SiteView,
+    SubscribeForm,
     UnresolvedContext,
     YearLink,
 )
@@ -119,6 +121,20 @@ def _current(row: ComponentRow, config: m.Config, quiet: frozenset[str]) -> Comp
     return row if len(kept) == len(row.members) else replace(row, members=kept)
 
 
+def subscribe_form(config: m.Config, component: m.Component | None = None,
+                   choices: bool = False) -> SubscribeForm | None:
+    """The "Get updates" form of a page: ``component``'s page has it chosen, and the front
+    page (``choices``) offers every current component; none without ``subscriptions:``."""
+    declared = config.subscriptions
+    if declared is None:
+        return None
+    return SubscribeForm(
+        action=declared.url + "subscribe",
+        component=Choice(component.id, component.name) if component is not None else None,
+        choices=tuple(Choice(c.id, c.name) for c in config.walk() if not c.retired)
+        if choices else ())
+
+
 @dataclass(frozen=True)
 class Frame:
     """What every page of one edition reads of the site around its own content: the theme,
@@ -144,9 +160,10 @@ class Frame:
         return self.theme.render(template, context)
 
     def base(self, page: str, *, nav: str | None = None, feeds: tuple[Feed, ...] | None = None,
-             site: SiteView | None = None) -> PageContext:
+             site: SiteView | None = None, subscribe: SubscribeForm | None = None) -> PageContext:
         """What every template of ``page`` receives; ``site`` is the header with the clock, on
-        the pages that show it."""
+        the pages that show it; ``subscribe`` the form where it differs from the plain one
+        (:func:`subscribe_form`)."""
         theme = self.theme
         inline_css: Markup | None = None
         url: Callable[[str], str]
@@ -170,7 +187,8 @@ class Frame:
                            feeds=feeds if feeds is not None else _feeds(self.page, self.lang),
                            history_path=paths.history_page(), inline_css=inline_css,
                            alternates=() if page == NOT_FOUND else
-                           alternates(self.edition, page, dict(self.names)))
+                           alternates(self.edition, page, dict(self.names)),
+                           subscribe=subscribe or subscribe_form(self.config))
 
     def line(self, e: Entry, now: datetime | None) -> EntryLine:
         """An entry's line (its links are output paths); ``now`` only while it runs."""
@@ -264,9 +282,10 @@ class _Site:
                 self.rows[member.id] = member
 
     def base(self, page: str, *, nav: str | None = None, feeds: tuple[Feed, ...] | None = None,
-             clocked: bool = False) -> PageContext:
+             clocked: bool = False, subscribe: SubscribeForm | None = None) -> PageContext:
         """What every template of ``page`` receives."""
-        return self.frame.base(page, nav=nav, feeds=feeds, site=self.clocked if clocked else None)
+        return self.frame.base(page, nav=nav, feeds=feeds, site=self.clocked if clocked else None,
+                               subscribe=subscribe)
 
     def line(self, e: Entry) -> EntryLine:
         """An entry's line: the same on every page (its links are output paths)."""
@@ -285,7 +304,8 @@ class _Site:
         page = paths.INDEX
         maintenance = snap.maintenance[:FRONT_MAINTENANCE]
         return self.theme.render("index.html", IndexContext(
-            **vars(self.base(page, nav="status", clocked=True)),
+            **vars(self.base(page, nav="status", clocked=True,
+                             subscribe=subscribe_form(snap.config, choices=True))),
             active=tuple(self.card(e, page) for e in snap.active[:FRONT_ACTIVE]),
             more_active=max(len(snap.active) - FRONT_ACTIVE, 0),
             unresolved_path=paths.unresolved_page(),
@@ -330,7 +350,7 @@ class _Site:
             entries = self.snap.by_component[component.id]
             out[page] = self.theme.render("component.html", ComponentContext(
                 **vars(self.base(page, feeds=_feeds(self.snap.page, self.lang, component),
-                                 clocked=True)),
+                                 clocked=True, subscribe=subscribe_form(self.snap.config, component))),
                 component=self.rows[component.id],
                 entries=tuple(self.line(e) for e in entries[:COMPONENT_ENTRIES]),
                 more=len(entries) > COMPONENT_ENTRIES,

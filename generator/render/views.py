@@ -425,6 +425,29 @@ class MonthView:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A component a reader may subscribe to."""
+
+    id: str
+    """Its id: what the form sends as ``components``, as the service reads it."""
+    name: str
+    """Its name, the box's label."""
+
+
+@dataclass(frozen=True)
+class SubscribeForm:
+    """The "Get updates" form, when the page declares ``subscriptions:``: it posts to the
+    service without any script."""
+
+    action: str
+    """The service's ``/subscribe``."""
+    component: Choice | None
+    """On a component's page, that component, chosen beforehand."""
+    choices: tuple[Choice, ...]
+    """On the front page, every current component, none chosen (none means all)."""
+
+
+@dataclass(frozen=True)
 class PageContext:
     """What every template receives."""
 
@@ -447,6 +470,8 @@ class PageContext:
     alternates: tuple[Alternate, ...]
     """The page in every language of the site, this one included, the default language's
     (served at ``/``) first; empty when the site has one language."""
+    subscribe: SubscribeForm | None
+    """The "Get updates" form, or none when the page has no subscriptions service."""
 
 
 @dataclass(frozen=True)
