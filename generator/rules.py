@@ -420,8 +420,10 @@ UNKNOWN_COMPONENT = Rule(
 
 UNKNOWN_AUDIENCE = Rule(
     "unknown-audience", E,
-    "An incident's `audiences` names an audience that `components.yml` does not declare.",
-    "Use an id from `audiences` in `components.yml`, or declare the audience there.")
+    "An incident's `audiences`, or `build --audience`, names an audience that "
+    "`components.yml` does not declare.",
+    "Use an id from `audiences` in `components.yml`, or declare the audience there.",
+    stages=("check", "build"))
 
 AUDIENCE = Rule(
     "audience", E,
