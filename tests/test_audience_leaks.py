@@ -90,9 +90,9 @@ def leaks_nothing(case: tuple[m.Repository, Audiences]) -> None:
     repo, found = case
     assume(not [d for d in check(repo, NOW) if d.severity is Severity.ERROR])
     internal = found.markers.internal
-    builds = {None: published(snapshot(repo, NOW)),
-              **{a.id: published(snapshot(audience_repository(repo, a), NOW))
-                 for a in CONFIG.audiences}}
+    builds: dict[str | None, bytes] = {None: published(snapshot(repo, NOW)),
+                                       **{a.id: published(snapshot(audience_repository(repo, a), NOW))
+                                          for a in CONFIG.audiences}}
     for built, output in builds.items():
         forbidden = internal.union(*(mine for a, mine in found.only.items() if a != built))
         assert sorted(marker for marker in forbidden if marker.encode() in output) == []
