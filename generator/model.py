@@ -464,6 +464,19 @@ class IncidentFields(Located):
         return frozenset(f.id for f in self.custom if f.public)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Audience(Located):
+    """One entry of ``audiences:``: a page of its own for some readers (a key customer),
+    showing only its components and the entries that touch them or name it."""
+
+    id: str
+    name: str
+    components: tuple[ComponentRef, ...]
+    """Component or group ids; a group stands for all its members."""
+    url: str = ""
+    """Where its site is served, in place of ``page.url``; ``""`` keeps ``page.url``."""
+
+
 NO_INCIDENT_FIELDS = IncidentFields(loc=Location("components.yml"))
 """What a ``components.yml`` without ``incident_fields`` declares: nothing."""
 
@@ -486,6 +499,8 @@ class Config(Located):
     """How create-incident requests (``new --from-json``, the relay) name components."""
     subscriptions: Subscriptions | None = None
     """The self-service subscriptions service, when the page has one."""
+    audiences: tuple[Audience, ...] = ()
+    """Pages of their own for some readers (``statusgen build --audience ID``)."""
 
     def walk(self) -> Iterator[Component]:
         """Every component and group, groups before their members, in display order."""
@@ -726,12 +741,15 @@ class Incident(Located):
     occurrence: date | None = None
     """Set on one occurrence of a recurring maintenance (computed, never written): its
     date in the page's zone; ``id`` is then the occurrence's, ``path`` the series' file."""
+    audiences: tuple[Declared, ...] = ()
+    """The audiences alone who see it (``audiences: [acme-corp]``): then never public."""
 
     @property
     def published(self) -> bool:
-        """Whether the public site may show this entry at all."""
+        """Whether the public site may show this entry at all: an entry for some audiences
+        only is shown in their builds alone."""
         return self.visibility is Visibility.PUBLIC and self.mode is not Mode.TEST and \
-            (self.stage is None or not self.stage.unaccepted)
+            (self.stage is None or not self.stage.unaccepted) and not self.audiences
 
     @property
     def counted(self) -> bool:

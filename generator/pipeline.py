@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 from statusgen import model as m
 from statusgen import rules
 from statusgen.check.run import check
+from statusgen.compute.audience import audience_repository
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
 from statusgen.incremental.parse_cache import ParseCache
@@ -276,8 +277,8 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 @_one_at_a_time
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
           jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
-          upstream: Upstream | None = None, sent: Mapping[str, bool] | None = None
-          ) -> BuildResult:
+          upstream: Upstream | None = None, sent: Mapping[str, bool] | None = None,
+          audience: str | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
@@ -287,7 +288,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     components' statuses once the files pass (the caller fetches, so that this stays off the
     network): its readings are data for compute, its warnings the build's; ``sent``, the
     notification send log's events, which an internal build's entry history shows (the
-    caller reads it).
+    caller reads it); ``audience``, the id of the audience whose site this is (the public
+    build of the repository narrowed to it: :mod:`statusgen.compute.audience`).
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -301,7 +303,7 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     last = LastBuild(root, out) if session is not None and session.remember else None
     logged = sorted(sent.items()) if sent is not None and internal else None
     fingerprint = inputs_fingerprint(
-        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}") if last else ""
+        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}|{audience}") if last else ""
     unchanged = last.still_valid(fingerprint) if last else None
     if unchanged is not None:
         return _unchanged(unchanged, time.perf_counter() - started)
@@ -322,6 +324,15 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     read = result.loaded.files
     if repo is None or has_errors(diagnostics):
         return BuildResult(diagnostics, read)
+    if audience is not None:
+        chosen = next((a for a in repo.config.audiences if a.id == audience), None)
+        if chosen is None:
+            known = ", ".join(a.id for a in repo.config.audiences) or \
+                "none: declare one under `audiences`"
+            return BuildResult([*diagnostics, rules.UNKNOWN_AUDIENCE.at(
+                Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
+                f"audiences: {known}")], read)
+        repo = audience_repository(repo, chosen)
     writer = session.writer if session is not None else write_site
     try:
         check_output(out, root)

@@ -418,6 +418,20 @@ UNKNOWN_COMPONENT = Rule(
     "An id that `components.yml` does not have; the message suggests the closest.",
     "Use an id from `components.yml`, or add the component there.")
 
+UNKNOWN_AUDIENCE = Rule(
+    "unknown-audience", E,
+    "An incident's `audiences`, or `build --audience`, names an audience that "
+    "`components.yml` does not declare.",
+    "Use an id from `audiences` in `components.yml`, or declare the audience there.",
+    stages=("check", "build"))
+
+AUDIENCE = Rule(
+    "audience", E,
+    "An audience shown as written would mislead or leak: two audiences share an id, or an "
+    "entry for some audiences names a component none of them shows.",
+    "Give each audience its own id; name only the audiences' components on such an entry, "
+    "or add the component to one of its audiences.")
+
 CHANNEL = Rule(
     "channel", E,
     "A notification channel in `notify` cannot be used as written: it lacks a key its `type` "

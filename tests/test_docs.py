@@ -59,6 +59,8 @@ def test_the_examples_validate(status_repo: StatusRepo) -> None:
 
 
 MAINTENANCE_KEYS = {"window", "repeat", "except", "occurrence"}
+AUDIENCE_KEYS = {"audiences"}
+"""Shown in the audience section: the example incident stays public."""
 
 
 def test_the_incident_example_has_every_incident_key() -> None:
@@ -66,9 +68,10 @@ def test_the_incident_example_has_every_incident_key() -> None:
     for schema in SCHEMAS:
         if schema.name in ("incident", "update"):
             for field in schema.fields:
-                if field.name not in MAINTENANCE_KEYS:
+                if field.name not in MAINTENANCE_KEYS | AUDIENCE_KEYS:
                     assert re.search(rf"^\s*(- )?{field.name}:", incident, re.MULTILINE), field.name
     assert "window:" in maintenance
+    assert "\naudiences: [acme-corp]\n" in DOC
     for key in MAINTENANCE_KEYS:
         assert re.search(rf"^\s*(- )?{key}:", recurring, re.MULTILINE), key
 

@@ -33,12 +33,28 @@ def check_config(config: m.Config) -> Iterator[Diagnostic]:
                 component.loc_of("id"), f"component id `{component.id}` is "
                 f"already used on line {first.loc_of('id').line}; ids must be unique, "
                 "groups included")
+    yield from _audiences(config)
+
+
+def _audiences(config: m.Config) -> Iterator[Diagnostic]:
+    """Audience ids are unique, and name components that exist."""
+    ids = [c.id for c in config.walk()]
+    seen: dict[str, m.Audience] = {}
+    for audience in config.audiences:
+        first = seen.setdefault(audience.id, audience)
+        if first is not audience:
+            yield rules.AUDIENCE.at(audience.loc_of("id"), f"audience id `{audience.id}` is "
+                                    f"already used on line {first.loc_of('id').line}; ids must "
+                                    "be unique")
+        for ref in audience.components:
+            yield from _reference(ref, ids)
 
 
 def component_rules(incident: m.Incident, context: Context) -> Iterator[Diagnostic]:
     """Components that exist, at levels that fit the entry's kind."""
     config = context.config
     ids = [c.id for c in config.walk()]
+    yield from _audience_rules(incident, config)
     for ref in incident.components:
         yield from _reference(ref, ids)
         if incident.kind is m.Kind.MAINTENANCE:
@@ -70,3 +86,26 @@ def _reference(ref: m.ComponentRef, ids: list[str]) -> Iterator[Diagnostic]:
     if ref.id not in ids:
         yield rules.UNKNOWN_COMPONENT.at(ref.loc, f"no component `{ref.id}` in components.yml"
                                          f"{suggest(ref.id, ids)}; known ids: {', '.join(ids)}")
+
+
+def _audience_rules(incident: m.Incident, config: m.Config) -> Iterator[Diagnostic]:
+    """An entry for some audiences names declared ones, and only their components: any
+    other would show in none of their pages."""
+    declared = {a.id: a for a in config.audiences}
+    named = [declared[d.id] for d in incident.audiences if d.id in declared]
+    for unknown in (d for d in incident.audiences if d.id not in declared):
+        choices = ", ".join(declared) or "none: declare one under `audiences` in components.yml"
+        yield rules.UNKNOWN_AUDIENCE.at(unknown.loc, f"no audience `{unknown.id}` in "
+                                        f"components.yml{suggest(unknown.id, list(declared))}; "
+                                        f"known audiences: {choices}")
+    if not named or len(named) < len(incident.audiences):
+        return
+    shown = {leaf for a in named for ref in a.components for leaf in config.expand(ref.id)}
+    refs = [*incident.components, *(r for u in incident.updates for r in u.components or ())]
+    for ref in refs:
+        outside = [leaf for leaf in config.expand(ref.id) if leaf not in shown]
+        if outside:
+            yield rules.AUDIENCE.at(ref.loc, f"`{ref.id}` is not on the page of "
+                                    f"{', '.join(a.id for a in named)}, the only readers of "
+                                    f"this entry (they see {', '.join(sorted(shown))}); name "
+                                    "their components only, or add it to an audience")

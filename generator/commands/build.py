@@ -30,9 +30,14 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
     parser.add_argument("--out", type=Path, default=None,
                         help="the output folder (default: ROOT/site)")
-    parser.add_argument("--internal", action="store_true",
-                        help="build the team's site: internal entries and updates included, "
-                        "every page marked internal")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--internal", action="store_true",
+                     help="build the team's site: internal entries and updates included, "
+                     "every page marked internal")
+    who.add_argument("--audience", default=None, metavar="ID",
+                     help="build the site of this audience in components.yml: its components, "
+                     "and the public entries touching them or entries naming it (see "
+                     "docs/audiences.md)")
     parser.add_argument("--send-log", type=Path, default=None, metavar="PATH",
                         help="with --internal: the send log of `statusgen notify`, which says of "
                         f"each update whether it was notified (default: ROOT/{SEND_LOG})")
@@ -65,7 +70,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
                    jobs=args.jobs, session=session, revision=working_revision(args.root),
-                   upstream=upstream_step(args.root, now), sent=_sent(args))
+                   upstream=upstream_step(args.root, now), sent=_sent(args),
+                   audience=args.audience)
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where
@@ -77,7 +83,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     if result.diagnostics:
         report(result.diagnostics, result.read, args.format)
     assert result.write is not None
-    kind = "internal site" if args.internal else "site"
+    kind = "internal site" if args.internal else \
+        f"site of audience {args.audience}" if args.audience else "site"
     warnings = len(result.diagnostics)
     counts = (f"{result.pages} pages, {result.files} files ({result.size / 1024:.0f} KiB; "
               f"{result.write.written} written, {result.write.unchanged} unchanged, "

@@ -1096,6 +1096,27 @@ INCIDENT_FIELDS = Schema("incident_fields", (
           list_of(INCIDENT_TYPE, non_empty=True), default="none"),
 ), _builder(m.IncidentFields))
 
+def slugs(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | _Invalid:
+    """A list of ids, each once and where it is written: ``[acme-corp]``."""
+    if not isinstance(node, Seq):
+        return _wrong(node, "a list of ids such as [acme-corp]", out)
+    found = _unique(node, out, slug)
+    if isinstance(found, _Invalid):
+        return found
+    return tuple(m.Declared(loc=item.loc, id=value) for value, item in found)
+
+
+AUDIENCE = Schema("audience", (
+    Field("id", "id", "A stable slug: `statusgen build --audience ID`, and what an incident's "
+          "`audiences` names.", slug, required=True, example="acme-corp"),
+    Field("name", "text", "Who it is for, as the team calls them.", line, required=True,
+          example="Acme Corp"),
+    Field("components", "list of ids", "The components its page shows; a group id means all "
+          "its members.", id_list, required=True, example="[api, db]"),
+    Field("url", "URL", "Where its site is served, in place of `page.url`.", url,
+          default="page.url", example="https://status.acme.example/acme-corp/"),
+), _builder(m.Audience))
+
 CONFIG = Schema("components.yml", (
     Field("page", "mapping", "The page's settings: see `page` below.", nested(PAGE), required=True),
     Field("components", "list of components", "The components in the order the page shows "
@@ -1116,6 +1137,9 @@ CONFIG = Schema("components.yml", (
     Field("incident_fields", "mapping", "What incidents record besides their timeline: "
           "references, severities, roles, named timestamps, custom fields; see "
           "`incident_fields` below.", nested(INCIDENT_FIELDS), default="none"),
+    Field("audiences", "list of audiences", "Pages of their own for some readers (a key "
+          "customer), each built with `statusgen build --audience ID`: see `audience` below "
+          "and docs/audiences.md.", list_of(AUDIENCE, non_empty=False), default="none"),
 ), _builder(m.Config))
 
 FOLLOW_UP = Schema("follow-up", (
@@ -1216,6 +1240,10 @@ INCIDENT = Schema("incident", (
     Field("except", "list of dates", "Recurring maintenance only: dates (in the page's zone) "
           "of occurrences that do not take place.", days, default="none",
           example="[2026-04-07, 2026-12-29]"),
+    Field("audiences", "list of ids", "Audiences (declared in `components.yml`) alone who see "
+          "the entry, in their builds (`build --audience ID`); it then stays out of the public "
+          "build, its feeds, API and notifications.", slugs, default="none",
+          example="[acme-corp]"),
     Field("source", "text", "Where the entry came from when a tool wrote it: the importer's or the "
           "monitor's key (`statuspage/z3lct0r596n4`, `alertmanager/<group key>`), so that the "
           "same import or alert updates this file instead of writing another. Unique.",
@@ -1265,7 +1293,7 @@ INCIDENT = Schema("incident", (
 
 SCHEMAS = (PAGE, COMPONENT, UPSTREAM, CONFIG, INCIDENT_FIELDS, REFERENCE, SEVERITY, CUSTOM_FIELD,
            OPTION, ROLE, INCIDENT, UPDATE, WINDOW, ACKNOWLEDGED, CHANNEL, MONITOR, API, INCIDENT_TYPE,
-           FOLLOW_UP, SUBSCRIPTIONS)
+           FOLLOW_UP, SUBSCRIPTIONS, AUDIENCE)
 
 
 def markdown_table(schema: Schema) -> str:

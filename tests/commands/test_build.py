@@ -132,3 +132,25 @@ def test_the_report_says_what_was_built(tmp_path: Path, capsys: pytest.CaptureFi
     assert (root / "site" / MARKER).is_file()
     assert main(["build", "--root", str(root), "--now", NOW.isoformat()]) == 0
     assert "0 written" in capsys.readouterr().out
+
+
+def test_an_audience_build_writes_its_own_site(status_repo: StatusRepo, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.compute.test_audience import AUDIENCES, FOR_ACME
+
+    root = status_repo({"components.yml": AUDIENCES, "incidents/acme.md": FOR_ACME})
+    now = ["--now", NOW.isoformat(), "--no-cache"]
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "public"), *now]) == 0
+    assert main(["build", "--root", str(root), "--audience", "acme-corp",
+                 "--out", str(tmp_path / "acme"), *now]) == 0
+    assert "built the site of audience acme-corp" in capsys.readouterr().out
+    assert "incidents/acme/index.html" in tree(tmp_path / "acme")
+    assert not any(b"Database slow" in data for data in tree(tmp_path / "public").values())
+    assert main(["build", "--root", str(root), "--audience", "acme",
+                 "--out", str(tmp_path / "none"), *now]) == 1
+    printed = capsys.readouterr()
+    assert "components.yml:1:1: error: no audience `acme` in components.yml; known audiences: " \
+        "acme-corp, globex [unknown-audience]" in printed.out
+    assert not (tmp_path / "none").exists()
+    with pytest.raises(SystemExit):
+        main(["build", "--root", str(root), "--audience", "acme-corp", "--internal", *now])

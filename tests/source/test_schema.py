@@ -223,7 +223,7 @@ def test_schemas_are_consistent() -> None:
     assert [s.name for s in SCHEMAS] == [
         "page", "component", "upstream", "components.yml", "incident_fields", "reference", "severity",
         "custom field", "option", "role", "incident", "update", "window", "acknowledged", "channel",
-        "monitor", "api", "incident type", "follow-up", "subscriptions"]
+        "monitor", "api", "incident type", "follow-up", "subscriptions", "audience"]
     for schema in SCHEMAS:
         names = [f.name for f in schema.fields]
         assert len(names) == len(set(names)), schema.name
@@ -259,6 +259,12 @@ RECURRING_KEYS = {"incident": {"repeat", "except"}, "update": {"occurrence"},
                   # Nor hidden components or days without data, which the example's front
                   # page and bars would show: docs/format.md's components section shows them.
                   "component": {"only_show_if_degraded", "start_date"}}
+
+
+# Nor audiences: the example is one public site. docs/format.md's audience section shows
+# these keys, and tests/compute/test_audience.py uses every one.
+AUDIENCE_KEYS = {"components.yml": {"audiences"}, "incident": {"audiences"},
+                 "audience": {"id", "name", "components", "url"}}
 
 
 def test_the_example_files_use_every_key_of_every_schema() -> None:
@@ -299,5 +305,6 @@ def test_the_example_files_use_every_key_of_every_schema() -> None:
             used[UPDATE.name] |= set(update)
     for schema in SCHEMAS:
         declared = {f.name for f in schema.fields} - NOTIFY_KEYS.get(schema.name, set()) \
-            - UPSTREAM_KEYS.get(schema.name, set()) - RECURRING_KEYS.get(schema.name, set())
+            - UPSTREAM_KEYS.get(schema.name, set()) - RECURRING_KEYS.get(schema.name, set()) \
+            - AUDIENCE_KEYS.get(schema.name, set())
         assert used[schema.name] == declared, (schema.name, declared - used[schema.name])
