@@ -12,7 +12,7 @@ from typing import Any
 from statusgen import model as m
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options, format_option, report
 from statusgen.diagnostics import Diagnostic
-from statusgen.incremental.parallel import cores
+from statusgen.incremental.parallel import cores, for_builds
 from statusgen.incremental.parse_cache import CACHE_DIR
 from statusgen.notify.log import DEFAULT as SEND_LOG
 from statusgen.notify.log import LogError, SendLog
@@ -65,6 +65,7 @@ def _sent(args: argparse.Namespace) -> dict[str, bool] | None:
 
 def run(args: argparse.Namespace, now: datetime) -> int:
     """Build; one line says what was written, or why nothing was."""
+    for_builds()
     out = args.out if args.out is not None else args.root / "site"
     existed = out.is_dir()
     session = None if args.no_cache else Session.on_disk(args.root)

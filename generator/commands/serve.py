@@ -35,6 +35,7 @@ from typing import Any
 
 from statusgen.commands.clock import resolve_now
 from statusgen.commands.options import EXIT_OK, EXIT_PROBLEMS, common_options
+from statusgen.incremental.parallel import for_builds
 from statusgen.output.write import OutputError, check_output
 from statusgen.serve.builder import Builder, Hub
 from statusgen.serve.http import DevServer, allowed_host, server_url
@@ -78,6 +79,7 @@ def register(commands: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace, now: datetime) -> int:
     """``statusgen serve``: returns when stopped by SIGINT or SIGTERM."""
+    for_builds()
     root: Path = args.root.resolve()
     default = DEFAULT_OUT_INTERNAL if args.internal else DEFAULT_OUT
     out: Path = (args.out if args.out is not None else root / default).resolve()
