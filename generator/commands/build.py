@@ -16,7 +16,8 @@ from statusgen.incremental.parallel import cores
 from statusgen.incremental.parse_cache import CACHE_DIR
 from statusgen.notify.log import DEFAULT as SEND_LOG
 from statusgen.notify.log import LogError, SendLog
-from statusgen.pipeline import Session, Upstream, build, working_revision
+from statusgen.output.search import indexer
+from statusgen.pipeline import Search, Session, Upstream, build, working_revision
 from statusgen.upstream.fetch import read_upstreams
 
 
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     session = None if args.no_cache else Session.on_disk(args.root)
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
                    jobs=args.jobs, session=session, revision=working_revision(args.root),
-                   upstream=upstream_step(args.root, now), sent=_sent(args))
+                   upstream=upstream_step(args.root, now), sent=_sent(args),
+                   search_index=Search(indexer()))
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where

@@ -24,6 +24,16 @@ def unresolved_page() -> str:
     return f"incidents/unresolved/{INDEX}"
 
 
+def search_page() -> str:
+    """The search box over the whole history (its index is written by the build, see
+    :mod:`statusgen.output.search`)."""
+    return f"search/{INDEX}"
+
+
+SEARCH_BUNDLE = "pagefind/"
+"""Where the build writes the search index: at the site's root, for every language."""
+
+
 def history_page(year: int | None = None) -> str:
     return f"history/{INDEX}" if year is None else f"history/{year}/{INDEX}"
 

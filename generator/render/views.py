@@ -442,6 +442,8 @@ class PageContext:
     """The feeds this page offers."""
     history_path: str
     """The history's index page."""
+    search_path: str
+    """The search page."""
     inline_css: Markup | None
     """The theme's CSS, for the one page served at any address (``404.html``)."""
     alternates: tuple[Alternate, ...]
@@ -517,6 +519,16 @@ class UnresolvedContext(PageContext):
 
     entries: tuple[EntryLine, ...]
     """Unresolved incidents, page-wide ones first, then newest first."""
+
+
+@dataclass(frozen=True)
+class SearchContext(PageContext):
+    """``search.html``: a search box over the whole history."""
+
+    bundle: str
+    """The link from this page to the search index's folder (the same folder for every
+    language); the page's script loads Pagefind's interface from it, and says search is not
+    available when it is missing."""
 
 
 @dataclass(frozen=True)
@@ -672,6 +684,7 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "history.html": HistoryContext,
     "component.html": ComponentContext,
     "unresolved.html": UnresolvedContext,
+    "search.html": SearchContext,
     "report.html": ReportContext,
     "404.html": PageContext,
     "embed.html": PageContext,
