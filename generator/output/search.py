@@ -14,14 +14,20 @@ search page says search is not available (its script finds no bundle).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from statusgen.output import cbor
 
 BODY = b"data-pagefind-body"
 TIMEOUT = 1800.0
@@ -80,4 +86,75 @@ def index(files: Mapping[str, bytes], binary: Path | None, folder: str) -> Index
             for name in names:
                 found = Path(where, name)
                 made[folder + found.relative_to(out).as_posix()] = found.read_bytes()
-    return Indexed(made, len(pages))
+    return Indexed(steady(made, folder), len(pages))
+
+
+SIGNATURE = b"pagefind_dcd"
+"""What every index file of Pagefind starts with once decompressed."""
+_FILTER = re.compile(r"filter/(?P<name>[\w-]+_[0-9a-f]+)\.pf_filter")
+_META = re.compile(r"pagefind\.(?P<name>[\w-]+_[0-9a-f]+)\.pf_meta")
+
+
+def steady(made: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """Pagefind's index with its filters in one order, so the same pages give the same bytes.
+
+    Pagefind writes a filter's values, and the list of filters, in the order of a hash
+    table seeded at random (Pagefind issue #638): each run names and fills its filter files,
+    its metadata and ``pagefind-entry.json`` differently.  Here the values are sorted, and
+    each file changed is named again by a digest of its contents as Pagefind names it (the
+    name is only for caches: the script checks no digest).  Anything not of the expected
+    shape is left as Pagefind wrote it.
+    """
+    renamed: dict[str, str] = {}
+    out: dict[str, bytes] = {}
+    for path, data in made.items():
+        found = _FILTER.fullmatch(path[len(folder):])
+        value = _read(data) if found else None
+        if found and isinstance(value, list) and len(value) == 2 and isinstance(value[1], list):
+            value[1].sort(key=lambda pair: str(pair[0]) if isinstance(pair, list) and pair else "")
+            name = _rename(found["name"], value, 7)
+            renamed[found["name"]] = name
+            out[f"{folder}filter/{name}.pf_filter"] = _write(value)
+        else:
+            out[path] = data
+    for path, data in list(out.items()):
+        found = _META.fullmatch(path[len(folder):])
+        value = _read(data) if found else None
+        if found and isinstance(value, list) and len(value) > 3 and isinstance(value[3], list):
+            filters = [[f[0], renamed.get(str(f[1]), f[1])] if isinstance(f, list) and len(f) == 2
+                       else f for f in value[3]]
+            value[3] = sorted(filters, key=str)
+            name = _rename(found["name"], value, 10)
+            renamed[found["name"]] = name
+            del out[path]
+            out[f"{folder}pagefind.{name}.pf_meta"] = _write(value)
+    entry = f"{folder}pagefind-entry.json"
+    if entry in out:
+        manifest = json.loads(out[entry])
+        languages = manifest.get("languages", {})
+        for language in languages.values():
+            language["hash"] = renamed.get(language.get("hash"), language.get("hash"))
+        manifest["languages"] = dict(sorted(languages.items()))
+        out[entry] = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode()
+    return dict(sorted(out.items()))
+
+
+def _read(data: bytes) -> cbor.Value | None:
+    try:
+        raw = gzip.decompress(data)
+        if not raw.startswith(SIGNATURE):
+            return None
+        value, end = cbor.decode(raw, len(SIGNATURE))
+    except (OSError, EOFError, ValueError, UnicodeDecodeError):
+        return None
+    return value if end == len(raw) else None
+
+
+def _write(value: cbor.Value) -> bytes:
+    return gzip.compress(SIGNATURE + cbor.encode(value), mtime=0)
+
+
+def _rename(name: str, value: cbor.Value, digits: int) -> str:
+    """``en_1a2b3c4``: the language of ``name`` and a digest of ``value``."""
+    language = name.rpartition("_")[0]
+    return f"{language}_{hashlib.sha256(cbor.encode(value)).hexdigest()[:digits]}"

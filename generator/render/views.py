@@ -437,7 +437,7 @@ class PageContext:
     asset: Callable[[str], str]
     """``asset(name)``: the link to a static file of the theme, with its version."""
     nav: str | None
-    """The navigation item of this page: ``status``, ``history`` or none."""
+    """The navigation item of this page: ``status``, ``history``, ``search`` or none."""
     feeds: tuple[Feed, ...]
     """The feeds this page offers."""
     history_path: str
