@@ -51,7 +51,7 @@ def test_the_same_pages_give_the_same_bytes() -> None:
     for path in filters:
         value, _ = cbor.decode(gzip.decompress(runs[0][path]), len(search.SIGNATURE))
         assert isinstance(value, list) and isinstance(value[1], list)
-        names = [pair[0] for pair in value[1] if isinstance(pair, list)]
+        names = [str(pair[0]) for pair in value[1] if isinstance(pair, list)]
         assert names == sorted(names)
 
 
