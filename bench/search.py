@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.generate import NOW, SHAPES, write_repo
 from statusgen.output import search
 from statusgen.pipeline import build
-from statusgen.render.paths import SEARCH_BUNDLE
+from statusgen.render.paths import SEARCH_BUNDLE, entry_pages
 
 
 def measure(n: int, shape: str) -> dict[str, float | int]:
@@ -35,7 +35,7 @@ def measure(n: int, shape: str) -> dict[str, float | int]:
             raise SystemExit(f"the build failed: {built.diagnostics[:3]}")
         pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
         started = time.perf_counter()
-        made = search.index(pages, binary, SEARCH_BUNDLE)
+        made = search.index(pages, binary, SEARCH_BUNDLE, pages=entry_pages())
         seconds = time.perf_counter() - started
     sizes = sorted(len(data) for data in made.files.values())
     fragments = [len(d) for p, d in made.files.items() if "/fragment/" in p]

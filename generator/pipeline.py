@@ -12,6 +12,7 @@ it changes a byte of the output.
 from __future__ import annotations
 
 import functools
+import hashlib
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +26,7 @@ from statusgen import rules
 from statusgen.check.run import check
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
-from statusgen.incremental.parse_cache import ParseCache
+from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache
 from statusgen.incremental.record import Record, Written
 from statusgen.output import search
 from statusgen.output.kept import output_size
@@ -215,14 +216,14 @@ class Search:
     binary: Path | None
 
 
-def searchable(files: dict[str, bytes], binary: Path | None) -> tuple[dict[str, bytes],
-                                                                      list[Diagnostic]]:
+def searchable(files: dict[str, bytes], binary: Path | None, out: Path,
+               memo: Path | None) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """``files`` with the search page's index, or unchanged with a warning when Pagefind is
-    missing or fails."""
-    from statusgen.render.paths import SEARCH_BUNDLE
+    missing or fails; ``memo`` keeps what the index was made from, for the next build."""
+    from statusgen.render.paths import SEARCH_BUNDLE, entry_pages
 
     try:
-        found = search.index(files, binary, SEARCH_BUNDLE)
+        found = search.index(files, binary, SEARCH_BUNDLE, pages=entry_pages(), out=out, memo=memo)
     except search.Unindexed as exc:
         return files, [rules.SEARCH_UNINDEXED.at(Location(CONFIG_FILE), str(exc))]
     return {**files, **found.files}, []
@@ -353,7 +354,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
         files = render(root, snap, run, revision)
         if search_index is not None:
-            files, unindexed = searchable(files, search_index.binary)
+            memo = None if last is None else root / CACHE_DIR / \
+                f"search-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
+            files, unindexed = searchable(files, search_index.binary, out, memo)
             diagnostics = sort_diagnostics([*diagnostics, *unindexed])
         report = writer(out, files)
         if record is not None:

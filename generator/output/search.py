@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statusgen.output import cbor
+from statusgen.output.atomic import replace_file
+from statusgen.output.kept import Kept, materialized
 
 BODY = b"data-pagefind-body"
 TIMEOUT = 1800.0
@@ -58,13 +60,33 @@ def indexer() -> Path | None:
     return Path(on_path) if on_path else None
 
 
-def index(files: Mapping[str, bytes], binary: Path | None, folder: str) -> Indexed:
+def index(files: Mapping[str, bytes], binary: Path | None, folder: str, *,
+          pages: re.Pattern[str], out: Path | None = None, memo: Path | None = None) -> Indexed:
     """The search index of the entry pages among ``files``, its files under ``folder``
-    (ending in ``/``); :class:`Unindexed` when ``binary`` is missing or fails."""
+    (ending in ``/``); :class:`Unindexed` when ``binary`` is missing or fails.
+
+    ``pages`` matches the paths of the pages that may be indexed.  ``out`` is the site the
+    build replaces: a page the build keeps from it (:class:`~statusgen.output.kept.Kept`) is
+    read from there.  ``memo`` is a file naming the pages the last index was made from: when
+    they are the same and ``out`` still holds that index, it is handed back without running
+    Pagefind (tens of seconds at 10,000 entries).
+    """
+    chosen = {path: data for path, data in files.items() if pages.fullmatch(path)}
+    digest = _identity(chosen)
+    again = _again(memo, digest, out) if memo is not None and out is not None else None
+    if again is not None:
+        return Indexed(again, len(chosen))
     if binary is None:
         raise Unindexed("Pagefind is not installed (pip install 'statusgen[search]')")
-    pages = {path: data for path, data in files.items()
-             if path.endswith(".html") and BODY in data}
+    texts = {path: _bytes(path, data, out) for path, data in chosen.items()}
+    texts = {path: data for path, data in texts.items() if BODY in data}
+    made = steady(_run(texts, binary, folder), folder)
+    if memo is not None:
+        _remember(memo, digest, made)
+    return Indexed(made, len(texts))
+
+
+def _run(pages: Mapping[str, bytes], binary: Path, folder: str) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="statusgen-search-") as temp:
         site, out = Path(temp, "site"), Path(temp, "index")
         for path, data in pages.items():
@@ -86,7 +108,55 @@ def index(files: Mapping[str, bytes], binary: Path | None, folder: str) -> Index
             for name in names:
                 found = Path(where, name)
                 made[folder + found.relative_to(out).as_posix()] = found.read_bytes()
-    return Indexed(steady(made, folder), len(pages))
+    return made
+
+
+def _bytes(path: str, data: bytes, out: Path | None) -> bytes:
+    """A page's bytes: a kept page is the previous site's file, still as it was written."""
+    if isinstance(data, Kept):
+        try:
+            if out is not None:
+                return (out / path).read_bytes()
+        except OSError:
+            pass
+    return materialized(data)
+
+
+def _identity(pages: Mapping[str, bytes]) -> str:
+    """A digest of the pages: a page a step made is known by the digest of what it read."""
+    parts = []
+    for path, data in sorted(pages.items()):
+        key = getattr(data, "key", None)
+        ident = f"{key}/{getattr(data, 'name', '')}" if isinstance(key, str) else \
+            hashlib.blake2b(data, digest_size=16).hexdigest()
+        parts.append(f"{path}\0{ident}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _remember(memo: Path, digest: str, made: Mapping[str, bytes]) -> None:
+    files = {path: hashlib.blake2b(data, digest_size=16).hexdigest() for path, data in made.items()}
+    try:
+        memo.parent.mkdir(exist_ok=True)
+        replace_file(memo, json.dumps({"pages": digest, "files": files}).encode("utf-8"))
+    except OSError:
+        pass  # only costs the next build an index
+
+
+def _again(memo: Path, digest: str, out: Path) -> dict[str, bytes] | None:
+    """The index in ``out``, if it was made from pages of ``digest`` and is as written."""
+    try:
+        record = json.loads(memo.read_bytes())
+        if record.get("pages") != digest:
+            return None
+        found = {}
+        for path, want in record["files"].items():
+            data = (out / path).read_bytes()
+            if hashlib.blake2b(data, digest_size=16).hexdigest() != want:
+                return None
+            found[path] = data
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return None
+    return found or None
 
 
 SIGNATURE = b"pagefind_dcd"

@@ -6,6 +6,7 @@ preview artifact; feeds and the API link absolutely, from ``page.url``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 INDEX = "index.html"
@@ -28,6 +29,11 @@ def search_page() -> str:
     """The search box over the whole history (its index is written by the build, see
     :mod:`statusgen.output.search`)."""
     return f"search/{INDEX}"
+
+
+def entry_pages() -> re.Pattern[str]:
+    """The paths of the entry pages, in every language's edition: what search indexes."""
+    return re.compile(r"(?:[A-Za-z_-]+/)?incidents/(?!unresolved/)[^/]+/" + re.escape(INDEX))
 
 
 SEARCH_BUNDLE = "pagefind/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statusgen.output import cbor, search
-from statusgen.pipeline import Search, build
+from statusgen.pipeline import Search, Session, build
+from statusgen.render.paths import entry_pages
 from tests.helpers import NOW, copy_example
 
 BINARY = search.indexer()
+ENTRY = entry_pages()
 needs_pagefind = pytest.mark.skipif(BINARY is None, reason="Pagefind is not installed")
 
 
@@ -34,7 +37,7 @@ PAGES = {f"incidents/i{n}/index.html": page(f"Outage number {n}", 2020 + n % 5, 
 @needs_pagefind
 def test_the_index_holds_the_entry_pages_under_its_folder() -> None:
     made = search.index({**PAGES, "index.html": b"<html lang=en><body>front</body></html>"},
-                        BINARY, "pagefind/")
+                        BINARY, "pagefind/", pages=ENTRY)
     assert made.pages == len(PAGES)
     assert all(path.startswith("pagefind/") for path in made.files)
     entry = json.loads(made.files["pagefind/pagefind-entry.json"])
@@ -44,7 +47,7 @@ def test_the_index_holds_the_entry_pages_under_its_folder() -> None:
 @needs_pagefind
 def test_the_same_pages_give_the_same_bytes() -> None:
     # Pagefind alone names its filter files differently from one run to the next.
-    runs = [search.index(PAGES, BINARY, "pagefind/").files for _ in range(4)]
+    runs = [search.index(PAGES, BINARY, "pagefind/", pages=ENTRY).files for _ in range(4)]
     assert all(run == runs[0] for run in runs)
     filters = [p for p in runs[0] if p.endswith(".pf_filter")]
     assert len(filters) == 2
@@ -57,15 +60,48 @@ def test_the_same_pages_give_the_same_bytes() -> None:
 
 def test_without_pagefind_the_index_is_refused_with_how_to_install() -> None:
     with pytest.raises(search.Unindexed, match=r"statusgen\[search\]"):
-        search.index(PAGES, None, "pagefind/")
+        search.index(PAGES, None, "pagefind/", pages=ENTRY)
 
 
 def test_a_failing_indexer_is_refused(tmp_path: Path) -> None:
-    broken = tmp_path / "pagefind"
+    with pytest.raises(search.Unindexed, match="no space left"):
+        search.index(PAGES, _broken(tmp_path), "pagefind/", pages=ENTRY)
+
+
+def _broken(folder: Path) -> Path:
+    broken = folder / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: no space left' >&2\nexit 3\n")
     broken.chmod(0o755)
-    with pytest.raises(search.Unindexed, match="no space left"):
-        search.index(PAGES, broken, "pagefind/")
+    return broken
+
+
+@needs_pagefind
+def test_a_rebuild_keeps_the_index_of_unchanged_entry_pages_and_redoes_it_for_a_new_one(
+        tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    out = tmp_path / "site"
+
+    def index_of(now: datetime, binary: Path | None, strict: bool = False
+                 ) -> tuple[dict[str, bytes], int]:
+        result = build(root, out, now, session=Session.on_disk(root), search_index=Search(binary),
+                       strict=strict)
+        assert result.ok and result.diagnostics == [], result.diagnostics
+        files = {p.relative_to(out).as_posix(): p.read_bytes()
+                 for p in (out / "pagefind").rglob("*") if p.is_file()}
+        entry = json.loads(files["pagefind/pagefind-entry.json"])
+        return files, entry["languages"]["en"]["page_count"]
+
+    first, pages = index_of(NOW, BINARY)
+    # Built again (strict: not skipped as up to date), no entry page changes: Pagefind is not
+    # run again (it would fail), and the pages kept from the last build are all in the index.
+    assert index_of(NOW, _broken(tmp_path), strict=True) == (first, pages)
+    (root / "incidents" / "2026-11-21-zebracorn.md").write_text(
+        "---\ntitle: Zebracorn stampede\nimpact: minor\ncomponents: {api: degraded_performance}\n"
+        "updates:\n  - at: 2026-11-21T10:00:00Z\n    status: resolved\n    message: Gone.\n"
+        "  - at: 2026-11-21T09:00:00Z\n    status: investigating\n    message: Hooves.\n---\n",
+        encoding="utf-8")
+    _, more = index_of(NOW + timedelta(minutes=2), BINARY)
+    assert more == pages + 1
 
 
 def test_a_build_without_pagefind_warns_and_writes_the_site(tmp_path: Path) -> None:
