@@ -12,6 +12,7 @@ it changes a byte of the output.
 from __future__ import annotations
 
 import functools
+import hashlib
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,8 +27,9 @@ from statusgen.check.run import check
 from statusgen.compute.audience import audience_repository
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
-from statusgen.incremental.parse_cache import ParseCache
+from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache
 from statusgen.incremental.record import Record, Written
+from statusgen.output import search
 from statusgen.output.kept import output_size
 from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
 from statusgen.source.attachments import Refused as AttachmentRefused
@@ -207,6 +209,27 @@ def render(root: Path, snap: Snapshot, run: Runner = direct,
                        revision)
 
 
+@dataclass(frozen=True)
+class Search:
+    """A build that writes the search page's index with Pagefind's ``binary`` (``None``: it is
+    not installed, so the build warns and the search page says search is not available)."""
+
+    binary: Path | None
+
+
+def searchable(files: dict[str, bytes], binary: Path | None, out: Path,
+               memo: Path | None) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """``files`` with the search page's index, or unchanged with a warning when Pagefind is
+    missing or fails; ``memo`` keeps what the index was made from, for the next build."""
+    from statusgen.render.paths import SEARCH_BUNDLE, entry_pages
+
+    try:
+        found = search.index(files, binary, SEARCH_BUNDLE, pages=entry_pages(), out=out, memo=memo)
+    except search.Unindexed as exc:
+        return files, [rules.SEARCH_UNINDEXED.at(Location(CONFIG_FILE), str(exc))]
+    return {**files, **found.files}, []
+
+
 Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
 Upstream = Callable[[m.Config], tuple[Mapping[str, m.UpstreamReading], Sequence[Diagnostic]]]
 """Reads the upstream components of a config: their readings by id, and warnings."""
@@ -278,7 +301,7 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
 def build(root: Path, out: Path, now: datetime, *, strict: bool = False, internal: bool = False,
           jobs: int = 1, session: Session | None = None, revision: Revision | None = None,
           upstream: Upstream | None = None, sent: Mapping[str, bool] | None = None,
-          audience: str | None = None) -> BuildResult:
+          audience: str | None = None, search_index: Search | None = None) -> BuildResult:
     """Validate, then render and write the site; ``out`` is untouched on failure.
 
     ``jobs`` processes render entry pages; ``session`` keeps what the next build reuses
@@ -289,7 +312,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     network): its readings are data for compute, its warnings the build's; ``sent``, the
     notification send log's events, which an internal build's entry history shows (the
     caller reads it); ``audience``, the id of the audience whose site this is (the public
-    build of the repository narrowed to it: :mod:`statusgen.compute.audience`).
+    build of the repository narrowed to it: :mod:`statusgen.compute.audience`);
+    ``search_index``, whether and with what the search page's index is made from the
+    rendered pages (none: the site has no index, as in the dev server).
     """
     # Here and in render() rather than at the top: validate and the authoring commands,
     # which only check, then import neither the renderers (and their template, feed and
@@ -303,7 +328,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     last = LastBuild(root, out) if session is not None and session.remember else None
     logged = sorted(sent.items()) if sent is not None and internal else None
     fingerprint = inputs_fingerprint(
-        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}|{audience}") if last else ""
+        root, f"{now.isoformat()}|{strict}|{internal}|{revision}|{logged}|{audience}|"
+        f"{search_index}") if last else ""
     unchanged = last.still_valid(fingerprint) if last else None
     if unchanged is not None:
         return _unchanged(unchanged, time.perf_counter() - started)
@@ -340,6 +366,11 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         diagnostics = sort_diagnostics([*diagnostics, *notes])
         snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
         files = render(root, snap, run, revision)
+        if search_index is not None:
+            memo = None if last is None else root / CACHE_DIR / \
+                f"search-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
+            files, unindexed = searchable(files, search_index.binary, out, memo)
+            diagnostics = sort_diagnostics([*diagnostics, *unindexed])
         report = writer(out, files)
         if record is not None:
             record.save(files)

@@ -481,6 +481,14 @@ UPSTREAM_UNREAD = Rule(
     "passes by itself.",
     stages=("build",))
 
+SEARCH_UNINDEXED = Rule(
+    "search-unindexed", W,
+    "`build` only: the search page's index could not be made, because Pagefind is not installed "
+    "or failed; the site is built and its search page says search is not available.",
+    "Install the indexer with `pip install 'statusgen[search]'` (or put `pagefind` on `PATH`) "
+    "and build again.",
+    stages=("build",))
+
 RULES: tuple[Rule, ...] = tuple(v for v in tuple(globals().values()) if isinstance(v, Rule))
 """Every rule, in the order the docs list them."""
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

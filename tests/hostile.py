@@ -21,6 +21,7 @@ from xml.etree import ElementTree as ET
 from icalendar import Calendar
 
 from statusgen.render.meta import EMBED_PAGE
+from statusgen.render.paths import search_page
 from statusgen.source.links import safe_final
 
 TEXT = [
@@ -197,6 +198,8 @@ def _feed_html(root: ET.Element) -> Iterator[str]:
 _EMBED_PAGE = re.compile(r"(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)*/)?" + re.escape(EMBED_PAGE))
 """The widget's page in the default edition or a language's (``de/``, ``zh-Hans/``)."""
 _EMBED_SCRIPT = re.compile(r'<script src="(?:\.\./)+embed\.js" async></script>')
+_SEARCH_PAGE = re.compile(r"(?:[a-z]{2,3}(?:-[A-Za-z0-9]+)*/)?" + re.escape(search_page()))
+_SEARCH_SCRIPT = re.compile(r'<script src="(?:\.\./)+static/search\.js\?v=[0-9a-f]+"></script>')
 
 
 def output_problems(files: dict[str, bytes]) -> Iterator[str]:
@@ -208,6 +211,9 @@ def output_problems(files: dict[str, bytes]) -> Iterator[str]:
                 # The widget's page for an iframe runs the build's own embed.js beside it (its
                 # exact tag, once); anything else that could run code is still a problem.
                 text = _EMBED_SCRIPT.sub("", text, count=1)
+            if _SEARCH_PAGE.fullmatch(path):
+                # The search page runs the theme's own search.js (its exact tag, once).
+                text = _SEARCH_SCRIPT.sub("", text, count=1)
             for problem in html_problems(text):
                 yield f"{path}: {problem}"
         elif path.endswith((".atom", ".rss", ".xml", ".svg")):

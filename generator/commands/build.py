@@ -16,7 +16,8 @@ from statusgen.incremental.parallel import cores, for_builds
 from statusgen.incremental.parse_cache import CACHE_DIR
 from statusgen.notify.log import DEFAULT as SEND_LOG
 from statusgen.notify.log import LogError, SendLog
-from statusgen.pipeline import Session, Upstream, build, working_revision
+from statusgen.output.search import indexer
+from statusgen.pipeline import Search, Session, Upstream, build, working_revision
 from statusgen.upstream.fetch import read_upstreams
 
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace, now: datetime) -> int:
     result = build(args.root, out, now, strict=args.strict, internal=args.internal,
                    jobs=args.jobs, session=session, revision=working_revision(args.root),
                    upstream=upstream_step(args.root, now), sent=_sent(args),
-                   audience=args.audience)
+                   audience=args.audience, search_index=Search(indexer()))
     if not result.ok:
         report(result.diagnostics, result.read, args.format)
         # Only a swap that failed twice over leaves the folder missing; the error says where

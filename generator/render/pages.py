@@ -43,6 +43,7 @@ from statusgen.render.views import (
     IndexContext,
     MonthView,
     PageContext,
+    SearchContext,
     SiteView,
     SubscribeForm,
     UnresolvedContext,
@@ -185,7 +186,8 @@ class Frame:
         return PageContext(site=site or self.view, page=page, url=url,
                            asset=asset, nav=nav,
                            feeds=feeds if feeds is not None else _feeds(self.page, self.lang),
-                           history_path=paths.history_page(), inline_css=inline_css,
+                           history_path=paths.history_page(), search_path=paths.search_page(),
+                           inline_css=inline_css,
                            alternates=() if page == NOT_FOUND else
                            alternates(self.edition, page, dict(self.names)),
                            subscribe=subscribe or subscribe_form(self.config))
@@ -363,6 +365,14 @@ class _Site:
             **vars(self.base(page, clocked=True)),
             entries=tuple(self.line(e) for e in self.snap.active)))
 
+    def search(self) -> bytes:
+        page = paths.search_page()
+        # The index is at the site's root: from another language's edition, up out of its prefix.
+        up = "../" * self.edition.prefix.count("/")
+        return self.theme.render("search.html", SearchContext(
+            **vars(self.base(page, nav="search")),
+            bundle=up + paths.relative(page, paths.SEARCH_BUNDLE)))
+
     def not_found(self) -> bytes:
         return self.theme.render("404.html", self.base(NOT_FOUND))
 
@@ -404,6 +414,7 @@ def render_pages(snap: Snapshot, themes_dir: Path, run: Runner = direct,
     out.update(site.history(run))
     out.update(site.components())
     out[paths.unresolved_page()] = site.unresolved()
+    out[paths.search_page()] = site.search()
     if edition.default:
         out[NOT_FOUND] = site.not_found()
     out.update(theme.assets)

@@ -6,6 +6,7 @@ preview artifact; feeds and the API link absolutely, from ``page.url``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 INDEX = "index.html"
@@ -22,6 +23,21 @@ def component_page(component_id: str) -> str:
 def unresolved_page() -> str:
     """Every unresolved incident (``unresolved`` is a reserved id, so no entry has it)."""
     return f"incidents/unresolved/{INDEX}"
+
+
+def search_page() -> str:
+    """The search box over the whole history (its index is written by the build, see
+    :mod:`statusgen.output.search`)."""
+    return f"search/{INDEX}"
+
+
+def entry_pages() -> re.Pattern[str]:
+    """The paths of the entry pages, in every language's edition: what search indexes."""
+    return re.compile(r"(?:[A-Za-z_-]+/)?incidents/(?!unresolved/)[^/]+/" + re.escape(INDEX))
+
+
+SEARCH_BUNDLE = "pagefind/"
+"""Where the build writes the search index: at the site's root, for every language."""
 
 
 def history_page(year: int | None = None) -> str:

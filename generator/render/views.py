@@ -460,11 +460,13 @@ class PageContext:
     asset: Callable[[str], str]
     """``asset(name)``: the link to a static file of the theme, with its version."""
     nav: str | None
-    """The navigation item of this page: ``status``, ``history`` or none."""
+    """The navigation item of this page: ``status``, ``history``, ``search`` or none."""
     feeds: tuple[Feed, ...]
     """The feeds this page offers."""
     history_path: str
     """The history's index page."""
+    search_path: str
+    """The search page."""
     inline_css: Markup | None
     """The theme's CSS, for the one page served at any address (``404.html``)."""
     alternates: tuple[Alternate, ...]
@@ -542,6 +544,16 @@ class UnresolvedContext(PageContext):
 
     entries: tuple[EntryLine, ...]
     """Unresolved incidents, page-wide ones first, then newest first."""
+
+
+@dataclass(frozen=True)
+class SearchContext(PageContext):
+    """``search.html``: a search box over the whole history."""
+
+    bundle: str
+    """The link from this page to the search index's folder (the same folder for every
+    language); the page's script loads Pagefind's interface from it, and says search is not
+    available when it is missing."""
 
 
 @dataclass(frozen=True)
@@ -697,6 +709,7 @@ CONTEXTS: dict[str, type[PageContext]] = {
     "history.html": HistoryContext,
     "component.html": ComponentContext,
     "unresolved.html": UnresolvedContext,
+    "search.html": SearchContext,
     "report.html": ReportContext,
     "404.html": PageContext,
     "embed.html": PageContext,

@@ -14,8 +14,9 @@ import pytest
 
 from statusgen.commands.cli import main
 from statusgen.output import write
+from statusgen.output.search import indexer
 from statusgen.output.write import MARKER, OutputError, SiteUpdater
-from statusgen.pipeline import build
+from statusgen.pipeline import Search, build
 from tests.conftest import StatusRepo
 from tests.helpers import INCIDENT, MAINTENANCE, NOW, REPO_ROOT, tree
 
@@ -78,7 +79,9 @@ def test_concurrent_builds_into_one_folder_take_turns_and_report_truly(
              status_repo({"incidents/a.md": INCIDENT, "incidents/b.md": MAINTENANCE})]
     sites = []
     for number, root in enumerate(roots):
-        assert build(root, tmp_path / f"reference{number}", NOW).ok
+        # As the command builds: with the search index.
+        assert build(root, tmp_path / f"reference{number}", NOW,
+                     search_index=Search(indexer())).ok
         sites.append(site(tmp_path / f"reference{number}"))
     assert sites[0].keys() != sites[1].keys()
     out = tmp_path / "site"
