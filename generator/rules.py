@@ -483,10 +483,11 @@ UPSTREAM_UNREAD = Rule(
 
 SEARCH_UNINDEXED = Rule(
     "search-unindexed", W,
-    "`build` only: the search page's index could not be made, because Pagefind is not installed "
-    "or failed; the site is built and its search page says search is not available.",
-    "Install the indexer with `pip install 'statusgen[search]'` (or put `pagefind` on `PATH`) "
-    "and build again.",
+    "`build` only: the search page's index could not be made, because Pagefind failed; the site "
+    "is built and its search page says search is not available. (Without Pagefind installed, "
+    "an optional extra, the search page says so and the build does not warn.)",
+    "Read Pagefind's message; reinstall it with `pip install 'statusgen[search]'` (or put "
+    "`pagefind` on `PATH`) and build again.",
     stages=("build",))
 
 RULES: tuple[Rule, ...] = tuple(v for v in tuple(globals().values()) if isinstance(v, Rule))
