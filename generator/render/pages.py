@@ -275,7 +275,6 @@ class _Site:
         self.frame = frame = page_frame(snap, theme, edition)
         self.theme, self.lang, self.edition = theme, frame.lang, edition
         lang = frame.lang
-        theme.env.globals.update(lang.template_globals())
         self.clocked = clocked(frame, snap)
         self.lines: dict[str, EntryLine] = {}
         self.rows = {c.id: _row(snap, c, lang) for c in snap.config.components}
@@ -305,7 +304,7 @@ class _Site:
         snap = self.snap
         page = paths.INDEX
         maintenance = snap.maintenance[:FRONT_MAINTENANCE]
-        return self.theme.render("index.html", IndexContext(
+        return self.frame.render("index.html", IndexContext(
             **vars(self.base(page, nav="status", clocked=True,
                              subscribe=subscribe_form(snap.config, choices=True))),
             active=tuple(self.card(e, page) for e in snap.active[:FRONT_ACTIVE]),
@@ -350,7 +349,7 @@ class _Site:
         for component in self.snap.config.walk():
             page = paths.component_page(component.id)
             entries = self.snap.by_component[component.id]
-            out[page] = self.theme.render("component.html", ComponentContext(
+            out[page] = self.frame.render("component.html", ComponentContext(
                 **vars(self.base(page, feeds=_feeds(self.snap.page, self.lang, component),
                                  clocked=True, subscribe=subscribe_form(self.snap.config, component))),
                 component=self.rows[component.id],
@@ -361,7 +360,7 @@ class _Site:
 
     def unresolved(self) -> bytes:
         page = paths.unresolved_page()
-        return self.theme.render("unresolved.html", UnresolvedContext(
+        return self.frame.render("unresolved.html", UnresolvedContext(
             **vars(self.base(page, clocked=True)),
             entries=tuple(self.line(e) for e in self.snap.active)))
 
@@ -369,12 +368,12 @@ class _Site:
         page = paths.search_page()
         # The index is at the site's root: from another language's edition, up out of its prefix.
         up = "../" * self.edition.prefix.count("/")
-        return self.theme.render("search.html", SearchContext(
+        return self.frame.render("search.html", SearchContext(
             **vars(self.base(page, nav="search")),
             bundle=up + paths.relative(page, paths.SEARCH_BUNDLE)))
 
     def not_found(self) -> bytes:
-        return self.theme.render("404.html", self.base(NOT_FOUND))
+        return self.frame.render("404.html", self.base(NOT_FOUND))
 
 
 @dataclass(frozen=True)

@@ -447,14 +447,20 @@ def _unique(node: Seq, out: list[Diagnostic], read: Reader) -> list[tuple[str, N
     return INVALID if bad else found
 
 
-def declared_ids(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | _Invalid:
-    """A list of names, each once: ``[lead, communications]``."""
+def _declared(node: Node, out: list[Diagnostic], read: Reader,
+              example: str) -> tuple[m.Declared, ...] | _Invalid:
+    """A list of ids read by ``read``, each once and where it is written."""
     if not isinstance(node, Seq):
-        return _wrong(node, "a list of ids such as [lead, communications]", out)
-    found = _unique(node, out, key_name)
+        return _wrong(node, f"a list of ids such as {example}", out)
+    found = _unique(node, out, read)
     if isinstance(found, _Invalid):
         return found
     return tuple(m.Declared(loc=item.loc, id=value) for value, item in found)
+
+
+def declared_ids(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | _Invalid:
+    """A list of names, each once: ``[lead, communications]``."""
+    return _declared(node, out, key_name, "[lead, communications]")
 
 
 def roles(node: Node, out: list[Diagnostic]) -> tuple[m.Role, ...] | _Invalid:
@@ -1098,12 +1104,7 @@ INCIDENT_FIELDS = Schema("incident_fields", (
 
 def slugs(node: Node, out: list[Diagnostic]) -> tuple[m.Declared, ...] | _Invalid:
     """A list of ids, each once and where it is written: ``[acme-corp]``."""
-    if not isinstance(node, Seq):
-        return _wrong(node, "a list of ids such as [acme-corp]", out)
-    found = _unique(node, out, slug)
-    if isinstance(found, _Invalid):
-        return found
-    return tuple(m.Declared(loc=item.loc, id=value) for value, item in found)
+    return _declared(node, out, slug, "[acme-corp]")
 
 
 AUDIENCE = Schema("audience", (
