@@ -217,14 +217,15 @@ class Search:
     binary: Path | None
 
 
-def searchable(files: dict[str, bytes], binary: Path | None, out: Path,
-               memo: Path | None) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """``files`` with the search page's index, or unchanged with a warning when Pagefind is
-    missing or fails; ``memo`` keeps what the index was made from, for the next build."""
+def searchable(files: dict[str, bytes], binary: Path | None, out: Path, digests: Path | None,
+               run: Runner = direct) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """``files`` with the search page's index, made by ``run``, or unchanged with a warning when
+    Pagefind fails; ``digests`` keeps what Pagefind reads of each page, for the next build."""
     from statusgen.render.paths import SEARCH_BUNDLE, entry_pages
 
     try:
-        found = search.index(files, binary, SEARCH_BUNDLE, pages=entry_pages(), out=out, memo=memo)
+        found = search.index(files, binary, SEARCH_BUNDLE, pages=entry_pages(), out=out,
+                             run=run, digests=digests)
     except search.Unindexed as exc:
         # Pagefind is an optional extra: a site built without it says so on its search page,
         # and a team that did not ask for search is not warned on every build.
@@ -370,9 +371,9 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
         snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
         files = render(root, snap, run, revision)
         if search_index is not None:
-            memo = None if last is None else root / CACHE_DIR / \
+            digests = None if last is None else root / CACHE_DIR / \
                 f"search-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
-            files, unindexed = searchable(files, search_index.binary, out, memo)
+            files, unindexed = searchable(files, search_index.binary, out, digests, run)
             diagnostics = sort_diagnostics([*diagnostics, *unindexed])
         report = writer(out, files)
         if record is not None:

@@ -5,9 +5,12 @@ copied to a temporary folder, indexed there, and the index comes back as more ou
 in one folder (``pagefind/``, where the search page looks).  The site on disk is therefore
 swapped in whole with its index or not at all, like every other file.  Only pages marked
 ``data-pagefind-body`` (the entry pages) are indexed; Pagefind makes one index per
-``<html lang>``, so each language edition searches its own words.  A build whose entry pages
-are those the last index was made from keeps that index (Pagefind takes tens of seconds at
-10,000 entries), and :func:`steady` makes the same pages give the same bytes.
+``<html lang>``, so each language edition searches its own words.  The index is a step
+(:mod:`statusgen.steps`) whose input is what Pagefind reads of each page (:func:`searched`:
+the page without its parts marked ``data-pagefind-ignore="all"``, where the entry page keeps
+what moves with the clock), so a build whose pages read the same as the last build's keeps
+that index, however its clock moved (Pagefind takes tens of seconds at 10,000 entries), and
+:func:`steady` makes the same pages give the same bytes.
 
 The indexer is Pagefind's binary, from the ``pagefind[extended]`` wheel (the ``search``
 extra) or a ``pagefind`` on ``PATH``.  Without it the site is built without an index and the
@@ -32,6 +35,7 @@ from pathlib import Path
 from statusgen.output import cbor
 from statusgen.output.atomic import replace_file
 from statusgen.output.kept import Kept, materialized
+from statusgen.steps import Runner, direct
 
 BODY = b"data-pagefind-body"
 TIMEOUT = 1800.0
@@ -62,30 +66,159 @@ def indexer() -> Path | None:
     return Path(on_path) if on_path else None
 
 
+@dataclass(frozen=True)
+class Indexer:
+    """Pagefind's binary, known by its path, size and time: another Pagefind makes another
+    index, so an index is never kept across an upgrade of it."""
+
+    path: Path
+    digest: str
+
+
+def indexer_of(binary: Path | None) -> Indexer | None:
+    """``binary`` as an :class:`Indexer`; ``None`` when there is none or it cannot be looked at."""
+    if binary is None:
+        return None
+    try:
+        info = os.stat(binary)
+    except OSError:
+        return None
+    return Indexer(binary, f"{binary}\0{info.st_size}\0{info.st_mtime_ns}")
+
+
+@dataclass(frozen=True)
+class Page:
+    """An entry page as the index reads it, known by the digest of what Pagefind reads of it
+    (:func:`searched`): a page whose clock moved but whose indexed words did not is the same
+    page to the index."""
+
+    path: str
+    data: bytes
+    """Its bytes; a page kept from the last build (:class:`~statusgen.output.kept.Kept`) is read
+    from ``IndexInput.out`` only if the index must be made again."""
+    digest: str
+
+
+@dataclass(frozen=True)
+class IndexInput:
+    """What the index is made from: the binary, where its files go, the pages and the site
+    the kept pages are read from."""
+
+    binary: Indexer
+    folder: str
+    pages: tuple[Page, ...]
+    out: str | None
+
+
+def index_step(item: IndexInput) -> dict[str, bytes]:
+    """The step that makes the index: Pagefind run over the pages, its bytes made steady."""
+    out = Path(item.out) if item.out is not None else None
+    texts = {page.path: _bytes(page.path, page.data, out) for page in item.pages}
+    return steady(_run(texts, item.binary.path, item.folder), item.folder)
+
+
 def index(files: Mapping[str, bytes], binary: Path | None, folder: str, *,
-          pages: re.Pattern[str], out: Path | None = None, memo: Path | None = None) -> Indexed:
+          pages: re.Pattern[str], out: Path | None = None, run: Runner = direct,
+          digests: Path | None = None) -> Indexed:
     """The search index of the entry pages among ``files``, its files under ``folder``
     (ending in ``/``); :class:`Unindexed` when ``binary`` is missing or fails.
 
-    ``pages`` matches the paths of the pages that may be indexed.  ``out`` is the site the
-    build replaces: a page the build keeps from it (:class:`~statusgen.output.kept.Kept`) is
-    read from there.  ``memo`` is a file naming the pages the last index was made from: when
-    they are the same and ``out`` still holds that index, it is handed back without running
-    Pagefind (tens of seconds at 10,000 entries).
+    ``pages`` matches the paths of the pages that may be indexed (those holding
+    ``data-pagefind-body`` are).  The index is a step run by ``run``: a build whose pages
+    read the same to Pagefind as the last build's gets that build's index back without
+    running Pagefind (tens of seconds at 10,000 entries), however their clocks moved.
+    ``out`` is the site the build replaces, where a page the build keeps from it is read.
+    ``digests`` is a file that keeps, by the key each page was made from, what Pagefind
+    reads of it, so that a kept page need not be read to know it.
     """
-    chosen = {path: data for path, data in files.items() if pages.fullmatch(path)}
-    digest = _identity(chosen)
-    again = _again(memo, digest, out) if memo is not None and out is not None else None
-    if again is not None:
-        return Indexed(again, len(chosen))
-    if binary is None:
+    found = indexer_of(binary)
+    if found is None:
         raise Unindexed("Pagefind is not installed (pip install 'statusgen[search]')")
-    texts = {path: _bytes(path, data, out) for path, data in chosen.items()}
-    texts = {path: data for path, data in texts.items() if BODY in data}
-    made = steady(_run(texts, binary, folder), folder)
-    if memo is not None:
-        _remember(memo, digest, made)
-    return Indexed(made, len(texts))
+    known = _load(digests)
+    used: dict[str, str] = {}
+    chosen = []
+    for path, data in sorted(files.items()):
+        if not pages.fullmatch(path):
+            continue
+        key = getattr(data, "key", None)
+        made_by = f"{key}/{getattr(data, 'name', '')}" if isinstance(key, str) else None
+        digest = known.get(made_by) if made_by is not None else None
+        if digest is None:
+            digest = searched(_bytes(path, data, out))
+        if made_by is not None:
+            used[made_by] = digest
+        if digest:
+            chosen.append(Page(path, data, f"{path}\0{digest}"))
+    item = IndexInput(found, folder, tuple(chosen), None if out is None else str(out))
+    made = run(index_step, [item])[0]
+    if used != known:
+        _save(digests, used)
+    return Indexed(made, len(chosen))
+
+
+_IGNORED = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)\b[^>]*\sdata-pagefind-ignore=[\"']?all[\"']?[^>]*>")
+_VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
+
+
+def searched(data: bytes) -> str:
+    """A digest of what Pagefind reads of a page: its bytes without the elements marked
+    ``data-pagefind-ignore="all"`` (where Pagefind reads no word, filter or metadata); empty
+    for a page Pagefind does not index (no ``data-pagefind-body``).  A page whose ignored
+    parts cannot be told apart is taken whole: it is then only indexed more often."""
+    if BODY not in data:
+        return ""
+    kept, start = [], 0
+    for found in _IGNORED.finditer(data):
+        if found.start() < start:
+            continue  # inside an element already left out
+        end = _end_of(data, found)
+        if end is None:
+            return _blake(data)
+        kept.append(data[start:found.start()])
+        start = end
+    kept.append(data[start:])
+    return _blake(b"\0".join(kept))
+
+
+def _end_of(data: bytes, opening: re.Match[bytes]) -> int | None:
+    """Where the element that ``opening`` starts ends, counting its nested namesakes."""
+    name = opening[1].lower()
+    if name in _VOID or opening[0].endswith(b"/>"):
+        return opening.end()
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(data, opening.end()):
+        depth += -1 if tag[1] else 1
+        if depth == 0:
+            return tag.end()
+    return None
+
+
+def _blake(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _load(digests: Path | None) -> dict[str, str]:
+    if digests is None:
+        return {}
+    try:
+        found = json.loads(digests.read_bytes())
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _save(digests: Path | None, known: Mapping[str, str]) -> None:
+    if digests is None:
+        return
+    try:
+        digests.parent.mkdir(exist_ok=True)
+        replace_file(digests, json.dumps(dict(sorted(known.items())),
+                                         separators=(",", ":")).encode("utf-8"))
+    except OSError:
+        pass  # only costs the next build the reading of its kept pages
 
 
 def _run(pages: Mapping[str, bytes], binary: Path, folder: str) -> dict[str, bytes]:
@@ -122,43 +255,6 @@ def _bytes(path: str, data: bytes, out: Path | None) -> bytes:
         except OSError:
             pass
     return materialized(data)
-
-
-def _identity(pages: Mapping[str, bytes]) -> str:
-    """A digest of the pages: a page a step made is known by the digest of what it read."""
-    parts = []
-    for path, data in sorted(pages.items()):
-        key = getattr(data, "key", None)
-        ident = f"{key}/{getattr(data, 'name', '')}" if isinstance(key, str) else \
-            hashlib.blake2b(data, digest_size=16).hexdigest()
-        parts.append(f"{path}\0{ident}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _remember(memo: Path, digest: str, made: Mapping[str, bytes]) -> None:
-    files = {path: hashlib.blake2b(data, digest_size=16).hexdigest() for path, data in made.items()}
-    try:
-        memo.parent.mkdir(exist_ok=True)
-        replace_file(memo, json.dumps({"pages": digest, "files": files}).encode("utf-8"))
-    except OSError:
-        pass  # only costs the next build an index
-
-
-def _again(memo: Path, digest: str, out: Path) -> dict[str, bytes] | None:
-    """The index in ``out``, if it was made from pages of ``digest`` and is as written."""
-    try:
-        record = json.loads(memo.read_bytes())
-        if record.get("pages") != digest:
-            return None
-        found = {}
-        for path, want in record["files"].items():
-            data = (out / path).read_bytes()
-            if hashlib.blake2b(data, digest_size=16).hexdigest() != want:
-                return None
-            found[path] = data
-    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
-        return None
-    return found or None
 
 
 SIGNATURE = b"pagefind_dcd"

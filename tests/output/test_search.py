@@ -75,14 +75,27 @@ def _broken(folder: Path) -> Path:
     return broken
 
 
+def _counting(folder: Path) -> Path:
+    """Pagefind behind a script that logs each run in ``folder/runs``."""
+    wrapper = folder / "counting-pagefind"
+    wrapper.write_text(f"#!/bin/sh\necho run >> '{folder / 'runs'}'\nexec '{BINARY}' \"$@\"\n")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def _runs(folder: Path) -> int:
+    runs = folder / "runs"
+    return len(runs.read_text().splitlines()) if runs.exists() else 0
+
+
 @needs_pagefind
 def test_a_rebuild_keeps_the_index_of_unchanged_entry_pages_and_redoes_it_for_a_new_one(
         tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     out = tmp_path / "site"
+    binary = _counting(tmp_path)
 
-    def index_of(now: datetime, binary: Path | None, strict: bool = False
-                 ) -> tuple[dict[str, bytes], int]:
+    def index_of(now: datetime, strict: bool = False) -> tuple[dict[str, bytes], int]:
         result = build(root, out, now, session=Session.on_disk(root), search_index=Search(binary),
                        strict=strict)
         assert result.ok and result.diagnostics == [], result.diagnostics
@@ -91,17 +104,40 @@ def test_a_rebuild_keeps_the_index_of_unchanged_entry_pages_and_redoes_it_for_a_
         entry = json.loads(files["pagefind/pagefind-entry.json"])
         return files, entry["languages"]["en"]["page_count"]
 
-    first, pages = index_of(NOW, BINARY)
+    first, pages = index_of(NOW)
+    assert _runs(tmp_path) == 1
     # Built again (strict: not skipped as up to date), no entry page changes: Pagefind is not
-    # run again (it would fail), and the pages kept from the last build are all in the index.
-    assert index_of(NOW, _broken(tmp_path), strict=True) == (first, pages)
+    # run again, and the pages kept from the last build are all in the index.
+    assert index_of(NOW, strict=True) == (first, pages)
+    # Ten minutes later the open incident's page says it has run ten minutes longer, which
+    # the index leaves out: still the same index, and Pagefind still not run.
+    assert index_of(NOW + timedelta(minutes=10)) == (first, pages)
+    assert _runs(tmp_path) == 1
     (root / "incidents" / "2026-11-21-zebracorn.md").write_text(
         "---\ntitle: Zebracorn stampede\nimpact: minor\ncomponents: {api: degraded_performance}\n"
         "updates:\n  - at: 2026-11-21T10:00:00Z\n    status: resolved\n    message: Gone.\n"
         "  - at: 2026-11-21T09:00:00Z\n    status: investigating\n    message: Hooves.\n---\n",
         encoding="utf-8")
-    _, more = index_of(NOW + timedelta(minutes=2), BINARY)
+    _, more = index_of(NOW + timedelta(minutes=12))
     assert more == pages + 1
+    assert _runs(tmp_path) == 2
+
+
+def test_what_the_index_reads_of_a_page_leaves_out_only_what_pagefind_ignores() -> None:
+    def page(when: str, words: str) -> bytes:
+        return (f'<html lang="en"><body><article data-pagefind-body><h1>{words}</h1>'
+                f'<dl data-pagefind-ignore="all"><dt>Ongoing for</dt><dd><span>{when}</span>'
+                f'<dl><dd>nested</dd></dl></dd></dl><p>{words} again</p>'
+                '<img data-pagefind-ignore="all" src="x.png" alt="">'
+                '</article></body></html>').encode()
+
+    assert search.searched(page("3 min", "Outage")) == search.searched(page("13 min", "Outage"))
+    assert search.searched(page("3 min", "Outage")) != search.searched(page("3 min", "Outrage"))
+    # Words after an ignored element count; so does anything in a page whose ignored
+    # element never ends (taken whole).
+    broken = b'<article data-pagefind-body><div data-pagefind-ignore="all">3 min'
+    assert search.searched(broken) != search.searched(broken.replace(b"3", b"4"))
+    assert search.searched(b"<html><body>no body marked</body></html>") == ""
 
 
 def test_a_build_without_pagefind_writes_the_site_and_its_search_page_says_so(tmp_path: Path) -> None:
