@@ -19,9 +19,10 @@ the step can see.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -71,3 +72,39 @@ def direct(step: Callable[[A], R], inputs: Sequence[A], /) -> list[R]:
     """The plain :class:`Runner`: each step in turn, in this process, nothing kept."""
     step_name(step)
     return [step(item) for item in inputs]
+
+
+class Later(Generic[R]):
+    """A step's result, made the first time it is read (:attr:`value`).
+
+    An input may hold a :class:`Later` where it holds what a step made: a runner that keeps
+    results gives it the step's key as its ``digest``, so the input is known without the
+    result being made, and a page kept from the last build never makes it.  Without a
+    ``digest`` (:func:`direct`) it is known only by its value.
+    """
+
+    def __init__(self, make: Callable[[], R], digest: str = "") -> None:
+        self._make: Callable[[], R] | None = make
+        self._value: Any = None
+        self.digest = digest
+
+    @property
+    def value(self) -> R:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return self._value  # type: ignore[no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Later) and self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def later(run: Runner, step: Callable[[A], R], inputs: Sequence[A]) -> list[Later[R]]:
+    """``step`` of each of ``inputs``, each made when first read: by ``run`` when it keeps
+    results (it then knows each by its key), else here."""
+    step_name(step)
+    defer = getattr(run, "later", None)
+    if defer is not None:
+        return defer(step, inputs)  # type: ignore[no-any-return]
+    return [Later(functools.partial(step, item)) for item in inputs]

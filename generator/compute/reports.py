@@ -36,7 +36,7 @@ from statusgen.compute.uptime import (
     group_uptime,
     window,
 )
-from statusgen.steps import Runner, direct
+from statusgen.steps import Later, Runner, direct, later
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,12 @@ class Inputs:
     def in_progress(self, tz: tzinfo) -> bool:
         """Whether the period has not ended (its figures run up to ``now``)."""
         return self.until < self.period.bounds(tz)[1]
+
+    def moves(self, tz: tzinfo) -> bool:
+        """Whether its report can still change with the clock: the period runs, or an entry it
+        may list (an incident it counts, a maintenance that ran in it) is active."""
+        return self.in_progress(tz) or any(e.active for e in self.started) or any(
+            e.active and e.incident.kind is m.Kind.MAINTENANCE for e in self.running)
 
 
 @dataclass(frozen=True)
@@ -362,11 +368,25 @@ def figures(inputs: Inputs, config: m.Config, tz: tzinfo, run: Runner = direct) 
     return run(report_step, [ReportInput(inputs, config, tz)])[0]
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A period's report as a build plans it: what it reads, and its figures, made only when
+    read (a report page kept from the last build never reads them)."""
+
+    inputs: Inputs
+    figures: Later[Report]
+
+    @property
+    def period(self) -> Period:
+        return self.inputs.period
+
+
 def all_reports(entries: Sequence[Entry], config: m.Config, now: datetime, tz: tzinfo,
-                run: Runner = direct) -> tuple[Report, ...]:
+                run: Runner = direct) -> tuple[Planned, ...]:
     """The report of every period :func:`periods` names, in its order."""
-    return tuple(run(report_step, [ReportInput(i, config, tz)
-                                   for i in planned(entries, now, tz, run)]))
+    plans = planned(entries, now, tz, run)
+    made = later(run, report_step, [ReportInput(i, config, tz) for i in plans])
+    return tuple(Planned(i, f) for i, f in zip(plans, made, strict=True))
 
 
 def reports(wanted: Sequence[Period], entries: Sequence[Entry], config: m.Config, now: datetime,

@@ -21,7 +21,7 @@ from statusgen.compute.incident_object import IncidentObject, incident_object
 from statusgen.compute.metrics import Metrics, incident_metrics
 from statusgen.compute.notified import Bell, bells
 from statusgen.compute.recurring import Series, expanded, series
-from statusgen.compute.reports import Report, all_reports
+from statusgen.compute.reports import Planned, all_reports
 from statusgen.compute.status import (
     END_OF_TIME,
     INDICATORS,
@@ -120,9 +120,10 @@ class Snapshot:
     feeds: tuple[tuple[m.Component | None, tuple[Entry, ...]], ...]
     """What each feed holds: the page's (``None``), then every component's and group's in
     display order (:func:`~statusgen.compute.feeds.feed_entries`)."""
-    reports: tuple[Report, ...]
+    reports: tuple[Planned, ...]
     """Every reliability report of the build, newest period first, months before quarters:
-    computed once, whatever the number of languages the reports are written in.  Never
+    computed once (when first read), whatever the number of languages the reports are
+    written in.  Never
     empty (the current month and quarter always have one) unless the snapshot was made
     without them (``snapshot(..., reports=False)``), for what shows no page."""
     upstream: Mapping[str, m.UpstreamReading] = field(default_factory=dict)

@@ -29,6 +29,7 @@ from statusgen.compute.reports import (
     MaintenanceTime,
     Period,
     PeriodKind,
+    Planned,
     Report,
     Revision,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "PageDiff",
     "Period",
     "PeriodKind",
+    "Planned",
     "Report",
     "Revision",
     "Series",

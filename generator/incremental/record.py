@@ -23,6 +23,7 @@ statusgen, another output folder — is made again.  Deleting the record only co
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
 from statusgen.incremental.stable import known_by, stable
 from statusgen.output.atomic import replace_file
 from statusgen.output.kept import Kept, kept
-from statusgen.steps import Runner, direct, step_name
+from statusgen.steps import Later, Runner, direct, step_name
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -186,13 +187,32 @@ class Record:
         self.written = written
         return self
 
-    def __call__(self, step: Callable[[A], R], inputs: Sequence[A], /) -> list[R]:
+    def _keys(self, step: Callable[[A], R], inputs: Sequence[A]) -> list[str | None]:
         name = step_name(step)
         keys = []
         for item in inputs:
             digest = stable(item)
             keys.append(None if digest is None else
                         hashlib.sha256(f"{name}\0{digest}".encode()).hexdigest())
+        return keys
+
+    def later(self, step: Callable[[A], R], inputs: Sequence[A]) -> list[Later[R]]:
+        """:func:`~statusgen.steps.later`: each result known by its key at once, and made (or
+        taken from what this record keeps) only when read."""
+        found = []
+        for item, key in zip(inputs, self._keys(step, inputs), strict=True):
+            value = _MISSING if key is None else self.used.get(key, self.kept.get(key, _MISSING))
+            if value is not _MISSING:
+                assert key is not None
+                self.used[key] = value
+                made: Later[R] = Later(functools.partial(_known, value), key)
+            else:
+                made = Later(functools.partial(_one, self, step, item), key or "")
+            found.append(made)
+        return found
+
+    def __call__(self, step: Callable[[A], R], inputs: Sequence[A], /) -> list[R]:
+        keys = self._keys(step, inputs)
         found: list[Any] = []
         missing: list[int] = []
         for index, key in enumerate(keys):
@@ -221,6 +241,14 @@ class Record:
 
 
 _MISSING: Any = object()
+
+
+def _known(value: R) -> R:
+    return value
+
+
+def _one(run: Runner, step: Callable[[A], R], item: A) -> R:
+    return run(step, [item])[0]
 
 
 def _remake(step: Callable[[A], R], item: A) -> Callable[[], R]:

@@ -34,6 +34,7 @@ from statusgen.compute.views import (
     Inputs,
     Period,
     PeriodKind,
+    Planned,
     Report,
     Revision,
     Snapshot,
@@ -56,7 +57,7 @@ from statusgen.render.views import (
     ReportView,
     SiteView,
 )
-from statusgen.steps import Runner, direct
+from statusgen.steps import Later, Runner, direct
 
 TEMPLATE = "report.html"
 NO_SEVERITY = N_("No severity")
@@ -407,7 +408,8 @@ class ReportPage:
     frame: Frame
     header: SiteView | None
     site: Site
-    report: Report
+    report: Later[Report]
+    """Made only if the page is (a page kept from the last build reads nothing)."""
     revision: Revision | None
     is_index: bool
     months: tuple[PeriodLink, ...]
@@ -417,7 +419,7 @@ class ReportPage:
 
 def report_files(item: ReportPage) -> dict[str, bytes]:
     """The step that writes one report's page, and in the default edition its JSON and CSV."""
-    r, frame, edition = item.report, item.frame, item.frame.edition
+    r, frame, edition = item.report.value, item.frame, item.frame.edition
     # The pages of edition ``de/`` are relative to ``de/``: one folder more up to the data.
     data_root = "../" * edition.prefix.count("/")
     page = reports_page(None if item.is_index else r.period.id)
@@ -449,13 +451,15 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     lang = frame.lang
     header = clocked(frame, snap)
 
-    def link(r: Report) -> PeriodLink:
+    tz = snap.tz
+
+    def link(r: Planned) -> PeriodLink:
         period = r.period
         return PeriodLink(period.id, period_label(period, lang), reports_page(period.id),
-                          r.in_progress)
+                          r.inputs.in_progress(tz))
 
     links = {r.period: link(r) for r in snap.reports}
-    by_year: dict[int, list[Report]] = {}
+    by_year: dict[int, list[Planned]] = {}
     for r in snap.reports:
         by_year.setdefault(r.period.year, []).append(r)
     # A year's link leads to its latest month, whose page lists the year's other periods.
@@ -470,10 +474,10 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     inputs = []
     for r, is_index in [*((r, False) for r in snap.reports), (latest, True)]:
         year = r.period.year
-        running = r.in_progress or any(e.active for e in (*r.incidents, *(t.entry for t in r.maintenance)))
-        inputs.append(ReportPage(frame, header if r.in_progress else None,
-                                 Site(snap.config, snap.internal, now=snap.now if running else None),
-                                 r, revision, is_index, nav(year, PeriodKind.MONTH),
+        inputs.append(ReportPage(frame, header if r.inputs.in_progress(tz) else None,
+                                 Site(snap.config, snap.internal,
+                                      now=snap.now if r.inputs.moves(tz) else None),
+                                 r.figures, revision, is_index, nav(year, PeriodKind.MONTH),
                                  nav(year, PeriodKind.QUARTER), years))
     out: dict[str, bytes] = {}
     for files in run(report_files, inputs):

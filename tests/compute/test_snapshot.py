@@ -41,7 +41,7 @@ def test_a_narrowed_snapshot_derives_its_figures_reports_and_feeds_again() -> No
     small = narrowed(snap, (one,), internal=False)
     assert set(small.figures) == {one.id}
     assert small.feeds[0] == (None, (one,))
-    counted = {e.id for r in small.reports for e in r.incidents}
+    counted = {e.id for r in small.reports for e in r.figures.value.incidents}
     assert counted <= {one.id}
 
 

@@ -8,17 +8,20 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from statusgen import model as m
+from statusgen.compute import reports
 from statusgen.incremental.record import Record
 from statusgen.incremental.stable import fingerprint
-from statusgen.steps import direct, step_name
+from statusgen.pipeline import Session, build
+from statusgen.steps import Later, direct, later, step_name
 from tests.datasource import repository
-from tests.helpers import REPO_ROOT, copy_example, tree
+from tests.helpers import NOW, REPO_ROOT, copy_example, tree
 
 CALLS: list[int] = []
 
@@ -59,6 +62,50 @@ def test_the_record_runs_a_step_again_only_for_an_input_it_has_not_seen() -> Non
     # What a build did not ask for is forgotten at the start of the next.
     assert record.start()(double, [Box(1)]) == [2]
     assert CALLS == [1, 2, 3, 1]
+
+
+@dataclass(frozen=True)
+class Page:
+    made: Later[int]
+
+
+def page(item: Page) -> int:
+    return item.made.value + 1
+
+
+def test_a_result_read_later_is_made_only_when_read_and_known_by_its_key() -> None:
+    CALLS.clear()
+    record = Record()
+    first = later(record, double, [Box(5)])
+    assert CALLS == [] and first[0].digest
+    assert record(page, [Page(first[0])]) == [11] and CALLS == [5]
+    # The next build knows the page by the key of what it reads: neither is made again.
+    again = later(record.start(), double, [Box(5)])
+    assert again[0].digest == first[0].digest
+    assert record(page, [Page(again[0])]) == [11] and CALLS == [5]
+    # Without a record each is made when read, and known by nothing but its value.
+    plain = later(direct, double, [Box(6)])
+    assert plain[0].digest == "" and plain[0].value == 12 and CALLS == [5, 6]
+
+
+def test_a_scheduled_rebuild_makes_only_the_reports_that_move(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_example(tmp_path)
+    out = tmp_path / "site"
+    made: list[str] = []
+    compute = reports._report
+
+    def counting(inputs: reports.Inputs, config: m.Config, tz: Any) -> reports.Report:
+        made.append(inputs.period.id)
+        return compute(inputs, config, tz)
+
+    monkeypatch.setattr(reports, "_report", counting)
+    assert build(root, out, NOW, session=Session.on_disk(root)).ok
+    every = len(made)
+    made.clear()
+    assert build(root, out, NOW + timedelta(minutes=10), session=Session.on_disk(root)).ok
+    # The month and quarter in progress; every other report's pages were kept unread.
+    assert sorted(made) == ["2026-11", "2026-Q4"] and every > 2
 
 
 def test_a_copy_of_an_incident_is_never_taken_for_its_file(tmp_path: Path) -> None:
