@@ -161,9 +161,11 @@ def _incident_spans(incident: m.Incident, config: m.Config) -> tuple[list[Span],
     spans: list[Span] = []
     changes: list[tuple[Change, ...]] = []
     for index, update in enumerate(chronological):
-        changed: list[Change] = []
+        # By component: a component changed again in the same update moves to the end, as a
+        # list filtered and appended to would have it, without a pass over the list each time.
+        changed: dict[str, Change] = {}
         if index == 0:
-            changed = [Change(c, m.Level.OPERATIONAL, lvl) for c, lvl in current.items()]
+            changed = {c: Change(c, m.Level.OPERATIONAL, lvl) for c, lvl in current.items()}
         new = expand(update.components or (), config, m.Level.MAJOR_OUTAGE)
         for component, level in new.items():
             old = current.get(component, m.Level.OPERATIONAL)
@@ -171,14 +173,15 @@ def _incident_spans(incident: m.Incident, config: m.Config) -> tuple[list[Span],
                 continue
             if index > 0 and old is not m.Level.OPERATIONAL:
                 spans.append(Span(component, old, since[component], update.at, incident.id))
-            changed = [c for c in changed if c.component != component]
-            changed.append(Change(component, m.Level.OPERATIONAL if index == 0 else old, level))
+            changed.pop(component, None)
+            changed[component] = Change(component, m.Level.OPERATIONAL if index == 0 else old,
+                                        level)
             current[component] = level
             since[component] = update.at
-        if update is incident.terminal:
-            changed.extend(Change(c, lvl, m.Level.OPERATIONAL) for c, lvl in current.items()
-                           if lvl is not m.Level.OPERATIONAL and c not in new)
-        changes.append(tuple(changed))
+        ended = [Change(c, lvl, m.Level.OPERATIONAL) for c, lvl in current.items()
+                 if lvl is not m.Level.OPERATIONAL and c not in new] \
+            if update is incident.terminal else []
+        changes.append((*changed.values(), *ended))
     for component, level in current.items():
         if level is not m.Level.OPERATIONAL and (end is None or since[component] < end):
             spans.append(Span(component, level, since[component], end, incident.id))
