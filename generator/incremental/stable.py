@@ -40,11 +40,16 @@ def _walk(value: Any, out: list[str]) -> None:
     if kind is str:
         out.append(f"s{len(value)}:{value}")
         return
-    # A frozen object walked before, or made by a step (:func:`known_by`), is known at once.
+    # A frozen object walked before, or made by a step (:func:`known_by`), is known at once;
+    # so is one that carries its own digest (first: most of what inputs hold is such).
     state = getattr(value, "__dict__", None)
-    if state is not None and (known := state.get(_KEPT)) is not None:
-        out.append(known)
-        return
+    if state is not None:
+        if (known := state.get(_KEPT)) is not None:
+            out.append(known)
+            return
+        if isinstance(own := state.get("digest"), str) and own:
+            out.append(f"{kind.__name__}#{own}")
+            return
     if kind is tuple:
         out.append(f"({len(value)}")
         for item in value:
