@@ -77,10 +77,10 @@ def reader(kind: Any) -> Reader:
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
             item = reader(args[0])
-            return lambda v, path: tuple(item(x, path) for x in v) if isinstance(v, list) else \
-                _fail("expected a list")
+            return lambda v, path: tuple([item(x, path) for x in v]) if isinstance(v, list) \
+                else _fail("expected a list")
         parts = [reader(a) for a in args]
-        return lambda v, path: tuple(r(x, path) for r, x in zip(parts, v, strict=True))
+        return lambda v, path: tuple([r(x, path) for r, x in zip(parts, v, strict=True)])
     if kind is Location:
         return lambda v, path: Location(path, int(v[0]), int(v[1]))
     if kind is datetime:
@@ -90,7 +90,8 @@ def reader(kind: Any) -> Reader:
     if isinstance(kind, type) and issubclass(kind, Enum):
         return lambda v, path: kind(v)
     if kind in (str, int, bool, float):
-        return lambda v, path: v if isinstance(v, kind) else _fail(f"expected {kind.__name__}")
+        return lambda v, path: v if type(v) is kind or isinstance(v, kind) else \
+            _fail(f"expected {kind.__name__}")
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _object_reader(kind)
     raise TypeError(f"the cache cannot read {kind}")
