@@ -27,7 +27,7 @@ from statusgen.check.run import check
 from statusgen.compute.audience import audience_repository
 from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
-from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache
+from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache, code_hash
 from statusgen.incremental.record import Record, Written
 from statusgen.output import search
 from statusgen.output.kept import output_size
@@ -225,7 +225,7 @@ def searchable(files: dict[str, bytes], binary: Path | None, out: Path, digests:
 
     try:
         found = search.index(files, binary, SEARCH_BUNDLE, pages=entry_pages(), out=out,
-                             run=run, digests=digests)
+                             run=run, digests=digests, code=code_hash())
     except search.Unindexed as exc:
         # Pagefind is an optional extra: a site built without it says so on its search page,
         # and a team that did not ask for search is not warned on every build.

@@ -119,7 +119,7 @@ def index_step(item: IndexInput) -> dict[str, bytes]:
 
 def index(files: Mapping[str, bytes], binary: Path | None, folder: str, *,
           pages: re.Pattern[str], out: Path | None = None, run: Runner = direct,
-          digests: Path | None = None) -> Indexed:
+          digests: Path | None = None, code: str = "") -> Indexed:
     """The search index of the entry pages among ``files``, its files under ``folder``
     (ending in ``/``); :class:`Unindexed` when ``binary`` is missing or fails.
 
@@ -129,12 +129,13 @@ def index(files: Mapping[str, bytes], binary: Path | None, folder: str, *,
     running Pagefind (tens of seconds at 10,000 entries), however their clocks moved.
     ``out`` is the site the build replaces, where a page the build keeps from it is read.
     ``digests`` is a file that keeps, by the key each page was made from, what Pagefind
-    reads of it, so that a kept page need not be read to know it.
+    reads of it, so that a kept page need not be read to know it; ``code`` names the code
+    that made the pages (a key made by other code may have made other bytes).
     """
     found = indexer_of(binary)
     if found is None:
         raise Unindexed("Pagefind is not installed (pip install 'statusgen[search]')")
-    known = _load(digests)
+    known = _load(digests, code)
     used: dict[str, str] = {}
     chosen = []
     for path, data in sorted(files.items()):
@@ -152,7 +153,7 @@ def index(files: Mapping[str, bytes], binary: Path | None, folder: str, *,
     item = IndexInput(found, folder, tuple(chosen), None if out is None else str(out))
     made = run(index_step, [item])[0]
     if used != known:
-        _save(digests, used)
+        _save(digests, code, used)
     return Indexed(made, len(chosen))
 
 
@@ -198,24 +199,25 @@ def _blake(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _load(digests: Path | None) -> dict[str, str]:
+def _load(digests: Path | None, code: str) -> dict[str, str]:
     if digests is None:
         return {}
     try:
         found = json.loads(digests.read_bytes())
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return {}
-    if not isinstance(found, dict):
+    if not isinstance(found, dict) or found.get("code") != code \
+            or not isinstance(pages := found.get("pages"), dict):
         return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+    return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _save(digests: Path | None, known: Mapping[str, str]) -> None:
+def _save(digests: Path | None, code: str, known: Mapping[str, str]) -> None:
     if digests is None:
         return
     try:
         digests.parent.mkdir(exist_ok=True)
-        replace_file(digests, json.dumps(dict(sorted(known.items())),
+        replace_file(digests, json.dumps({"code": code, "pages": dict(sorted(known.items()))},
                                          separators=(",", ":")).encode("utf-8"))
     except OSError:
         pass  # only costs the next build the reading of its kept pages
