@@ -187,12 +187,6 @@ class Inputs:
         """Whether the period has not ended (its figures run up to ``now``)."""
         return self.until < self.period.bounds(tz)[1]
 
-    def moves(self, tz: tzinfo) -> bool:
-        """Whether its report can still change with the clock: the period runs, or an entry it
-        may list (an incident it counts, a maintenance that ran in it) is active."""
-        return self.in_progress(tz) or any(e.active for e in self.started) or any(
-            e.active and e.incident.kind is m.Kind.MAINTENANCE for e in self.running)
-
 
 @dataclass(frozen=True)
 class Report:

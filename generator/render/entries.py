@@ -105,9 +105,11 @@ MAINTENANCE_IMPACT = "maintenance"
 
 
 def entry_line(e: Entry, tz: tzinfo, now: datetime | None, lang: Language,
-               fields: m.IncidentFields = m.NO_INCIDENT_FIELDS) -> EntryLine:
+               fields: m.IncidentFields = m.NO_INCIDENT_FIELDS, *, timed: bool = True) -> EntryLine:
     """The line of ``e`` in a list, at ``now``, times in ``tz``, words in ``lang``, its
-    severity named as ``fields`` declares it."""
+    severity named as ``fields`` declares it; ``timed=False`` leaves out how long it lasted
+    or has run (a report's line says how long it took to resolve instead), so that the line
+    of a running entry reads no clock."""
     incident = e.incident
     maintenance = incident.kind is m.Kind.MAINTENANCE
     return EntryLine(
@@ -128,8 +130,8 @@ def entry_line(e: Entry, tz: tzinfo, now: datetime | None, lang: Language,
         retrospective=incident.mode is m.Mode.RETROSPECTIVE,
         started=time_view(e.started_at, tz, lang),
         resolved=time_view(e.resolved_at, tz, lang) if e.resolved_at is not None else None,
-        duration=_duration(e, now, lang),
-        as_of=time_view(_clock(e, now), tz, lang) if e.active else None,
+        duration=_duration(e, now, lang) if timed else "",
+        as_of=time_view(_clock(e, now), tz, lang) if e.active and timed else None,
         window=_window(incident, tz, lang),
         reference=shown_reference(incident, fields),
         severity=severity_view(incident, fields),

@@ -202,7 +202,7 @@ def report_view(r: Report, snap: Around, revision: Revision | None,
                 lang: Language, data_root: str = "") -> ReportView:
     """What ``report.html`` shows of ``r``; ``data_root`` leads from the edition's root up to
     the site's, where the one copy of the JSON and CSV is (:func:`render_reports`)."""
-    tz, now, declared = snap.tz, snap.now, snap.config.incident_fields
+    tz, declared = snap.tz, snap.config.incident_fields
     # The last day's noon: a moment of that day in the page's zone, whatever the offset.
     last_day = datetime.combine(r.period.next_first_day - timedelta(days=1), time(12), tzinfo=tz)
     page = r.page
@@ -226,10 +226,10 @@ def report_view(r: Report, snap: Around, revision: Revision | None,
                         for impact, count in page.by_impact),
         by_severity=_severity_counts(page, declared, lang),
         incidents=tuple(ReportIncident(
-            entry_line(e, tz, now, lang, declared),
+            entry_line(e, tz, None, lang, declared, timed=False),
             _duration(seconds, lang) if seconds is not None else "")
             for e, seconds in zip(r.incidents, r.time_to_resolve, strict=True)),
-        maintenance=tuple(ReportMaintenance(entry_line(t.entry, tz, now, lang, declared),
+        maintenance=tuple(ReportMaintenance(entry_line(t.entry, tz, None, lang, declared, timed=False),
                                             _duration(t.seconds, lang))
                           for t in r.maintenance),
         json_path=data_root + report_data(r.period.id, "json"),
@@ -402,7 +402,7 @@ def index_document(plans: Sequence[Inputs], snap: Snapshot) -> bytes:
 @dataclass(frozen=True)
 class ReportPage:
     """What one report's files read: the page's frame (and its header with the clock while
-    the period runs), the site (with the clock while an entry it lists runs), the figures,
+    the period runs), the site (without the clock: a report's lines read none), the figures,
     the commit, and the periods its page links."""
 
     frame: Frame
@@ -474,9 +474,10 @@ def render_reports(snap: Snapshot, themes_dir: Path, revision: Revision | None =
     inputs = []
     for r, is_index in [*((r, False) for r in snap.reports), (latest, True)]:
         year = r.period.year
+        # A report's lines say how long each entry took to resolve, not how long it has run:
+        # only the period's own header shows the clock, while the period runs.
         inputs.append(ReportPage(frame, header if r.inputs.in_progress(tz) else None,
-                                 Site(snap.config, snap.internal,
-                                      now=snap.now if r.inputs.moves(tz) else None),
+                                 Site(snap.config, snap.internal),
                                  r.figures, revision, is_index, nav(year, PeriodKind.MONTH),
                                  nav(year, PeriodKind.QUARTER), years))
     out: dict[str, bytes] = {}
