@@ -82,12 +82,17 @@ check: lint
 	$(BIN)/pytest -n auto -m "not browser and not validator and not slow"
 
 # On every core too (pytest-xdist, --dist worksteal from pyproject.toml): the long tests
-# are queued first (tests/conftest.py), so both workers finish together.
+# are queued first (tests/conftest.py), so both workers finish together. mypy (a cold
+# cache on a clean clone: some ten seconds of one core) runs beside the tools' setup, ruff
+# and pytest, whose workers often wait on browsers and subprocesses; its output waits in
+# a file and goes to stderr at the end, so pytest's summary stays the last line of stdout.
+# Either failing fails the target.
 test: $(TEST_STAMP)
-	bash .ci/setup-tools
-	$(BIN)/ruff check .
-	$(BIN)/mypy
-	$(BIN)/pytest -n auto
+	typed=$$(mktemp); trap 'rm -f "$$typed"' EXIT; \
+	$(BIN)/mypy > "$$typed" 2>&1 & mypy=$$!; \
+	status=0; { bash .ci/setup-tools && $(BIN)/ruff check . && $(BIN)/pytest -n auto; } || status=$$?; \
+	wait $$mypy || { status=1; echo "mypy found problems:" >&2; }; \
+	cat "$$typed" >&2; exit $$status
 
 # The resolver is uv, pinned in constraints.txt like everything else (it is
 # given on stdin, besides pyproject.toml): it resolves for every platform and
