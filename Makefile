@@ -84,12 +84,11 @@ check: lint
 # On every core too (pytest-xdist, --dist worksteal from pyproject.toml): the long tests
 # are queued first (tests/conftest.py), so the workers finish together. One worker more
 # than there are cores: a worker spends about a third of its time waiting on Chromium,
-# subprocesses and the package index, and the extra one keeps the cores busy meanwhile
-# (on two cores the whole suite then takes about a fifth less time). mypy (a cold
-# cache on a clean clone: some ten seconds of one core) runs beside the tools' setup, ruff
-# and pytest, whose workers often wait on browsers and subprocesses; its output waits in
-# a file and goes to stderr at the end, so pytest's summary stays the last line of stdout.
-# Either failing fails the target.
+# subprocesses and the package index, and the extra one keeps the cores busy meanwhile.
+# mypy (a cold cache on a clean clone: some ten seconds of one core) runs beside the
+# tools' setup, ruff and pytest, in those waits too; its output waits in a file and goes
+# to stderr at the end, so pytest's summary stays the last line of stdout. Either failing
+# fails the target.
 test: $(TEST_STAMP)
 	typed=$$(mktemp); trap 'rm -f "$$typed"' EXIT; \
 	$(BIN)/mypy > "$$typed" 2>&1 & mypy=$$!; \
