@@ -60,6 +60,14 @@ def header_rules(site: Path) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    def send_head(self) -> Any:
+        # The stdlib answers 304 while a file's mtime, to the second, is not after the
+        # request's If-Modified-Since: a rebuild in the same second as the build before it
+        # would look unchanged to the banner's revalidating fetch. Hosts compare content
+        # (ETag), so a changed file is always sent again; here every file is.
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
     def end_headers(self) -> None:
         path = urlsplit(self.path).path
         for pattern, headers in header_rules(Path(self.directory)):

@@ -8,7 +8,7 @@ of it is loaded from a local server; a dialog (``alert``), a navigation away, or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,25 +129,32 @@ def svg_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _fetched_elsewhere(page: Page, url: str, base: str) -> list[str]:
-    """Every request opening ``url`` makes to another host (each is refused an answer)."""
-    elsewhere: list[str] = []
+def _fetched_elsewhere(page: Page, paths: list[str], base: str) -> dict[str, list[str]]:
+    """Each of ``paths`` (under ``base``) → every request opening it makes to another host
+    (each is refused an answer).  Each file opens in a page of its own, all at once, so one
+    pause after they have loaded serves them all."""
+    elsewhere: dict[str, list[str]] = {path: [] for path in paths}
 
     def other(address: str) -> bool:
         return not address.startswith(base)
 
-    def seen(request: Request) -> None:
-        if other(request.url):
-            elsewhere.append(request.url)
+    def listener(path: str) -> Callable[[Request], None]:
+        return lambda request: elsewhere[path].append(request.url) if other(request.url) else None
 
-    page.route(other, lambda route: route.abort())
-    page.on("request", seen)
+    context = page.context
+    context.route(other, lambda route: route.abort())
+    opened = []
     try:
-        page.goto(url, wait_until="load")
+        for path in paths:
+            tab = context.new_page()
+            opened.append(tab)
+            tab.on("request", listener(path))
+            tab.goto(f"{base}/{path}", wait_until="load")
         page.wait_for_timeout(300)  # a sheet's own loads (an @import's url()) start after load
     finally:
-        page.remove_listener("request", seen)
-        page.unroute(other)
+        for tab in opened:
+            tab.close()
+        context.unroute(other)
     return elsewhere
 
 
@@ -157,10 +164,9 @@ def test_opening_an_accepted_svg_fetches_nothing_from_another_host(
         published = sorted(p.relative_to(svg_site).as_posix()
                            for p in (svg_site / "incidents").rglob("d*.svg"))
         assert len(published) == len(SVG_DRAWINGS)
-        for path in published:
-            assert _fetched_elsewhere(page, f"{base}/{path}", base) == [], path
+        fetched = _fetched_elsewhere(page, published, base)
+        assert fetched == {path: [] for path in published}
         # The harness sees such fetches: the refused files, opened as written, make them.
-        fetching = [path for path in sorted(p.relative_to(svg_site).as_posix()
-                                            for p in (svg_site / "refused").glob("*.svg"))
-                    if _fetched_elsewhere(page, f"{base}/{path}", base)]
+        refused = sorted(p.relative_to(svg_site).as_posix() for p in (svg_site / "refused").glob("*.svg"))
+        fetching = [path for path, urls in _fetched_elsewhere(page, refused, base).items() if urls]
         assert len(fetching) >= 15, fetching

@@ -17,7 +17,7 @@ from statusgen.render.report_paths import reports_page
 from statusgen.render.reports import render_reports
 from tests.render.test_pages import DB_OUTAGE, ROOT, THEMES, snap_of
 from tests.render.test_site_browser import SCHEMES, SUB_PATH, address, place, write_site
-from tests.support.browser import format_axe_violations, run_axe, save_screenshot, serve_directory
+from tests.support.browser import format_views_violations, run_axe, save_screenshot, serve_directory, views
 
 WIDTHS = (320, 375, 1280)
 HEIGHTS = {320: 640, 375: 740, 1280: 900}
@@ -47,22 +47,26 @@ def open_page(page: Page, url: str, width: int, scheme: str = "light") -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("language", "name", "output"), PAGES)
 def test_pages_fit_the_screen_and_pass_axe(page: Page, sites: dict[str, str], language: str, name: str,
-                                           output: str, width: int, scheme: str) -> None:
-    open_page(page, address(sites[language], output), width, scheme)
-    save_screenshot(page, f"reading/{language}-{name}-{width}-{scheme}")
-    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
-    # "1 h 3 min" on one line wherever a duration is shown (a right-to-left duration is several
-    # boxes on one line: its digits run left to right).
-    split = page.evaluate("() => [...document.querySelectorAll('.dur')].filter(e =>"
-                          " new Set([...e.getClientRects()].map(r => Math.round(r.top))).size > 1)"
-                          ".map(e => e.textContent)")
-    assert split == []
-    violations = run_axe(page)
-    assert violations == [], format_axe_violations(violations)
+                                           output: str) -> None:
+    page.goto(address(sites[language], output))
+    wrong: dict[str, object] = {}
+    found = {}
+    for width, scheme in views(page, WIDTHS, SCHEMES, height=HEIGHTS.__getitem__):
+        view = f"{width}-{scheme}"
+        save_screenshot(page, f"reading/{language}-{name}-{view}")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        # "1 h 3 min" on one line wherever a duration is shown (a right-to-left duration is
+        # several boxes on one line: its digits run left to right).
+        split = page.evaluate("() => [...document.querySelectorAll('.dur')].filter(e =>"
+                              " new Set([...e.getClientRects()].map(r => Math.round(r.top))).size > 1)"
+                              ".map(e => e.textContent)")
+        if overflow > 0 or split:
+            wrong[view] = {"scrolls sideways by": overflow, "split durations": split}
+        found[view] = run_axe(page)
+    assert wrong == {}
+    assert not any(found.values()), format_views_violations(found)
 
 
 @pytest.mark.browser

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -164,6 +164,25 @@ def run_axe(
         [context, options],
     )
     return violations
+
+
+def views(page: Page, widths: Sequence[int], schemes: Sequence[str],
+          height: Callable[[int], int] = lambda width: 900) -> Iterator[tuple[int, str]]:
+    """Each width and colour scheme, in turn, of the document ``page`` has loaded: resized
+    and switched in place, not loaded again.  The theme answers both in CSS alone (no script
+    reads the width or the scheme), so the document then lays out as a fresh load at that
+    size and scheme does; one load and one axe injection serve every view."""
+    for width in widths:
+        for scheme in schemes:
+            page.set_viewport_size({"width": width, "height": height(width)})
+            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+            yield width, scheme
+
+
+def format_views_violations(found: Mapping[str, Sequence[dict[str, Any]]]) -> str:
+    """The axe violations of each view that has some (view name → violations)."""
+    return "\n".join(f"{view}:\n{format_axe_violations(violations)}"
+                     for view, violations in found.items() if violations)
 
 
 def format_axe_violations(violations: Sequence[dict[str, Any]]) -> str:

@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from .browser import chromium_browser
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 DEFAULT_TIMEOUT_MS = 15_000
+
+# expect()'s assertions wait 5 s unless told otherwise, a third of what every other wait of
+# a page may take: on a busy machine a search page's filters came after 5 s.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
