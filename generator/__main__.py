@@ -1,7 +1,5 @@
 """``python -m statusgen``."""
 
-import sys
+from statusgen.commands.cli import entry
 
-from statusgen.commands.cli import main
-
-sys.exit(main())
+entry()

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import import_module
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, NoReturn, TextIO
 
 from statusgen import __version__
 
@@ -99,6 +99,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         else:
             commands.add_parser(name, help=summary)
     return parser
+
+
+def entry() -> NoReturn:
+    """The ``statusgen`` program: :func:`main`, then out at once.
+
+    A build's heap (10,000 parsed incidents, every output of the site) is handed back to the
+    system whole: Python's own teardown would walk every object first, two seconds at
+    10,000 entries.  Nothing of statusgen's waits for the interpreter's exit: every file is
+    written and closed, every worker process joined, by the time a command returns."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # a closed stream: main() has said what it could
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -32,7 +32,7 @@ THEME = "default_theme"
 # When statusgen runs from a source folder that is not installed: what the installed
 # metadata would say, so that the wheel still installs a working `statusgen` command.
 FALLBACK_METADATA = f"Metadata-Version: 2.1\nName: {DISTRIBUTION}\nVersion: {__version__}\n"
-FALLBACK_ENTRY_POINTS = "[console_scripts]\nstatusgen = statusgen.commands.cli:main\n"
+FALLBACK_ENTRY_POINTS = "[console_scripts]\nstatusgen = statusgen.commands.cli:entry\n"
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def test_it_holds_the_code_the_data_and_the_metadata() -> None:
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert f"Name: statusgen\nVersion: {__version__}\n" in metadata
     assert "Requires-Dist: jinja2" in metadata
-    assert "statusgen = statusgen.commands.cli:main" in entry_points
+    assert "statusgen = statusgen.commands.cli:entry" in entry_points
     assert "Tag: py3-none-any\n" in tag and "Root-Is-Purelib: true\n" in tag
     for line in metadata.splitlines():
         if line.startswith("License-File: "):
