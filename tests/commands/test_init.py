@@ -428,7 +428,7 @@ def test_not_installed_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     with zipfile.ZipFile(tmp_path / "status" / WHEEL) as wheel:
         info = f"statusgen-{__version__}.dist-info"
         assert wheel.read(f"{info}/entry_points.txt").decode() == \
-            "[console_scripts]\nstatusgen = statusgen.commands.cli:main\n"
+            "[console_scripts]\nstatusgen = statusgen.commands.cli:entry\n"
         assert f"Version: {__version__}\n" in wheel.read(f"{info}/METADATA").decode()
 
 
