@@ -53,12 +53,22 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
-	$(PIP) install --quiet -e .
+# The venv's own installs go through uv (pinned in constraints.txt, as the lock's resolver
+# is): a clean clone's test tools install in about 10 s instead of pip's 35. It reads the
+# same constraints, for the build backend too (--build-constraint, as PIP_CONSTRAINT does
+# for pip); CONSTRAINTS= gives it none, and so the newest releases.
+UV_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python \
+	$(if $(CONSTRAINTS),-c $(CONSTRAINTS) --build-constraint $(CONSTRAINTS))
+
+$(BIN)/uv: | $(BIN)/python
+	$(PIP) install --quiet uv
+
+$(RUNTIME_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/uv
+	$(UV_INSTALL) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/uv
+	$(UV_INSTALL) -e '.[test]'
 	touch $@ $(RUNTIME_STAMP)
 
 # The example's incidents tell of one morning: an incident still open, a maintenance
