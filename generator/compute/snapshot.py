@@ -123,9 +123,9 @@ class Snapshot:
     reports: tuple[Planned, ...]
     """Every reliability report of the build, newest period first, months before quarters:
     computed once (when first read), whatever the number of languages the reports are
-    written in.  Never
-    empty (the current month and quarter always have one) unless the snapshot was made
-    without them (``snapshot(..., reports=False)``), for what shows no page."""
+    written in.  Never empty (the current month and quarter always have one) unless the
+    snapshot was made without them (``snapshot(..., reports=False)``), for what shows no
+    page."""
     upstream: Mapping[str, m.UpstreamReading] = field(default_factory=dict)
     """By component id: the provider's status read for each upstream component (its level is
     already in ``levels``)."""

@@ -104,7 +104,6 @@ def _object_reader(cls: type[Any]) -> Reader:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in _fields(cls)]
     # Resolved on first use: a class may hold itself (a component's members).
-
     readers: list[Reader] = []
     frozen = cls.__dataclass_params__.frozen and not hasattr(cls, "__post_init__")
 

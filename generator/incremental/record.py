@@ -35,6 +35,7 @@ from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
 from statusgen.incremental.stable import known_by, stable
 from statusgen.output.atomic import replace_file
 from statusgen.output.kept import Kept, kept
+from statusgen.output.spare import digest as file_digest
 from statusgen.steps import Later, Runner, direct, step_name
 
 A = TypeVar("A")
@@ -64,10 +65,6 @@ def _mark(key: str, value: Any) -> Any:
     if isinstance(value, dict) and value and all(isinstance(v, bytes) for v in value.values()):
         return {name: _keyed(key, name, data) for name, data in value.items()}
     return value
-
-
-def content(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _identity(path: str) -> tuple[int, int, int] | None:
@@ -122,7 +119,7 @@ class Written:
             return True
         try:  # written in the record's own tick: an edit would not show in its time
             with open(full, "rb") as file:
-                return content(file.read()) == row[4]
+                return file_digest(file.read()) == row[4]
         except OSError:
             return False
 
@@ -153,7 +150,7 @@ class Written:
             else:
                 try:
                     with open(os.path.join(self.out, path), "rb") as file:
-                        digest = content(file.read())
+                        digest = file_digest(file.read())
                 except OSError:
                     continue
             rows[path] = [data.key, data.name, *identity, digest]

@@ -35,6 +35,7 @@ from pathlib import Path
 from statusgen.output import cbor
 from statusgen.output.atomic import replace_file
 from statusgen.output.kept import Kept, materialized
+from statusgen.output.spare import digest as file_digest
 from statusgen.steps import Runner, direct
 
 BODY = b"data-pagefind-body"
@@ -76,13 +77,14 @@ class Indexer:
 
 
 def indexer_of(binary: Path | None) -> Indexer | None:
-    """``binary`` as an :class:`Indexer`; ``None`` when there is none or it cannot be looked at."""
+    """``binary`` as an :class:`Indexer`; ``None`` when there is none.  One that cannot be
+    looked at is known by its path alone, and running it says why it fails."""
     if binary is None:
         return None
     try:
         info = os.stat(binary)
     except OSError:
-        return None
+        return Indexer(binary, str(binary))
     return Indexer(binary, f"{binary}\0{info.st_size}\0{info.st_mtime_ns}")
 
 
@@ -174,11 +176,11 @@ def searched(data: bytes) -> str:
             continue  # inside an element already left out
         end = _end_of(data, found)
         if end is None:
-            return _blake(data)
+            return file_digest(data)
         kept.append(data[start:found.start()])
         start = end
     kept.append(data[start:])
-    return _blake(b"\0".join(kept))
+    return file_digest(b"\0".join(kept))
 
 
 def _end_of(data: bytes, opening: re.Match[bytes]) -> int | None:
@@ -193,10 +195,6 @@ def _end_of(data: bytes, opening: re.Match[bytes]) -> int | None:
         if depth == 0:
             return tag.end()
     return None
-
-
-def _blake(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _load(digests: Path | None, code: str) -> dict[str, str]:
