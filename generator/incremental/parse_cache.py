@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,20 @@ class ParseCache:
             self.keep(path, raw, found)
         return found[0], list(found[1])
 
+    def _document(self) -> Iterator[bytes]:
+        """The cache file, one entry at a time: the whole document as JSON data and then as
+        text was the peak of a first build's memory (800 MB more for 10,000 long entries)."""
+        head = json.dumps({"format": FORMAT, "code": self.code}, separators=(",", ":"))
+        yield f'{head[:-1]},"entries":{{'.encode()
+        comma = b""
+        for key, (incident, problems) in self.new.items():
+            path = self.paths[key]
+            entry = [path, encode_parsed(incident, problems), self.identities.get(path, "")]
+            yield comma + json.dumps(key).encode() + b":" + \
+                json.dumps(entry, separators=(",", ":")).encode()
+            comma = b","
+        yield b"}}"
+
     def save(self) -> None:
         """Keep what this build used; an unwritable cache is left alone."""
         unchanged = self.parsed == 0 and (
@@ -167,14 +182,10 @@ class ParseCache:
                 for key, identity in self.on_disk.items()))
         if self.folder is None or unchanged:
             return
-        document = {"format": FORMAT, "code": self.code, "entries": {
-            key: [self.paths[key], encode_parsed(incident, problems),
-                  self.identities.get(self.paths[key], "")]
-            for key, (incident, problems) in self.new.items()}}
         path = self.folder / PARSE_FILE
         try:
             self.folder.mkdir(exist_ok=True)
-            replace_file(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
+            replace_file(path, self._document())
             identity = _identity(path)
             if identity is not None:
                 replace_file(self.folder / STAMP_FILE, identity.encode("ascii"))

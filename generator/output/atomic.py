@@ -8,6 +8,7 @@ incident, the caches, the dev server's pages.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -15,8 +16,9 @@ class Changed(Exception):
     """The file is not what the writer expected: created or edited meanwhile."""
 
 
-def _temporary(path: Path, data: bytes, mode: int | None) -> Path:
-    """A new file beside ``path`` holding ``data`` (made with the umask, or ``mode``)."""
+def _temporary(path: Path, data: bytes | Iterable[bytes], mode: int | None) -> Path:
+    """A new file beside ``path`` holding ``data``, or its pieces in turn (made with the umask,
+    or ``mode``)."""
     for attempt in range(100):
         temp = path.with_name(f".{path.name}.statusgen-{os.getpid()}-{attempt}.tmp")
         try:
@@ -26,7 +28,11 @@ def _temporary(path: Path, data: bytes, mode: int | None) -> Path:
             continue
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                if isinstance(data, bytes):
+                    file.write(data)
+                else:  # a large document made piece by piece is never whole in memory
+                    for piece in data:
+                        file.write(piece)
                 file.flush()
                 os.fsync(file.fileno())
             if mode is not None:
@@ -38,8 +44,9 @@ def _temporary(path: Path, data: bytes, mode: int | None) -> Path:
     raise OSError(f"cannot create a temporary file beside {path}")
 
 
-def replace_file(path: Path, data: bytes, *, expected: bytes | None = None, keep_mode: bool = False) -> None:
-    """Put ``data`` at ``path`` atomically.
+def replace_file(path: Path, data: bytes | Iterable[bytes], *, expected: bytes | None = None,
+                 keep_mode: bool = False) -> None:
+    """Put ``data`` (bytes, or its pieces in order) at ``path`` atomically.
 
     ``expected``: refuse (:class:`Changed`) unless the file still holds these bytes, as an
     editor that read it would; ``keep_mode``: the new file keeps the old one's mode.

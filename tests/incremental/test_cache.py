@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 from bench.generate import NOW as BENCH_NOW
 from bench.generate import write_repo
+from statusgen.incremental.codec import decode_parsed, encode_parsed
 from statusgen.incremental.parse_cache import CACHE_DIR, PARSE_FILE, ParseCache
 from statusgen.pipeline import Session, build
 from statusgen.render.theme import Theme
 from statusgen.source import files
 from statusgen.source import tree as source_tree
 from statusgen.source.load import load
+from statusgen.source.parse import parse_incident
 from statusgen.source.tree import DiskSource
 from tests.helpers import NOW, copy_example, tree
 
@@ -250,3 +252,16 @@ def test_files_whose_identity_has_not_changed_are_not_read_again(tmp_path: Path,
     session = Session.on_disk(root)
     assert build(root, tmp_path / "c", NOW, session=session).ok
     assert [p for p in read if p.endswith(".md")] == ["incidents/2026-11-22-api-latency.md"]
+
+
+def test_a_cached_incident_holds_each_text_once() -> None:
+    body = "## What happened\n\n" + "A long post-mortem. " * 200
+    raw = ("---\ntitle: Outage\nimpact: minor\nupdates:\n  - at: 2026-11-22T08:00:00Z\n"
+           "    status: resolved\n    message: All clear.\n---\n" + body).encode()
+    incident, problems = parse_incident("incidents/outage.md", raw)
+    assert incident is not None
+    decoded, _ = decode_parsed(encode_parsed(incident, problems), "incidents/outage.md")
+    assert decoded is not None and decoded.body_prose is not None
+    assert decoded.body_prose.source is decoded.body
+    assert decoded.updates[0].prose is not None
+    assert decoded.updates[0].prose.source is decoded.updates[0].message
