@@ -11,6 +11,7 @@ it changes a byte of the output.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import subprocess
@@ -31,7 +32,15 @@ from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache, code_hash
 from statusgen.incremental.record import Record, Written
 from statusgen.output import search
 from statusgen.output.kept import output_size
-from statusgen.output.write import OutputError, SiteUpdater, WriteReport, check_output, site_lock, write_site
+from statusgen.output.write import (
+    OutputError,
+    SiteUpdater,
+    WriteReport,
+    check_output,
+    holding,
+    site_lock,
+    write_site,
+)
 from statusgen.source.attachments import Refused as AttachmentRefused
 from statusgen.source.attachments import files_linked, output_path, read_attachment
 from statusgen.source.git import GitError, RefSource, resolve
@@ -252,6 +261,9 @@ class Session:
     writer: Writer = write_site
     record: Record | None = None
     """What each step made, kept in memory from one build to the next."""
+    hold: bool = True
+    """Hold each output in a file beside the output folder from when it is made until it is
+    written, instead of in memory (:mod:`statusgen.output.held`)."""
     remember: bool = False
     """Skip a build whose inputs and output are as the last build left them, and keep the
     outputs the last build made from the same inputs (:class:`~.record.Written`)."""
@@ -262,7 +274,7 @@ class Session:
 
     @classmethod
     def in_memory(cls) -> Session:
-        return cls(parse=ParseCache(), writer=SiteUpdater(), record=Record())
+        return cls(parse=ParseCache(), writer=SiteUpdater(), record=Record(), hold=False)
 
 
 @dataclass(frozen=True)
@@ -337,63 +349,72 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     unchanged = last.still_valid(fingerprint) if last else None
     if unchanged is not None:
         return _unchanged(unchanged, time.perf_counter() - started)
-    parse = session.parse if session is not None else None
-    if parse is not None:
-        parse.begin()
-    record: Record | None = None
-    run: Runner = processes(jobs)
-    if session is not None:
-        record = session.record or Record()
-        run = record.start(run, Written(root, out) if last is not None else None)
-    result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
-                     parse, run)
-    if parse is not None:
-        parse.save()
-    diagnostics = result.diagnostics
-    repo = result.loaded.repository
-    read = result.loaded.files
-    if repo is None or has_errors(diagnostics):
-        return BuildResult(diagnostics, read)
-    if audience is not None:
-        chosen = next((a for a in repo.config.audiences if a.id == audience), None)
-        if chosen is None:
-            known = ", ".join(a.id for a in repo.config.audiences) or \
-                "none: declare one under `audiences`"
-            return BuildResult([*diagnostics, rules.UNKNOWN_AUDIENCE.at(
-                Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
-                f"audiences: {known}")], read)
-        repo = audience_repository(repo, chosen)
-    writer = session.writer if session is not None else write_site
-    try:
-        check_output(out, root)
-        readings, notes = upstream(repo.config) if upstream is not None else ({}, ())
-        diagnostics = sort_diagnostics([*diagnostics, *notes])
-        snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
-        files = render(root, snap, run, revision)
-        if search_index is not None:
-            digests = None if last is None else root / CACHE_DIR / \
-                f"search-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
-            files, unindexed = searchable(files, search_index.binary, out, digests, run)
-            diagnostics = sort_diagnostics([*diagnostics, *unindexed])
-        report = writer(out, files)
-        if record is not None:
-            record.save(files)
-    except OutputClash as exc:
-        return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
-    except AttachmentRefused as exc:
-        return BuildResult([*diagnostics, rules.ATTACHMENT.at(Location(INCIDENTS_DIR), str(exc))],
-                           read)
-    except ThemeError as exc:
-        # A broken template is reported at its line; a theme that cannot be found at the key
-        # that names it.
-        where = Location(exc.path, exc.line) if exc.path else \
-            Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1)
-        return BuildResult([*diagnostics, rules.THEME.at(where, exc.message)], read)
-    except OutputError as exc:
-        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)), str(exc))], read)
-    except OSError as exc:
-        return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)),
-                                                          f"cannot write the site: {exc}")], read)
+    with contextlib.ExitStack() as stack:
+        parse = session.parse if session is not None else None
+        if parse is not None:
+            parse.begin()
+        record: Record | None = None
+        run: Runner = processes(jobs)
+        if session is not None:
+            record = session.record or Record()
+            run = record.start(run, Written(root, out) if last is not None else None)
+        result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
+                         parse, run)
+        if parse is not None:
+            parse.save()
+        diagnostics = result.diagnostics
+        repo = result.loaded.repository
+        read = result.loaded.files
+        if repo is None or has_errors(diagnostics):
+            return BuildResult(diagnostics, read)
+        if audience is not None:
+            chosen = next((a for a in repo.config.audiences if a.id == audience), None)
+            if chosen is None:
+                known = ", ".join(a.id for a in repo.config.audiences) or \
+                    "none: declare one under `audiences`"
+                return BuildResult([*diagnostics, rules.UNKNOWN_AUDIENCE.at(
+                    Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
+                    f"audiences: {known}")], read)
+            repo = audience_repository(repo, chosen)
+        writer = session.writer if session is not None else write_site
+        try:
+            check_output(out, root)
+            if session is None or session.hold:
+                # The outputs wait in a folder of the build's, not in memory (output/held.py);
+                # the dev server's, which keeps every output of its last build, does not.
+                holder = processes(jobs, stack.enter_context(holding(out)))
+                if record is not None:
+                    record.inner = holder
+                else:
+                    run = holder
+            readings, notes = upstream(repo.config) if upstream is not None else ({}, ())
+            diagnostics = sort_diagnostics([*diagnostics, *notes])
+            snap = snapshot(repo, now, internal=internal, run=run, upstream=readings, sent=sent)
+            files = render(root, snap, run, revision)
+            if search_index is not None:
+                digests = None if last is None else root / CACHE_DIR / \
+                    f"search-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
+                files, unindexed = searchable(files, search_index.binary, out, digests, run)
+                diagnostics = sort_diagnostics([*diagnostics, *unindexed])
+            report = writer(out, files)
+            if record is not None:
+                record.save(files)
+        except OutputClash as exc:
+            return BuildResult([*diagnostics, *_clashes(repo, exc.paths)], read)
+        except AttachmentRefused as exc:
+            return BuildResult([*diagnostics, rules.ATTACHMENT.at(Location(INCIDENTS_DIR), str(exc))],
+                               read)
+        except ThemeError as exc:
+            # A broken template is reported at its line; a theme that cannot be found at the key
+            # that names it.
+            where = Location(exc.path, exc.line) if exc.path else \
+                Location(CONFIG_FILE, repo.config.page.loc_of("theme").line, 1)
+            return BuildResult([*diagnostics, rules.THEME.at(where, exc.message)], read)
+        except OutputError as exc:
+            return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)), str(exc))], read)
+        except OSError as exc:
+            return BuildResult([*diagnostics, rules.OUTPUT.at(Location(str(out)),
+                                                              f"cannot write the site: {exc}")], read)
     built = BuildResult(
         diagnostics=diagnostics,
         read=read,

@@ -8,12 +8,14 @@ fork is unavailable, or the work is small, everything runs in this process.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from statusgen.output.held import hold
 from statusgen.steps import Runner, direct, is_spread, step_name
 
 T = TypeVar("T")
@@ -22,10 +24,12 @@ R = TypeVar("R")
 MIN_ITEMS = 400
 """Below this, starting workers costs more than it saves."""
 
-# The task of the current map and its items, read by forked workers (a step's input may
-# hold what cannot be pickled, a theme's templates): set only around one call.
+# The task of the current map, its items and what becomes of each result, read by forked
+# workers (a step's input may hold what cannot be pickled, a theme's templates): set only
+# around one call.
 _task: Callable[[Any], Any] | None = None
 _items: Sequence[Any] = ()
+_after: Callable[[Any], Any] | None = None
 
 
 BUILD_GC = (50_000, 20, 20)
@@ -52,19 +56,24 @@ def cores() -> int:
 
 def _run(chunk: tuple[int, int]) -> list[Any]:
     assert _task is not None
-    return [_task(item) for item in _items[chunk[0]:chunk[1]]]
+    if _after is None:
+        return [_task(item) for item in _items[chunk[0]:chunk[1]]]
+    return [_after(_task(item)) for item in _items[chunk[0]:chunk[1]]]
 
 
-def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
-    """``[task(i) for i in items]``, on ``jobs`` processes when that pays."""
-    global _task, _items
+def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int,
+                 after: Callable[[R], R] | None = None) -> list[R]:
+    """``[after(task(i)) for i in items]`` (``after`` applied as each result is made, in the
+    process that made it), on ``jobs`` processes when that pays."""
+    global _task, _items, _after
     if jobs < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [task(item) for item in items]
+        return [task(item) for item in items] if after is None else \
+            [after(task(item)) for item in items]
     # This process takes an equal share instead of waiting: jobs - 1 workers.
     share = len(items) // jobs
     size = -(-(len(items) - share) // ((jobs - 1) * 4))
     chunks = [(i, min(i + size, len(items))) for i in range(share, len(items), size)]
-    _task, _items = task, items
+    _task, _items, _after = task, items, after
     # Frozen objects are left alone by the collector, so a worker does not write to (and
     # so copy) every page of the heap it shares with this process.
     gc.freeze()
@@ -74,17 +83,19 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
             mine = _run((0, share))
             done = pending.get()
     finally:
-        _task, _items = None, ()
+        _task, _items, _after = None, (), None
         gc.unfreeze()
     return mine + [result for chunk in done for result in chunk]
 
 
-def processes(jobs: int) -> Runner:
-    """A :class:`~statusgen.steps.Runner` that uses ``jobs`` processes where that pays."""
-    if jobs < 2:
+def processes(jobs: int, held: str | None = None) -> Runner:
+    """A :class:`~statusgen.steps.Runner` that uses ``jobs`` processes where that pays and,
+    given a folder, holds each output there as it is made (:mod:`statusgen.output.held`)."""
+    if jobs < 2 and held is None:
         return direct
+    after = None if held is None else functools.partial(hold, held)
 
     def mapped(step: Callable[[T], R], items: Sequence[T], /) -> list[R]:
         step_name(step)
-        return parallel_map(step, items, jobs if is_spread(step) else 1)
+        return parallel_map(step, items, jobs if is_spread(step) else 1, after)
     return mapped

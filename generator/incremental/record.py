@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from statusgen.incremental.parse_cache import CACHE_DIR, code_hash
 from statusgen.incremental.stable import known_by, stable
 from statusgen.output.atomic import replace_file
-from statusgen.output.kept import Kept, kept
+from statusgen.output.kept import Held, Kept, kept
 from statusgen.output.spare import digest as file_digest
 from statusgen.steps import Later, Runner, direct, step_name
 
@@ -51,8 +51,8 @@ class Keyed(bytes):
     name: str
 
 
-def _keyed(key: str, name: str, data: bytes) -> Keyed:
-    keyed = Keyed(data)
+def _keyed(key: str, name: str, data: bytes) -> Keyed | Held:
+    keyed = data if isinstance(data, Held) else Keyed(data)
     keyed.key, keyed.name = key, name
     return keyed
 
@@ -140,7 +140,7 @@ class Written:
         rows = {}
         before = {path: row for made in self.previous.values() for path, row in made.items()}
         for path, data in files.items():
-            if not isinstance(data, Kept | Keyed):
+            if not isinstance(data, Kept | Keyed | Held) or not data.key:
                 continue
             identity = _identity(os.path.join(self.out, path))
             if identity is None:

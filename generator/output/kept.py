@@ -1,6 +1,8 @@
-"""An output the previous site already holds: the writer keeps the file instead of writing it.
+"""Outputs whose bytes are not in memory: one the previous site already holds (:class:`Kept`),
+which the writer keeps instead of writing, and one this build made and holds in a file
+until it is written (:class:`~statusgen.output.held.Held`).
 
-The record of outputs (:class:`statusgen.incremental.record.Written`) decides which are such;
+The record of outputs (:class:`statusgen.incremental.record.Written`) decides which are kept;
 the writer only honours it, and renders one after all if its file cannot be linked.
 """
 
@@ -10,19 +12,43 @@ from collections.abc import Callable
 from typing import Any
 
 
-class Kept(bytes):
+class Elsewhere(bytes):
+    """An output whose bytes are not held here (an empty ``bytes``): :attr:`size` says how
+    many it has and :meth:`made` gives them."""
+
+    size: int
+
+    def made(self) -> bytes:
+        raise NotImplementedError
+
+
+class Kept(Elsewhere):
     """An output the last build wrote from the same inputs, still as it was written: it holds
     no bytes; :meth:`made` renders it, should keeping the file fail."""
 
     key: str
     name: str
-    size: int
     make: Callable[[], Any]
 
     def made(self) -> bytes:
         """The bytes, rendered now."""
         value = self.make()
         return bytes(value[self.name] if self.name else value)
+
+
+class Held(Elsewhere):
+    """An output made by this build and kept in the file ``path`` until it is written."""
+
+    path: str
+    digest: str
+    """What :func:`~statusgen.output.spare.digest` gives of its bytes."""
+    key = ""
+    name = ""
+    """Set by the record of outputs, as on any output it keeps the key of."""
+
+    def made(self) -> bytes:
+        with open(self.path, "rb") as file:
+            return file.read()
 
 
 def kept(key: str, name: str, size: int, make: Callable[[], Any]) -> Kept:
@@ -34,9 +60,9 @@ def kept(key: str, name: str, size: int, make: Callable[[], Any]) -> Kept:
 
 def output_size(data: bytes) -> int:
     """How many bytes an output has, kept or not."""
-    return data.size if isinstance(data, Kept) else len(data)
+    return data.size if isinstance(data, Elsewhere) else len(data)
 
 
 def materialized(data: bytes) -> bytes:
-    """The bytes of an output, rendering a kept one."""
-    return data.made() if isinstance(data, Kept) else data
+    """The bytes of an output, rendering a kept one and reading a held one."""
+    return data.made() if isinstance(data, Elsewhere) else data

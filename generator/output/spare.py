@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.output.atomic import Changed, create_file, replace_file
-from statusgen.output.kept import Kept, materialized
+from statusgen.output.kept import Held, Kept, materialized
 from statusgen.output.paths import MARKER, MARKER_TEXT, OutputError
 
 FORMAT = "statusgen-spare 1"
@@ -297,6 +297,8 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
         if isinstance(data, Kept) and before is not None:
             # The record of outputs found the file as the last build left it: as recorded here.
             name = before[0]
+        elif isinstance(data, Held):
+            name = data.digest  # read only if it is written
         else:
             data = materialized(data)
             name = digest(data)
@@ -328,7 +330,7 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
         # A new file, never one that is there: a file of the site by that name would be
         # written into, and it may be a link of the published site's.
         with open(temporary, "xb") as handle:
-            handle.write(data)
+            handle.write(materialized(data))
         os.replace(temporary, target)
         found = identity(target)
         if found is None:

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statusgen.output.atomic import replace_file
-from statusgen.output.kept import Kept, materialized
+from statusgen.output.kept import Held, Kept, materialized
 from statusgen.output.paths import MARKER as MARKER
 from statusgen.output.paths import MARKER_TEXT as MARKER_TEXT
 from statusgen.output.paths import OutputError as OutputError
@@ -436,6 +436,24 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
         return _publish_whole(out, spare, staging, retired, files)
 
 
+@contextlib.contextmanager
+def holding(out: Path) -> Iterator[str]:
+    """A folder beside ``out`` for the outputs a build holds until it writes them
+    (:mod:`statusgen.output.held`), removed after it; one an interrupted build left is
+    removed first.  Never part of the site."""
+    out = out.resolve()
+    folder = _beside(out, "held")
+    with site_lock(out):
+        _discard(folder)
+        os.mkdir(folder)
+        (folder / MARKER).write_bytes(MARKER_TEXT)
+        try:
+            yield str(folder)
+        finally:
+            with contextlib.suppress(OSError, OutputError):
+                _discard(folder)
+
+
 def _publish_whole(out: Path, spare: Spare, staging: Path, retired: Path,
                    files: Mapping[str, bytes]) -> WriteReport:
     """Stage the whole site and swap it in; keep the site it replaced (or, on a first build, a
@@ -483,6 +501,8 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
     made: set[str] = set()
     for path in sorted(files):
         data = files[path]
+        if isinstance(data, Held):
+            data = data.made()
         target = os.path.join(staging, path)
         folder = os.path.dirname(target)
         if folder not in made:
