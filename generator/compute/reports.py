@@ -424,6 +424,8 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
     leaves = {leaf.id: _leaf(spans[leaf.id], days, tz, until, start, period, over, leaf.start_date)
               if spans[leaf.id] or leaf.start_date else quiet for leaf in config.leaves()}
     figures: list[ComponentFigures] = []
+    # Most components have no incident in most periods either: one set of zeros for them all.
+    untouched = _incident_figures([], resolve, config, acknowledge)
     for component in config.walk():
         members = [leaves[c.id] for c in component.members] if component.is_group else \
             [leaves[component.id]]
@@ -431,7 +433,7 @@ def _report(inputs: Inputs, config: m.Config, tz: tzinfo) -> Report:
         touched = [e for e in incidents if not named.isdisjoint(e.named)]
         if component.retired and not touched:
             continue  # gone: in a period's figures only while its entries are
-        figures.append(_figures(component, members,
+        figures.append(_figures(component, members, untouched if not touched else
                                 _incident_figures(touched, resolve, config, acknowledge)))
     return Report(
         inputs=inputs, period=period, start=start, end=end, until=until, components=tuple(figures),

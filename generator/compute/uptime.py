@@ -19,9 +19,13 @@ from statusgen.compute.status import Span
 WEIGHTS = {m.Level.MAJOR_OUTAGE: 1.0, m.Level.PARTIAL_OUTAGE: 0.3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Day:
-    """One day of one component (or group)."""
+    """One day of one component (or group).
+
+    Slotted: a long history's reports hold a day for every component in every month and
+    quarter (half a million for 200 components), and a day's dictionary was most of its
+    size."""
 
     date: date
     uptime: float
@@ -50,6 +54,12 @@ class Uptime:
         return f"{floor:.2f}"
 
 
+Window = list[tuple[date, datetime, datetime, Day]]
+"""Days with their bounds in UTC and their quiet :class:`Day` (:func:`window`): a day that
+saw nothing is that one object for every component of a page or report, where a long
+history's reports held hundreds of thousands of equal ones."""
+
+
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """Local midnight to local midnight, as UTC datetimes."""
     # In UTC: Python subtracts two datetimes of one zone by wall clock, which is wrong on DST days.
@@ -58,18 +68,18 @@ def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
     return start, datetime(after.year, after.month, after.day, tzinfo=tz).astimezone(UTC)
 
 
-def _days(first: date, count: int, tz: tzinfo, now: datetime) -> list[tuple[date, datetime, datetime]]:
-    """Each day of the window: its date and its bounds in UTC, the last one cut at ``now``."""
+def _days(first: date, count: int, tz: tzinfo, now: datetime) -> Window:
+    """Each day of the window: its date, its bounds in UTC (the last one cut at ``now``) and
+    its quiet :class:`Day`."""
     out = []
     for offset in range(count):
         day = first + timedelta(days=offset)
         start, end = day_bounds(day, tz)
-        out.append((day, start, min(end, now)))
+        out.append((day, start, min(end, now), Day(day, 1.0, m.Level.OPERATIONAL, (), 0.0, 0.0)))
     return out
 
 
-def _weighted(spans: Sequence[Span], days: list[tuple[date, datetime, datetime]]
-              ) -> list[tuple[float, float]]:
+def _weighted(spans: Sequence[Span], days: Window) -> list[tuple[float, float]]:
     """Seconds of major and partial outage in each day, each moment counted once at its worst.
 
     One sweep over the spans' ends and the days' bounds: the cost grows with spans plus days,
@@ -122,8 +132,6 @@ def _weighted(spans: Sequence[Span], days: list[tuple[date, datetime, datetime]]
     return [(major, partial) for major, partial in totals]
 
 
-Window = list[tuple[date, datetime, datetime]]
-"""Days with their bounds in UTC (:func:`window`)."""
 
 
 def window(days: int, tz: tzinfo, now: datetime) -> Window:
@@ -143,12 +151,12 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
     relevant = [s for s in spans if (s.end is None or s.end > window_start) and s.start < now]
     worst: list[m.Level] = [m.Level.OPERATIONAL] * days
     touched: list[dict[str, None]] = [{} for _ in range(days)]
-    starts = [start for _, start, _ in bounds]
+    starts = [bound[1] for bound in bounds]
     for span in relevant:
         # The days the span overlaps: from the day holding its start to the one holding its end.
         first = max(bisect_right(starts, span.start) - 1, 0)
         for index in range(first, days):
-            _, start, end = bounds[index]
+            _, start, end, _ = bounds[index]
             if span.end is not None and span.end <= start:
                 break
             if not (span.start < end and (span.end is None or span.end > start)):
@@ -159,7 +167,7 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
     weighted = _weighted(relevant, bounds)
     result = []
     total_down = total_elapsed = 0.0
-    for index, (day, start, end) in enumerate(bounds):
+    for index, (day, start, end, quiet) in enumerate(bounds):
         major, partial = weighted[index]
         if since is not None and day < since:
             result.append(Day(day, 1.0, m.Level.OPERATIONAL, (), 0.0, 0.0, counted=False))
@@ -168,9 +176,12 @@ def component_uptime(spans: Iterable[Span], days: int, tz: tzinfo, now: datetime
         down = major + WEIGHTS[m.Level.PARTIAL_OUTAGE] * partial
         total_down += down
         total_elapsed += elapsed
+        if not down and worst[index] is m.Level.OPERATIONAL and not touched[index]:
+            result.append(quiet)
+            continue
         result.append(Day(
             date=day,
-            uptime=1.0 - down / elapsed if elapsed else 1.0,
+            uptime=1.0 - down / elapsed if elapsed and down else 1.0,  # one 1.0 for quiet days
             level=worst[index],
             entries=tuple(touched[index]),
             major_seconds=major,
@@ -186,6 +197,9 @@ def group_uptime(members: Sequence[Uptime]) -> Uptime:
     days = []
     for every in zip(*(u.days for u in members), strict=True):
         parts = tuple(d for d in every if d.counted) or every
+        if parts[0].uptime == 1.0 and all(d is parts[0] for d in parts):
+            days.append(parts[0])  # a quiet day of every member is the group's too
+            continue
         days.append(Day(
             date=parts[0].date,
             uptime=sum(d.uptime for d in parts) / len(parts),
