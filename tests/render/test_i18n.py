@@ -581,6 +581,7 @@ def _cli_build(root: Path, out: Path, env: dict[str, str]) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # three builds of four languages by the command line
 def test_builds_are_byte_identical_whatever_the_machine_s_locale(tmp_path: Path) -> None:
     components = NEUTRAL_COMPONENTS.replace("  language: {language}\n",
                                             "  languages: [de, ja, ar, en]\n")
