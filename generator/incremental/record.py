@@ -147,6 +147,8 @@ class Written:
                 continue
             if isinstance(data, Kept) and path in before and before[path][1:4] == identity:
                 digest = before[path][4]
+            elif isinstance(data, Held):
+                digest = data.digest  # the writer put exactly those bytes there
             else:
                 try:
                     with open(os.path.join(self.out, path), "rb") as file:

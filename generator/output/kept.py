@@ -8,6 +8,7 @@ the writer only honours it, and renders one after all if its file cannot be link
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -49,6 +50,15 @@ class Held(Elsewhere):
     def made(self) -> bytes:
         with open(self.path, "rb") as file:
             return file.read()
+
+    def place(self, target: str) -> None:
+        """Make the new file ``target`` hold these bytes: a link to the held file, which the
+        build never writes into again (a copy where links are refused)."""
+        try:
+            os.link(self.path, target)
+        except OSError:
+            with open(target, "xb") as file:
+                file.write(self.made())
 
 
 def kept(key: str, name: str, size: int, make: Callable[[], Any]) -> Kept:

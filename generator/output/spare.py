@@ -329,8 +329,11 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
             data = materialized(data)
         # A new file, never one that is there: a file of the site by that name would be
         # written into, and it may be a link of the published site's.
-        with open(temporary, "xb") as handle:
-            handle.write(materialized(data))
+        if isinstance(data, Held):
+            data.place(temporary)
+        else:
+            with open(temporary, "xb") as handle:
+                handle.write(materialized(data))
         os.replace(temporary, target)
         found = identity(target)
         if found is None:

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statusgen.output.atomic import replace_file
-from statusgen.output.kept import Held, Kept, materialized
+from statusgen.output.kept import Held, Kept, materialized, output_size
 from statusgen.output.paths import MARKER as MARKER
 from statusgen.output.paths import MARKER_TEXT as MARKER_TEXT
 from statusgen.output.paths import OutputError as OutputError
@@ -501,8 +501,6 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
     made: set[str] = set()
     for path in sorted(files):
         data = files[path]
-        if isinstance(data, Held):
-            data = data.made()
         target = os.path.join(staging, path)
         folder = os.path.dirname(target)
         if folder not in made:
@@ -512,22 +510,35 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
         linked = _link(os.path.join(out, path), target, previous_site.get(path))
         if linked:
             found = regular_bytes(target) if isinstance(data, Kept) else \
-                regular_bytes(target, len(data))
-            if found is None or not (isinstance(data, Kept) or found == data):
+                regular_bytes(target, output_size(data))
+            if found is None or not (isinstance(data, Kept) or _as_made(found, data)):
                 os.unlink(target)  # never written into: it is the previous site's file
                 linked = False
             else:
-                data = found
-        if not linked and isinstance(data, Kept):
-            data = data.made()
-        if linked:
-            unchanged += 1
-        else:
-            with open(target, "wb") as handle:
-                handle.write(data)
+                name = digest(found)
+                unchanged += 1
+        if not linked:
+            name = _put(target, data)
             written += 1
-        manifest[path] = (digest(data), *_known(target))
+        manifest[path] = (name, *_known(target))
     return manifest, written, unchanged
+
+
+def _as_made(found: bytes, data: bytes) -> bool:
+    """Whether a file's bytes are those of an output."""
+    return digest(found) == data.digest if isinstance(data, Held) else found == data
+
+
+def _put(target: str, data: bytes) -> str:
+    """Write the new file ``target`` with an output (a held one is linked, a kept one rendered)
+    and return the digest of its bytes."""
+    if isinstance(data, Held):
+        data.place(target)
+        return data.digest
+    data = materialized(data)
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return digest(data)
 
 
 def _known(path: str) -> Identity:
