@@ -6,6 +6,7 @@ it wrote) and publishes each outcome to the :class:`Hub` the request threads rea
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import time
@@ -20,6 +21,8 @@ from statusgen.serve.log import say
 
 QUIET = 0.15
 """Seconds without a change before a rebuild starts."""
+IDLE = 1.0
+"""Seconds without a change after a build before the server collects its garbage."""
 
 
 class Hub:
@@ -135,6 +138,11 @@ class Builder:
             except Exception as exc:  # never let the builder thread die: report and go on
                 say(f"statusgen serve: the rebuild failed: {type(exc).__name__}: {exc}",
                     error_stream=True)
+            # A full collection walks everything the record keeps (half a second at 10,000
+            # entries): done once the browsers have reloaded and before the next edit, where
+            # falling inside a rebuild it made that rebuild 2.5 s instead of 1.8.
+            if not self._pending.wait(IDLE):
+                gc.collect()
 
     def build_once(self) -> bool:
         """One build; prints one line, publishes the result; True when it succeeded."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -23,6 +24,7 @@ from statusgen.commands.serve import DEFAULT_OUT
 from statusgen.diagnostics import Location
 from statusgen.incremental.parse_cache import ParseCache
 from statusgen.output.write import MARKER, update_site
+from statusgen.serve import builder as builder_module
 from statusgen.serve.builder import Builder, Hub
 from statusgen.serve.client import CLIENT_JS, inject, overlay_html
 from statusgen.serve.watch import relevant
@@ -349,6 +351,37 @@ def test_a_warning_is_printed_once_until_its_file_changes(
     assert build_warns() == []
     edit(root / "incidents/a.md", "status: resolved", "status: investigating")  # back again
     assert len(build_warns()) == 1
+
+
+def test_the_builder_collects_garbage_when_idle_not_while_changes_come(
+        status_repo: StatusRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = status_repo({})
+    builder = Builder(root, root / DEFAULT_OUT, lambda: NOW, Hub(), strict=False, internal=False)
+    events: list[str] = []
+    monkeypatch.setattr(builder_module, "IDLE", 0.3)
+
+    def collect() -> int:
+        events.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+
+    def build_once() -> bool:
+        events.append("build")
+        if len(events) == 1:
+            builder.changed()  # an edit right after the first build: no collection between
+        return True
+
+    monkeypatch.setattr(builder, "build_once", build_once)
+    builder.changed()
+    thread = threading.Thread(target=builder.loop)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while "collect" not in events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    builder.stop()
+    thread.join(10)
+    assert events[:3] == ["build", "build", "collect"]
 
 
 def test_update_site_touches_only_what_changed(tmp_path: Path) -> None:
