@@ -4,8 +4,8 @@
 
 Builds ROOT into OUT in this process with the dev server's session
 (``Session.in_memory()``: parse cache, record of steps, in-place writer), collects garbage
-as the server does once idle, edits the first message of INCIDENT, builds again with the same session and prints
-``{"seconds": …, "first_seconds": …, "written": …}`` as JSON: the time of the
+as the server does once idle, edits the first message of INCIDENT, builds again with the
+same session and prints ``{"seconds": …, "first_seconds": …, "written": …}`` as JSON: the time of the
 second build alone, of the first, and how many files the second rewrote.
 """
 
