@@ -25,22 +25,8 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 from statusgen import model as m
 from statusgen import rules
 from statusgen.check.run import check
-from statusgen.compute.audience import audience_repository
-from statusgen.compute.snapshot import Snapshot, snapshot
 from statusgen.diagnostics import Diagnostic, Location, Severity, has_errors, sort_diagnostics, strictly
 from statusgen.incremental.parse_cache import CACHE_DIR, ParseCache, code_hash
-from statusgen.incremental.record import Record, Written
-from statusgen.output import search
-from statusgen.output.kept import output_size
-from statusgen.output.write import (
-    OutputError,
-    SiteUpdater,
-    WriteReport,
-    check_output,
-    holding,
-    site_lock,
-    write_site,
-)
 from statusgen.source.attachments import Refused as AttachmentRefused
 from statusgen.source.attachments import files_linked, output_path, read_attachment
 from statusgen.source.git import GitError, RefSource, resolve
@@ -51,6 +37,13 @@ from statusgen.steps import Runner, direct
 
 if TYPE_CHECKING:
     from statusgen.compute.reports import Revision
+    from statusgen.compute.snapshot import Snapshot
+    from statusgen.incremental.record import Record
+    from statusgen.output.write import WriteReport
+
+# What only a build needs (compute, the renderers, the record, the writer, the search index,
+# multiprocessing) is imported where it is used: validate and the authoring commands import
+# this module to check, and start in a tenth of a second without them.
 
 
 @dataclass(frozen=True)
@@ -230,6 +223,7 @@ def searchable(files: dict[str, bytes], binary: Path | None, out: Path, digests:
                run: Runner = direct) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """``files`` with the search page's index, made by ``run``, or unchanged with a warning when
     Pagefind fails; ``digests`` keeps what Pagefind reads of each page, for the next build."""
+    from statusgen.output import search
     from statusgen.render.paths import SEARCH_BUNDLE, entry_pages
 
     try:
@@ -243,7 +237,7 @@ def searchable(files: dict[str, bytes], binary: Path | None, out: Path, digests:
     return {**files, **found.files}, []
 
 
-Writer = Callable[[Path, Mapping[str, bytes]], WriteReport]
+Writer = Callable[[Path, Mapping[str, bytes]], "WriteReport"]
 Upstream = Callable[[m.Config], tuple[Mapping[str, m.UpstreamReading], Sequence[Diagnostic]]]
 """Reads the upstream components of a config: their readings by id, and warnings."""
 
@@ -258,7 +252,9 @@ class Session:
     """
 
     parse: ParseCache
-    writer: Writer = write_site
+    writer: Writer | None = None
+    """How the site is written: ``None`` for the command line's writer, which swaps the site in
+    whole (:func:`~statusgen.output.write.write_site`)."""
     record: Record | None = None
     """What each step made, kept in memory from one build to the next."""
     hold: bool = True
@@ -274,6 +270,9 @@ class Session:
 
     @classmethod
     def in_memory(cls) -> Session:
+        from statusgen.incremental.record import Record
+        from statusgen.output.write import SiteUpdater
+
         return cls(parse=ParseCache(), writer=SiteUpdater(), record=Record(), hold=False)
 
 
@@ -305,6 +304,8 @@ def _one_at_a_time(run: Callable[Concatenate[Path, Path, P], BuildResult]
     the record of the last build then see one site, never another build's half-way."""
     @functools.wraps(run)
     def locked(root: Path, out: Path, /, *args: P.args, **kwargs: P.kwargs) -> BuildResult:
+        from statusgen.output.write import OutputError, site_lock
+
         try:
             with site_lock(out):
                 return run(root, out, *args, **kwargs)
@@ -332,11 +333,13 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     ``search_index``, whether and with what the search page's index is made from the
     rendered pages (none: the site has no index, as in the dev server).
     """
-    # Here and in render() rather than at the top: validate and the authoring commands,
-    # which only check, then import neither the renderers (and their template, feed and
-    # calendar libraries) nor multiprocessing.
+    from statusgen.compute.audience import audience_repository
+    from statusgen.compute.snapshot import snapshot
     from statusgen.incremental.last_build import LastBuild, inputs_fingerprint
     from statusgen.incremental.parallel import processes
+    from statusgen.incremental.record import Record, Written
+    from statusgen.output.kept import output_size
+    from statusgen.output.write import OutputError, check_output, holding, write_site
     from statusgen.render.site import OutputClash
     from statusgen.render.theme import ThemeError
 
@@ -376,7 +379,8 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
                     Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
                     f"audiences: {known}")], read)
             repo = audience_repository(repo, chosen)
-        writer = session.writer if session is not None else write_site
+        writer = session.writer if session is not None and session.writer is not None \
+            else write_site
         try:
             check_output(out, root)
             if session is None or session.hold:
@@ -450,6 +454,8 @@ def _to_json(d: Diagnostic) -> dict[str, Any]:
 
 
 def _unchanged(record: dict[str, Any], seconds: float) -> BuildResult:
+    from statusgen.output.write import WriteReport
+
     # Nothing the last build read has changed and its output is as it left it: the
     # same inputs give the same bytes, so there is nothing to render or write.
     diagnostics = [Diagnostic(Location(d["path"], d["line"], d["column"]),
