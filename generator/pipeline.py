@@ -352,35 +352,35 @@ def build(root: Path, out: Path, now: datetime, *, strict: bool = False, interna
     unchanged = last.still_valid(fingerprint) if last else None
     if unchanged is not None:
         return _unchanged(unchanged, time.perf_counter() - started)
+    parse = session.parse if session is not None else None
+    if parse is not None:
+        parse.begin()
+    record: Record | None = None
+    run: Runner = processes(jobs)
+    if session is not None:
+        record = session.record or Record()
+        run = record.start(run, Written(root, out) if last is not None else None)
+    result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
+                     parse, run)
+    if parse is not None:
+        parse.save()
+    diagnostics = result.diagnostics
+    repo = result.loaded.repository
+    read = result.loaded.files
+    if repo is None or has_errors(diagnostics):
+        return BuildResult(diagnostics, read)
+    if audience is not None:
+        chosen = next((a for a in repo.config.audiences if a.id == audience), None)
+        if chosen is None:
+            known = ", ".join(a.id for a in repo.config.audiences) or \
+                "none: declare one under `audiences`"
+            return BuildResult([*diagnostics, rules.UNKNOWN_AUDIENCE.at(
+                Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
+                f"audiences: {known}")], read)
+        repo = audience_repository(repo, chosen)
+    writer = session.writer if session is not None and session.writer is not None \
+        else write_site
     with contextlib.ExitStack() as stack:
-        parse = session.parse if session is not None else None
-        if parse is not None:
-            parse.begin()
-        record: Record | None = None
-        run: Runner = processes(jobs)
-        if session is not None:
-            record = session.record or Record()
-            run = record.start(run, Written(root, out) if last is not None else None)
-        result = checked(DiskSource(root), now, strict, parse.parser if parse else parse_incident,
-                         parse, run)
-        if parse is not None:
-            parse.save()
-        diagnostics = result.diagnostics
-        repo = result.loaded.repository
-        read = result.loaded.files
-        if repo is None or has_errors(diagnostics):
-            return BuildResult(diagnostics, read)
-        if audience is not None:
-            chosen = next((a for a in repo.config.audiences if a.id == audience), None)
-            if chosen is None:
-                known = ", ".join(a.id for a in repo.config.audiences) or \
-                    "none: declare one under `audiences`"
-                return BuildResult([*diagnostics, rules.UNKNOWN_AUDIENCE.at(
-                    Location(CONFIG_FILE), f"no audience `{audience}` in components.yml; known "
-                    f"audiences: {known}")], read)
-            repo = audience_repository(repo, chosen)
-        writer = session.writer if session is not None and session.writer is not None \
-            else write_site
         try:
             check_output(out, root)
             if session is None or session.hold:

@@ -132,8 +132,6 @@ def _weighted(spans: Sequence[Span], days: Window) -> list[tuple[float, float]]:
     return [(major, partial) for major, partial in totals]
 
 
-
-
 def window(days: int, tz: tzinfo, now: datetime) -> Window:
     """The last ``days`` days up to and including today (in ``tz``), the last cut at ``now``:
     the same for every component of a page or a report, so made once for all of them."""

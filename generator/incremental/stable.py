@@ -94,7 +94,7 @@ def _walk(value: Any, out: list[str]) -> None:
         out.append(f"{type(value).__name__}#{digest}")
     elif hasattr(value, "__stable__") or (dataclasses.is_dataclass(value)
                                           and not isinstance(value, type)):
-        if state is not None and dataclasses.is_dataclass(value) and not isinstance(value, Mapping):
+        if state is not None and dataclasses.is_dataclass(value):
             _DATACLASSES.add(kind)
         _dataclass(value, kind, state, out)
     else:

@@ -5,8 +5,9 @@ MiB with long post-mortems, above the rest of the build's memory.  Where the run
 steps is given a folder (:func:`statusgen.incremental.parallel.processes`), each output a
 step makes of :data:`HOLD_FROM` bytes or more is written there as soon as it is made, in
 the process that made it, and stands in the build as a :class:`Held`: its size and the
-digest the writer compares by, no bytes.  The writer reads it when it writes the file; an
-output as the site already holds it is known by its digest and never read.
+digest the writer compares by, no bytes.  The writer links the file into the site (copies
+it where links are refused); an output as the site already holds it is known by its digest
+and never read.
 
 Files are named by that digest, so two processes that make the same bytes write the same
 file.  The folder is the build's alone (made and removed around it, under the output's
@@ -51,4 +52,3 @@ def hold(folder: str, value: Any) -> Any:
     if type(value) is dict and value and all(type(v) is bytes for v in value.values()):
         return {name: _held(folder, data) for name, data in value.items()}
     return value
-

@@ -1,6 +1,6 @@
 """Outputs whose bytes are not in memory: one the previous site already holds (:class:`Kept`),
 which the writer keeps instead of writing, and one this build made and holds in a file
-until it is written (:class:`~statusgen.output.held.Held`).
+until it is written (:class:`Held`, made by :mod:`statusgen.output.held`).
 
 The record of outputs (:class:`statusgen.incremental.record.Written`) decides which are kept;
 the writer only honours it, and renders one after all if its file cannot be linked.

@@ -279,6 +279,16 @@ class Update:
     removed: int = 0
 
 
+def write_new(target: str, data: bytes) -> None:
+    """Make the new file ``target`` hold an output: a held one linked (copied where links are
+    refused), a kept one rendered, any other written."""
+    if isinstance(data, Held):
+        data.place(target)
+        return
+    with open(target, "xb") as handle:
+        handle.write(materialized(data))
+
+
 def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes]) -> Update:
     """Make ``spare`` hold exactly ``files`` (and the marker), touching only the files that
     differ from what it holds: those linked from ``out`` when it holds the same bytes as
@@ -329,11 +339,7 @@ def bring_up(spare: Path, out: Path, record: Record, files: Mapping[str, bytes])
             data = materialized(data)
         # A new file, never one that is there: a file of the site by that name would be
         # written into, and it may be a link of the published site's.
-        if isinstance(data, Held):
-            data.place(temporary)
-        else:
-            with open(temporary, "xb") as handle:
-                handle.write(materialized(data))
+        write_new(temporary, data)
         os.replace(temporary, target)
         found = identity(target)
         if found is None:

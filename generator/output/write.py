@@ -77,6 +77,7 @@ from statusgen.output.spare import (
     identity,
     listing,
     regular_bytes,
+    write_new,
 )
 from statusgen.output.spare import retired as retired_manifest
 
@@ -518,7 +519,8 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
                 name = digest(found)
                 unchanged += 1
         if not linked:
-            name = _put(target, data)
+            name = data.digest if isinstance(data, Held) else digest(data := materialized(data))
+            write_new(target, data)
             written += 1
         manifest[path] = (name, *_known(target))
     return manifest, written, unchanged
@@ -527,18 +529,6 @@ def _stage(out: Path, staging: Path, files: Mapping[str, bytes],
 def _as_made(found: bytes, data: bytes) -> bool:
     """Whether a file's bytes are those of an output."""
     return digest(found) == data.digest if isinstance(data, Held) else found == data
-
-
-def _put(target: str, data: bytes) -> str:
-    """Write the new file ``target`` with an output (a held one is linked, a kept one rendered)
-    and return the digest of its bytes."""
-    if isinstance(data, Held):
-        data.place(target)
-        return data.digest
-    data = materialized(data)
-    with open(target, "xb") as handle:
-        handle.write(data)
-    return digest(data)
 
 
 def _known(path: str) -> Identity:
